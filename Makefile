@@ -1,0 +1,49 @@
+# stdtrack — every target creates .venv itself; a fresh machine needs only Python 3.11+.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+export STDTRACK_HOME ?= $(CURDIR)/var
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+
+.PHONY: run test test-sqlite test-postgres bench lint clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+## run: set up, migrate the embedded SQLite default, load the bundled data once, serve on :8000
+run: $(STAMP)
+	env -u DATABASE_URL $(BIN)/stdtrack db upgrade
+	env -u DATABASE_URL $(BIN)/stdtrack demo
+	env -u DATABASE_URL $(BIN)/stdtrack serve --host $(HOST) --port $(PORT)
+
+## test: the whole suite on SQLite, and again on PostgreSQL when DATABASE_URL names one
+test: $(STAMP)
+	$(MAKE) --no-print-directory test-sqlite
+	@case "$${DATABASE_URL:-}" in \
+	  postgres://*|postgresql://*) $(MAKE) --no-print-directory test-postgres ;; \
+	  *) echo "DATABASE_URL is not PostgreSQL: suite ran on SQLite only" ;; \
+	esac
+
+test-sqlite: $(STAMP)
+	@echo "== test suite on SQLite =="
+	env -u DATABASE_URL $(BIN)/python -m pytest -q
+
+test-postgres: $(STAMP)
+	@echo "== test suite on PostgreSQL ($${DATABASE_URL##*@}) =="
+	$(BIN)/python -m pytest -q
+
+## bench: speed figures as JSON (bench/out/*.json and stdout)
+bench: $(STAMP)
+	$(BIN)/python -m bench.run
+
+lint: $(STAMP)
+	$(BIN)/ruff check standards importers adoption search_index api tests bench
+	$(BIN)/mypy
+
+clean:
+	rm -rf $(VENV) var bench/out

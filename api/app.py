@@ -1,0 +1,99 @@
+"""The Litestar application factory: the composition root of every HTTP route."""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+import swagger_ui_bundle
+from litestar import Litestar, Request, get
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import SwaggerRenderPlugin
+from litestar.static_files import create_static_files_router
+from piccolo.engine.base import Engine
+
+from api.database import configure_engine
+from api.errors import EXCEPTION_HANDLERS
+from api.routes.standards import StandardController
+from standards.db import close_engine, open_engine
+from standards.settings import Settings
+
+log = logging.getLogger("stdtrack")
+
+SWAGGER_ASSETS = "/static/swagger"
+
+
+@get("/health", opt={"roles": "public"}, include_in_schema=False)
+async def health() -> dict[str, str]:
+    return {"status": "ok"}
+
+
+@get("/schema/openapi.json", opt={"roles": "public"}, include_in_schema=False)
+async def openapi_json(request: Request) -> dict[str, Any]:
+    """The OpenAPI document also at the address DESIGN §9 names (Swagger UI is at /docs)."""
+    return request.app.openapi_schema.to_schema()
+
+
+def create_app(settings: Settings, engine: Engine | None = None) -> Litestar:
+    """Build the app for ``settings``.
+
+    Args:
+        engine: an engine the caller already opened and will close (tests open it on their
+            own event loop); by default the app builds one and its lifespan opens and closes it.
+    """
+    owns_engine = engine is None
+    if engine is None:
+        engine = configure_engine(settings)
+
+    @asynccontextmanager
+    async def lifespan(app: Litestar) -> AsyncIterator[None]:
+        if not owns_engine:
+            yield
+            return
+        await open_engine(engine)
+        try:
+            yield
+        finally:
+            await close_engine(engine)
+
+    swagger = SwaggerRenderPlugin(
+        path="/",
+        js_url=f"{SWAGGER_ASSETS}/swagger-ui-bundle.js",
+        css_url=f"{SWAGGER_ASSETS}/swagger-ui.css",
+        standalone_preset_js_url=f"{SWAGGER_ASSETS}/swagger-ui-standalone-preset.js",
+        favicon=f"<link rel='icon' type='image/png' href='{SWAGGER_ASSETS}/favicon-32x32.png'>",
+    )
+    openapi = OpenAPIConfig(
+        title="stdtrack",
+        version="0.1.0",
+        description="标准库与采标率跟踪 — standards library and adoption-rate tracker",
+        path="/docs",
+        render_plugins=[swagger],
+    )
+    app = Litestar(
+        route_handlers=[
+            health,
+            openapi_json,
+            StandardController,
+            create_static_files_router(
+                path=SWAGGER_ASSETS,
+                directories=[Path(swagger_ui_bundle.swagger_ui_path)],
+                include_in_schema=False,
+                opt={"roles": "public"},
+            ),
+        ],
+        openapi_config=openapi,
+        exception_handlers=EXCEPTION_HANDLERS,
+        lifespan=[lifespan],
+        state={"settings": settings},
+    )
+    return app
+
+
+def create_app_from_env() -> Litestar:
+    """Entry point for ``uvicorn --factory api.app:create_app_from_env``."""
+    return create_app(Settings.from_env(os.environ))

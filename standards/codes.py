@@ -1,0 +1,1312 @@
+"""Parse and normalise standard codes (标准号) of every family the library meets.
+
+One entry point, :func:`parse_code`, turns any spelling of a standard code into a
+:class:`ParsedCode`: Chinese national / industry / local / group / enterprise codes, the
+"other" Chinese series (GJB, JJF/JJG, TSG), international codes (ISO, IEC, ITU, ...),
+regional and foreign national codes (EN, BS, DIN, JIS, GOST R, ...) and US-style SDO codes
+(ASTM, IEEE, SAE, UL, API, ...). The grammar follows ``shared/domain/PRIMER.md`` section 1.
+
+Pipeline (why in this order: each step makes the next one's regular expressions simpler):
+
+1. clean: NFKC (full-width letters, digits, ``／``, ``（）``, U+3000), map the dashes NFKC keeps
+   (U+2014, U+2013, U+2212, U+2010 ...) to ``-``, collapse whitespace, drop spaces around
+   ``/`` and ``:``;
+2. read the leading letters (the *stem*) and dispatch on them to one family parser;
+3. the family parser reads prefix, number, part and year, then the suffixes: amendments
+   (``/XG1-2020``, ``第1号修改单``, ``/Amd 1:2024``, ``+AMD1:2004``), edition notes
+   (``(2018年版)``, ``CSV``), all-parts markers and adoption information (double numbers
+   ``…/ISO 9001:2015``, cover markers ``(ISO 6892-1:2019, MOD)``, legacy ``idt/eqv/neq …``).
+
+Decisions worth knowing (documented here because callers depend on them):
+
+* ``normalized`` never contains amendments, edition notes or adoption information; those
+  live in their own fields. This holds for IEC consolidated versions too:
+  ``IEC 60335-1:2001+AMD1:2004 CSV`` normalises to ``IEC 60335-1:2001`` with
+  ``amendment="+AMD1:2004"`` (the leading ``+`` marks a consolidated amendment, as printed)
+  and ``edition_note="CSV"``. IEC/JIS publication variants (CSV, RLV, EXV, CMV, SER,
+  ``SYMBOL …``, language tags ``(E)``) are edition notes.
+* Chinese 2-digit years are 19yy (``GB 3100-93`` -> 1993) and are printed with 4 digits in
+  ``normalized``. Foreign 2-digit years (ASTM ``-19``, GOST ``-95``) keep the printed form in
+  ``normalized``; ``year`` is 19yy when yy is greater than the current 2-digit year, else 20yy.
+* ISO-like codes print parts with ``-`` and years with ``:``. A Chinese-style
+  ``ISO 9001-2015`` is read as ``ISO 9001:2015`` when the last ``-`` group is a plausible
+  year (1900..this year + 2) and no ``:`` year is present.
+* ``IEC/TS``, ``ISO TS`` and friends are accepted; the canonical print follows each body's
+  own style: ``ISO/TS 16949``, ``ISO/IEC TR 14475``, ``IEC TS 62351-1``, ``ISO Guide 34``.
+* Stacked foreign adoptions (``BS EN ISO 9001:2015``) keep the whole stack in ``normalized``;
+  ``prefix`` is the outermost body, ``adopted_ref`` the innermost international (or, failing
+  that, regional) document, ``adoption_degree`` stays None.
+* Local engineering-construction codes (best effort, PRIMER marks them unverified):
+  Shanghai ``DGJ08-…`` / ``DG/TJ08-…`` -> region 31 (``08`` is Shanghai's construction
+  series), printed with ``-`` as on the covers; Jiangsu ``DGJ32/J …`` / ``DGJ32/TJ …``;
+  ``DBxx/JT …`` (Jilin style); ``DBJ…``: region only when two digits are glued to ``DBJ`` and
+  followed by ``/`` (``DBJ61/T 112-2016``), otherwise the digits belong to the number as
+  printed (``DBJ 15-31-2016`` -- Guangdong's series 15 is not a province code). All are
+  level local, kind ``local-engineering``; ``/T`` or ``T`` in the prefix means recommended.
+* The result of :func:`parse_code` is cached (``functools.lru_cache``); :class:`ParsedCode`
+  is immutable so sharing is safe. ``_parse_uncached`` is the uncached parser.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import functools
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from standards.errors import CodeError
+from standards.vocab import AdoptionDegree, Level, Nature
+
+__all__ = ["ParsedCode", "clear_cache", "normalize_code", "parse_code", "try_parse_code"]
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedCode:
+    """A standard code split into its parts (see the module docstring for the conventions)."""
+
+    raw: str
+    normalized: str
+    family_key: str
+    level: Level
+    kind: str
+    nature: Nature | None
+    prefix: str
+    base_prefix: str
+    industry_code: str | None
+    region_code: str | None
+    org_code: str | None
+    number: str
+    part: str | None
+    year: int | None
+    year_digits: int | None
+    amendment: str | None
+    edition_note: str | None
+    adoption_degree: AdoptionDegree | None
+    adoption_marker: str | None
+    adopted_ref: str | None
+
+
+# --------------------------------------------------------------------------------------------
+# Tables
+# --------------------------------------------------------------------------------------------
+
+_THIS_YEAR = datetime.date.today().year
+# Forthcoming IEC/ISO publications already carry next year's date; allow a little slack.
+_MAX_YEAR = _THIS_YEAR + 2
+_PIVOT_YY = _THIS_YEAR % 100
+
+# GB/T 2260 province digits that issue DB standards (31 mainland units, PRIMER 1.3);
+# 71/81/82 exist in GB/T 2260 but do not issue DB standards.
+_PROVINCES = frozenset(
+    str(code)
+    for low, high in ((11, 15), (21, 23), (31, 37), (41, 46), (50, 54), (61, 65))
+    for code in range(low, high + 1)
+)
+
+_DATA_DIR = Path(__file__).with_name("data")
+
+
+def _load_industry_codes() -> frozenset[str]:
+    """Read the 2-letter 行业标准代号 from the bundled copy of industry_codes.csv."""
+    with open(_DATA_DIR / "industry_codes.csv", encoding="utf-8", newline="") as fh:
+        return frozenset(
+            row["code"].strip()
+            for row in csv.DictReader(fh)
+            if len(row["code"].strip()) == 2 and row["code"].strip().isalpha()
+        )
+
+
+_INDUSTRY_CODES = _load_industry_codes()
+
+
+@dataclass(frozen=True, slots=True)
+class _CnPrefix:
+    """How one Chinese prefix stem behaves."""
+
+    stem: str  # canonical print, e.g. "GB", "GBn", "JGJ"
+    level: Level
+    kind: str
+    industry_code: str | None
+    has_nature: bool  # True: bare = mandatory, /T recommended, /Z guidance; False: nature None
+
+
+def _build_cn_table() -> dict[str, _CnPrefix]:
+    L = Level
+    table = {code: _CnPrefix(code, L.INDUSTRY, "industry", code, True) for code in _INDUSTRY_CODES}
+    table.update(
+        {
+            "GB": _CnPrefix("GB", L.NATIONAL, "national", None, True),
+            # GBZ = occupational health, never GB/Z (PRIMER 1.1).
+            "GBZ": _CnPrefix("GBZ", L.NATIONAL, "occupational-health", None, True),
+            "GBJ": _CnPrefix("GBJ", L.NATIONAL, "national-engineering", None, True),
+            "GSB": _CnPrefix("GSB", L.NATIONAL, "national-reference-material", None, False),
+            "GBN": _CnPrefix("GBn", L.NATIONAL, "national-internal", None, False),
+            "GJB": _CnPrefix("GJB", L.OTHER, "military", None, False),
+            "JJF": _CnPrefix("JJF", L.OTHER, "metrology", None, False),
+            "JJG": _CnPrefix("JJG", L.OTHER, "metrology", None, False),
+            "TSG": _CnPrefix("TSG", L.OTHER, "regulation", None, False),
+            # Engineering-construction series of the housing and transport ministries.
+            "JGJ": _CnPrefix("JGJ", L.INDUSTRY, "industry-engineering", "JG", True),
+            "CJJ": _CnPrefix("CJJ", L.INDUSTRY, "industry-engineering", "CJ", True),
+            "JTG": _CnPrefix("JTG", L.INDUSTRY, "industry-engineering", "JT", True),
+            "JTJ": _CnPrefix("JTJ", L.INDUSTRY, "industry-engineering", "JT", True),
+        }
+    )
+    return table
+
+
+_CN = _build_cn_table()
+
+# Foreign / international families: stem -> (level, kind).
+_INTL = Level.INTERNATIONAL
+_FOR = Level.FOREIGN
+_NATIONAL_ISOLIKE: dict[str, tuple[Level, str]] = {
+    **{s: (_FOR, "regional") for s in ("EN", "CEN", "CLC", "CENELEC", "PREN", "CWA")},
+    **{
+        s: (_FOR, "foreign-national")
+        for s in (
+            "BS",
+            "DIN",
+            "VDE",
+            "NF",
+            "UNE",
+            "UNI",
+            "NEN",
+            "PN",
+            "CSN",
+            "SS",
+            "SFS",
+            "DS",
+            "NS",
+            "AS",
+            "NZS",
+            "SANS",
+            "IS",
+            "SNI",
+            "OENORM",
+        )
+    },
+}
+_DIVISION: dict[str, tuple[Level, str, str]] = {
+    # stem -> (level, kind, base_prefix); number = division letter + digits ("G 3101")
+    "JIS": (_FOR, "foreign-national", "JIS"),
+    "TR": (_FOR, "foreign-national", "JIS"),  # JIS technical reports print as "TR X 0010"
+    "TS": (_FOR, "foreign-national", "JIS"),  # JIS technical specifications "TS X 0040"
+    "KS": (_FOR, "foreign-national", "KS"),
+    "OIML": (_INTL, "international", "OIML"),
+}
+_SDO = frozenset(
+    (
+        "ASME",
+        "API",
+        "SAE",
+        "IEEE",
+        "UL",
+        "NFPA",
+        "IATF",
+        "AWS",
+        "ASHRAE",
+        "AWWA",
+        "MSS",
+        "ISA",
+        "TIA",
+        "NEMA",
+        "IPC",
+        "JEDEC",
+        "CGA",
+        "AAMI",
+        "CSA",
+        "NACE",
+        "AATCC",
+        "AGMA",
+        "SEMI",
+        "ASQ",
+        "ACI",
+        "AISC",
+        "ANSI",
+    )
+)
+_SDO_COLON_YEAR = frozenset(("IATF",))  # bodies that print "number:yyyy"
+_SDO_KEEP_CASE = frozenset(("IEEE",))  # "802.11ax", "1547a": lower-case letters are significant
+# Prefixes that may follow a national/regional one in a stacked adoption ("BS EN ISO ...").
+_STACKABLE = frozenset(("EN", "ISO", "IEC", "CISPR", "IWA", "CEN", "CLC", "PREN", "VDE"))
+
+_DEGREES: dict[str, AdoptionDegree] = {
+    "IDT": AdoptionDegree.IDT,
+    "MOD": AdoptionDegree.MOD,
+    "NEQ": AdoptionDegree.NEQ,
+    "EQV": AdoptionDegree.EQV,
+    "等同采用": AdoptionDegree.IDT,
+    "等同": AdoptionDegree.IDT,
+    "修改采用": AdoptionDegree.MOD,
+    "修改": AdoptionDegree.MOD,
+    "非等效采用": AdoptionDegree.NEQ,
+    "非等效": AdoptionDegree.NEQ,
+    "等效采用": AdoptionDegree.EQV,
+    "等效": AdoptionDegree.EQV,
+}
+
+# --------------------------------------------------------------------------------------------
+# Regular expressions (compiled once; matched on the upper-cased string unless noted)
+# --------------------------------------------------------------------------------------------
+
+# Dashes that NFKC leaves alone (PRIMER 1.5): em, en, minus, hyphen, non-breaking hyphen,
+# figure dash, horizontal bar, small hyphen-minus, full-width hyphen-minus.
+_DASHES = str.maketrans({c: "-" for c in "\u2014\u2013\u2212\u2010\u2011\u2012\u2015\ufe63\uff0d"})
+_CYRILLIC = (("ГОСТ Р", "GOST R"), ("ГОСТ", "GOST"), ("ИСО", "ISO"), ("МЭК", "IEC"))
+_SP_AROUND_RE = re.compile(r" ?([/:]) ?")
+_SP_DASH_RE = re.compile(r"(?<=\d) ?- ?(?=\d)")
+_STEM_RE = re.compile(r"[A-Z]+")
+
+# Chinese codes ------------------------------------------------------------------------------
+_CN_NATURE_RE = re.compile(
+    r"(?:/(?P<sub>[A-Z]{2})(?=/))?"  # compound sector: NB/SH/T
+    r"(?:/(?P<tz>[TZ])?"  # /T, /Z, bare / (mandatory local "DB31/ 1234")
+    r"|[-_](?P<tz2>[TZ])(?=[-_ ]?[A-Z]?\d)"  # file-name forms GB-T 15224, GB_T
+    r"|\s(?P<tz3>[TZ])(?=\s))?"  # listing form "JTG T J22"
+)
+_CN_SLASH_RE = re.compile(r"/(?P<tz>[TZ])?")
+_CN_BODY_RE = re.compile(
+    r"[ \-_]?(?P<seq>[A-Z]{0,2}\d+[A-Z]?)"
+    r"(?:\.(?P<part>\d+[A-Z]?(?:\.\d+[A-Z]?)*))?"
+    r"(?:-(?P<year>\d{4}|\d{2})(?!\d))?"
+)
+_DB_REGION_RE = re.compile(r"(?:(?P<r1>\d+)(?=[/T _]|-T)| (?P<r2>\d+)(?=/))")
+_DB_NATURE_RE = re.compile(r"/JT|/T|/Z|/|[-_]?T(?=[-_ ]?\d)")
+_DBJ_RE = re.compile(
+    r"DBJ(?:(?P<region>\d{2})(?=/))?(?P<slash>/(?P<tz>T)?)?[ \-]?"
+    r"(?P<num>[A-Z]?\d+[A-Z]?(?:-\d+[A-Z]?)*?)(?:-(?P<year>\d{4}))?(?=$|[\s(/第])"
+)
+_DGJ_RE = re.compile(
+    r"DG(?P<t1>/T)?J(?P<region>\d{2})(?P<sub>/T?J)?[ \-]?"
+    r"(?P<num>\d+(?:\.\d+)?(?:-\d+)*?)(?:-(?P<year>\d{4}))?(?=$|[\s(/第])"
+)
+_GROUP_RE = re.compile(
+    r"T/(?:(?P<org1>[A-Z0-9]+)[ _]|(?P<org2>[A-Z0-9]*[A-Z]))"
+    r"(?P<seq>\d+[A-Z]?)(?:\.(?P<part>\d+(?:\.\d+)*))?(?:-(?P<year>\d{4}|\d{2})(?!\d))?"
+)
+_ENT_RE = re.compile(
+    r"Q/(?:(?P<org1>[A-Z0-9]+(?:/[A-Z0-9]+)*)[ _]|(?P<org2>[A-Z0-9]*[A-Z](?:/[A-Z])?))"
+    r"(?P<seq>\d+[A-Z]?)(?:\.(?P<part>\d+(?:\.\d+)*))?(?:-(?P<year>\d{4}|\d{2})(?!\d))?"
+)
+_CECS_RE = re.compile(r"CECS ?(?P<seq>\d+[A-Z]?)(?:[:\-](?P<year>\d{4}|\d{2})(?!\d))?")
+
+# Chinese suffixes (matched on the cleaned, original-case text)
+_XG_RE = re.compile(r"/?XG(?P<n>\d+)(?:-(?P<y>\d{4}))?(?!\d)", re.IGNORECASE)
+_XG_CN_RE = re.compile(r"第 ?(?P<n>\d+) ?号修改单")
+_EDITION_RE = re.compile(r"\(?(?P<y>\d{4}) ?年?版\)?")
+_ALL_PARTS_RE = re.compile(r"\((?:所有部分|ALL PARTS)\)", re.IGNORECASE)
+_DEG_ALT = "IDT|MOD|NEQ|EQV|等同采用|修改采用|非等效采用|等效采用|等同|修改|非等效|等效"
+_COVER_RE = re.compile(rf"\((?P<ref>[^()]+?) ?[,;] ?(?P<deg>{_DEG_ALT})\)", re.IGNORECASE)
+_LEGACY_RE = re.compile(
+    r"(?P<open>\()?(?P<deg>IDT|EQV|NEQ|MOD) (?P<ref>[^()]+?)(?(open)\)|(?= ?\(|$))", re.IGNORECASE
+)
+_DOUBLE_END_RE = re.compile(
+    r" ?(?:/XG\d|第 ?\d|\(\d{4} ?年|\(所有部分| (?:IDT|EQV|NEQ) )", re.IGNORECASE
+)
+
+# ISO-like codes -----------------------------------------------------------------------------
+_ISO_HEAD_RE = re.compile(
+    r"(?P<org>ISO/IEC/IEEE|ISO/(?:IEC|IEEE|ASTM|ASME|CIE|SAE|HL7|OECD)|IEC/IEEE|IEC/ISO"
+    r"|ISO|IEC|CISPR|IWA)"
+    r"(?:[/ ]?(?P<type>TS|TR|PAS|R|DATA|TTA|IWA|GUIDE|ISP|SRD|DIR|DIS|FDIS|CD|WD|NP|PRF|DTS"
+    r"|DTR|DPAS|PWI|AWI|ACEE|CA|TECHNOLOGY REPORT|TREND REPORT|WHITE PAPER)(?=[ \d]))?"
+)
+_ISO_SLASH_TYPES = frozenset(
+    ("TS", "TR", "PAS", "R", "DATA", "TTA", "DIS", "FDIS", "CD", "WD", "NP", "PRF", "DTS")
+    + ("DTR", "DPAS", "PWI", "AWI")
+)
+_ISO_TYPE_PRINT = {
+    "GUIDE": "Guide",
+    "TECHNOLOGY REPORT": "Technology Report",
+    "TREND REPORT": "Trend Report",
+    "WHITE PAPER": "White Paper",
+}
+_REPORT_TYPES = frozenset(("TECHNOLOGY REPORT", "TREND REPORT", "WHITE PAPER"))
+_ISO_BODY_RE = re.compile(
+    r" ?(?P<num>\d+[A-Z]?(?:\.\d+)*)"
+    r"(?P<parts>(?:-(?:[A-Z]{0,3}\d+[A-Z]{0,2}|[A-Z]{1,5}))*)"
+    r"(?P<sheet>/\d+(?=:))?"
+    r"(?::(?P<year>\d{4})(?P<month>-(?:0[1-9]|1[0-2]))?(?!\d)|:(?=$|/))?"
+    r"(?P<cons>(?:\+(?:AMD|A) ?\d+:\d{4})*)"
+)
+_DIR_BODY_RE = re.compile(r" (?P<num>[A-Z0-9]+(?: [A-Z0-9]+)*?)(?::(?P<year>\d{4}))?$")
+_REPORT_BODY_RE = re.compile(r" (?P<num>.+?):(?P<year>\d{4})$")
+_DIV_RE = re.compile(r" ?(?P<div>[A-Z]) ?(?=\d)")
+_NAT_SUB_RE = re.compile(r"/(?P<sub>NZS|CLC|TS|TR|CWA|GUIDE)(?=[ \d/])")
+# Tail of ISO-like codes (matched on the original-case text)
+_TAIL_AMD_RE = re.compile(
+    r"/(?:(?P<stage>CD|WD|AWI|NP|DIS|FDIS|PRF|PWI) )?"
+    r"(?P<kw>AMENDMENT|CORRIGENDUM|EXPLANATION|FDAMD|FDAM|DAMD|DAM|FDCOR|DCOR|AMD|COR|ADD|ISH"
+    r"|FRAG|EXPL|EXT|SUPPL|SUP)"
+    r"(?P<sp> ?)(?P<n>\d+(?:\.\d+)?)?(?::(?P<y>\d{4}R?))?:?(?![A-Za-z0-9])",
+    re.IGNORECASE,
+)
+_AMD_LOWER = {"amd": "Amd", "cor": "Cor", "add": "Add"}
+_TAIL_VARIANT_RE = re.compile(
+    r" (?P<v>(?:CSV|RLV|EXV|CMV|SER|PRV|DB|ED\d+)(?:-(?:CSV|RLV|EXV|CMV|SER))*)(?![A-Za-z0-9])",
+    re.IGNORECASE,
+)
+_TAIL_LANG_RE = re.compile(r" ?\((?P<l>E|F|R|EN|FR|RU|ES|DE|ZH)\)", re.IGNORECASE)
+_TAIL_SYMBOL_RE = re.compile(r" (?P<v>SYMBOL .+)$", re.IGNORECASE)
+_TAIL_LETTER_RE = re.compile(r"R(?=$|[ /])")  # JIS "…:2000R"
+
+# Other foreign families -----------------------------------------------------------------------
+_ITU_RE = re.compile(
+    r"ITU-(?P<sec>[TRD]) ?(?:REC(?:OMMENDATION)?\.? ?)?"
+    r"(?P<num>[A-Z]{1,3}\.\d+(?:\.\d+)*(?:-\d+)?)(?: ?\((?P<mm>\d{2})/(?P<yyyy>\d{4})\))?$"
+)
+_ASTM_RE = re.compile(
+    r"ASTM ?(?P<num>[A-Z]\d+[A-Z]?(?:/[A-Z]\d+[A-Z]?)?)(?:-(?P<year>\d{4}|\d{2})(?!\d))?"
+)
+_ASTM_TAIL_RE = re.compile(r"(?P<reap> ?\(\d{4}\))|(?P<ed>[EΕ]\d+)")
+_SDO_BODY_RE = re.compile(
+    r"[ \-]?(?:(?:STD|SPEC|RP|BULL)\.? ?(?=[A-Z]?\d))?"
+    r"(?P<num>[A-Z0-9]+(?:[.\-/][A-Z0-9]+)*?)"
+    r"(?:(?P<sep>[-:])(?P<year>(?:19|20)\d{2})|_(?P<sy>(?:19|20)\d{2})(?P<sm>0[1-9]|1[0-2]))?$"
+)
+_MIL_RE = re.compile(r"MIL-(?P<t>STD|HDBK|DTL|PRF|SPEC|[A-Z])-(?P<num>\d+[A-Z]?(?:/\d+[A-Z]?)?)$")
+_ETSI_RE = re.compile(
+    r"ETSI (?P<t>EN|ES|EG|TS|TR|GS|SR|GR|ETS) ?(?P<a>\d{3}) ?(?P<b>\d{3})(?P<parts>(?:-\d+)*)"
+    r"(?: V(?P<v>\d+\.\d+\.\d+))?(?: ?\((?P<y>\d{4})-(?P<m>\d{2})\))?$"
+)
+_CODEX_RE = re.compile(
+    r"(?P<p>CXS|CXC|CXG|CXM|CAC/(?:RCP|GL|MISC|RM)|CODEX STAN) ?(?P<num>\d+[A-Z]?)"
+    r"(?:-(?P<year>\d{4}))?$"
+)
+_GOST_HEAD_RE = re.compile(r"GOST(?P<r> ?R)?(?=[ \d])")
+_GOST_BODY_RE = re.compile(r" ?(?P<num>\d+(?:\.\d+)*)(?:-(?P<year>\d{4}|\d{2})(?!\d))?$")
+
+
+# --------------------------------------------------------------------------------------------
+# Helpers
+# --------------------------------------------------------------------------------------------
+
+
+def _clean(raw: str) -> str:
+    """Unicode- and spacing-normalise a code (step 1 of the pipeline)."""
+    s = raw
+    if not s.isascii():
+        s = unicodedata.normalize("NFKC", s).translate(_DASHES)
+        if "ГОСТ" in s or "ИСО" in s or "МЭК" in s:
+            for cyr, lat in _CYRILLIC:
+                s = s.replace(cyr, lat)
+    s = " ".join(s.split())
+    if " /" in s or "/ " in s or " :" in s or ": " in s:
+        s = _SP_AROUND_RE.sub(r"\1", s)
+    if " -" in s or "- " in s:
+        s = _SP_DASH_RE.sub("-", s)
+    return s
+
+
+def _cn_year(raw: str, text: str | None) -> tuple[int | None, int | None]:
+    """Year and digit count of a Chinese code; 2-digit years are 19yy (PRIMER 1.5)."""
+    if text is None:
+        return None, None
+    if len(text) == 2:
+        return 1900 + int(text), 2
+    year = int(text)
+    if not 1900 <= year <= _MAX_YEAR:
+        raise CodeError(raw, f"year {year} is out of range")
+    return year, 4
+
+
+def _foreign_year(raw: str, text: str | None) -> tuple[int | None, int | None]:
+    """Year of a foreign code; 2-digit years pivot on the current year (ASTM '-19' -> 2019)."""
+    if text is None:
+        return None, None
+    if len(text) == 2:
+        yy = int(text)
+        return (1900 + yy if yy > _PIVOT_YY else 2000 + yy), 2
+    year = int(text)
+    if not 1900 <= year <= _MAX_YEAR:
+        raise CodeError(raw, f"year {year} is out of range")
+    return year, 4
+
+
+def _dated(p: ParsedCode) -> str:
+    """ISO-style reference (``family:yyyy``) of an inner document of a stack."""
+    return f"{p.family_key}:{p.year}" if p.year is not None else p.family_key
+
+
+def _foreign(
+    raw: str,
+    normalized: str,
+    family_key: str,
+    level: Level,
+    kind: str,
+    prefix: str,
+    base_prefix: str,
+    number: str,
+    part: str | None = None,
+    year: int | None = None,
+    year_digits: int | None = None,
+    amendment: str | None = None,
+    edition_note: str | None = None,
+    adopted_ref: str | None = None,
+) -> ParsedCode:
+    """Build a ParsedCode for codes without Chinese-only fields."""
+    return ParsedCode(
+        raw=raw,
+        normalized=normalized,
+        family_key=family_key,
+        level=level,
+        kind=kind,
+        nature=None,
+        prefix=prefix,
+        base_prefix=base_prefix,
+        industry_code=None,
+        region_code=None,
+        org_code=None,
+        number=number,
+        part=part,
+        year=year,
+        year_digits=year_digits,
+        amendment=amendment,
+        edition_note=edition_note,
+        adoption_degree=None,
+        adoption_marker=None,
+        adopted_ref=adopted_ref,
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Chinese codes
+# --------------------------------------------------------------------------------------------
+
+_NO_SUFFIX: tuple[None, None, bool, None, None, None] = (None, None, False, None, None, None)
+_TZ_NATURE = {"T": Nature.RECOMMENDED, "Z": Nature.GUIDANCE, None: Nature.MANDATORY}
+
+
+def _cn_suffixes(
+    raw: str, rest: str
+) -> tuple[str | None, str | None, bool, AdoptionDegree | None, str | None, str | None]:
+    """Read what follows a Chinese code: amendments, edition, all parts, adoption."""
+    amds: list[str] = []
+    edition = None
+    all_parts = False
+    degree: AdoptionDegree | None = None
+    marker = None
+    ref = None
+    while rest:
+        if rest[0] == " ":
+            rest = rest[1:]
+            continue
+        if m := _XG_RE.match(rest):
+            amds.append(f"XG{m['n']}-{m['y']}" if m["y"] else f"XG{m['n']}")
+        elif m := _XG_CN_RE.match(rest):
+            amds.append(f"XG{m['n']}")
+        elif m := _EDITION_RE.match(rest):
+            edition = f"{m['y']}年版"
+        elif m := _ALL_PARTS_RE.match(rest):
+            all_parts = True
+        elif (m := _COVER_RE.match(rest)) or (m := _LEGACY_RE.match(rest)):
+            if degree is not None:
+                raise CodeError(raw, "more than one adoption marker")
+            marker = m["deg"]
+            degree = _DEGREES[marker.upper()]
+            ref = _adopted_ref(raw, m["ref"].strip(), strict=False)
+        elif rest[0] == "/":
+            # Double number (GB/T 20000.2 ch. 7): the right side is the identical document.
+            if degree is not None:
+                raise CodeError(raw, "more than one adoption marker")
+            end = _DOUBLE_END_RE.search(rest, 1)
+            stop = end.start() if end else len(rest)
+            ref = _adopted_ref(raw, rest[1:stop], strict=True)
+            degree, marker = AdoptionDegree.IDT, "/"
+            rest = rest[stop:]
+            continue
+        else:
+            raise CodeError(raw, f"unexpected text {rest!r} after the code")
+        rest = rest[m.end() :]
+    return "/".join(amds) or None, edition, all_parts, degree, marker, ref
+
+
+def _adopted_ref(raw: str, text: str, strict: bool) -> str:
+    """Normalise the document named in an adoption marker.
+
+    Double numbers must name a real international/foreign code (``strict``); the free text of
+    cover and legacy markers is kept as written when it does not parse, because the degree is
+    still worth keeping.
+    """
+    try:
+        p = _dispatch(text, text, text.upper())
+    except CodeError as exc:
+        if strict:
+            raise CodeError(raw, f"adopted document {text!r}: {exc.reason}") from None
+        return text
+    if strict and p.level not in (Level.INTERNATIONAL, Level.FOREIGN):
+        raise CodeError(raw, f"{text!r} after '/' is not an international or foreign code")
+    return p.normalized
+
+
+def _cn_result(
+    raw: str,
+    rest: str,
+    *,
+    prefix: str,
+    base: str,
+    level: Level,
+    kind: str,
+    nature: Nature | None,
+    seq: str,
+    part: str | None,
+    year_text: str | None,
+    industry: str | None = None,
+    region: str | None = None,
+    org: str | None = None,
+    number_sep: str = " ",
+    year_sep: str = "-",
+) -> ParsedCode:
+    """Read the suffixes in ``rest`` and build the result for any Chinese family."""
+    year, digits = _cn_year(raw, year_text)
+    amendment, edition, all_parts, degree, marker, ref = (
+        _cn_suffixes(raw, rest) if rest else _NO_SUFFIX
+    )
+    if all_parts:
+        if part is not None:
+            raise CodeError(raw, "an all-parts reference cannot name a part")
+        part = "ALL"
+    key = f"{prefix}{number_sep}{seq}"
+    if part is not None and part != "ALL":
+        key = f"{key}.{part}"
+    return ParsedCode(
+        raw=raw,
+        normalized=f"{key}{year_sep}{year}" if year else key,
+        family_key=key,
+        level=level,
+        kind=kind,
+        nature=nature,
+        prefix=prefix,
+        base_prefix=base,
+        industry_code=industry,
+        region_code=region,
+        org_code=org,
+        number=seq,
+        part=part,
+        year=year,
+        year_digits=digits,
+        amendment=amendment,
+        edition_note=edition,
+        adoption_degree=degree,
+        adoption_marker=marker,
+        adopted_ref=ref,
+    )
+
+
+def _parse_cn(
+    raw: str, s: str, u: str, entry: _CnPrefix, pos: int, forced_tz: str | None
+) -> ParsedCode:
+    """Chinese national / industry / other codes (GB, GB/T, JB/T, NB/SH/T, JGJ, GJB, ...)."""
+    sub = None
+    tz = forced_tz
+    if forced_tz is None:
+        if entry.has_nature:
+            n = _CN_NATURE_RE.match(u, pos)  # every group is optional: always matches
+            if n is not None:
+                sub = n["sub"]
+                tz = n["tz"] or n["tz2"] or n["tz3"]
+                pos = n.end()
+        elif (n := _CN_SLASH_RE.match(u, pos)) is not None:
+            tz = n["tz"]
+            pos = n.end()
+    if sub is not None and (entry.level is not Level.INDUSTRY or sub not in _INDUSTRY_CODES):
+        raise CodeError(raw, f"unknown sector code {sub!r} in {entry.stem}/{sub}")
+    body = _CN_BODY_RE.match(u, pos)
+    if body is None:
+        raise CodeError(raw, "no number")
+    seq = body["seq"]
+    base = f"{entry.stem}/{sub}" if sub else entry.stem
+    kind = entry.kind
+    if entry.stem == "GB" and len(seq) == 5 and "50000" <= seq <= "51999":
+        kind = "national-engineering"  # engineering-construction series GB 50xxx / 51xxx
+    return _cn_result(
+        raw,
+        s[body.end() :],
+        prefix=f"{base}/{tz}" if tz else base,
+        base=base,
+        level=entry.level,
+        kind=kind,
+        nature=_TZ_NATURE[tz] if entry.has_nature else None,
+        seq=seq,
+        part=body["part"],
+        year_text=body["year"],
+        industry=entry.industry_code,
+    )
+
+
+def _parse_db(raw: str, s: str, u: str) -> ParsedCode:
+    """DB: local standards (DBxx, DBxxxx) or, without region digits, seismology (DB/T 15)."""
+    m = _DB_REGION_RE.match(u, 2)
+    if m is None:
+        if u[2:3].isdigit():
+            raise CodeError(raw, "region code must be followed by '/', 'T' or a space")
+        return _parse_cn(raw, s, u, _CN["DB"], 2, None)
+    region = m["r1"] or m["r2"]
+    if len(region) == 2:
+        if region not in _PROVINCES:
+            raise CodeError(raw, f"{region} is not a province code (GB/T 2260)")
+        kind = "local-province"
+    elif len(region) == 4:
+        if region[:2] not in _PROVINCES:
+            raise CodeError(raw, f"{region[:2]} is not a province code (GB/T 2260)")
+        if region[2:] == "00":
+            raise CodeError(raw, f"{region} is not a city code (GB/T 2260)")
+        kind = "local-city"
+    else:
+        raise CodeError(raw, f"region code {region!r} must have 2 (province) or 4 (city) digits")
+    pos = m.end()
+    n = _DB_NATURE_RE.match(u, pos)
+    mark = n.group().lstrip("-_") if n else ""
+    if n:
+        pos = n.end()
+    if mark == "/JT":
+        prefix, nature, kind = f"DB{region}/JT", Nature.RECOMMENDED, "local-engineering"
+    elif mark in ("/T", "T"):
+        prefix, nature = f"DB{region}/T", Nature.RECOMMENDED
+    elif mark == "/Z":
+        prefix, nature = f"DB{region}/Z", Nature.GUIDANCE
+    else:  # "DB31/ 1234" and "DB22 123" are the mandatory (legacy) forms
+        prefix, nature = f"DB{region}", Nature.MANDATORY
+    body = _CN_BODY_RE.match(u, pos)
+    if body is None:
+        raise CodeError(raw, "no number")
+    return _cn_result(
+        raw,
+        s[body.end() :],
+        prefix=prefix,
+        base="DB",
+        level=Level.LOCAL,
+        kind=kind,
+        nature=nature,
+        seq=body["seq"],
+        part=body["part"],
+        year_text=body["year"],
+        region=region,
+    )
+
+
+def _parse_local_engineering(raw: str, s: str, u: str, stem: str) -> ParsedCode:
+    """DBJ… and Shanghai/Jiangsu DGJ… codes (best effort; see the module docstring)."""
+    if stem == "DBJ":
+        m = _DBJ_RE.match(u)
+        if m is None:
+            raise CodeError(raw, "no number")
+        region = m["region"]
+        if region is not None and region not in _PROVINCES:
+            raise CodeError(raw, f"{region} is not a province code (GB/T 2260)")
+        prefix = f"DBJ{region or ''}{m['slash'] or ''}".rstrip("/")
+        base, sep = "DBJ", " "
+        recommended = bool(m["tz"])
+    else:
+        m = _DGJ_RE.match(u)
+        if m is None:
+            raise CodeError(raw, f"unknown prefix {stem!r}")
+        digits = m["region"]
+        # "08" is Shanghai's construction series number, not a GB/T 2260 code.
+        region = "31" if digits == "08" else digits
+        if region not in _PROVINCES:
+            raise CodeError(raw, f"{digits} is not a province code (GB/T 2260)")
+        prefix = f"DG{m['t1'] or ''}J{digits}{m['sub'] or ''}"
+        base = "DGJ"
+        sep = "-" if digits == "08" else " "  # Shanghai covers print DG/TJ08-2062-2017
+        recommended = bool(m["t1"]) or (m["sub"] or "").startswith("/T")
+    return _cn_result(
+        raw,
+        s[m.end() :],
+        prefix=prefix,
+        base=base,
+        level=Level.LOCAL,
+        kind="local-engineering",
+        nature=Nature.RECOMMENDED if recommended else Nature.MANDATORY,
+        seq=m["num"],
+        part=None,
+        year_text=m["year"],
+        region=region,
+        number_sep=sep,
+    )
+
+
+def _parse_group_or_enterprise(raw: str, s: str, u: str, stem: str) -> ParsedCode:
+    """T/<association> and Q/<enterprise> codes; a glued code splits before the digit run."""
+    m = (_GROUP_RE if stem == "T" else _ENT_RE).match(u)
+    if m is None:
+        raise CodeError(raw, f"no organisation code and sequence number after '{stem}/'")
+    org = m["org1"] or m["org2"]
+    level, kind = (Level.GROUP, "group") if stem == "T" else (Level.ENTERPRISE, "enterprise")
+    return _cn_result(
+        raw,
+        s[m.end() :],
+        prefix=f"{stem}/{org}",
+        base=stem,
+        level=level,
+        kind=kind,
+        nature=None,
+        seq=m["seq"],
+        part=m["part"],
+        year_text=m["year"],
+        org=org,
+    )
+
+
+def _parse_cecs(raw: str, s: str, u: str) -> ParsedCode:
+    """CECS association engineering standards, printed ``CECS 02:2005``."""
+    m = _CECS_RE.match(u)
+    if m is None:
+        raise CodeError(raw, "no number")
+    return _cn_result(
+        raw,
+        s[m.end() :],
+        prefix="CECS",
+        base="CECS",
+        level=Level.GROUP,
+        kind="group",
+        nature=None,
+        seq=m["seq"],
+        part=None,
+        year_text=m["year"],
+        org="CECS",
+        year_sep=":",
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# ISO-like codes (ISO, IEC, EN, BS, DIN, JIS, KS ...)
+# --------------------------------------------------------------------------------------------
+
+
+def _intl_tail(raw: str, s: str, pos: int, cons: str) -> tuple[str | None, str | None]:
+    """Amendments and edition notes after an ISO-like code (original-case text from pos)."""
+    amds: list[str] = []
+    notes: list[str] = []
+    end = len(s)
+    while pos < end:
+        if m := _TAIL_AMD_RE.match(s, pos):
+            kw = m["kw"]
+            if kw.islower():
+                kw = _AMD_LOWER.get(kw, kw.upper())
+            stage = f"{m['stage'].upper()} " if m["stage"] else ""
+            year = f":{m['y']}" if m["y"] else ""
+            amds.append(f"{stage}{kw}{m['sp']}{m['n'] or ''}{year}")
+        elif m := _TAIL_VARIANT_RE.match(s, pos):
+            notes.append(m["v"].upper())
+        elif m := _TAIL_LANG_RE.match(s, pos):
+            notes.append(f"({m['l'].upper()})")
+        elif m := _TAIL_SYMBOL_RE.match(s, pos):
+            notes.append(m["v"])
+        elif m := _TAIL_LETTER_RE.match(s, pos):
+            notes.append(m.group())
+        else:
+            raise CodeError(raw, f"unexpected text {s[pos:]!r} after the code")
+        pos = m.end()
+    cons = cons.replace(" ", "")
+    amendment = "/".join(amds)
+    if cons:
+        amendment = f"{cons}/{amendment}" if amendment else cons
+    return amendment or None, " ".join(notes) or None
+
+
+def _isolike_body(
+    raw: str, s: str, u: str, pos: int
+) -> tuple[str, str, str, str | None, str, str | None, str | None]:
+    """Number, parts, sheet, year, month, amendment, edition note of an ISO-like code."""
+    m = _ISO_BODY_RE.match(u, pos)
+    if m is None:
+        raise CodeError(raw, "no number")
+    num, parts, sheet, year, month = m["num"], m["parts"], m["sheet"] or "", m["year"], m["month"]
+    if year is None and parts and not sheet:
+        last = parts[parts.rfind("-") + 1 :]
+        # Chinese-style "ISO 9001-2015": a trailing 4-digit group that is a plausible year.
+        if len(last) == 4 and last.isdigit() and 1900 <= int(last) <= _MAX_YEAR:
+            year, parts = last, parts[: -len(last) - 1]
+    if year is not None and not 1900 <= int(year) <= _MAX_YEAR:
+        raise CodeError(raw, f"year {year} is out of range")
+    amendment, edition = (
+        _intl_tail(raw, s, m.end(), m["cons"]) if m.end() < len(s) or m["cons"] else (None, None)
+    )
+    return num, parts, sheet, year, month or "", amendment, edition
+
+
+def _isolike_result(
+    raw: str,
+    s: str,
+    u: str,
+    pos: int,
+    prefix: str,
+    base: str,
+    level: Level,
+    kind: str,
+    division: str = "",
+) -> ParsedCode:
+    """Parse the body at pos and build the result for an ISO-like prefix."""
+    num, parts, sheet, year, month, amendment, edition = _isolike_body(raw, s, u, pos)
+    number = f"{division} {num}" if division else num
+    key = f"{prefix} {number}{parts}{sheet}"
+    return _foreign(
+        raw,
+        f"{key}:{year}{month}" if year else key,
+        key,
+        level,
+        kind,
+        prefix,
+        base,
+        number,
+        (parts[1:] + sheet) or None,
+        int(year) if year else None,
+        4 if year else None,
+        amendment,
+        edition,
+    )
+
+
+def _stacked(
+    raw: str,
+    outer: str,
+    prefix: str,
+    base: str,
+    level: Level,
+    kind: str,
+    inner: ParsedCode,
+    sep: str = " ",
+    dash_year: bool = False,
+) -> ParsedCode:
+    """A national/regional prefix stacked on another document (BS EN ISO 9001:2015)."""
+    key = f"{outer}{sep}{inner.family_key}"
+    if dash_year:  # GOST style: the outer body prints "-yyyy"
+        normalized = f"{key}-{inner.year}" if inner.year is not None else key
+    else:
+        normalized = f"{outer}{sep}{inner.normalized}"
+    if inner.adopted_ref is not None:
+        adopted = inner.adopted_ref
+    elif inner.level is Level.INTERNATIONAL or inner.kind == "regional":
+        adopted = _dated(inner)
+    else:
+        adopted = None
+    return _foreign(
+        raw,
+        normalized,
+        key,
+        level,
+        kind,
+        prefix,
+        base,
+        inner.number,
+        inner.part,
+        inner.year,
+        inner.year_digits,
+        inner.amendment,
+        inner.edition_note,
+        adopted,
+    )
+
+
+def _parse_iso_family(raw: str, s: str, u: str, stem: str, pos: int) -> ParsedCode:
+    """ISO, IEC, ISO/IEC, CISPR, IWA and their document types."""
+    m = _ISO_HEAD_RE.match(u)
+    if m is None:  # pragma: no cover - every stem routed here starts one of the alternatives
+        raise CodeError(raw, f"unknown prefix {stem!r}")
+    org, typ = m["org"], m["type"]
+    if typ is None:
+        prefix = org
+    elif typ == "IWA":
+        prefix = "IWA"
+    elif org == "ISO" and typ in _ISO_SLASH_TYPES:
+        prefix = f"ISO/{typ}"
+    else:
+        prefix = f"{org} {_ISO_TYPE_PRINT.get(typ, typ)}"
+    pos = m.end()
+    if typ in _REPORT_TYPES or typ == "DIR":
+        # Titled IEC reports ("IEC White Paper Energy Challenge:2010") and the ISO/IEC
+        # Directives keep their free-text designation as the number.
+        b = (_REPORT_BODY_RE if typ != "DIR" else _DIR_BODY_RE).match(s, pos)
+        if b is None:
+            raise CodeError(raw, "no number")
+        num = b["num"] if typ != "DIR" else b["num"].upper()
+        key = f"{prefix} {num}"
+        year = b["year"]
+        return _foreign(
+            raw,
+            f"{key}:{year}" if year else key,
+            key,
+            _INTL,
+            "international",
+            prefix,
+            prefix,
+            num,
+            None,
+            int(year) if year else None,
+            4 if year else None,
+        )
+    return _isolike_result(raw, s, u, pos, prefix, prefix, _INTL, "international")
+
+
+def _parse_national(raw: str, s: str, u: str, stem: str, pos: int) -> ParsedCode:
+    """Regional and national bodies with ISO-like numbers, possibly stacked (BS EN ISO ...)."""
+    level, kind = _NATIONAL_ISOLIKE[stem]
+    org = stem
+    while m := _NAT_SUB_RE.match(u, pos):
+        org += "/" + m["sub"]
+        pos = m.end()
+    sep = "-" if stem == "UNE" else " "  # Spanish standards print "UNE-EN ISO ..."
+    if u.startswith((" ", "-"), pos):
+        inner_stem = _STEM_RE.match(u, pos + 1)
+        if inner_stem and inner_stem.group() in _STACKABLE:
+            inner = _dispatch_foreign(raw, s[pos + 1 :], u[pos + 1 :])
+            return _stacked(raw, org, org, stem, level, kind, inner, sep)
+    if stem == "NF" and (d := _DIV_RE.match(u, pos)):
+        # French index numbers "NF C 15-100": the hyphen belongs to the number.
+        b = _ISO_BODY_RE.match(u, d.end())
+        if b is None:
+            raise CodeError(raw, "no number")
+        number = f"{d['div']} {b['num']}{b['parts']}"
+        amendment, edition = _intl_tail(raw, s, b.end(), b["cons"])
+        key = f"NF {number}"
+        year = b["year"]
+        return _foreign(
+            raw,
+            f"{key}:{year}" if year else key,
+            key,
+            level,
+            kind,
+            "NF",
+            "NF",
+            number,
+            None,
+            int(year) if year else None,
+            4 if year else None,
+            amendment,
+            edition,
+        )
+    return _isolike_result(raw, s, u, pos, org, stem, level, kind)
+
+
+def _parse_division(raw: str, s: str, u: str, stem: str, pos: int) -> ParsedCode:
+    """JIS / KS / JIS TR, TS / OIML: a division letter precedes the digits ("JIS G 3101")."""
+    level, kind, base = _DIVISION[stem]
+    d = _DIV_RE.match(u, pos)
+    if d is None:
+        if stem in ("TR", "TS"):
+            raise CodeError(raw, f"unknown prefix {stem!r}")
+        # KS with a stacked adoption: "KS C IEC 60335-1:2018"
+        k = re.match(r" (?P<div>[A-Z]) (?=ISO|IEC)", u[pos:]) if stem == "KS" else None
+        if k is None:
+            raise CodeError(raw, "no number")
+        start = pos + k.end()
+        inner = _dispatch_foreign(raw, s[start:], u[start:])
+        return _stacked(raw, f"KS {k['div']}", "KS", "KS", level, kind, inner)
+    return _isolike_result(raw, s, u, d.end(), stem, base, level, kind, d["div"])
+
+
+def _parse_gost(raw: str, s: str, u: str, stem: str, pos: int) -> ParsedCode:
+    """GOST (interstate) and GOST R (Russian national); years print as ``-yyyy``."""
+    m = _GOST_HEAD_RE.match(u)
+    if m is None:
+        raise CodeError(raw, "no number")
+    prefix = "GOST R" if m["r"] else "GOST"
+    pos = m.end()
+    if u.startswith(" ", pos):
+        inner_stem = _STEM_RE.match(u, pos + 1)
+        if inner_stem and inner_stem.group() in _STACKABLE:
+            inner = _dispatch_foreign(raw, s[pos + 1 :], u[pos + 1 :])
+            return _stacked(
+                raw, prefix, prefix, prefix, _FOR, "foreign-national", inner, dash_year=True
+            )
+    b = _GOST_BODY_RE.match(u, pos)
+    if b is None:
+        raise CodeError(raw, "no number" if pos == len(u) else f"cannot read {s[pos:]!r}")
+    year, digits = _foreign_year(raw, b["year"])
+    key = f"{prefix} {b['num']}"
+    return _foreign(
+        raw,
+        f"{key}-{b['year']}" if b["year"] else key,
+        key,
+        _FOR,
+        "foreign-national",
+        prefix,
+        prefix,
+        b["num"],
+        None,
+        year,
+        digits,
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Other foreign families
+# --------------------------------------------------------------------------------------------
+
+
+def _parse_itu(raw: str, s: str, u: str, stem: str, pos: int) -> ParsedCode:
+    """ITU-T / ITU-R / ITU-D Recommendations, optionally with the "(MM/YYYY)" edition."""
+    m = _ITU_RE.match(u)
+    if m is None:
+        raise CodeError(raw, "not an ITU Recommendation number (e.g. 'ITU-T H.264')")
+    prefix = f"ITU-{m['sec']}"
+    key = f"{prefix} {m['num']}"
+    yyyy = m["yyyy"]
+    year, digits = _foreign_year(raw, yyyy)
+    return _foreign(
+        raw,
+        f"{key} ({m['mm']}/{yyyy})" if yyyy else key,
+        key,
+        _INTL,
+        "international",
+        prefix,
+        prefix,
+        m["num"],
+        None,
+        year,
+        digits,
+    )
+
+
+def _parse_astm(raw: str, s: str, u: str, stem: str, pos: int) -> ParsedCode:
+    """ASTM: ``D638-14``, ``A36/A36M-19``, reapproval ``(2018)`` and editorial ``e1``."""
+    m = _ASTM_RE.match(u)
+    if m is None:
+        raise CodeError(raw, "no number")
+    notes: list[str] = []
+    p = m.end()
+    while p < len(u):
+        t = _ASTM_TAIL_RE.match(u, p)
+        if t is None:
+            raise CodeError(raw, f"unexpected text {s[p:]!r} after the code")
+        notes.append(s[t.start() : t.end()].strip())
+        p = t.end()
+    year, digits = _foreign_year(raw, m["year"])
+    key = f"ASTM {m['num']}"
+    return _foreign(
+        raw,
+        f"{key}-{m['year']}" if m["year"] else key,
+        key,
+        _FOR,
+        "foreign-sdo",
+        "ASTM",
+        "ASTM",
+        m["num"],
+        None,
+        year,
+        digits,
+        None,
+        "".join(notes) or None,
+    )
+
+
+def _parse_sdo(raw: str, s: str, u: str, stem: str, pos: int) -> ParsedCode:
+    """US-style SDO codes (IEEE, ASME, API, SAE, UL, NFPA, ANSI ...) with opaque numbers."""
+    if stem == "ANSI" and u.startswith("/", pos):
+        inner = _dispatch_foreign(raw, s[pos + 1 :], u[pos + 1 :])
+        prefix = f"ANSI/{inner.prefix}"
+        adopted = inner.adopted_ref or (
+            _dated(inner) if inner.level is Level.INTERNATIONAL else None
+        )
+        return _foreign(
+            raw,
+            f"ANSI/{inner.normalized}",
+            f"ANSI/{inner.family_key}",
+            _FOR,
+            "foreign-national",
+            prefix,
+            "ANSI",
+            inner.number,
+            inner.part,
+            inner.year,
+            inner.year_digits,
+            inner.amendment,
+            inner.edition_note,
+            adopted,
+        )
+    m = _SDO_BODY_RE.match(u, pos)
+    if m is None:
+        raise CodeError(
+            raw,
+            "no number"
+            if u[pos:].strip() == ""
+            else (f"cannot read {s[pos:].strip()!r} as a {stem} number"),
+        )
+    num = s[m.start("num") : m.end("num")] if stem in _SDO_KEEP_CASE else m["num"]
+    key = f"{stem} {num}"
+    year: int | None
+    digits: int | None
+    if m["sy"]:
+        year, digits = int(m["sy"]), 4
+        normalized = f"{key}_{m['sy']}{m['sm']}"  # SAE "J1939_201810" revision stamp
+    else:
+        year, digits = _foreign_year(raw, m["year"])
+        sep = ":" if stem in _SDO_COLON_YEAR else "-"
+        normalized = f"{key}{sep}{m['year']}" if m["year"] else key
+    kind = "foreign-national" if stem == "ANSI" else "foreign-sdo"
+    return _foreign(raw, normalized, key, _FOR, kind, stem, stem, num, None, year, digits)
+
+
+def _parse_mil(raw: str, s: str, u: str, stem: str, pos: int) -> ParsedCode:
+    """US military standards: ``MIL-STD-810H``."""
+    m = _MIL_RE.match(u)
+    if m is None:
+        raise CodeError(raw, "not a MIL document number (e.g. 'MIL-STD-810H')")
+    prefix = f"MIL-{m['t']}"
+    key = f"{prefix}-{m['num']}"
+    return _foreign(raw, key, key, _FOR, "foreign-national", prefix, "MIL", m["num"])
+
+
+def _parse_etsi(raw: str, s: str, u: str, stem: str, pos: int) -> ParsedCode:
+    """ETSI deliverables: ``ETSI EN 300 328 V2.2.2 (2019-07)``; the version is kept."""
+    m = _ETSI_RE.match(u)
+    if m is None:
+        raise CodeError(raw, "not an ETSI deliverable number (e.g. 'ETSI EN 300 328')")
+    prefix = f"ETSI {m['t']}"
+    number = f"{m['a']} {m['b']}"
+    key = f"{prefix} {number}{m['parts']}"
+    normalized = (
+        key + (f" V{m['v']}" if m["v"] else "") + (f" ({m['y']}-{m['m']})" if m["y"] else "")
+    )
+    year, digits = _foreign_year(raw, m["y"])
+    return _foreign(
+        raw,
+        normalized,
+        key,
+        _FOR,
+        "regional",
+        prefix,
+        "ETSI",
+        number,
+        m["parts"][1:] or None,
+        year,
+        digits,
+    )
+
+
+def _parse_codex(raw: str, s: str, u: str, stem: str, pos: int) -> ParsedCode:
+    """Codex Alimentarius texts: ``CXS 192-1995``, ``CAC/RCP 1-1969``."""
+    m = _CODEX_RE.match(u)
+    if m is None:
+        raise CodeError(raw, f"unknown prefix {stem!r}")
+    prefix = m["p"]
+    key = f"{prefix} {m['num']}"
+    year, digits = _foreign_year(raw, m["year"])
+    return _foreign(
+        raw,
+        f"{key}-{m['year']}" if m["year"] else key,
+        key,
+        _INTL,
+        "international",
+        prefix,
+        prefix.split("/")[0],
+        m["num"],
+        None,
+        year,
+        digits,
+    )
+
+
+_Handler = Callable[[str, str, str, str, int], ParsedCode]
+_FOREIGN_HANDLERS: dict[str, _Handler] = {
+    **dict.fromkeys(("ISO", "IEC", "CISPR", "IWA"), _parse_iso_family),
+    **dict.fromkeys(_NATIONAL_ISOLIKE, _parse_national),
+    **dict.fromkeys(_DIVISION, _parse_division),
+    **dict.fromkeys(_SDO, _parse_sdo),
+    **dict.fromkeys(("CXS", "CXC", "CXG", "CXM", "CAC", "CODEX"), _parse_codex),
+    "GOST": _parse_gost,
+    "ITU": _parse_itu,
+    "ASTM": _parse_astm,
+    "MIL": _parse_mil,
+    "ETSI": _parse_etsi,
+}
+
+
+# --------------------------------------------------------------------------------------------
+# Dispatch and public API
+# --------------------------------------------------------------------------------------------
+
+
+def _dispatch_foreign(raw: str, s: str, u: str) -> ParsedCode:
+    """Parse the inner document of a stack; only foreign/international prefixes qualify."""
+    m = _STEM_RE.match(u)
+    if m is None:
+        raise CodeError(raw, f"{s!r} does not start with a prefix")
+    handler = _FOREIGN_HANDLERS.get(m.group())
+    if handler is None:
+        raise CodeError(raw, f"unknown prefix {m.group()!r}")
+    return handler(raw, s, u, m.group(), m.end())
+
+
+def _dispatch(raw: str, s: str, u: str) -> ParsedCode:
+    """Route a cleaned code to its family parser by its leading letters."""
+    m = _STEM_RE.match(u)
+    if m is None:
+        if not s:
+            raise CodeError(raw, "empty")
+        if s[0].isdigit():
+            raise CodeError(raw, "no prefix (the code starts with a digit)")
+        raise CodeError(raw, f"no prefix (the code starts with {s[0]!r})")
+    stem = m.group()
+    pos = m.end()
+    if stem == "DB":
+        return _parse_db(raw, s, u)
+    entry = _CN.get(stem)
+    if entry is not None:
+        return _parse_cn(raw, s, u, entry, pos, None)
+    if stem in {"T", "Q"} and u.startswith("/", 1):
+        return _parse_group_or_enterprise(raw, s, u, stem)
+    handler = _FOREIGN_HANDLERS.get(stem)
+    if handler is not None:
+        return handler(raw, s, u, stem, pos)
+    if stem in ("DBJ", "DGJ") or (stem == "DG" and u.startswith("/TJ", pos)):
+        return _parse_local_engineering(raw, s, u, "DBJ" if stem == "DBJ" else "DGJ")
+    if stem == "CECS":
+        return _parse_cecs(raw, s, u)
+    # Slash dropped: GBT, JBT, QCT ... (only when XX is known and XXT itself is not).
+    if len(stem) > 2 and stem[-1] == "T":
+        entry = _CN.get(stem[:-1])
+        if entry is not None and entry.has_nature:
+            return _parse_cn(raw, s, u, entry, pos, "T")
+    raise CodeError(raw, f"unknown prefix {stem!r}")
+
+
+def _parse_uncached(raw: str) -> ParsedCode:
+    """Parse without the cache (used by the benchmark and by :func:`parse_code`)."""
+    if not isinstance(raw, str):
+        raise CodeError(repr(raw), f"not a string ({type(raw).__name__})")
+    s = _clean(raw)
+    if not s:
+        raise CodeError(raw, "empty")
+    u = s.upper()
+    if len(u) != len(s):  # rare case mappings that change length (ß -> SS)
+        s = u
+    return _dispatch(raw, s, u)
+
+
+_parse_cached = functools.lru_cache(maxsize=16384)(_parse_uncached)
+
+
+def parse_code(raw: str) -> ParsedCode:
+    """Parse any spelling of a standard code.
+
+    Raises :class:`~standards.errors.CodeError` (naming the input and the reason in plain
+    words) when ``raw`` is not a standard code. Results are cached; they are immutable.
+    """
+    if type(raw) is not str:
+        return _parse_uncached(raw)  # raises CodeError for non-strings, no caching
+    return _parse_cached(raw)
+
+
+def normalize_code(raw: str) -> str:
+    """Return the canonical form of a code (``parse_code(raw).normalized``)."""
+    return parse_code(raw).normalized
+
+
+def try_parse_code(raw: str) -> ParsedCode | None:
+    """Like :func:`parse_code` but return None instead of raising CodeError."""
+    try:
+        return parse_code(raw)
+    except CodeError:
+        return None
+
+
+def clear_cache() -> None:
+    """Drop the cached parse results (tests and benchmarks)."""
+    _parse_cached.cache_clear()

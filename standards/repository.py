@@ -1,0 +1,577 @@
+"""The only database code of the standards core: upserts, lookups by any spelling, lists."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from piccolo.engine.base import Engine
+
+from standards.codes import ParsedCode, parse_code, try_parse_code
+from standards.errors import CodeError, NotFoundError
+from standards.lifecycle import STATUS_SQL_ARGS, effective_from, status_at, status_sql
+from standards.merge import Conflict, json_value, merge
+from standards.schemas import (
+    AdoptionRead,
+    StandardInput,
+    StandardPage,
+    StandardRead,
+    StandardSummary,
+)
+from standards.tables import ChangeLog, Relation, Standard, StandardIcs
+from standards.vocab import Level, Nature, RelationKind, Status
+
+CHUNK = 500
+FOREIGN_LEVELS = (Level.INTERNATIONAL, Level.FOREIGN)
+
+
+def catalogue_key(parsed: ParsedCode) -> str:
+    """The unique key of an edition: the normalized code, its amendment, and for foreign
+    documents the publication variant (an IEC ``CSV`` is another publication)."""
+    key = parsed.normalized
+    if parsed.amendment:
+        key += parsed.amendment if parsed.amendment.startswith("+") else f"/{parsed.amendment}"
+    if parsed.edition_note and parsed.level in FOREIGN_LEVELS:
+        key += f" {parsed.edition_note}"
+    return key
+
+
+def reference_key(code: str) -> str:
+    """Key of a code another record names (replaces, adopts): parsed when possible, else cleaned."""
+    parsed = try_parse_code(code)
+    if parsed is None:
+        return " ".join(code.split()).upper()
+    return catalogue_key(parsed)
+
+
+@dataclass(slots=True)
+class UpsertOutcome:
+    """What one record did to the catalogue."""
+
+    code: str
+    action: str  # created / updated / unchanged / rejected
+    key: str | None = None
+    id: int | None = None
+    reason: str | None = None
+    changes: list[tuple[str, Any, Any]] = field(default_factory=list)
+    conflicts: list[Conflict] = field(default_factory=list)
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+def _code_columns(parsed: ParsedCode, raw_code: str) -> dict[str, Any]:
+    return {
+        "code": raw_code.strip(),
+        "family_key": parsed.family_key,
+        "level": parsed.level.value,
+        "kind": parsed.kind,
+        "nature": parsed.nature.value if parsed.nature else None,
+        "prefix": parsed.prefix,
+        "base_prefix": parsed.base_prefix,
+        "region_code": parsed.region_code,
+        "industry_code": parsed.industry_code,
+        "org_code": parsed.org_code,
+        "number": parsed.number,
+        "part": parsed.part,
+        "year": parsed.year,
+        "amendment": parsed.amendment,
+        "edition_note": parsed.edition_note,
+    }
+
+
+def _stored_values(row: dict[str, Any]) -> dict[str, Any]:
+    """A stored row in the shape :func:`standards.merge.merge` compares."""
+    return {
+        "title_zh": row["title_zh"],
+        "title_en": row["title_en"],
+        "status_text": row["status_text"],
+        "published_on": row["published_on"],
+        "implemented_on": row["implemented_on"],
+        "withdrawn_on": row["withdrawn_on"],
+        "ccs": row["ccs"],
+        "scope": row["scope"],
+        "department": row["department"],
+        "technical_committee": row["technical_committee"],
+        "source_url": row["source_url"],
+        "withdrawn_undated": bool(row["withdrawn_undated"]),
+        "ics": row["ics"].split() if row["ics"] else [],
+        "drafters": json.loads(row["drafters"] or "[]"),
+        "domains": json.loads(row["domains"] or "[]"),
+    }
+
+
+def _column_values(values: dict[str, Any]) -> dict[str, Any]:
+    """Merged field values in their column representation."""
+    out: dict[str, Any] = {}
+    for name, value in values.items():
+        if name == "ics":
+            out[name] = " ".join(value)
+        elif name in ("drafters", "domains"):
+            out[name] = _dumps(value)
+        else:
+            out[name] = value
+    return out
+
+
+def _relations(item: StandardInput, parsed: ParsedCode, key: str) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = []
+
+    def add(subject: str, kind: RelationKind, obj: str, degree: str | None = None,
+            marker: str | None = None) -> None:
+        if subject and obj and subject != obj:
+            rows.append({"subject_code": subject, "kind": kind.value, "object_code": obj,
+                         "degree": degree, "marker": marker, "source": item.source})
+
+    for code in item.replaces:
+        add(key, RelationKind.REPLACES, reference_key(code))
+    for code in item.partially_replaces:
+        add(key, RelationKind.PARTIALLY_REPLACES, reference_key(code))
+    for code in item.replaced_by:
+        add(reference_key(code), RelationKind.REPLACES, key)
+    if parsed.adopted_ref:
+        degree = parsed.adoption_degree.value if parsed.adoption_degree else None
+        add(key, RelationKind.ADOPTS, reference_key(parsed.adopted_ref), degree,
+            parsed.adoption_marker)
+    for ref in item.adopts:
+        add(key, RelationKind.ADOPTS, reference_key(ref.code),
+            ref.degree.value if ref.degree else None, ref.marker)
+    if parsed.amendment:
+        add(key, RelationKind.AMENDS, parsed.normalized)
+    return rows
+
+
+async def upsert_standards(
+    items: Sequence[StandardInput],
+    *,
+    batch_id: int | None = None,
+    dry_run: bool = False,
+    now: dt.datetime | None = None,
+) -> list[UpsertOutcome]:
+    """Merge records into the catalogue, keyed on the normalized code.
+
+    A record whose code does not parse is returned as ``rejected`` with the reason; the others
+    are written (unless ``dry_run``). Records are processed in chunks, each in one transaction.
+    """
+    now = now or dt.datetime.now(dt.timezone.utc)
+    outcomes: list[UpsertOutcome] = []
+    for start in range(0, len(items), CHUNK):
+        try:
+            outcomes.extend(
+                await _upsert_chunk(items[start : start + CHUNK], batch_id, dry_run, now)
+            )
+        except _DryRun as rolled_back:
+            outcomes.extend(rolled_back.outcomes)
+    return outcomes
+
+
+async def _upsert_chunk(
+    items: Sequence[StandardInput], batch_id: int | None, dry_run: bool, now: dt.datetime
+) -> list[UpsertOutcome]:
+    engine: Engine = Standard._meta.db
+    async with engine.transaction():
+        prepared: list[tuple[StandardInput, ParsedCode, str]] = []
+        outcomes: list[UpsertOutcome] = []
+        for item in items:
+            try:
+                parsed = parse_code(item.code)
+            except CodeError as exc:
+                outcomes.append(UpsertOutcome(code=item.code, action="rejected", reason=str(exc)))
+                continue
+            if parsed.part == "ALL":
+                outcomes.append(UpsertOutcome(
+                    code=item.code, action="rejected",
+                    reason=f"{item.code!r} names all parts of a standard, not one edition"))
+                continue
+            prepared.append((item, parsed, catalogue_key(parsed)))
+        keys = list(dict.fromkeys(key for _, _, key in prepared))
+        existing: dict[str, dict[str, Any]] = {}
+        if keys:
+            rows = await Standard.select().where(Standard.normalized_code.is_in(keys))
+            existing = {row["normalized_code"]: row for row in rows}
+
+        relation_rows: list[dict[str, Any]] = []
+        ics_rewrites: dict[str, list[str]] = {}
+        change_rows: list[tuple[str, str, Any, Any]] = []
+        new_rows: dict[str, dict[str, Any]] = {}
+        for item, parsed, key in prepared:
+            row = existing.get(key) or new_rows.get(key)
+            stored = _stored_values(row) if row else None
+            sources = json.loads(row["field_sources"]) if row else {}
+            extra = json.loads(row["extra"]) if row else {}
+            result = merge(stored, sources, extra, item)
+            outcome = UpsertOutcome(code=item.code, action="unchanged", key=key,
+                                    id=row["id"] if row else None, conflicts=result.conflicts)
+            relation_rows.extend(_relations(item, parsed, key))
+            if row is None:
+                values = {**_code_columns(parsed, item.code), **_column_values(result.values)}
+                values.update(
+                    normalized_code=key,
+                    field_sources=_dumps(result.field_sources),
+                    extra=_dumps(result.extra),
+                    source=item.source,
+                    source_url=item.source_url,
+                    created_at=now,
+                    updated_at=now,
+                )
+                merged = {**(_stored_values_defaults()), **result.values}
+                values["effective_on"] = effective_from(
+                    merged["implemented_on"], merged["published_on"])
+                values.setdefault("withdrawn_undated", False)
+                new_rows[key] = {**_blank_row(), **values, "id": None}
+                outcome.action = "created"
+                if merged["ics"]:
+                    ics_rewrites[key] = merged["ics"]
+            elif result.values or result.changes or result.field_sources != sources:
+                if result.changes:
+                    outcome.action = "updated"
+                    outcome.changes = result.changes
+                    change_rows.extend((key, f, old, new) for f, old, new in result.changes)
+                update = _column_values(result.values)
+                update["field_sources"] = _dumps(result.field_sources)
+                update["extra"] = _dumps(result.extra)
+                merged_dates = {**stored, **result.values} if stored else result.values
+                update["effective_on"] = effective_from(
+                    merged_dates.get("implemented_on"), merged_dates.get("published_on"))
+                if result.changes:
+                    update["updated_at"] = now
+                if "ics" in result.values:
+                    ics_rewrites[key] = result.values["ics"]
+                row.update(update)
+                if row.get("id") is not None and not dry_run:
+                    await Standard.update(
+                        {getattr(Standard, k): v for k, v in update.items()}
+                    ).where(Standard.id == row["id"])
+            outcomes.append(outcome)
+
+        if dry_run:
+            raise _DryRun(outcomes)
+
+        ids: dict[str, int] = {k: r["id"] for k, r in existing.items()}
+        if new_rows:
+            inserted = await Standard.insert(
+                *[Standard(**{k: v for k, v in r.items() if k != "id"}) for r in new_rows.values()]
+            ).returning(Standard.id, Standard.normalized_code)
+            ids.update({r["normalized_code"]: r["id"] for r in inserted})
+        for outcome in outcomes:
+            if outcome.key and outcome.id is None:
+                outcome.id = ids.get(outcome.key)
+
+        for key, codes in ics_rewrites.items():
+            await StandardIcs.delete().where(StandardIcs.standard == ids[key])
+            if codes:
+                await StandardIcs.insert(*[StandardIcs(standard=ids[key], ics=c) for c in codes])
+        if change_rows:
+            await ChangeLog.insert(*[
+                ChangeLog(standard=ids[key], batch=batch_id, field=f,
+                          old_value=_log_text(old), new_value=_log_text(new), changed_at=now)
+                for key, f, old, new in change_rows
+            ])
+        await _write_relations(relation_rows)
+        await _resolve_relations(list(ids))
+    return outcomes
+
+
+class _DryRun(Exception):
+    """Raised inside the transaction to roll back a dry run; carries the outcomes."""
+
+    def __init__(self, outcomes: list[UpsertOutcome]) -> None:
+        super().__init__("dry run")
+        self.outcomes = outcomes
+
+
+def _stored_values_defaults() -> dict[str, Any]:
+    return {"implemented_on": None, "published_on": None, "ics": []}
+
+
+def _blank_row() -> dict[str, Any]:
+    return {
+        "title_zh": None, "title_en": None, "status_text": None, "published_on": None,
+        "implemented_on": None, "withdrawn_on": None, "effective_on": None, "ccs": None,
+        "scope": None, "department": None, "technical_committee": None, "source_url": None,
+        "withdrawn_undated": False, "ics": "", "drafters": "[]", "domains": "[]",
+    }
+
+
+def _log_text(value: Any) -> str | None:
+    value = json_value(value)
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return value
+    return _dumps(value)
+
+
+async def _write_relations(rows: list[dict[str, Any]]) -> None:
+    unique = {(r["subject_code"], r["kind"], r["object_code"]): r for r in rows}
+    for r in unique.values():
+        await Relation.raw(
+            "INSERT INTO relation (subject_code, kind, object_code, degree, marker, source) "
+            "VALUES ({}, {}, {}, {}, {}, {}) ON CONFLICT (subject_code, kind, object_code) "
+            "DO UPDATE SET degree = COALESCE(relation.degree, excluded.degree), "
+            "marker = COALESCE(relation.marker, excluded.marker)",
+            r["subject_code"], r["kind"], r["object_code"], r["degree"], r["marker"], r["source"],
+        )
+
+
+async def _resolve_relations(keys: list[str]) -> None:
+    """Fill relation ids for relations naming ``keys`` by code."""
+    for start in range(0, len(keys), CHUNK):
+        chunk = keys[start : start + CHUNK]
+        marks = ", ".join("{}" for _ in chunk)
+        await Relation.raw(
+            "UPDATE relation SET subject = (SELECT id FROM standard s "
+            "WHERE s.normalized_code = relation.subject_code) "
+            f"WHERE subject IS NULL AND subject_code IN ({marks})", *chunk)
+        await Relation.raw(
+            "UPDATE relation SET object = (SELECT id FROM standard s "
+            "WHERE s.normalized_code = relation.object_code) "
+            f"WHERE object IS NULL AND object_code IN ({marks})", *chunk)
+
+
+# ------------------------------------------------------------------------------------------
+# Reads
+# ------------------------------------------------------------------------------------------
+
+_DETAIL_LINKS_SQL = (
+    "SELECT 'edition' AS link, normalized_code AS subject_code, '' AS object_code, "
+    "NULL AS degree, year AS ord, amendment AS extra FROM standard WHERE family_key = {} "
+    "UNION ALL SELECT 'out', subject_code, object_code, degree, 0, kind "
+    "FROM relation WHERE subject_code = {} "
+    "UNION ALL SELECT 'in', subject_code, object_code, degree, 0, kind "
+    "FROM relation WHERE object_code = {}"
+)
+
+
+def _summary_fields(row: dict[str, Any], today: dt.date) -> dict[str, Any]:
+    return {
+        "id": row["id"],
+        "code": row["code"],
+        "normalized_code": row["normalized_code"],
+        "level": Level(row["level"]),
+        "nature": Nature(row["nature"]) if row["nature"] else None,
+        "prefix": row["prefix"],
+        "region_code": row["region_code"],
+        "industry_code": row["industry_code"],
+        "year": row["year"],
+        "title_zh": row["title_zh"],
+        "title_en": row["title_en"],
+        "status": status_at(
+            today,
+            effective_on=row["effective_on"],
+            withdrawn_on=row["withdrawn_on"],
+            withdrawn_undated=bool(row["withdrawn_undated"]),
+        ),
+        "published_on": row["published_on"],
+        "implemented_on": row["implemented_on"],
+        "withdrawn_on": row["withdrawn_on"],
+        "ics": row["ics"].split() if row["ics"] else [],
+        "ccs": row["ccs"],
+    }
+
+
+def _detail(row: dict[str, Any], links: list[dict[str, Any]], today: dt.date) -> StandardRead:
+    editions: list[tuple[int, str]] = []
+    replaces: list[str] = []
+    replaced_by: list[str] = []
+    adopts: list[AdoptionRead] = []
+    adopted_by: list[str] = []
+    amendments: list[str] = []
+    for link in links:
+        kind = link["extra"]
+        if link["link"] == "edition":
+            if not kind:  # amendments share the family but are not editions
+                editions.append((link["ord"] or 0, link["subject_code"]))
+        elif link["link"] == "out":
+            if kind in (RelationKind.REPLACES, RelationKind.PARTIALLY_REPLACES):
+                replaces.append(link["object_code"])
+            elif kind == RelationKind.ADOPTS:
+                adopts.append(AdoptionRead(code=link["object_code"], degree=link["degree"]))
+        else:
+            if kind in (RelationKind.REPLACES, RelationKind.PARTIALLY_REPLACES):
+                replaced_by.append(link["subject_code"])
+            elif kind == RelationKind.ADOPTS:
+                adopted_by.append(link["subject_code"])
+            elif kind == RelationKind.AMENDS:
+                amendments.append(link["subject_code"])
+    summary = _summary_fields(row, today)
+    status = summary["status"]
+    reason = None
+    if status is Status.WITHDRAWN:
+        reason = f"replaced by {', '.join(sorted(replaced_by))}" if replaced_by else "abolished"
+    return StandardRead(
+        **summary,
+        family_key=row["family_key"],
+        org_code=row["org_code"],
+        number=row["number"],
+        part=row["part"],
+        status_reason=reason,
+        scope=row["scope"],
+        department=row["department"],
+        technical_committee=row["technical_committee"],
+        drafters=json.loads(row["drafters"] or "[]"),
+        domains=json.loads(row["domains"] or "[]"),
+        source=row["source"],
+        source_url=row["source_url"],
+        replaces=sorted(set(replaces)),
+        replaced_by=sorted(set(replaced_by)),
+        adopts=adopts,
+        adopted_by=sorted(set(adopted_by)),
+        editions=[code for _, code in sorted(editions)],
+        amendments=sorted(set(amendments)),
+    )
+
+
+async def _detail_for_row(row: dict[str, Any], today: dt.date | None) -> StandardRead:
+    key = row["normalized_code"]
+    links = await Standard.raw(_DETAIL_LINKS_SQL, row["family_key"], key, key)
+    return _detail(row, links, today or dt.date.today())
+
+
+async def get_standard(standard_id: int, today: dt.date | None = None) -> StandardRead:
+    """One edition with its relations and the editions of its family.
+
+    Raises:
+        NotFoundError: no standard has this id.
+    """
+    rows = await Standard.raw("SELECT * FROM standard WHERE id = {}", standard_id)
+    if not rows:
+        raise NotFoundError(f"no standard with id {standard_id}")
+    return await _detail_for_row(rows[0], today)
+
+
+async def get_by_key(key: str, today: dt.date | None = None) -> StandardRead | None:
+    rows = await Standard.raw("SELECT * FROM standard WHERE normalized_code = {}", key)
+    return await _detail_for_row(rows[0], today) if rows else None
+
+
+async def family_editions(family_key: str) -> list[dict[str, Any]]:
+    """Editions of a family (amendments excluded), oldest first."""
+    return list(await Standard.raw(
+        "SELECT * FROM standard WHERE family_key = {} AND amendment IS NULL "
+        "ORDER BY year, normalized_code", family_key))
+
+
+def current_edition(rows: list[dict[str, Any]], t: dt.date) -> dict[str, Any] | None:
+    """The edition in force on ``t``; failing that the newest upcoming, then the newest."""
+    by_status: dict[Status, list[dict[str, Any]]] = {s: [] for s in Status}
+    for row in rows:
+        by_status[status_at(t, effective_on=row["effective_on"], withdrawn_on=row["withdrawn_on"],
+                            withdrawn_undated=bool(row["withdrawn_undated"]))].append(row)
+    for status in (Status.CURRENT, Status.UPCOMING, Status.WITHDRAWN):
+        if by_status[status]:
+            return max(by_status[status], key=lambda r: (r["year"] or 0, r["normalized_code"]))
+    return None
+
+
+async def find_standard(code: str, today: dt.date | None = None) -> StandardRead:
+    """A standard by any spelling of its code; an undated code gives the current edition.
+
+    Raises:
+        CodeError: ``code`` is not a standard code.
+        NotFoundError: the catalogue does not hold it.
+    """
+    parsed = parse_code(code)
+    today = today or dt.date.today()
+    found = await get_by_key(catalogue_key(parsed), today)
+    if found is not None:
+        return found
+    if parsed.year is None:
+        edition = current_edition(await family_editions(parsed.family_key), today)
+        if edition is not None:
+            return await _detail_for_row(edition, today)
+    raise NotFoundError(f"{parsed.normalized} is not in the catalogue (searched for {code!r})")
+
+
+@dataclass(frozen=True, slots=True)
+class StandardFilters:
+    level: Level | None = None
+    status: Status | None = None
+    prefix: str | None = None
+    region: str | None = None
+    industry: str | None = None
+    ics: str | None = None
+    ccs: str | None = None
+    year_from: int | None = None
+    year_to: int | None = None
+
+
+async def list_standards(
+    filters: StandardFilters, page: int = 1, page_size: int = 50, today: dt.date | None = None
+) -> StandardPage:
+    """A page of standards matching ``filters``, ordered by normalized code."""
+    today = today or dt.date.today()
+    where: list[str] = []
+    args: list[Any] = []
+    if filters.level:
+        where.append("level = {}")
+        args.append(filters.level.value)
+    if filters.status:
+        where.append(status_sql()[filters.status])
+        args.extend([today] * STATUS_SQL_ARGS[filters.status])
+    if filters.prefix:
+        prefix = filters.prefix.strip().upper().replace(" ", "")
+        where.append("(REPLACE(prefix, ' ', '') = {} OR base_prefix = {})")
+        args.extend([prefix, prefix])
+    if filters.region:
+        where.append("(region_code = {} OR region_code LIKE {})")
+        args.extend([filters.region, f"{filters.region}%"])
+    if filters.industry:
+        where.append("industry_code = {}")
+        args.append(filters.industry.upper())
+    if filters.ccs:
+        where.append("ccs = {}")
+        args.append(filters.ccs.upper())
+    if filters.ics:
+        where.append(
+            "EXISTS (SELECT 1 FROM standard_ics i WHERE i.standard = standard.id "
+            "AND (i.ics = {} OR i.ics LIKE {}))"
+        )
+        args.extend([filters.ics, f"{filters.ics}.%"])
+    if filters.year_from is not None:
+        where.append("year >= {}")
+        args.append(filters.year_from)
+    if filters.year_to is not None:
+        where.append("year <= {}")
+        args.append(filters.year_to)
+    clause = f"WHERE {' AND '.join(where)}" if where else ""
+    total_rows = await Standard.raw(f"SELECT COUNT(*) AS n FROM standard {clause}", *args)
+    rows = await Standard.raw(
+        f"SELECT * FROM standard {clause} ORDER BY {_bytewise('normalized_code')} "
+        "LIMIT {} OFFSET {}",
+        *args, page_size, (page - 1) * page_size,
+    )
+    return StandardPage(
+        total=total_rows[0]["n"],
+        page=page,
+        page_size=page_size,
+        items=[StandardSummary(**_summary_fields(row, today)) for row in rows],
+    )
+
+
+def _bytewise(column: str) -> str:
+    """ORDER BY term sorting codes the same way on both engines (bytewise, as SQLite does)."""
+    if Standard._meta.db.engine_type == "postgres":
+        return f'{column} COLLATE "C"'
+    return column
+
+
+async def count_standards() -> int:
+    rows = await Standard.raw("SELECT COUNT(*) AS n FROM standard")
+    return int(rows[0]["n"])
+
+
+async def changes_of(standard_id: int, limit: int = 100) -> list[dict[str, Any]]:
+    """Change-log entries of one standard, newest first."""
+    return list(await ChangeLog.raw(
+        "SELECT field, old_value, new_value, changed_at, batch FROM change_log "
+        "WHERE standard = {} ORDER BY id DESC LIMIT {}", standard_id, limit))
+
+
+def summary_of(detail: StandardRead) -> StandardSummary:
+    """The list-row view of a detailed standard."""
+    return StandardSummary.model_validate(detail.model_dump(include=set(StandardSummary.model_fields)))

@@ -1,0 +1,134 @@
+"""Pydantic shapes that cross package boundaries: what importers hand in, what readers get back."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from standards.vocab import AdoptionDegree, Level, Nature, Status
+
+
+class AdoptionRef(BaseModel):
+    """An international or foreign document that a standard adopts (采用), with the degree."""
+
+    model_config = ConfigDict(frozen=True)
+
+    code: str = Field(description="the adopted document's code as given, e.g. 'ISO 9001:2015'")
+    degree: AdoptionDegree | None = Field(
+        default=None, description="IDT / MOD / NEQ / EQV; None when the source does not say"
+    )
+    marker: str | None = Field(
+        default=None, description="the source's own marker ('idt', '等同', '采'), kept for re-rating"
+    )
+
+
+class StandardInput(BaseModel):
+    """One standard edition as a source describes it; the repository derives the code fields.
+
+    Every field except ``code`` and ``source`` is optional: a source fills what it knows and the
+    merge keeps what other sources said.
+    """
+
+    code: str = Field(description="the code as printed by the source (any spelling)")
+    source: str = Field(description="where the record came from, e.g. 'std.samr.gov.cn', 'csv'")
+    source_url: str | None = None
+    title_zh: str | None = None
+    title_en: str | None = None
+    status: Status | None = Field(
+        default=None, description="the status the source states, mapped; dates take precedence"
+    )
+    status_text: str | None = Field(default=None, description="the source's own status word")
+    nature: Nature | None = Field(default=None, description="only when the source states it")
+    published_on: dt.date | None = None
+    implemented_on: dt.date | None = None
+    withdrawn_on: dt.date | None = None
+    ics: list[str] = Field(default_factory=list)
+    ccs: str | None = None
+    scope: str | None = None
+    department: str | None = Field(default=None, description="主管部门 / responsible department")
+    technical_committee: str | None = Field(default=None, description="归口单位 / TC")
+    drafters: list[str] = Field(default_factory=list, description="起草单位 drafting organizations")
+    replaces: list[str] = Field(default_factory=list, description="codes this edition replaces")
+    partially_replaces: list[str] = Field(default_factory=list)
+    replaced_by: list[str] = Field(default_factory=list, description="codes that replace it")
+    adopts: list[AdoptionRef] = Field(default_factory=list)
+    domains: list[str] = Field(default_factory=list)
+    extra: dict[str, str] = Field(
+        default_factory=dict, description="source fields kept verbatim (备案号, plan number...)"
+    )
+
+
+class AdoptionRead(BaseModel):
+    code: str
+    degree: AdoptionDegree | None = None
+    standard_id: int | None = None
+
+
+class StandardRead(BaseModel):
+    """A standard edition as the API and `stdtrack show --json` return it (DESIGN §11)."""
+
+    id: int
+    code: str
+    normalized_code: str
+    family_key: str
+    level: Level
+    nature: Nature | None
+    prefix: str
+    region_code: str | None
+    industry_code: str | None
+    org_code: str | None
+    number: str
+    part: str | None
+    year: int | None
+    title_zh: str | None
+    title_en: str | None
+    status: Status
+    status_reason: str | None
+    published_on: dt.date | None
+    implemented_on: dt.date | None
+    withdrawn_on: dt.date | None
+    ics: list[str]
+    ccs: str | None
+    scope: str | None
+    department: str | None
+    technical_committee: str | None
+    drafters: list[str]
+    domains: list[str]
+    source: str | None
+    source_url: str | None
+    replaces: list[str]
+    replaced_by: list[str]
+    adopts: list[AdoptionRead]
+    adopted_by: list[str]
+    editions: list[str]
+    amendments: list[str]
+
+
+class StandardSummary(BaseModel):
+    """A row of a standards list."""
+
+    id: int
+    code: str
+    normalized_code: str
+    level: Level
+    nature: Nature | None
+    prefix: str
+    region_code: str | None
+    industry_code: str | None
+    year: int | None
+    title_zh: str | None
+    title_en: str | None
+    status: Status
+    published_on: dt.date | None
+    implemented_on: dt.date | None
+    withdrawn_on: dt.date | None
+    ics: list[str]
+    ccs: str | None
+
+
+class StandardPage(BaseModel):
+    total: int
+    page: int
+    page_size: int
+    items: list[StandardSummary]

@@ -1,0 +1,116 @@
+"""Piccolo tables of the standards library. They never leave this package: see repository.py."""
+
+from piccolo.columns import (
+    Boolean,
+    Date,
+    ForeignKey,
+    Integer,
+    Serial,
+    Text,
+    Timestamptz,
+    Varchar,
+)
+from piccolo.columns.base import OnDelete
+from piccolo.table import Table
+
+
+class ImportBatch(Table, tablename="import_batch"):
+    """One run of `stdtrack import` or one upload: files, checksums, who, when, counts, report."""
+
+    id = Serial(primary_key=True)
+    files = Text(default="[]")  # JSON list of {"name", "sha256", "archived_as", "format"}
+    checksum = Varchar(length=64, default="")
+    actor = Varchar(length=200, default="")
+    dry_run = Boolean(default=False)
+    strict = Boolean(default=False)
+    started_at = Timestamptz()
+    finished_at = Timestamptz(null=True, default=None)
+    created = Integer(default=0)
+    updated = Integer(default=0)
+    unchanged = Integer(default=0)
+    rejected = Integer(default=0)
+    report = Text(default="{}")  # the full import report as JSON
+
+
+class Standard(Table, tablename="standard"):
+    """One edition of a standard; ``normalized_code`` is the catalogue key."""
+
+    id = Serial(primary_key=True)
+    code = Varchar(length=200)
+    normalized_code = Varchar(length=200, unique=True)
+    family_key = Varchar(length=200, index=True)
+    level = Varchar(length=20, index=True)
+    kind = Varchar(length=40, default="")
+    nature = Varchar(length=20, null=True, default=None)
+    prefix = Varchar(length=60, index=True)
+    base_prefix = Varchar(length=60, default="")
+    region_code = Varchar(length=6, null=True, default=None, index=True)
+    industry_code = Varchar(length=10, null=True, default=None, index=True)
+    org_code = Varchar(length=60, null=True, default=None)
+    number = Varchar(length=60, default="")
+    part = Varchar(length=20, null=True, default=None)
+    year = Integer(null=True, default=None, index=True)
+    amendment = Varchar(length=60, null=True, default=None)
+    edition_note = Varchar(length=60, null=True, default=None)
+    title_zh = Text(null=True, default=None)
+    title_en = Text(null=True, default=None)
+    status_text = Varchar(length=40, null=True, default=None)
+    withdrawn_undated = Boolean(default=False)
+    published_on = Date(null=True, default=None)
+    implemented_on = Date(null=True, default=None)
+    withdrawn_on = Date(null=True, default=None)
+    effective_on = Date(null=True, default=None)  # implemented, else published: validity starts
+    ics = Text(default="")  # space-separated ICS codes, display order kept
+    ccs = Varchar(length=20, null=True, default=None, index=True)
+    scope = Text(null=True, default=None)
+    department = Varchar(length=200, null=True, default=None)
+    technical_committee = Varchar(length=300, null=True, default=None)
+    drafters = Text(default="[]")  # JSON list
+    domains = Text(default="[]")  # JSON list
+    source = Varchar(length=100, null=True, default=None)
+    source_url = Text(null=True, default=None)
+    field_sources = Text(default="{}")  # JSON {field: source}: who said each value
+    extra = Text(default="{}")  # JSON of source fields kept verbatim
+    created_at = Timestamptz()
+    updated_at = Timestamptz()
+
+
+class StandardIcs(Table, tablename="standard_ics"):
+    """ICS codes of a standard, one row each, for filtering by field or group (unique pair)."""
+
+    id = Serial(primary_key=True)
+    standard = ForeignKey(Standard, on_delete=OnDelete.cascade, index=True)
+    ics = Varchar(length=20, index=True)
+
+
+class Relation(Table, tablename="relation"):
+    """``subject kind object``: GB/T 20223-2018 replaces GB/T 20223-2006; X adopts ISO 9001:2015.
+
+    Both ends are kept as normalized codes so that a relation may name a standard the catalogue
+    does not hold yet; the ids are filled in when it arrives.
+    """
+
+    id = Serial(primary_key=True)
+    subject_code = Varchar(length=200, index=True)
+    kind = Varchar(length=30)
+    object_code = Varchar(length=200, index=True)
+    subject = ForeignKey(Standard, null=True, default=None, on_delete=OnDelete.cascade, index=True)
+    object = ForeignKey(Standard, null=True, default=None, on_delete=OnDelete.set_null, index=True)
+    degree = Varchar(length=10, null=True, default=None)
+    marker = Varchar(length=60, null=True, default=None)
+    source = Varchar(length=100, null=True, default=None)
+
+
+class ChangeLog(Table, tablename="change_log"):
+    """What an import changed on a standard: one row per field."""
+
+    id = Serial(primary_key=True)
+    standard = ForeignKey(Standard, on_delete=OnDelete.cascade, index=True)
+    batch = ForeignKey(ImportBatch, null=True, default=None, on_delete=OnDelete.set_null)
+    field = Varchar(length=60)
+    old_value = Text(null=True, default=None)
+    new_value = Text(null=True, default=None)
+    changed_at = Timestamptz(index=True)
+
+
+TABLES: tuple[type[Table], ...] = (ImportBatch, Standard, StandardIcs, Relation, ChangeLog)

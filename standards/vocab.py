@@ -1,0 +1,51 @@
+"""Controlled vocabularies of the standards library (levels, natures, statuses, relations, degrees)."""
+
+from enum import StrEnum
+
+
+class Level(StrEnum):
+    """Who issued a standard (标准层级)."""
+
+    INTERNATIONAL = "international"
+    FOREIGN = "foreign"
+    NATIONAL = "national"
+    INDUSTRY = "industry"
+    LOCAL = "local"
+    GROUP = "group"
+    ENTERPRISE = "enterprise"
+    OTHER = "other"  # metrology specifications, military, regulations (JJF, GJB, TSG)
+
+
+class Nature(StrEnum):
+    """Legal force of a Chinese standard (强制性 / 推荐性 / 指导性技术文件)."""
+
+    MANDATORY = "mandatory"
+    RECOMMENDED = "recommended"
+    GUIDANCE = "guidance"
+
+
+class Status(StrEnum):
+    """Status as of a day, derived from dates (现行 / 即将实施 / 废止)."""
+
+    CURRENT = "current"
+    UPCOMING = "upcoming"
+    WITHDRAWN = "withdrawn"
+
+
+class RelationKind(StrEnum):
+    """How one standard points at another (the relation is stored on the subject)."""
+
+    REPLACES = "replaces"  # 代替 (full)
+    PARTIALLY_REPLACES = "partially_replaces"  # 部分代替
+    AMENDS = "amends"  # 修改单
+    PART_OF = "part_of"
+    ADOPTS = "adopts"  # 采用 an international or foreign standard
+
+
+class AdoptionDegree(StrEnum):
+    """Degree of correspondence with an adopted document (GB/T 20000.2; legacy ISO/IEC Guide 21)."""
+
+    IDT = "IDT"
+    MOD = "MOD"
+    NEQ = "NEQ"
+    EQV = "EQV"  # legacy 等效采用, counted only when the rules say so

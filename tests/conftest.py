@@ -1,0 +1,104 @@
+"""Test wiring: one real database per run (SQLite file, or a fresh PostgreSQL database when
+DATABASE_URL names a server), migrated by the real migrations; the app built by its factory."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import pytest
+from litestar import Litestar
+from litestar.testing import AsyncTestClient
+from piccolo.engine.base import Engine
+
+from api.app import create_app
+from api.database import configure_engine, upgrade
+from standards.db import close_engine, open_engine
+from standards.settings import Settings
+
+DATA = Path(__file__).parent / "data"
+
+
+def _admin_query(url: str, sql: str) -> None:
+    import asyncpg
+
+    async def run() -> None:
+        connection = await asyncpg.connect(url)
+        try:
+            await connection.execute(sql)
+        finally:
+            await connection.close()
+
+    asyncio.run(run())
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """SQLite in a temp dir, or a PostgreSQL database created for this run and dropped after."""
+    base = os.environ.get("DATABASE_URL", "")
+    if not base.startswith(("postgresql://", "postgres://")):
+        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+        return
+    name = f"stdtrack_test_{uuid.uuid4().hex[:10]}"
+    parts = urlsplit(base)
+    admin = urlunsplit(parts._replace(path="/postgres"))
+    _admin_query(admin, f'CREATE DATABASE "{name}"')
+    try:
+        yield urlunsplit(parts._replace(path=f"/{name}"))
+    finally:
+        _admin_query(admin, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session")
+def settings(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    home = tmp_path_factory.mktemp("home")
+    return Settings.from_env({
+        "DATABASE_URL": database_url,
+        "STDTRACK_HOME": str(home),
+        "STDTRACK_STAFF_TOKEN": "test-staff-token",
+    })
+
+
+@pytest.fixture(scope="session")
+def anyio_backend() -> str:
+    return "asyncio"
+
+
+@pytest.fixture(scope="session")
+async def engine(settings: Settings, anyio_backend: str) -> AsyncIterator[Engine]:
+    """The engine, opened on the tests' event loop, schema built by the real migrations."""
+    engine = configure_engine(settings)
+    await open_engine(engine)
+    try:
+        await upgrade()
+        yield engine
+    finally:
+        await close_engine(engine)
+
+
+@pytest.fixture(scope="session")
+async def app(settings: Settings, engine: Engine) -> Litestar:
+    return create_app(settings, engine=engine)
+
+
+@pytest.fixture(scope="session")
+async def client(app: Litestar) -> AsyncIterator[AsyncTestClient[Litestar]]:
+    async with AsyncTestClient(app) as test_client:
+        yield test_client
+
+
+CLEAN_ORDER = ("change_log", "relation", "standard_ics", "standard", "import_batch")
+
+
+@pytest.fixture
+async def db(client: AsyncTestClient[Litestar]) -> AsyncIterator[None]:
+    """An empty catalogue for one test (the app's engine is open through ``client``)."""
+    from standards.tables import Standard
+
+    for table in CLEAN_ORDER:
+        await Standard.raw(f"DELETE FROM {table}")
+    yield
