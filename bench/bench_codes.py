@@ -109,7 +109,7 @@ def _chinese_code(rng: random.Random) -> str:
         seq = f"{rng.randint(1, 9999):04d}"
         part = ""
     yr = str(year)
-    if year < 1995 and prefix.startswith("GB") and rng.random() < 0.5:
+    if year < 1995 and prefix in ("GB", "GB/T") and rng.random() < 0.5:
         yr = yr[2:]  # GB 3100-93
     body = f"{seq}{part}-{yr}" if rng.random() < 0.95 else f"{seq}{part}"
     code = _spell(rng, prefix, body, "/T" in prefix and not prefix.startswith(("T/", "Q/")))

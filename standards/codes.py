@@ -135,6 +135,7 @@ class _CnPrefix:
 
 
 def _build_cn_table() -> dict[str, _CnPrefix]:
+    """Industry codes from the CSV plus the national, engineering and "other" series."""
     L = Level
     table = {code: _CnPrefix(code, L.INDUSTRY, "industry", code, True) for code in _INDUSTRY_CODES}
     table.update(
@@ -164,32 +165,14 @@ _CN = _build_cn_table()
 # Foreign / international families: stem -> (level, kind).
 _INTL = Level.INTERNATIONAL
 _FOR = Level.FOREIGN
+_REGIONAL_STEMS = ("EN", "CEN", "CLC", "CENELEC", "PREN", "CWA")
+_NATIONAL_STEMS = (
+    "BS", "DIN", "VDE", "NF", "UNE", "UNI", "NEN", "PN", "CSN", "SS", "SFS", "DS", "NS", "AS",
+    "NZS", "SANS", "IS", "SNI", "OENORM",
+)  # fmt: skip
 _NATIONAL_ISOLIKE: dict[str, tuple[Level, str]] = {
-    **{s: (_FOR, "regional") for s in ("EN", "CEN", "CLC", "CENELEC", "PREN", "CWA")},
-    **{
-        s: (_FOR, "foreign-national")
-        for s in (
-            "BS",
-            "DIN",
-            "VDE",
-            "NF",
-            "UNE",
-            "UNI",
-            "NEN",
-            "PN",
-            "CSN",
-            "SS",
-            "SFS",
-            "DS",
-            "NS",
-            "AS",
-            "NZS",
-            "SANS",
-            "IS",
-            "SNI",
-            "OENORM",
-        )
-    },
+    **{stem: (_FOR, "regional") for stem in _REGIONAL_STEMS},
+    **{stem: (_FOR, "foreign-national") for stem in _NATIONAL_STEMS},
 }
 _DIVISION: dict[str, tuple[Level, str, str]] = {
     # stem -> (level, kind, base_prefix); number = division letter + digits ("G 3101")
@@ -199,37 +182,11 @@ _DIVISION: dict[str, tuple[Level, str, str]] = {
     "KS": (_FOR, "foreign-national", "KS"),
     "OIML": (_INTL, "international", "OIML"),
 }
-_SDO = frozenset(
-    (
-        "ASME",
-        "API",
-        "SAE",
-        "IEEE",
-        "UL",
-        "NFPA",
-        "IATF",
-        "AWS",
-        "ASHRAE",
-        "AWWA",
-        "MSS",
-        "ISA",
-        "TIA",
-        "NEMA",
-        "IPC",
-        "JEDEC",
-        "CGA",
-        "AAMI",
-        "CSA",
-        "NACE",
-        "AATCC",
-        "AGMA",
-        "SEMI",
-        "ASQ",
-        "ACI",
-        "AISC",
-        "ANSI",
-    )
-)
+_SDO = frozenset((
+    "ASME", "API", "SAE", "IEEE", "UL", "NFPA", "IATF", "AWS", "ASHRAE", "AWWA", "MSS", "ISA",
+    "TIA", "NEMA", "IPC", "JEDEC", "CGA", "AAMI", "CSA", "NACE", "AATCC", "AGMA", "SEMI", "ASQ",
+    "ACI", "AISC", "ANSI",
+))  # fmt: skip
 _SDO_COLON_YEAR = frozenset(("IATF",))  # bodies that print "number:yyyy"
 _SDO_KEEP_CASE = frozenset(("IEEE",))  # "802.11ax", "1547a": lower-case letters are significant
 # Prefixes that may follow a national/regional one in a stacked adoption ("BS EN ISO ...").
@@ -255,8 +212,14 @@ _DEGREES: dict[str, AdoptionDegree] = {
 # --------------------------------------------------------------------------------------------
 
 # Dashes that NFKC leaves alone (PRIMER 1.5): em, en, minus, hyphen, non-breaking hyphen,
-# figure dash, horizontal bar, small hyphen-minus, full-width hyphen-minus.
-_DASHES = str.maketrans({c: "-" for c in "\u2014\u2013\u2212\u2010\u2011\u2012\u2015\ufe63\uff0d"})
+# figure dash, horizontal bar, small hyphen-minus, full-width hyphen-minus -> "-"; invisible
+# characters that pasted text and CSV exports carry (zero-width spaces, BOM, soft hyphen) -> "".
+_CHAR_MAP = str.maketrans(
+    {
+        **dict.fromkeys("\u2014\u2013\u2212\u2010\u2011\u2012\u2015\ufe63\uff0d", "-"),
+        **dict.fromkeys("\u200b\u200c\u200d\u2060\ufeff\u00ad", ""),
+    }
+)
 _CYRILLIC = (("ГОСТ Р", "GOST R"), ("ГОСТ", "GOST"), ("ИСО", "ISO"), ("МЭК", "IEC"))
 _SP_AROUND_RE = re.compile(r" ?([/:]) ?")
 _SP_DASH_RE = re.compile(r"(?<=\d) ?- ?(?=\d)")
@@ -316,10 +279,10 @@ _ISO_HEAD_RE = re.compile(
     r"(?:[/ ]?(?P<type>TS|TR|PAS|R|DATA|TTA|IWA|GUIDE|ISP|SRD|DIR|DIS|FDIS|CD|WD|NP|PRF|DTS"
     r"|DTR|DPAS|PWI|AWI|ACEE|CA|TECHNOLOGY REPORT|TREND REPORT|WHITE PAPER)(?=[ \d]))?"
 )
-_ISO_SLASH_TYPES = frozenset(
-    ("TS", "TR", "PAS", "R", "DATA", "TTA", "DIS", "FDIS", "CD", "WD", "NP", "PRF", "DTS")
-    + ("DTR", "DPAS", "PWI", "AWI")
-)
+_ISO_SLASH_TYPES = frozenset((
+    "TS", "TR", "PAS", "R", "DATA", "TTA", "DIS", "FDIS", "CD", "WD", "NP", "PRF", "DTS", "DTR",
+    "DPAS", "PWI", "AWI",
+))  # fmt: skip
 _ISO_TYPE_PRINT = {
     "GUIDE": "Guide",
     "TECHNOLOGY REPORT": "Technology Report",
@@ -337,6 +300,7 @@ _ISO_BODY_RE = re.compile(
 _DIR_BODY_RE = re.compile(r" (?P<num>[A-Z0-9]+(?: [A-Z0-9]+)*?)(?::(?P<year>\d{4}))?$")
 _REPORT_BODY_RE = re.compile(r" (?P<num>.+?):(?P<year>\d{4})$")
 _DIV_RE = re.compile(r" ?(?P<div>[A-Z]) ?(?=\d)")
+_KS_STACK_RE = re.compile(r" (?P<div>[A-Z]) (?=ISO|IEC)")  # "KS C IEC 60335-1:2018"
 _NAT_SUB_RE = re.compile(r"/(?P<sub>NZS|CLC|TS|TR|CWA|GUIDE)(?=[ \d/])")
 # Tail of ISO-like codes (matched on the original-case text)
 _TAIL_AMD_RE = re.compile(
@@ -391,7 +355,7 @@ def _clean(raw: str) -> str:
     """Unicode- and spacing-normalise a code (step 1 of the pipeline)."""
     s = raw
     if not s.isascii():
-        s = unicodedata.normalize("NFKC", s).translate(_DASHES)
+        s = unicodedata.normalize("NFKC", s).translate(_CHAR_MAP)
         if "ГОСТ" in s or "ИСО" in s or "МЭК" in s:
             for cyr, lat in _CYRILLIC:
                 s = s.replace(cyr, lat)
@@ -435,6 +399,7 @@ def _dated(p: ParsedCode) -> str:
 
 def _foreign(
     raw: str,
+    *,
     normalized: str,
     family_key: str,
     level: Level,
@@ -848,18 +813,18 @@ def _isolike_result(
     key = f"{prefix} {number}{parts}{sheet}"
     return _foreign(
         raw,
-        f"{key}:{year}{month}" if year else key,
-        key,
-        level,
-        kind,
-        prefix,
-        base,
-        number,
-        (parts[1:] + sheet) or None,
-        int(year) if year else None,
-        4 if year else None,
-        amendment,
-        edition,
+        normalized=f"{key}:{year}{month}" if year else key,
+        family_key=key,
+        level=level,
+        kind=kind,
+        prefix=prefix,
+        base_prefix=base,
+        number=number,
+        part=(parts[1:] + sheet) or None,
+        year=int(year) if year else None,
+        year_digits=4 if year else None,
+        amendment=amendment,
+        edition_note=edition,
     )
 
 
@@ -888,19 +853,19 @@ def _stacked(
         adopted = None
     return _foreign(
         raw,
-        normalized,
-        key,
-        level,
-        kind,
-        prefix,
-        base,
-        inner.number,
-        inner.part,
-        inner.year,
-        inner.year_digits,
-        inner.amendment,
-        inner.edition_note,
-        adopted,
+        normalized=normalized,
+        family_key=key,
+        level=level,
+        kind=kind,
+        prefix=prefix,
+        base_prefix=base,
+        number=inner.number,
+        part=inner.part,
+        year=inner.year,
+        year_digits=inner.year_digits,
+        amendment=inner.amendment,
+        edition_note=inner.edition_note,
+        adopted_ref=adopted,
     )
 
 
@@ -930,16 +895,16 @@ def _parse_iso_family(raw: str, s: str, u: str, stem: str, pos: int) -> ParsedCo
         year = b["year"]
         return _foreign(
             raw,
-            f"{key}:{year}" if year else key,
-            key,
-            _INTL,
-            "international",
-            prefix,
-            prefix,
-            num,
-            None,
-            int(year) if year else None,
-            4 if year else None,
+            normalized=f"{key}:{year}" if year else key,
+            family_key=key,
+            level=_INTL,
+            kind="international",
+            prefix=prefix,
+            base_prefix=prefix,
+            number=num,
+            part=None,
+            year=int(year) if year else None,
+            year_digits=4 if year else None,
         )
     return _isolike_result(raw, s, u, pos, prefix, prefix, _INTL, "international")
 
@@ -968,18 +933,18 @@ def _parse_national(raw: str, s: str, u: str, stem: str, pos: int) -> ParsedCode
         year = b["year"]
         return _foreign(
             raw,
-            f"{key}:{year}" if year else key,
-            key,
-            level,
-            kind,
-            "NF",
-            "NF",
-            number,
-            None,
-            int(year) if year else None,
-            4 if year else None,
-            amendment,
-            edition,
+            normalized=f"{key}:{year}" if year else key,
+            family_key=key,
+            level=level,
+            kind=kind,
+            prefix="NF",
+            base_prefix="NF",
+            number=number,
+            part=None,
+            year=int(year) if year else None,
+            year_digits=4 if year else None,
+            amendment=amendment,
+            edition_note=edition,
         )
     return _isolike_result(raw, s, u, pos, org, stem, level, kind)
 
@@ -992,10 +957,10 @@ def _parse_division(raw: str, s: str, u: str, stem: str, pos: int) -> ParsedCode
         if stem in ("TR", "TS"):
             raise CodeError(raw, f"unknown prefix {stem!r}")
         # KS with a stacked adoption: "KS C IEC 60335-1:2018"
-        k = re.match(r" (?P<div>[A-Z]) (?=ISO|IEC)", u[pos:]) if stem == "KS" else None
+        k = _KS_STACK_RE.match(u, pos) if stem == "KS" else None
         if k is None:
             raise CodeError(raw, "no number")
-        start = pos + k.end()
+        start = k.end()
         inner = _dispatch_foreign(raw, s[start:], u[start:])
         return _stacked(raw, f"KS {k['div']}", "KS", "KS", level, kind, inner)
     return _isolike_result(raw, s, u, d.end(), stem, base, level, kind, d["div"])
@@ -1022,16 +987,16 @@ def _parse_gost(raw: str, s: str, u: str, stem: str, pos: int) -> ParsedCode:
     key = f"{prefix} {b['num']}"
     return _foreign(
         raw,
-        f"{key}-{b['year']}" if b["year"] else key,
-        key,
-        _FOR,
-        "foreign-national",
-        prefix,
-        prefix,
-        b["num"],
-        None,
-        year,
-        digits,
+        normalized=f"{key}-{b['year']}" if b["year"] else key,
+        family_key=key,
+        level=_FOR,
+        kind="foreign-national",
+        prefix=prefix,
+        base_prefix=prefix,
+        number=b["num"],
+        part=None,
+        year=year,
+        year_digits=digits,
     )
 
 
@@ -1051,16 +1016,16 @@ def _parse_itu(raw: str, s: str, u: str, stem: str, pos: int) -> ParsedCode:
     year, digits = _foreign_year(raw, yyyy)
     return _foreign(
         raw,
-        f"{key} ({m['mm']}/{yyyy})" if yyyy else key,
-        key,
-        _INTL,
-        "international",
-        prefix,
-        prefix,
-        m["num"],
-        None,
-        year,
-        digits,
+        normalized=f"{key} ({m['mm']}/{yyyy})" if yyyy else key,
+        family_key=key,
+        level=_INTL,
+        kind="international",
+        prefix=prefix,
+        base_prefix=prefix,
+        number=m["num"],
+        part=None,
+        year=year,
+        year_digits=digits,
     )
 
 
@@ -1081,18 +1046,18 @@ def _parse_astm(raw: str, s: str, u: str, stem: str, pos: int) -> ParsedCode:
     key = f"ASTM {m['num']}"
     return _foreign(
         raw,
-        f"{key}-{m['year']}" if m["year"] else key,
-        key,
-        _FOR,
-        "foreign-sdo",
-        "ASTM",
-        "ASTM",
-        m["num"],
-        None,
-        year,
-        digits,
-        None,
-        "".join(notes) or None,
+        normalized=f"{key}-{m['year']}" if m["year"] else key,
+        family_key=key,
+        level=_FOR,
+        kind="foreign-sdo",
+        prefix="ASTM",
+        base_prefix="ASTM",
+        number=m["num"],
+        part=None,
+        year=year,
+        year_digits=digits,
+        amendment=None,
+        edition_note="".join(notes) or None,
     )
 
 
@@ -1106,19 +1071,19 @@ def _parse_sdo(raw: str, s: str, u: str, stem: str, pos: int) -> ParsedCode:
         )
         return _foreign(
             raw,
-            f"ANSI/{inner.normalized}",
-            f"ANSI/{inner.family_key}",
-            _FOR,
-            "foreign-national",
-            prefix,
-            "ANSI",
-            inner.number,
-            inner.part,
-            inner.year,
-            inner.year_digits,
-            inner.amendment,
-            inner.edition_note,
-            adopted,
+            normalized=f"ANSI/{inner.normalized}",
+            family_key=f"ANSI/{inner.family_key}",
+            level=_FOR,
+            kind="foreign-national",
+            prefix=prefix,
+            base_prefix="ANSI",
+            number=inner.number,
+            part=inner.part,
+            year=inner.year,
+            year_digits=inner.year_digits,
+            amendment=inner.amendment,
+            edition_note=inner.edition_note,
+            adopted_ref=adopted,
         )
     m = _SDO_BODY_RE.match(u, pos)
     if m is None:
@@ -1140,7 +1105,19 @@ def _parse_sdo(raw: str, s: str, u: str, stem: str, pos: int) -> ParsedCode:
         sep = ":" if stem in _SDO_COLON_YEAR else "-"
         normalized = f"{key}{sep}{m['year']}" if m["year"] else key
     kind = "foreign-national" if stem == "ANSI" else "foreign-sdo"
-    return _foreign(raw, normalized, key, _FOR, kind, stem, stem, num, None, year, digits)
+    return _foreign(
+        raw,
+        normalized=normalized,
+        family_key=key,
+        level=_FOR,
+        kind=kind,
+        prefix=stem,
+        base_prefix=stem,
+        number=num,
+        part=None,
+        year=year,
+        year_digits=digits,
+    )
 
 
 def _parse_mil(raw: str, s: str, u: str, stem: str, pos: int) -> ParsedCode:
@@ -1150,7 +1127,16 @@ def _parse_mil(raw: str, s: str, u: str, stem: str, pos: int) -> ParsedCode:
         raise CodeError(raw, "not a MIL document number (e.g. 'MIL-STD-810H')")
     prefix = f"MIL-{m['t']}"
     key = f"{prefix}-{m['num']}"
-    return _foreign(raw, key, key, _FOR, "foreign-national", prefix, "MIL", m["num"])
+    return _foreign(
+        raw,
+        normalized=key,
+        family_key=key,
+        level=_FOR,
+        kind="foreign-national",
+        prefix=prefix,
+        base_prefix="MIL",
+        number=m["num"],
+    )
 
 
 def _parse_etsi(raw: str, s: str, u: str, stem: str, pos: int) -> ParsedCode:
@@ -1167,16 +1153,16 @@ def _parse_etsi(raw: str, s: str, u: str, stem: str, pos: int) -> ParsedCode:
     year, digits = _foreign_year(raw, m["y"])
     return _foreign(
         raw,
-        normalized,
-        key,
-        _FOR,
-        "regional",
-        prefix,
-        "ETSI",
-        number,
-        m["parts"][1:] or None,
-        year,
-        digits,
+        normalized=normalized,
+        family_key=key,
+        level=_FOR,
+        kind="regional",
+        prefix=prefix,
+        base_prefix="ETSI",
+        number=number,
+        part=m["parts"][1:] or None,
+        year=year,
+        year_digits=digits,
     )
 
 
@@ -1190,16 +1176,16 @@ def _parse_codex(raw: str, s: str, u: str, stem: str, pos: int) -> ParsedCode:
     year, digits = _foreign_year(raw, m["year"])
     return _foreign(
         raw,
-        f"{key}-{m['year']}" if m["year"] else key,
-        key,
-        _INTL,
-        "international",
-        prefix,
-        prefix.split("/")[0],
-        m["num"],
-        None,
-        year,
-        digits,
+        normalized=f"{key}-{m['year']}" if m["year"] else key,
+        family_key=key,
+        level=_INTL,
+        kind="international",
+        prefix=prefix,
+        base_prefix=prefix.split("/")[0],
+        number=m["num"],
+        part=None,
+        year=year,
+        year_digits=digits,
     )
 
 

@@ -5,6 +5,7 @@ runs raw steps before its table steps, hence a migration of their own.
 """
 
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
+from piccolo.engine import engine_finder
 from piccolo.table import Table
 
 ID = "2026-11-23T19:30:00:000000"
@@ -27,10 +28,14 @@ async def forwards() -> MigrationManager:
     manager = MigrationManager(migration_id=ID, app_name="standards", description=DESCRIPTION)
 
     async def create_indexes() -> None:
+        # a Table caches its engine on first use: look it up for this run (tests, benches and
+        # the CLI may migrate more than one database in one process)
+        _Runner._meta.db = engine_finder()
         for statement in STATEMENTS:
             await _Runner.raw(statement)
 
     async def drop_indexes() -> None:
+        _Runner._meta.db = engine_finder()
         for name in ("relation_unique", "standard_ics_unique", "standard_effective_on",
                      "standard_withdrawn_on"):
             await _Runner.raw(f"DROP INDEX IF EXISTS {name}")

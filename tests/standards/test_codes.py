@@ -168,6 +168,7 @@ def test_full_prefix(raw: str, prefix: str) -> None:
         "GB-T 20223-2018",
         "GB_T 20223-2018",
         "  GB/T\t20223-2018 ",
+        "\ufeffGB/T\u200b 20223-2018",
     ],
 )
 def test_spellings_of_gbt_20223_2018(raw: str) -> None:
@@ -591,6 +592,25 @@ def test_spelling_variants_normalise_to_canonical(
     assert p.year == year
     assert p.number == str(seq)
     assert codes._parse_uncached(canonical.lower()).normalized == canonical
+
+
+_CODE_PIECES = st.sampled_from([
+    *"GBTZDQJISOECNHK/-—:.()（）  0123456789年版所有部分第号修改单XG+,",
+    "GB/T ", "ISO ", "DB22/T ", "IEC ", "T/", "Q/", "/XG", "/Amd ", "BS EN ", "ASTM ",
+    "GOST R ", "JIS ", "ITU-T ", "ANSI/", "DBJ", "DG/TJ08-", "(ISO 9001:2015, MOD)", " idt ",
+])  # fmt: skip
+
+
+@settings(max_examples=500, database=None, deadline=None)
+@given(st.lists(_CODE_PIECES, max_size=12).map("".join) | st.text(max_size=30))
+def test_arbitrary_text_parses_or_raises_code_error(text: str) -> None:
+    try:
+        p = codes._parse_uncached(text)
+    except CodeError as err:
+        assert err.raw == text
+        assert err.reason
+        return
+    assert codes._parse_uncached(p.normalized).normalized == p.normalized
 
 
 # Real international ids (skipped where the shared data set is not mounted) ---------------------

@@ -1,0 +1,1 @@
+"""Enterprises, products, self-declarations, goals; indicators and drafting progress."""

@@ -1,0 +1,1 @@
+"""Full-text search of the catalogue (whoosh + jieba embedded; PostgreSQL full text for scale)."""
