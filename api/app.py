@@ -10,14 +10,17 @@ from pathlib import Path
 from typing import Any
 
 import swagger_ui_bundle
-from litestar import Litestar, Request, get
+from litestar import Litestar, Request, Router, get
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import SwaggerRenderPlugin
+from litestar.datastructures import State
 from litestar.static_files import create_static_files_router
 from piccolo.engine.base import Engine
 
+from api.auth import role_guard
 from api.database import configure_engine
 from api.errors import EXCEPTION_HANDLERS
+from api.routes.imports import ImportController
 from api.routes.standards import StandardController
 from standards.db import close_engine, open_engine
 from standards.settings import Settings
@@ -73,12 +76,15 @@ def create_app(settings: Settings, engine: Engine | None = None) -> Litestar:
         description="标准库与采标率跟踪 — standards library and adoption-rate tracker",
         path="/docs",
         render_plugins=[swagger],
+        # the docs pages are public like the read API; the router states it for the role guard
+        openapi_router=Router(path="/docs", route_handlers=[], opt={"roles": "public"}),
     )
     app = Litestar(
         route_handlers=[
             health,
             openapi_json,
             StandardController,
+            ImportController,
             create_static_files_router(
                 path=SWAGGER_ASSETS,
                 directories=[Path(swagger_ui_bundle.swagger_ui_path)],
@@ -88,8 +94,11 @@ def create_app(settings: Settings, engine: Engine | None = None) -> Litestar:
         ],
         openapi_config=openapi,
         exception_handlers=EXCEPTION_HANDLERS,
+        guards=[role_guard],
+        # uploads are streamed to disk and capped by STDTRACK_UPLOAD_LIMIT_MB in the route
+        request_max_body_size=settings.upload_limit_bytes + 1024 * 1024,
         lifespan=[lifespan],
-        state={"settings": settings},
+        state=State({"settings": settings}),
     )
     return app
 

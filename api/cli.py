@@ -3,15 +3,28 @@
 from __future__ import annotations
 
 import asyncio
+import getpass
 import json
 import os
 import sys
+from pathlib import Path
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
 import click
 
+from rich.console import Console
+from rich.progress import (
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TextColumn,
+    TimeElapsedColumn,
+)
+
 from api.database import configure_engine, migration_states, upgrade
+from api.imports import ImportOptions, after_import, import_files
+from importers import format_names
 from standards import repository
 from standards.db import close_engine, describe_engine, open_engine
 from standards.errors import StdtrackError
@@ -141,6 +154,99 @@ def show(settings: Settings, code: str, as_json: bool) -> None:
         click.echo(std.model_dump_json(indent=2))
     else:
         _print_standard(std)
+
+
+def _column_map(pairs: tuple[str, ...]) -> dict[str, str]:
+    mapping = {}
+    for pair in pairs:
+        header, sep, target = pair.partition("=")
+        if not sep or not header.strip() or not target.strip():
+            fail(f"--column {pair!r}: expected HEADER=field, e.g. 标准代号=code")
+        mapping[header.strip()] = target.strip()
+    return mapping
+
+
+def _print_report(report: dict[str, Any]) -> None:
+    for entry in report["files"]:
+        click.echo(f"{entry['name']}: {entry['format']} ({entry['source']}), "
+                   f"{entry['records']} records")
+        if entry["ignored_columns"]:
+            click.echo(f"  ignored columns: {', '.join(entry['ignored_columns'])}")
+    prefix = "dry run, nothing written: " if report["dry_run"] else ""
+    click.echo(f"{prefix}created {report['created']}, updated {report['updated']}, "
+               f"unchanged {report['unchanged']}, rejected {len(report['rejected'])}, "
+               f"conflicts {len(report['conflicts'])}"
+               + (f" (batch {report['batch_id']})" if report["batch_id"] else ""))
+    for row in report["rejected"][:20]:
+        click.echo(f"  rejected {row['file']} {row['location']}: {row['reason']}")
+    if len(report["rejected"]) > 20:
+        click.echo(f"  ... {len(report['rejected']) - 20} more rejections (--json lists all)")
+    for row in report["conflicts"][:10]:
+        click.echo(f"  conflict {row['code']} {row['field']}: kept {row['kept']!r} "
+                   f"({row['kept_source']}), {row['offered_source']} says {row['offered']!r}")
+    if report.get("aborted"):
+        click.echo(f"  {report['aborted']}")
+
+
+@main.command("import")
+@click.argument("paths", nargs=-1, required=True,
+                type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--format", "fmt", default=None, help="skip detection: " + ", ".join(format_names()))
+@click.option("--column", "columns", multiple=True, metavar="HEADER=field",
+              help="map a header to a field, e.g. 标准代号=code (repeatable)")
+@click.option("--dry-run", is_flag=True, help="read and check everything, write nothing")
+@click.option("--strict", is_flag=True, help="all or nothing: any rejected row writes nothing")
+@click.option("--json", "as_json", is_flag=True, help="print the import report as JSON")
+@click.pass_obj
+def import_command(settings: Settings, paths: tuple[Path, ...], fmt: str | None,
+                   columns: tuple[str, ...], dry_run: bool, strict: bool, as_json: bool) -> None:
+    """Import catalogue files of any supported format (detected from their content)."""
+    options = ImportOptions(fmt=fmt, column_map=_column_map(columns) or None, dry_run=dry_run,
+                            strict=strict, actor=f"cli:{getpass.getuser()}")
+    console = Console(stderr=True)
+    with Progress(SpinnerColumn(), TextColumn("[progress.description]{task.description}"),
+                  MofNCompleteColumn(), TimeElapsedColumn(), console=console,
+                  transient=True, disable=not console.is_terminal) as bar:
+        task = bar.add_task("importing", total=None)
+
+        async def work() -> dict[str, Any]:
+            report = await import_files(
+                list(paths), options, settings.archive_dir,
+                progress=lambda n: bar.advance(task, n))
+            await after_import(settings, report)
+            return report.as_dict()
+
+        result = run_with_db(settings, work)
+    if as_json:
+        emit_json(result)
+    else:
+        _print_report(result)
+    if strict and result["rejected"]:
+        sys.exit(EXIT_REJECTED)
+
+
+DEMO_DATA = Path(__file__).resolve().parent / "demo_data"
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="print the import report as JSON")
+@click.pass_obj
+def demo(settings: Settings, as_json: bool) -> None:
+    """Load the bundled demo data (real catalogue samples); running it again changes nothing."""
+    files = sorted(p for p in DEMO_DATA.rglob("*") if p.is_file() and p.suffix != ".md")
+
+    async def work() -> dict[str, Any]:
+        report = await import_files(files, ImportOptions(actor="demo"), settings.archive_dir)
+        await after_import(settings, report)
+        return report.as_dict()
+
+    result = run_with_db(settings, work)
+    if as_json:
+        emit_json(result)
+    else:
+        click.echo(f"demo data: {len(files)} files; created {result['created']}, updated "
+                   f"{result['updated']}, unchanged {result['unchanged']}, rejected "
+                   f"{len(result['rejected'])} (plan projects and unpublished drafts)")
 
 
 @main.command()

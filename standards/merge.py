@@ -90,6 +90,11 @@ def merge(
             result.field_sources.setdefault(name, source)
             continue
         owner = existing_sources.get(name)
+        if name == "source_url" and owner not in (None, source) and not _blank(current):
+            # each source has its own page: keep them all, none is a disagreement
+            result.extra[f"url.{source}"] = offered
+            result.field_sources.setdefault(f"extra.url.{source}", source)
+            continue
         # "not withdrawn" stated by a source is a statement, not a blank
         fillable = _blank(current) and not (name == "withdrawn_undated" and owner)
         if fillable or owner == source or owner is None:

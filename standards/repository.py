@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import operator
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -11,6 +12,7 @@ from typing import Any
 from piccolo.engine.base import Engine
 
 from standards.codes import ParsedCode, parse_code, try_parse_code
+from standards.db import executemany, fetch
 from standards.errors import CodeError, NotFoundError
 from standards.lifecycle import STATUS_SQL_ARGS, effective_from, status_at, status_sql
 from standards.merge import Conflict, json_value, merge
@@ -21,10 +23,10 @@ from standards.schemas import (
     StandardRead,
     StandardSummary,
 )
-from standards.tables import ChangeLog, Relation, Standard, StandardIcs
+from standards.tables import ChangeLog, ImportBatch, Relation, Standard, StandardIcs
 from standards.vocab import Level, Nature, RelationKind, Status
 
-CHUNK = 500
+CHUNK = 2000
 FOREIGN_LEVELS = (Level.INTERNATIONAL, Level.FOREIGN)
 
 
@@ -61,7 +63,7 @@ class UpsertOutcome:
 
 
 def _dumps(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return json.dumps(value, ensure_ascii=False)
 
 
 def _code_columns(parsed: ParsedCode, raw_code: str) -> dict[str, Any]:
@@ -174,8 +176,8 @@ async def _upsert_chunk(
 ) -> list[UpsertOutcome]:
     engine: Engine = Standard._meta.db
     async with engine.transaction():
-        prepared: list[tuple[StandardInput, ParsedCode, str]] = []
         outcomes: list[UpsertOutcome] = []
+        prepared: list[tuple[int, StandardInput, ParsedCode, str]] = []
         for item in items:
             try:
                 parsed = parse_code(item.code)
@@ -187,93 +189,135 @@ async def _upsert_chunk(
                     code=item.code, action="rejected",
                     reason=f"{item.code!r} names all parts of a standard, not one edition"))
                 continue
-            prepared.append((item, parsed, catalogue_key(parsed)))
-        keys = list(dict.fromkeys(key for _, _, key in prepared))
+            key = catalogue_key(parsed)
+            outcomes.append(UpsertOutcome(code=item.code, action="unchanged", key=key))
+            prepared.append((len(outcomes) - 1, item, parsed, key))
+        keys = list(dict.fromkeys(key for _, _, _, key in prepared))
         existing: dict[str, dict[str, Any]] = {}
         if keys:
-            rows = await Standard.select().where(Standard.normalized_code.is_in(keys))
+            marks = ", ".join("?" for _ in keys)
+            rows = await fetch(
+                engine, f"SELECT * FROM standard WHERE normalized_code IN ({marks})", keys)
             existing = {row["normalized_code"]: row for row in rows}
 
         relation_rows: list[dict[str, Any]] = []
         ics_rewrites: dict[str, list[str]] = {}
         change_rows: list[tuple[str, str, Any, Any]] = []
         new_rows: dict[str, dict[str, Any]] = {}
-        for item, parsed, key in prepared:
+        updates: dict[int, dict[str, Any]] = {}
+        for index, item, parsed, key in prepared:
+            outcome = outcomes[index]
             row = existing.get(key) or new_rows.get(key)
             stored = _stored_values(row) if row else None
             sources = json.loads(row["field_sources"]) if row else {}
             extra = json.loads(row["extra"]) if row else {}
             result = merge(stored, sources, extra, item)
-            outcome = UpsertOutcome(code=item.code, action="unchanged", key=key,
-                                    id=row["id"] if row else None, conflicts=result.conflicts)
+            outcome.conflicts = result.conflicts
+            outcome.id = row.get("id") if row else None
             relation_rows.extend(_relations(item, parsed, key))
             if row is None:
-                values = {**_code_columns(parsed, item.code), **_column_values(result.values)}
+                values = {**_blank_row(), **_code_columns(parsed, item.code),
+                          **_column_values(result.values)}
+                merged = {**_stored_values_defaults(), **result.values}
                 values.update(
                     normalized_code=key,
                     field_sources=_dumps(result.field_sources),
                     extra=_dumps(result.extra),
                     source=item.source,
-                    source_url=item.source_url,
+                    effective_on=effective_from(merged["implemented_on"], merged["published_on"]),
                     created_at=now,
                     updated_at=now,
                 )
-                merged = {**(_stored_values_defaults()), **result.values}
-                values["effective_on"] = effective_from(
-                    merged["implemented_on"], merged["published_on"])
-                values.setdefault("withdrawn_undated", False)
-                new_rows[key] = {**_blank_row(), **values, "id": None}
+                new_rows[key] = values
                 outcome.action = "created"
                 if merged["ics"]:
                     ics_rewrites[key] = merged["ics"]
-            elif result.values or result.changes or result.field_sources != sources:
-                if result.changes:
-                    outcome.action = "updated"
-                    outcome.changes = result.changes
-                    change_rows.extend((key, f, old, new) for f, old, new in result.changes)
-                update = _column_values(result.values)
-                update["field_sources"] = _dumps(result.field_sources)
-                update["extra"] = _dumps(result.extra)
-                merged_dates = {**stored, **result.values} if stored else result.values
-                update["effective_on"] = effective_from(
-                    merged_dates.get("implemented_on"), merged_dates.get("published_on"))
-                if result.changes:
-                    update["updated_at"] = now
-                if "ics" in result.values:
-                    ics_rewrites[key] = result.values["ics"]
-                row.update(update)
-                if row.get("id") is not None and not dry_run:
-                    await Standard.update(
-                        {getattr(Standard, k): v for k, v in update.items()}
-                    ).where(Standard.id == row["id"])
-            outcomes.append(outcome)
+                continue
+            if not (result.values or result.changes or result.field_sources != sources
+                    or result.extra != extra):
+                continue
+            if result.changes and outcome.action != "created":
+                outcome.action = "updated"
+                outcome.changes = result.changes
+                change_rows.extend((key, f, old, new) for f, old, new in result.changes)
+            update = _column_values(result.values)
+            update["field_sources"] = _dumps(result.field_sources)
+            update["extra"] = _dumps(result.extra)
+            merged_dates = {**(stored or {}), **result.values}
+            update["effective_on"] = effective_from(
+                merged_dates.get("implemented_on"), merged_dates.get("published_on"))
+            if result.changes:
+                update["updated_at"] = now
+            if "ics" in result.values:
+                ics_rewrites[key] = result.values["ics"]
+            row.update(update)
+            if row.get("id") is not None:
+                updates.setdefault(row["id"], {}).update(update)
+            elif key in new_rows:  # a second record of the same new standard in this chunk
+                outcome.action = "updated" if result.changes else "unchanged"
 
         if dry_run:
             raise _DryRun(outcomes)
 
+        by_columns: dict[tuple[str, ...], list[tuple[Any, ...]]] = {}
+        for standard_id, update in updates.items():
+            columns = tuple(sorted(update))
+            by_columns.setdefault(columns, []).append(
+                (*(update[c] for c in columns), standard_id))
+        for columns, rows in by_columns.items():
+            assignments = ", ".join(f"{c} = ?" for c in columns)
+            await executemany(engine, f"UPDATE standard SET {assignments} WHERE id = ?", rows)
         ids: dict[str, int] = {k: r["id"] for k, r in existing.items()}
         if new_rows:
-            inserted = await Standard.insert(
-                *[Standard(**{k: v for k, v in r.items() if k != "id"}) for r in new_rows.values()]
-            ).returning(Standard.id, Standard.normalized_code)
-            ids.update({r["normalized_code"]: r["id"] for r in inserted})
+            await _insert_rows(engine, "standard", list(new_rows.values()))
+            ids.update(await _ids_of(engine, list(new_rows)))
         for outcome in outcomes:
             if outcome.key and outcome.id is None:
                 outcome.id = ids.get(outcome.key)
 
-        for key, codes in ics_rewrites.items():
-            await StandardIcs.delete().where(StandardIcs.standard == ids[key])
-            if codes:
-                await StandardIcs.insert(*[StandardIcs(standard=ids[key], ics=c) for c in codes])
-        if change_rows:
-            await ChangeLog.insert(*[
-                ChangeLog(standard=ids[key], batch=batch_id, field=f,
-                          old_value=_log_text(old), new_value=_log_text(new), changed_at=now)
-                for key, f, old, new in change_rows
-            ])
-        await _write_relations(relation_rows)
-        await _resolve_relations(list(ids))
+        old_ics = [ids[key] for key in ics_rewrites if key in existing]
+        if old_ics:
+            marks = ", ".join("?" for _ in old_ics)
+            await fetch(engine, f"DELETE FROM standard_ics WHERE standard IN ({marks})", old_ics)
+        await _insert_rows(engine, "standard_ics", [
+            {"standard": ids[key], "ics": code}
+            for key, codes in ics_rewrites.items() for code in dict.fromkeys(codes)])
+        await _insert_rows(engine, "change_log", [
+            {"standard": ids[key], "batch": batch_id, "field": f, "old_value": _log_text(old),
+             "new_value": _log_text(new), "changed_at": now}
+            for key, f, old, new in change_rows
+        ])
+        await _write_relations(engine, relation_rows)
+        await _resolve_relations(engine, list(ids))
     return outcomes
+
+
+MAX_PARAMS = 30000  # both engines accept 32k bound parameters per statement
+
+
+async def _insert_rows(engine: Engine, table: str, rows: list[dict[str, Any]]) -> None:
+    """INSERT many rows through the driver's executemany (same keys in every row)."""
+    if not rows:
+        return
+    columns = list(rows[0])
+    sql = (f"INSERT INTO {table} ({', '.join(columns)}) "
+           f"VALUES ({', '.join('?' for _ in columns)})")
+    values = operator.itemgetter(*columns)
+    await executemany(engine, sql, [values(row) for row in rows] if len(columns) > 1
+                      else [(values(row),) for row in rows])
+
+
+async def _ids_of(engine: Engine, keys: list[str]) -> dict[str, int]:
+    found: dict[str, int] = {}
+    per_statement = MAX_PARAMS
+    for start in range(0, len(keys), per_statement):
+        chunk = keys[start : start + per_statement]
+        marks = ", ".join("?" for _ in chunk)
+        rows = await fetch(
+            engine, f"SELECT id, normalized_code FROM standard WHERE normalized_code IN ({marks})",
+            chunk)
+        found.update({r["normalized_code"]: r["id"] for r in rows})
+    return found
 
 
 class _DryRun(Exception):
@@ -306,31 +350,32 @@ def _log_text(value: Any) -> str | None:
     return _dumps(value)
 
 
-async def _write_relations(rows: list[dict[str, Any]]) -> None:
+async def _write_relations(engine: Engine, rows: list[dict[str, Any]]) -> None:
     unique = {(r["subject_code"], r["kind"], r["object_code"]): r for r in rows}
-    for r in unique.values():
-        await Relation.raw(
-            "INSERT INTO relation (subject_code, kind, object_code, degree, marker, source) "
-            "VALUES ({}, {}, {}, {}, {}, {}) ON CONFLICT (subject_code, kind, object_code) "
-            "DO UPDATE SET degree = COALESCE(relation.degree, excluded.degree), "
-            "marker = COALESCE(relation.marker, excluded.marker)",
-            r["subject_code"], r["kind"], r["object_code"], r["degree"], r["marker"], r["source"],
-        )
+    await executemany(
+        engine,
+        "INSERT INTO relation (subject_code, kind, object_code, degree, marker, source) "
+        "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (subject_code, kind, object_code) "
+        "DO UPDATE SET degree = COALESCE(relation.degree, excluded.degree), "
+        "marker = COALESCE(relation.marker, excluded.marker)",
+        [(r["subject_code"], r["kind"], r["object_code"], r["degree"], r["marker"], r["source"])
+         for r in unique.values()],
+    )
 
 
-async def _resolve_relations(keys: list[str]) -> None:
+async def _resolve_relations(engine: Engine, keys: list[str]) -> None:
     """Fill relation ids for relations naming ``keys`` by code."""
-    for start in range(0, len(keys), CHUNK):
-        chunk = keys[start : start + CHUNK]
-        marks = ", ".join("{}" for _ in chunk)
-        await Relation.raw(
-            "UPDATE relation SET subject = (SELECT id FROM standard s "
-            "WHERE s.normalized_code = relation.subject_code) "
-            f"WHERE subject IS NULL AND subject_code IN ({marks})", *chunk)
-        await Relation.raw(
-            "UPDATE relation SET object = (SELECT id FROM standard s "
-            "WHERE s.normalized_code = relation.object_code) "
-            f"WHERE object IS NULL AND object_code IN ({marks})", *chunk)
+    for start in range(0, len(keys), MAX_PARAMS):
+        chunk = keys[start : start + MAX_PARAMS]
+        marks = ", ".join("?" for _ in chunk)
+        for end in ("subject", "object"):
+            await fetch(
+                engine,
+                f"UPDATE relation SET {end} = (SELECT id FROM standard s "
+                f"WHERE s.normalized_code = relation.{end}_code) "
+                f"WHERE {end} IS NULL AND {end}_code IN ({marks})",
+                chunk,
+            )
 
 
 # ------------------------------------------------------------------------------------------
@@ -575,3 +620,64 @@ async def changes_of(standard_id: int, limit: int = 100) -> list[dict[str, Any]]
 def summary_of(detail: StandardRead) -> StandardSummary:
     """The list-row view of a detailed standard."""
     return StandardSummary.model_validate(detail.model_dump(include=set(StandardSummary.model_fields)))
+
+
+# ------------------------------------------------------------------------------------------
+# Import batches
+# ------------------------------------------------------------------------------------------
+
+
+async def create_batch(
+    *, files: list[dict[str, Any]], actor: str, strict: bool, started_at: dt.datetime
+) -> int:
+    """Record the start of an import; returns the batch id."""
+    rows = await ImportBatch.insert(ImportBatch(
+        files=_dumps(files), checksum=files[0]["sha256"] if len(files) == 1 else "",
+        actor=actor, dry_run=False, strict=strict, started_at=started_at,
+    )).returning(ImportBatch.id)
+    return int(rows[0]["id"])
+
+
+async def finish_batch(
+    batch_id: int, *, files: list[dict[str, Any]], created: int, updated: int, unchanged: int,
+    rejected: int, report: dict[str, Any],
+) -> None:
+    await ImportBatch.update({
+        ImportBatch.finished_at: dt.datetime.now(dt.timezone.utc),
+        ImportBatch.files: _dumps(files),
+        ImportBatch.created: created,
+        ImportBatch.updated: updated,
+        ImportBatch.unchanged: unchanged,
+        ImportBatch.rejected: rejected,
+        ImportBatch.report: json.dumps(report, ensure_ascii=False, default=str),
+    }).where(ImportBatch.id == batch_id)
+
+
+def _batch_row(row: dict[str, Any]) -> dict[str, Any]:
+    row = dict(row)
+    row["files"] = json.loads(row.get("files") or "[]")
+    if "report" in row:
+        row["report"] = json.loads(row["report"] or "{}")
+    return row
+
+
+async def list_batches(limit: int = 50, offset: int = 0) -> list[dict[str, Any]]:
+    """Import batches, newest first, without their full reports."""
+    rows = await ImportBatch.select(
+        ImportBatch.id, ImportBatch.actor, ImportBatch.started_at, ImportBatch.finished_at,
+        ImportBatch.created, ImportBatch.updated, ImportBatch.unchanged, ImportBatch.rejected,
+        ImportBatch.files, ImportBatch.strict,
+    ).order_by(ImportBatch.id, ascending=False).limit(limit).offset(offset)
+    return [_batch_row(r) for r in rows]
+
+
+async def get_batch(batch_id: int) -> dict[str, Any]:
+    """One batch with its report.
+
+    Raises:
+        NotFoundError: no batch has this id.
+    """
+    rows = await ImportBatch.select().where(ImportBatch.id == batch_id)
+    if not rows:
+        raise NotFoundError(f"no import batch with id {batch_id}")
+    return _batch_row(rows[0])

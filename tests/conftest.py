@@ -10,9 +10,9 @@ from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+import httpx
 import pytest
 from litestar import Litestar
-from litestar.testing import AsyncTestClient
 from piccolo.engine.base import Engine
 
 from api.app import create_app
@@ -60,6 +60,7 @@ def settings(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Set
         "DATABASE_URL": database_url,
         "STDTRACK_HOME": str(home),
         "STDTRACK_STAFF_TOKEN": "test-staff-token",
+        "STDTRACK_UPLOAD_LIMIT_MB": "2",
     })
 
 
@@ -86,8 +87,16 @@ async def app(settings: Settings, engine: Engine) -> Litestar:
 
 
 @pytest.fixture(scope="session")
-async def client(app: Litestar) -> AsyncIterator[AsyncTestClient[Litestar]]:
-    async with AsyncTestClient(app) as test_client:
+async def client(app: Litestar) -> AsyncIterator[httpx.AsyncClient]:
+    """An HTTP client calling the app in-process on the tests' own event loop.
+
+    Litestar's AsyncTestClient runs the app through a blocking portal, i.e. on another event
+    loop, where an asyncpg pool opened on this loop cannot be used.
+    """
+    transport = httpx.ASGITransport(app=app)
+    async with app.lifespan(), httpx.AsyncClient(
+        transport=transport, base_url="http://testserver"
+    ) as test_client:
         yield test_client
 
 
@@ -95,7 +104,7 @@ CLEAN_ORDER = ("change_log", "relation", "standard_ics", "standard", "import_bat
 
 
 @pytest.fixture
-async def db(client: AsyncTestClient[Litestar]) -> AsyncIterator[None]:
+async def db(client: httpx.AsyncClient) -> AsyncIterator[None]:
     """An empty catalogue for one test (the app's engine is open through ``client``)."""
     from standards.tables import Standard
 

@@ -5,8 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from litestar import Litestar
-from litestar.testing import AsyncTestClient
+import httpx
 
 from standards import repository as repo
 from standards.schemas import StandardInput
@@ -14,7 +13,7 @@ from standards.vocab import Status
 
 pytestmark = [pytest.mark.anyio, pytest.mark.usefixtures("db")]
 D = dt.date
-Client = AsyncTestClient[Litestar]
+Client = httpx.AsyncClient
 
 DESIGN_KEYS = {"id", "code", "normalized_code", "level", "nature", "prefix", "region_code",
                "industry_code", "title_zh", "title_en", "status", "published_on",

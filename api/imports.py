@@ -1,0 +1,258 @@
+"""The catalogue import pipeline: files -> readers -> upsert -> batch record, archive, report.
+
+It spans packages (importers read, standards store, search re-indexes), so it lives in api/.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import hashlib
+import shutil
+from collections.abc import AsyncIterator, Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import anyio
+
+from importers import ReadOutcome, read_file
+from importers.errors import ImporterError
+from standards import repository
+from standards.codes import try_parse_code
+from standards.merge import json_value
+from standards.repository import UpsertOutcome
+from standards.schemas import StandardInput
+from standards.settings import Settings
+
+BATCH_SIZE = 2000
+ProgressCallback = Callable[[int], None]
+
+
+@dataclass(slots=True)
+class ImportOptions:
+    fmt: str | None = None
+    column_map: dict[str, str] | None = None
+    dry_run: bool = False
+    strict: bool = False
+    actor: str = "cli"
+
+
+@dataclass(slots=True)
+class ImportReport:
+    """The report of DESIGN §11, accumulated over the files of one import."""
+
+    files: list[dict[str, Any]] = field(default_factory=list)
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: list[dict[str, Any]] = field(default_factory=list)
+    conflicts: list[dict[str, Any]] = field(default_factory=list)
+    batch_id: int | None = None
+    dry_run: bool = False
+    strict: bool = False
+    aborted: str | None = None  # why nothing was written (--strict) or a file stopped early
+    touched_ids: list[int] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "files": self.files,
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "rejected": self.rejected,
+            "conflicts": self.conflicts,
+            "batch_id": self.batch_id,
+            "dry_run": self.dry_run,
+            "strict": self.strict,
+            "aborted": self.aborted,
+        }
+
+    def add(self, name: str, locations: list[str], outcomes: list[UpsertOutcome]) -> None:
+        for location, outcome in zip(locations, outcomes, strict=True):
+            if outcome.action == "rejected":
+                self.rejected.append(
+                    {"file": name, "location": location, "reason": outcome.reason})
+                continue
+            if outcome.action == "created":
+                self.created += 1
+            elif outcome.action == "updated":
+                self.updated += 1
+            else:
+                self.unchanged += 1
+            if outcome.id is not None and outcome.action in ("created", "updated"):
+                self.touched_ids.append(outcome.id)
+            for conflict in outcome.conflicts:
+                self.conflicts.append({
+                    "file": name, "location": location, "code": outcome.key,
+                    "field": conflict.field,
+                    "kept": json_value(conflict.kept), "kept_source": conflict.kept_source,
+                    "offered": json_value(conflict.offered),
+                    "offered_source": conflict.offered_source,
+                })
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def archive(path: Path, checksum: str, archive_dir: Path, now: dt.datetime) -> Path:
+    """Keep the original file under STDTRACK_HOME/imports/YYYY/MM/<sha256>-<name>."""
+    target_dir = archive_dir / f"{now:%Y}" / f"{now:%m}"
+    target_dir.mkdir(parents=True, exist_ok=True)
+    target = target_dir / f"{checksum[:16]}-{path.name}"
+    if not target.exists():
+        shutil.copyfile(path, target)
+    return target
+
+
+def _batches(outcomes: Iterator[ReadOutcome], size: int) -> Iterator[list[ReadOutcome]]:
+    batch: list[ReadOutcome] = []
+    for outcome in outcomes:
+        batch.append(outcome)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+async def _read_ahead(
+    outcomes: Iterator[ReadOutcome], size: int
+) -> AsyncIterator[list[ReadOutcome]]:
+    """Batches of outcomes, the next one read and mapped in a worker thread while the caller
+    writes the current one: SQLite and asyncpg release the GIL while the database works, so
+    parsing and writing overlap on two cores."""
+    batches = _batches(outcomes, size)
+
+    def next_batch() -> list[ReadOutcome] | None:
+        return next(batches, None)
+
+    pending = asyncio.ensure_future(anyio.to_thread.run_sync(next_batch))
+    try:
+        while (batch := await pending) is not None:
+            pending = asyncio.ensure_future(anyio.to_thread.run_sync(next_batch))
+            yield batch
+    finally:
+        if not pending.done():
+            # let the reader finish its batch before the file is closed under it
+            await asyncio.wait([pending])
+
+
+def _strict_problems(name: str, outcomes: list[ReadOutcome]) -> list[dict[str, Any]]:
+    """Every row a strict import would reject, found without writing anything."""
+    problems = []
+    for outcome in outcomes:
+        if outcome.record is None:
+            problems.append({"file": name, "location": outcome.location, "reason": outcome.reason})
+        elif try_parse_code(outcome.record.code) is None:
+            problems.append({"file": name, "location": outcome.location,
+                             "reason": f"not a standard code: {outcome.record.code!r}"})
+    return problems
+
+
+async def import_files(
+    paths: list[Path],
+    options: ImportOptions,
+    archive_dir: Path,
+    *,
+    progress: ProgressCallback | None = None,
+    display_names: dict[Path, str] | None = None,
+) -> ImportReport:
+    """Import catalogue files; returns the report (the caller re-indexes ``touched_ids``).
+
+    Raises:
+        ImporterError: a file is unreadable or of an unknown format (nothing of it was written
+            unless the damage only showed after earlier rows were stored; those are kept and the
+            report says where the file stopped).
+    """
+    now = dt.datetime.now(dt.timezone.utc)
+    report = ImportReport(dry_run=options.dry_run, strict=options.strict)
+    readings = []
+    for path in paths:
+        name = (display_names or {}).get(path, path.name)
+        reading = read_file(path, options.fmt, options.column_map)
+        checksum = sha256_of(path)
+        readings.append((path, name, reading, checksum))
+
+    if options.strict:
+        materialized = []
+        for path, name, reading, checksum in readings:
+            outcomes = list(reading)
+            report.rejected.extend(_strict_problems(name, outcomes))
+            materialized.append((path, name, reading, checksum, outcomes))
+        if report.rejected:
+            report.aborted = "--strict: nothing was written because some rows were rejected"
+            for path, name, reading, checksum, outcomes in materialized:
+                report.files.append(_file_entry(name, reading, checksum, None, len(outcomes)))
+            return report
+        sources = [(p, n, r, c, iter(o)) for p, n, r, c, o in materialized]
+    else:
+        sources = [(p, n, r, c, iter(r)) for p, n, r, c in readings]
+
+    batch_id = None
+    if not options.dry_run:
+        batch_id = await repository.create_batch(
+            files=[{"name": n, "sha256": c} for _, n, _, c, _ in sources],
+            actor=options.actor, strict=options.strict, started_at=now)
+    report.batch_id = batch_id
+
+    try:
+        for path, name, reading, checksum, outcomes in sources:
+            archived = None if options.dry_run else archive(path, checksum, archive_dir, now)
+            count = 0
+            try:
+                async for batch in _read_ahead(outcomes, BATCH_SIZE):
+                    count += len(batch)
+                    accepted: list[StandardInput] = []
+                    locations: list[str] = []
+                    for outcome in batch:
+                        if outcome.record is None:
+                            report.rejected.append({"file": name, "location": outcome.location,
+                                                    "reason": outcome.reason})
+                        else:
+                            accepted.append(outcome.record)
+                            locations.append(outcome.location)
+                    results = await repository.upsert_standards(
+                        accepted, batch_id=batch_id, dry_run=options.dry_run, now=now)
+                    report.add(name, locations, results)
+                    if progress:
+                        progress(len(batch))
+            except ImporterError as exc:
+                report.aborted = f"{name} stopped after {count} records: {exc}"
+                report.files.append(_file_entry(name, reading, checksum, archived, count))
+                raise
+            report.files.append(_file_entry(name, reading, checksum, archived, count))
+    finally:
+        if batch_id is not None:
+            await _finish_batch(batch_id, report)
+    return report
+
+
+def _file_entry(name: str, reading: Any, checksum: str, archived: Path | None,
+                records: int) -> dict[str, Any]:
+    return {
+        "name": name,
+        "format": reading.format,
+        "source": reading.source,
+        "sha256": checksum,
+        "archived_as": str(archived) if archived else None,
+        "records": records,
+        "ignored_columns": list(reading.ignored_columns),
+    }
+
+
+async def _finish_batch(batch_id: int, report: ImportReport) -> None:
+    await repository.finish_batch(
+        batch_id, files=report.files, created=report.created, updated=report.updated,
+        unchanged=report.unchanged, rejected=len(report.rejected), report=report.as_dict())
+
+
+async def after_import(settings: Settings, report: ImportReport) -> None:
+    """Keep derived data in step with what an import touched."""
+    if report.dry_run or not report.touched_ids:
+        return
