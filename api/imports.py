@@ -17,9 +17,10 @@ from typing import Any
 import anyio
 
 from importers import ReadOutcome, read_file
+from api.read_worker import WORKER_THRESHOLD, ParsedBatch, read_batches_in_worker
 from importers.errors import ImporterError
 from standards import repository
-from standards.codes import try_parse_code
+from standards.codes import ParsedCode, try_parse_code
 from standards.merge import json_value
 from standards.repository import UpsertOutcome
 from standards.schemas import StandardInput
@@ -110,26 +111,31 @@ def archive(path: Path, checksum: str, archive_dir: Path, now: dt.datetime) -> P
     return target
 
 
-def _batches(outcomes: Iterator[ReadOutcome], size: int) -> Iterator[list[ReadOutcome]]:
+def _batches(outcomes: Iterator[ReadOutcome], size: int) -> Iterator[ParsedBatch]:
     batch: list[ReadOutcome] = []
     for outcome in outcomes:
         batch.append(outcome)
         if len(batch) >= size:
-            yield batch
+            yield batch, [None] * len(batch)
             batch = []
     if batch:
-        yield batch
+        yield batch, [None] * len(batch)
 
 
-async def _read_ahead(
-    outcomes: Iterator[ReadOutcome], size: int
-) -> AsyncIterator[list[ReadOutcome]]:
-    """Batches of outcomes, the next one read and mapped in a worker thread while the caller
-    writes the current one: SQLite and asyncpg release the GIL while the database works, so
-    parsing and writing overlap on two cores."""
-    batches = _batches(outcomes, size)
+def _batch_source(
+    path: Path, reading: Any, outcomes: Iterator[ReadOutcome], options: ImportOptions
+) -> Iterator[ParsedBatch]:
+    """Where the batches come from: a worker process for large files, else this process."""
+    if not options.strict and path.stat().st_size >= WORKER_THRESHOLD:
+        return read_batches_in_worker(path, reading.format, options.column_map)
+    return _batches(outcomes, BATCH_SIZE)
 
-    def next_batch() -> list[ReadOutcome] | None:
+
+async def _read_ahead(batches: Iterator[ParsedBatch]) -> AsyncIterator[ParsedBatch]:
+    """Batches of outcomes, the next one fetched in a worker thread while the caller writes
+    the current one, so reading and writing overlap."""
+
+    def next_batch() -> ParsedBatch | None:
         return next(batches, None)
 
     pending = asyncio.ensure_future(anyio.to_thread.run_sync(next_batch))
@@ -206,19 +212,23 @@ async def import_files(
             archived = None if options.dry_run else archive(path, checksum, archive_dir, now)
             count = 0
             try:
-                async for batch in _read_ahead(outcomes, BATCH_SIZE):
+                async for batch, codes in _read_ahead(
+                        _batch_source(path, reading, outcomes, options)):
                     count += len(batch)
                     accepted: list[StandardInput] = []
+                    parsed: list[ParsedCode | None] = []
                     locations: list[str] = []
-                    for outcome in batch:
+                    for outcome, code in zip(batch, codes, strict=True):
                         if outcome.record is None:
                             report.rejected.append({"file": name, "location": outcome.location,
                                                     "reason": outcome.reason})
                         else:
                             accepted.append(outcome.record)
+                            parsed.append(code)
                             locations.append(outcome.location)
                     results = await repository.upsert_standards(
-                        accepted, batch_id=batch_id, dry_run=options.dry_run, now=now)
+                        accepted, batch_id=batch_id, dry_run=options.dry_run, now=now,
+                        parsed=parsed)
                     report.add(name, locations, results)
                     if progress:
                         progress(len(batch))

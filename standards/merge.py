@@ -27,7 +27,8 @@ SCALAR_FIELDS = (
     "source_url",
 )
 LIST_FIELDS = ("ics", "drafters", "domains")
-MERGED_FIELDS = (*SCALAR_FIELDS, "withdrawn_undated", *LIST_FIELDS)
+STATUS_FIELD = "withdrawn_undated"
+MERGED_FIELDS = (*SCALAR_FIELDS, STATUS_FIELD, *LIST_FIELDS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,20 +52,23 @@ class MergeResult:
 def offered_values(item: StandardInput) -> dict[str, Any]:
     """The mergeable fields a record offers, blanks left out."""
     values: dict[str, Any] = {}
+    fields = item.__dict__
     for name in SCALAR_FIELDS:
-        value = getattr(item, name)
-        if isinstance(value, str):
+        value = fields[name]
+        if value.__class__ is str:
             value = value.strip() or None
         if value is not None:
             values[name] = value
     for name in LIST_FIELDS:
-        items = [v.strip() for v in getattr(item, name) if v and v.strip()]
-        if items:
-            values[name] = list(dict.fromkeys(items))
-    stated_withdrawn = item.status is Status.WITHDRAWN
-    if stated_withdrawn and item.withdrawn_on is None:
+        given = fields[name]
+        if given:
+            items = [v.strip() for v in given if v and v.strip()]
+            if items:
+                values[name] = list(dict.fromkeys(items))
+    status = item.status
+    if status is Status.WITHDRAWN and item.withdrawn_on is None:
         values["withdrawn_undated"] = True
-    elif item.status in (Status.CURRENT, Status.UPCOMING):
+    elif status is Status.CURRENT or status is Status.UPCOMING:
         values["withdrawn_undated"] = False
     return values
 
@@ -78,43 +82,56 @@ def merge(
     existing_sources: dict[str, str],
     existing_extra: dict[str, str],
     item: StandardInput,
+    creator: str | None = None,
 ) -> MergeResult:
-    """Decide what ``item`` changes on a stored standard (``existing`` None: a new one)."""
+    """Decide what ``item`` changes on a stored standard (``existing`` None: a new one).
+
+    ``existing_sources`` lists only the fields set by a source other than ``creator``, the
+    source that created the standard: a value without an entry belongs to the creator.
+    """
     source = item.source
-    result = MergeResult(
-        field_sources=dict(existing_sources), extra=dict(existing_extra)
-    )
-    for name, offered in offered_values(item).items():
-        current = None if existing is None else existing.get(name)
-        if current == offered:
-            result.field_sources.setdefault(name, source)
+    offered = offered_values(item)
+    if existing is None:
+        extra = {k: v for k, v in item.extra.items() if v not in (None, "")}
+        # a stated status is recorded by name: an unstated one is a default, not a statement
+        stated = {STATUS_FIELD: source} if STATUS_FIELD in offered else {}
+        return MergeResult(values=offered, extra=extra, field_sources=stated)
+    result = MergeResult(field_sources=dict(existing_sources), extra=dict(existing_extra))
+
+    def set_owner(name: str) -> None:
+        if source == creator and name != STATUS_FIELD:
+            result.field_sources.pop(name, None)
+        else:
+            result.field_sources[name] = source
+
+    for name, value in offered.items():
+        current = existing.get(name)
+        if current == value:
             continue
-        owner = existing_sources.get(name)
-        if name == "source_url" and owner not in (None, source) and not _blank(current):
+        owner = existing_sources.get(name, None if name == STATUS_FIELD else creator)
+        if name == "source_url" and owner != source and not _blank(current):
             # each source has its own page: keep them all, none is a disagreement
-            result.extra[f"url.{source}"] = offered
-            result.field_sources.setdefault(f"extra.url.{source}", source)
+            result.extra[f"url.{source}"] = value
             continue
         # "not withdrawn" stated by a source is a statement, not a blank
-        fillable = _blank(current) and not (name == "withdrawn_undated" and owner)
+        fillable = _blank(current) and not (name == STATUS_FIELD and owner)
         if fillable or owner == source or owner is None:
-            result.values[name] = offered
-            result.field_sources[name] = source
-            if existing is not None:
-                result.changes.append((name, current, offered))
+            result.values[name] = value
+            set_owner(name)
+            result.changes.append((name, current, value))
         else:
-            result.conflicts.append(Conflict(name, current, owner, offered, source))
+            result.conflicts.append(Conflict(name, current, owner, value, source))
     for key, value in item.extra.items():
         if value in (None, ""):
             continue
         if key not in result.extra:
             result.extra[key] = value
-            if existing is not None:
-                result.changes.append((f"extra.{key}", None, value))
-        elif result.extra[key] != value and existing_sources.get(f"extra.{key}", source) == source:
+            result.changes.append((f"extra.{key}", None, value))
+            set_owner(f"extra.{key}")
+        elif (result.extra[key] != value
+              and existing_sources.get(f"extra.{key}", creator) == source):
             result.changes.append((f"extra.{key}", result.extra[key], value))
             result.extra[key] = value
-        result.field_sources.setdefault(f"extra.{key}", source)
     return result
 
 

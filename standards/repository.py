@@ -153,18 +153,21 @@ async def upsert_standards(
     batch_id: int | None = None,
     dry_run: bool = False,
     now: dt.datetime | None = None,
+    parsed: Sequence[ParsedCode | None] | None = None,
 ) -> list[UpsertOutcome]:
     """Merge records into the catalogue, keyed on the normalized code.
 
     A record whose code does not parse is returned as ``rejected`` with the reason; the others
     are written (unless ``dry_run``). Records are processed in chunks, each in one transaction.
+    ``parsed`` may carry each record's already parsed code (None where not parsed yet).
     """
     now = now or dt.datetime.now(dt.timezone.utc)
     outcomes: list[UpsertOutcome] = []
     for start in range(0, len(items), CHUNK):
         try:
+            hints = parsed[start : start + CHUNK] if parsed is not None else None
             outcomes.extend(
-                await _upsert_chunk(items[start : start + CHUNK], batch_id, dry_run, now)
+                await _upsert_chunk(items[start : start + CHUNK], hints, batch_id, dry_run, now)
             )
         except _DryRun as rolled_back:
             outcomes.extend(rolled_back.outcomes)
@@ -172,15 +175,19 @@ async def upsert_standards(
 
 
 async def _upsert_chunk(
-    items: Sequence[StandardInput], batch_id: int | None, dry_run: bool, now: dt.datetime
+    items: Sequence[StandardInput],
+    hints: Sequence[ParsedCode | None] | None,
+    batch_id: int | None,
+    dry_run: bool,
+    now: dt.datetime,
 ) -> list[UpsertOutcome]:
     engine: Engine = Standard._meta.db
     async with engine.transaction():
         outcomes: list[UpsertOutcome] = []
         prepared: list[tuple[int, StandardInput, ParsedCode, str]] = []
-        for item in items:
+        for position, item in enumerate(items):
             try:
-                parsed = parse_code(item.code)
+                parsed = (hints[position] if hints is not None else None) or parse_code(item.code)
             except CodeError as exc:
                 outcomes.append(UpsertOutcome(code=item.code, action="rejected", reason=str(exc)))
                 continue
@@ -211,7 +218,7 @@ async def _upsert_chunk(
             stored = _stored_values(row) if row else None
             sources = json.loads(row["field_sources"]) if row else {}
             extra = json.loads(row["extra"]) if row else {}
-            result = merge(stored, sources, extra, item)
+            result = merge(stored, sources, extra, item, row["source"] if row else None)
             outcome.conflicts = result.conflicts
             outcome.id = row.get("id") if row else None
             relation_rows.extend(_relations(item, parsed, key))

@@ -33,23 +33,27 @@ class ImportBatch(Table, tablename="import_batch"):
 
 
 class Standard(Table, tablename="standard"):
-    """One edition of a standard; ``normalized_code`` is the catalogue key."""
+    """One edition of a standard; ``normalized_code`` is the catalogue key.
+
+    Indexes are few on purpose: every one costs on bulk imports; low-selectivity filters
+    (level, year, CCS, industry) scan, and full-text search serves faceted browsing.
+    """
 
     id = Serial(primary_key=True)
     code = Varchar(length=200)
     normalized_code = Varchar(length=200, unique=True)
     family_key = Varchar(length=200, index=True)
-    level = Varchar(length=20, index=True)
+    level = Varchar(length=20)
     kind = Varchar(length=40, default="")
     nature = Varchar(length=20, null=True, default=None)
     prefix = Varchar(length=60, index=True)
     base_prefix = Varchar(length=60, default="")
     region_code = Varchar(length=6, null=True, default=None, index=True)
-    industry_code = Varchar(length=10, null=True, default=None, index=True)
+    industry_code = Varchar(length=10, null=True, default=None)
     org_code = Varchar(length=60, null=True, default=None)
     number = Varchar(length=60, default="")
     part = Varchar(length=20, null=True, default=None)
-    year = Integer(null=True, default=None, index=True)
+    year = Integer(null=True, default=None)
     amendment = Varchar(length=60, null=True, default=None)
     edition_note = Varchar(length=60, null=True, default=None)
     title_zh = Text(null=True, default=None)
@@ -61,7 +65,7 @@ class Standard(Table, tablename="standard"):
     withdrawn_on = Date(null=True, default=None)
     effective_on = Date(null=True, default=None)  # implemented, else published: validity starts
     ics = Text(default="")  # space-separated ICS codes, display order kept
-    ccs = Varchar(length=20, null=True, default=None, index=True)
+    ccs = Varchar(length=20, null=True, default=None)
     scope = Text(null=True, default=None)
     department = Varchar(length=200, null=True, default=None)
     technical_committee = Varchar(length=300, null=True, default=None)
@@ -79,7 +83,7 @@ class StandardIcs(Table, tablename="standard_ics"):
     """ICS codes of a standard, one row each, for filtering by field or group (unique pair)."""
 
     id = Serial(primary_key=True)
-    standard = ForeignKey(Standard, on_delete=OnDelete.cascade, index=True)
+    standard = ForeignKey(Standard, on_delete=OnDelete.cascade)
     ics = Varchar(length=20, index=True)
 
 
@@ -91,7 +95,7 @@ class Relation(Table, tablename="relation"):
     """
 
     id = Serial(primary_key=True)
-    subject_code = Varchar(length=200, index=True)
+    subject_code = Varchar(length=200)
     kind = Varchar(length=30)
     object_code = Varchar(length=200, index=True)
     subject = ForeignKey(Standard, null=True, default=None, on_delete=OnDelete.cascade, index=True)

@@ -10,13 +10,12 @@ from piccolo.table import Table
 
 ID = "2026-11-23T19:30:00:000000"
 VERSION = "1.38.0"
-DESCRIPTION = "unique keys of relation and standard_ics; indexes on validity dates"
+DESCRIPTION = "unique keys of relation and standard_ics; index on the validity start"
 
 STATEMENTS = (
     "CREATE UNIQUE INDEX relation_unique ON relation (subject_code, kind, object_code)",
     "CREATE UNIQUE INDEX standard_ics_unique ON standard_ics (standard, ics)",
     "CREATE INDEX standard_effective_on ON standard (effective_on)",
-    "CREATE INDEX standard_withdrawn_on ON standard (withdrawn_on)",
 )
 
 
@@ -36,8 +35,7 @@ async def forwards() -> MigrationManager:
 
     async def drop_indexes() -> None:
         _Runner._meta.db = engine_finder()
-        for name in ("relation_unique", "standard_ics_unique", "standard_effective_on",
-                     "standard_withdrawn_on"):
+        for name in ("relation_unique", "standard_ics_unique", "standard_effective_on"):
             await _Runner.raw(f"DROP INDEX IF EXISTS {name}")
 
     manager.add_raw(create_indexes)

@@ -166,3 +166,15 @@ async def test_list_filters() -> None:
     assert await codes(F(level=repo.Level.INTERNATIONAL)) == ["ISO 9001:2015"]
     page = await repo.list_standards(F(), page=2, page_size=2)
     assert page.total == 6 and len(page.items) == 2
+
+
+async def test_a_stated_status_conflicts_an_unstated_default_is_filled() -> None:
+    await repo.upsert_standards([StandardInput(code="GB/T 1.1-2000", source="csv")])
+    out = await repo.upsert_standards([StandardInput(code="GB/T 1.1-2000", source="openstd",
+                                                     status=Status.WITHDRAWN)])
+    assert out[0].action == "updated" and not out[0].conflicts
+    assert (await repo.find_standard("GB/T 1.1-2000")).status is Status.WITHDRAWN
+    said = await repo.upsert_standards([StandardInput(code="GB/T 1.1-2000", source="csv",
+                                                      status=Status.CURRENT)])
+    assert [c.field for c in said[0].conflicts] == ["withdrawn_undated"]
+    assert (await repo.find_standard("GB/T 1.1-2000")).status is Status.WITHDRAWN
