@@ -17,10 +17,15 @@ from typing import Any
 import anyio
 
 from importers import ReadOutcome, read_file
-from api.read_worker import WORKER_THRESHOLD, ParsedBatch, read_batches_in_worker
+from api.read_worker import (
+    WORKER_THRESHOLD,
+    PreparedBatch,
+    prepare_batch,
+    read_batches_in_worker,
+)
 from importers.errors import ImporterError
 from standards import repository
-from standards.codes import ParsedCode, try_parse_code
+from standards.codes import try_parse_code
 from standards.merge import json_value
 from standards.repository import UpsertOutcome
 from standards.schemas import StandardInput
@@ -111,31 +116,32 @@ def archive(path: Path, checksum: str, archive_dir: Path, now: dt.datetime) -> P
     return target
 
 
-def _batches(outcomes: Iterator[ReadOutcome], size: int) -> Iterator[ParsedBatch]:
+def _batches(outcomes: Iterator[ReadOutcome], size: int) -> Iterator[PreparedBatch]:
     batch: list[ReadOutcome] = []
     for outcome in outcomes:
         batch.append(outcome)
         if len(batch) >= size:
-            yield batch, [None] * len(batch)
+            yield prepare_batch(batch)
             batch = []
     if batch:
-        yield batch, [None] * len(batch)
+        yield prepare_batch(batch)
 
 
 def _batch_source(
     path: Path, reading: Any, outcomes: Iterator[ReadOutcome], options: ImportOptions
-) -> Iterator[ParsedBatch]:
+) -> Iterator[PreparedBatch]:
     """Where the batches come from: a worker process for large files, else this process."""
     if not options.strict and path.stat().st_size >= WORKER_THRESHOLD:
         return read_batches_in_worker(path, reading.format, options.column_map)
     return _batches(outcomes, BATCH_SIZE)
 
 
-async def _read_ahead(batches: Iterator[ParsedBatch]) -> AsyncIterator[ParsedBatch]:
-    """Batches of outcomes, the next one fetched in a worker thread while the caller writes
-    the current one, so reading and writing overlap."""
+async def _read_ahead(batches: Iterator[PreparedBatch]) -> AsyncIterator[PreparedBatch]:
+    """Prepared batches, the next one read and prepared in a worker thread while the caller
+    writes the current one: the database drivers release the interpreter lock while the
+    database works, so preparing and writing overlap."""
 
-    def next_batch() -> ParsedBatch | None:
+    def next_batch() -> PreparedBatch | None:
         return next(batches, None)
 
     pending = asyncio.ensure_future(anyio.to_thread.run_sync(next_batch))
@@ -212,26 +218,17 @@ async def import_files(
             archived = None if options.dry_run else archive(path, checksum, archive_dir, now)
             count = 0
             try:
-                async for batch, codes in _read_ahead(
-                        _batch_source(path, reading, outcomes, options)):
-                    count += len(batch)
-                    accepted: list[StandardInput] = []
-                    parsed: list[ParsedCode | None] = []
-                    locations: list[str] = []
-                    for outcome, code in zip(batch, codes, strict=True):
-                        if outcome.record is None:
-                            report.rejected.append({"file": name, "location": outcome.location,
-                                                    "reason": outcome.reason})
-                        else:
-                            accepted.append(outcome.record)
-                            parsed.append(code)
-                            locations.append(outcome.location)
+                async for batch in _read_ahead(_batch_source(path, reading, outcomes, options)):
+                    count += batch.size
+                    for location, reason in batch.rejected:
+                        report.rejected.append(
+                            {"file": name, "location": location, "reason": reason})
                     results = await repository.upsert_standards(
-                        accepted, batch_id=batch_id, dry_run=options.dry_run, now=now,
-                        parsed=parsed)
+                        batch.records, batch_id=batch_id, dry_run=options.dry_run, now=now)
+                    locations = batch.locations
                     report.add(name, locations, results)
                     if progress:
-                        progress(len(batch))
+                        progress(batch.size)
             except ImporterError as exc:
                 report.aborted = f"{name} stopped after {count} records: {exc}"
                 report.files.append(_file_entry(name, reading, checksum, archived, count))

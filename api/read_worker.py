@@ -1,35 +1,52 @@
-"""Reading and mapping a large file in a second process, so that it runs on the other core
-while this process writes to the database (Python threads share one interpreter lock)."""
+"""Reading, mapping and preparing a large file in a second process, so that it runs on the
+other core while this process writes to the database (threads share one interpreter lock)."""
 
 from __future__ import annotations
 
 import multiprocessing
 import queue
+from dataclasses import dataclass
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from importers import ReadOutcome, read_file
 from importers.errors import ImporterError, UnreadableFileError
-from standards.codes import ParsedCode, try_parse_code
+from standards.repository import PreparedRecord, prepare_records
+from standards.schemas import StandardInput
 
 BATCH = 2000
 # files at least this large (bytes) are read in a worker process; smaller ones in-process,
 # where starting an interpreter would cost more than it saves
 WORKER_THRESHOLD = 1024 * 1024
 
-# a batch of outcomes with each accepted record's parsed code (None: parse it again)
-ParsedBatch = tuple[list[ReadOutcome], list[ParsedCode | None]]
-
 _DONE = "done"
 _BATCH = "batch"
 _ERROR = "error"
 
 
-def _with_codes(batch: list[ReadOutcome]) -> ParsedBatch:
-    """Parse each accepted record's code here, on this core: the writer reuses the result."""
-    return batch, [try_parse_code(o.record.code) if o.record is not None else None
-                   for o in batch]
+@dataclass(slots=True)
+class PreparedBatch:
+    """A batch ready to write: prepared records, their locations, and the rejected rows."""
+
+    size: int
+    records: list[PreparedRecord]
+    locations: list[str]
+    rejected: list[tuple[str, str | None]]
+
+
+def prepare_batch(outcomes: list[ReadOutcome]) -> PreparedBatch:
+    """Split a batch of outcomes and prepare its accepted records (pure: any process)."""
+    accepted: list[StandardInput] = []
+    locations: list[str] = []
+    rejected: list[tuple[str, str | None]] = []
+    for outcome in outcomes:
+        if outcome.record is None:
+            rejected.append((outcome.location, outcome.reason))
+        else:
+            accepted.append(outcome.record)
+            locations.append(outcome.location)
+    return PreparedBatch(len(outcomes), prepare_records(accepted), locations, rejected)
 
 
 def _produce(path: str, fmt: str, column_map: dict[str, str] | None, out: Any) -> None:
@@ -39,10 +56,10 @@ def _produce(path: str, fmt: str, column_map: dict[str, str] | None, out: Any) -
         for outcome in read_file(Path(path), fmt, column_map):
             batch.append(outcome)
             if len(batch) >= BATCH:
-                out.put((_BATCH, _with_codes(batch)))
+                out.put((_BATCH, prepare_batch(batch)))
                 batch = []
         if batch:
-            out.put((_BATCH, _with_codes(batch)))
+            out.put((_BATCH, prepare_batch(batch)))
         out.put((_DONE, None))
     except UnreadableFileError as exc:
         out.put((_ERROR, (exc.file_name, exc.problem)))
@@ -52,8 +69,8 @@ def _produce(path: str, fmt: str, column_map: dict[str, str] | None, out: Any) -
 
 def read_batches_in_worker(
     path: Path, fmt: str, column_map: dict[str, str] | None
-) -> Iterator[ParsedBatch]:
-    """Batches of outcomes produced by a worker process (bounded queue: little memory).
+) -> Iterator[PreparedBatch]:
+    """Prepared batches produced by a worker process (bounded queue: little memory).
 
     Raises:
         UnreadableFileError: the worker found the file damaged (rows before it were yielded).

@@ -83,6 +83,7 @@ def merge(
     existing_extra: dict[str, str],
     item: StandardInput,
     creator: str | None = None,
+    offered: dict[str, Any] | None = None,
 ) -> MergeResult:
     """Decide what ``item`` changes on a stored standard (``existing`` None: a new one).
 
@@ -90,7 +91,8 @@ def merge(
     source that created the standard: a value without an entry belongs to the creator.
     """
     source = item.source
-    offered = offered_values(item)
+    if offered is None:
+        offered = offered_values(item)
     if existing is None:
         extra = {k: v for k, v in item.extra.items() if v not in (None, "")}
         # a stated status is recorded by name: an unstated one is a default, not a statement

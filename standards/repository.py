@@ -15,7 +15,7 @@ from standards.codes import ParsedCode, parse_code, try_parse_code
 from standards.db import executemany, fetch
 from standards.errors import CodeError, NotFoundError
 from standards.lifecycle import STATUS_SQL_ARGS, effective_from, status_at, status_sql
-from standards.merge import Conflict, json_value, merge
+from standards.merge import Conflict, json_value, merge, offered_values
 from standards.schemas import (
     AdoptionRead,
     StandardInput,
@@ -147,27 +147,70 @@ def _relations(item: StandardInput, parsed: ParsedCode, key: str) -> list[dict[s
     return rows
 
 
+@dataclass(slots=True)
+class PreparedRecord:
+    """A record with everything that does not need the database worked out in advance.
+
+    Preparing is pure and thread-safe: an import prepares the next batch while the current
+    one is written.
+    """
+
+    item: StandardInput
+    parsed: ParsedCode | None = None
+    key: str | None = None
+    reason: str | None = None
+    offered: dict[str, Any] = field(default_factory=dict)
+    code_columns: dict[str, Any] = field(default_factory=dict)
+    relations: list[dict[str, Any]] = field(default_factory=list)
+
+
+def prepare_records(
+    items: Sequence[StandardInput], parsed: Sequence[ParsedCode | None] | None = None
+) -> list[PreparedRecord]:
+    """Parse codes (or reuse ``parsed``), derive keys, offered values and relations."""
+    prepared: list[PreparedRecord] = []
+    for position, item in enumerate(items):
+        record = PreparedRecord(item=item)
+        prepared.append(record)
+        try:
+            code = (parsed[position] if parsed is not None else None) or parse_code(item.code)
+        except CodeError as exc:
+            record.reason = str(exc)
+            continue
+        if code.part == "ALL":
+            record.reason = f"{item.code!r} names all parts of a standard, not one edition"
+            continue
+        record.parsed = code
+        record.key = catalogue_key(code)
+        record.offered = offered_values(item)
+        record.code_columns = _code_columns(code, item.code)
+        record.relations = _relations(item, code, record.key)
+    return prepared
+
+
 async def upsert_standards(
-    items: Sequence[StandardInput],
+    items: Sequence[StandardInput] | Sequence[PreparedRecord],
     *,
     batch_id: int | None = None,
     dry_run: bool = False,
     now: dt.datetime | None = None,
-    parsed: Sequence[ParsedCode | None] | None = None,
 ) -> list[UpsertOutcome]:
     """Merge records into the catalogue, keyed on the normalized code.
 
     A record whose code does not parse is returned as ``rejected`` with the reason; the others
     are written (unless ``dry_run``). Records are processed in chunks, each in one transaction.
-    ``parsed`` may carry each record's already parsed code (None where not parsed yet).
+    ``items`` may be records already passed through :func:`prepare_records`.
     """
     now = now or dt.datetime.now(dt.timezone.utc)
+    prepared = [
+        p for p in (items if items and isinstance(items[0], PreparedRecord)
+                    else prepare_records(items))  # type: ignore[arg-type]
+    ]
     outcomes: list[UpsertOutcome] = []
-    for start in range(0, len(items), CHUNK):
+    for start in range(0, len(prepared), CHUNK):
         try:
-            hints = parsed[start : start + CHUNK] if parsed is not None else None
             outcomes.extend(
-                await _upsert_chunk(items[start : start + CHUNK], hints, batch_id, dry_run, now)
+                await _upsert_chunk(prepared[start : start + CHUNK], batch_id, dry_run, now)
             )
         except _DryRun as rolled_back:
             outcomes.extend(rolled_back.outcomes)
@@ -175,8 +218,7 @@ async def upsert_standards(
 
 
 async def _upsert_chunk(
-    items: Sequence[StandardInput],
-    hints: Sequence[ParsedCode | None] | None,
+    records: Sequence[PreparedRecord],
     batch_id: int | None,
     dry_run: bool,
     now: dt.datetime,
@@ -184,22 +226,16 @@ async def _upsert_chunk(
     engine: Engine = Standard._meta.db
     async with engine.transaction():
         outcomes: list[UpsertOutcome] = []
-        prepared: list[tuple[int, StandardInput, ParsedCode, str]] = []
-        for position, item in enumerate(items):
-            try:
-                parsed = (hints[position] if hints is not None else None) or parse_code(item.code)
-            except CodeError as exc:
-                outcomes.append(UpsertOutcome(code=item.code, action="rejected", reason=str(exc)))
+        prepared: list[tuple[int, PreparedRecord]] = []
+        for record in records:
+            if record.key is None:
+                outcomes.append(UpsertOutcome(code=record.item.code, action="rejected",
+                                              reason=record.reason))
                 continue
-            if parsed.part == "ALL":
-                outcomes.append(UpsertOutcome(
-                    code=item.code, action="rejected",
-                    reason=f"{item.code!r} names all parts of a standard, not one edition"))
-                continue
-            key = catalogue_key(parsed)
-            outcomes.append(UpsertOutcome(code=item.code, action="unchanged", key=key))
-            prepared.append((len(outcomes) - 1, item, parsed, key))
-        keys = list(dict.fromkeys(key for _, _, _, key in prepared))
+            outcomes.append(UpsertOutcome(code=record.item.code, action="unchanged",
+                                          key=record.key))
+            prepared.append((len(outcomes) - 1, record))
+        keys = list(dict.fromkeys(record.key for _, record in prepared if record.key))
         existing: dict[str, dict[str, Any]] = {}
         if keys:
             marks = ", ".join("?" for _ in keys)
@@ -212,19 +248,21 @@ async def _upsert_chunk(
         change_rows: list[tuple[str, str, Any, Any]] = []
         new_rows: dict[str, dict[str, Any]] = {}
         updates: dict[int, dict[str, Any]] = {}
-        for index, item, parsed, key in prepared:
+        for index, record in prepared:
+            item, key = record.item, record.key
+            assert key is not None
             outcome = outcomes[index]
             row = existing.get(key) or new_rows.get(key)
             stored = _stored_values(row) if row else None
             sources = json.loads(row["field_sources"]) if row else {}
             extra = json.loads(row["extra"]) if row else {}
-            result = merge(stored, sources, extra, item, row["source"] if row else None)
+            result = merge(stored, sources, extra, item, row["source"] if row else None,
+                           offered=record.offered)
             outcome.conflicts = result.conflicts
             outcome.id = row.get("id") if row else None
-            relation_rows.extend(_relations(item, parsed, key))
+            relation_rows.extend(record.relations)
             if row is None:
-                values = {**_blank_row(), **_code_columns(parsed, item.code),
-                          **_column_values(result.values)}
+                values = {**_blank_row(), **record.code_columns, **_column_values(result.values)}
                 merged = {**_stored_values_defaults(), **result.values}
                 values.update(
                     normalized_code=key,
