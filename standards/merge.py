@@ -111,10 +111,22 @@ def merge(
         if current == value:
             continue
         owner = existing_sources.get(name, None if name == STATUS_FIELD else creator)
-        if name == "source_url" and owner != source and not _blank(current):
-            # each source has its own page: keep them all, none is a disagreement
-            result.extra[f"url.{source}"] = value
+        if name in PER_SOURCE_FIELDS and owner != source and not _blank(current):
+            # each source has its own page and its own status words: kept side by side
+            result.extra[f"{PER_SOURCE_FIELDS[name]}.{source}"] = value
             continue
+        if name in DATE_FIELDS and owner != source and current is not None:
+            mine = _precision(existing_extra, name)
+            theirs = _precision(item.extra, name)
+            if _within(value, current, mine):  # a more precise date than ours: take it
+                result.values[name] = value
+                set_owner(name)
+                result.changes.append((name, current, value))
+                result.extra.pop(f"{name.removesuffix('_on')}_precision", None)
+                result.extra.pop(f"{name}_precision", None)
+                continue
+            if _within(current, value, theirs):  # a coarser date that agrees with ours
+                continue
         # "not withdrawn" stated by a source is a statement, not a blank
         fillable = _blank(current) and not (name == STATUS_FIELD and owner)
         if fillable or owner == source or owner is None:
@@ -126,6 +138,8 @@ def merge(
     for key, value in item.extra.items():
         if value in (None, ""):
             continue
+        if key.endswith("_precision") and _precision_owner(key, result, creator) != source:
+            continue  # the precision of a date another source gave more exactly
         if key not in result.extra:
             result.extra[key] = value
             result.changes.append((f"extra.{key}", None, value))
@@ -135,6 +149,31 @@ def merge(
             result.changes.append((f"extra.{key}", result.extra[key], value))
             result.extra[key] = value
     return result
+
+
+PER_SOURCE_FIELDS = {"source_url": "url", "status_text": "status"}
+DATE_FIELDS = ("published_on", "implemented_on", "withdrawn_on")
+
+
+def _precision(extra: dict[str, str], field_name: str) -> str:
+    """``day``, ``month`` or ``year``: sources such as ISO's give months only."""
+    return (extra.get(f"{field_name.removesuffix('_on')}_precision")
+            or extra.get(f"{field_name}_precision") or "day")
+
+
+def _within(precise: dt.date, coarse: dt.date, coarse_precision: str) -> bool:
+    """True when ``precise`` falls in the month or year that ``coarse`` stands for."""
+    if coarse_precision == "month":
+        return (precise.year, precise.month) == (coarse.year, coarse.month)
+    if coarse_precision == "year":
+        return precise.year == coarse.year
+    return False
+
+
+def _precision_owner(key: str, result: MergeResult, creator: str | None) -> str | None:
+    """The source of the date that an ``X_precision`` extra key qualifies."""
+    date_field = key.removesuffix("_precision").removesuffix("_on") + "_on"
+    return result.field_sources.get(date_field, creator)
 
 
 def json_value(value: Any) -> Any:

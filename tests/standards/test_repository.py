@@ -178,3 +178,20 @@ async def test_a_stated_status_conflicts_an_unstated_default_is_filled() -> None
                                                       status=Status.CURRENT)])
     assert [c.field for c in said[0].conflicts] == ["withdrawn_undated"]
     assert (await repo.find_standard("GB/T 1.1-2000")).status is Status.WITHDRAWN
+
+
+async def test_a_month_precise_date_is_refined_not_a_conflict() -> None:
+    iso = StandardInput(code="IEC 31010:2019", source="relaton-data-iso",
+                        published_on=D(2019, 6, 1), status_text="90.60",
+                        extra={"published_precision": "month"})
+    iec = StandardInput(code="IEC 31010:2019", source="relaton-data-iec",
+                        published_on=D(2019, 6, 13), status_text="PUBLISHED")
+    await repo.upsert_standards([iso])
+    refined = await repo.upsert_standards([iec])
+    assert refined[0].action == "updated" and refined[0].conflicts == []
+    assert (await repo.find_standard("IEC 31010:2019")).published_on == D(2019, 6, 13)
+    again = await repo.upsert_standards([iso, iec])
+    assert [(o.action, o.conflicts) for o in again] == [("unchanged", []), ("unchanged", [])]
+    other_month = await repo.upsert_standards([StandardInput(
+        code="IEC 31010:2019", source="csv", published_on=D(2019, 7, 2))])
+    assert [c.field for c in other_month[0].conflicts] == ["published_on"]
