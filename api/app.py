@@ -11,9 +11,9 @@ from typing import Any
 
 import swagger_ui_bundle
 from litestar import Litestar, Request, Router, get
+from litestar.datastructures import State
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import SwaggerRenderPlugin
-from litestar.datastructures import State
 from litestar.static_files import create_static_files_router
 from piccolo.engine.base import Engine
 

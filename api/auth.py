@@ -74,5 +74,6 @@ async def role_guard(connection: ASGIConnection, handler: BaseRouteHandler) -> N
         raise AuthError("this route needs a bearer token (Authorization: Bearer <token>)")
     if identity.role not in roles:
         raise ForbiddenError(
-            f"role {identity.role.value!r} may not use {connection.method} {connection.url.path}")
+            f"role {identity.role.value!r} may not use {connection.scope.get('method', '')} "
+            f"{connection.url.path}")
     connection.scope["state"]["identity"] = identity

@@ -7,12 +7,11 @@ import getpass
 import json
 import os
 import sys
-from pathlib import Path
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import Any, TypeVar
 
 import click
-
 from rich.console import Console
 from rich.progress import (
     MofNCompleteColumn,

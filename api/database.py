@@ -11,6 +11,7 @@ from piccolo.apps.migrations.commands.check import CheckMigrationManager
 from piccolo.apps.migrations.commands.forwards import run_forwards
 from piccolo.apps.migrations.tables import Migration
 from piccolo.engine.base import Engine
+from piccolo.table import Table
 
 import api.piccolo_conf
 from standards.db import bind_tables, create_engine
@@ -18,7 +19,7 @@ from standards.errors import DatabaseError
 from standards.settings import Settings
 from standards.tables import TABLES as STANDARDS_TABLES
 
-APP_TABLES = (Migration, *STANDARDS_TABLES)
+APP_TABLES: tuple[type[Table], ...] = (Migration, *STANDARDS_TABLES)
 
 
 def configure_engine(settings: Settings) -> Engine:

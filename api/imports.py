@@ -16,19 +16,18 @@ from typing import Any
 
 import anyio
 
-from importers import ReadOutcome, read_file
 from api.read_worker import (
     WORKER_THRESHOLD,
     PreparedBatch,
     prepare_batch,
     read_batches_in_worker,
 )
+from importers import ReadOutcome, read_file
 from importers.errors import ImporterError
 from standards import repository
 from standards.codes import try_parse_code
 from standards.merge import json_value
 from standards.repository import UpsertOutcome
-from standards.schemas import StandardInput
 from standards.settings import Settings
 
 BATCH_SIZE = 2000
@@ -182,7 +181,7 @@ async def import_files(
             unless the damage only showed after earlier rows were stored; those are kept and the
             report says where the file stopped).
     """
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     report = ImportReport(dry_run=options.dry_run, strict=options.strict)
     readings = []
     for path in paths:
@@ -194,13 +193,13 @@ async def import_files(
     if options.strict:
         materialized = []
         for path, name, reading, checksum in readings:
-            outcomes = list(reading)
-            report.rejected.extend(_strict_problems(name, outcomes))
-            materialized.append((path, name, reading, checksum, outcomes))
+            read_all = list(reading)
+            report.rejected.extend(_strict_problems(name, read_all))
+            materialized.append((path, name, reading, checksum, read_all))
         if report.rejected:
             report.aborted = "--strict: nothing was written because some rows were rejected"
-            for path, name, reading, checksum, outcomes in materialized:
-                report.files.append(_file_entry(name, reading, checksum, None, len(outcomes)))
+            for _path, name, reading, checksum, read_all in materialized:
+                report.files.append(_file_entry(name, reading, checksum, None, len(read_all)))
             return report
         sources = [(p, n, r, c, iter(o)) for p, n, r, c, o in materialized]
     else:

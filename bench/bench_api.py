@@ -32,7 +32,8 @@ SHARED = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
 def catalogue(n_chinese: int = 3000) -> list[StandardInput]:
     items: list[StandardInput] = []
     iso_ids: list[str] = []
-    for name in ("relaton-data-iso/iso_sample_2000.jsonl", "relaton-data-iec/iec_sample_2000.jsonl"):
+    for name in ("relaton-data-iso/iso_sample_2000.jsonl",
+                 "relaton-data-iec/iec_sample_2000.jsonl"):
         path = SHARED / name
         if not path.exists():
             continue
@@ -41,14 +42,16 @@ def catalogue(n_chinese: int = 3000) -> list[StandardInput]:
                 continue
             record = json.loads(line)
             items.append(StandardInput(code=record["id"], source="bench",
-                                       title_en=record.get("title_en"), ics=record.get("ics") or []))
+                                       title_en=record.get("title_en"),
+                                       ics=record.get("ics") or []))
             iso_ids.append(record["id"])
     rng = random.Random(7)
     for i in range(n_chinese):
         number = 30000 + i // 3
         year = 2006 + 6 * (i % 3)
         replaces = [f"GB/T {number}-{year - 6}"] if i % 3 else []
-        adopts = [AdoptionRef(code=rng.choice(iso_ids), degree=AdoptionDegree.IDT)] if iso_ids else []
+        adopts = ([AdoptionRef(code=rng.choice(iso_ids), degree=AdoptionDegree.IDT)]
+                  if iso_ids else [])
         items.append(StandardInput(
             code=f"GB/T {number}-{year}", source="bench", title_zh=f"测试标准 第{i}号 技术条件",
             implemented_on=dt.date(year, 7, 1), replaces=replaces, adopts=adopts,

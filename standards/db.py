@@ -30,7 +30,7 @@ SQLITE_PRAGMAS = (
 
 
 class StdtrackSQLiteEngine(SQLiteEngine):
-    """SQLite engine with WAL, a larger cache and one shared connection for autocommit statements."""
+    """SQLite engine: WAL, a larger cache, one shared connection for autocommit statements."""
 
     def __init__(self, path: str, **kwargs: Any) -> None:
         super().__init__(path=path, timeout=30, check_same_thread=False, **kwargs)
@@ -63,7 +63,8 @@ class StdtrackSQLiteEngine(SQLiteEngine):
     ) -> list[dict[str, Any]]:
         connection = await self.shared_connection()
         async with connection.execute(query, args or []) as cursor:
-            return list(await cursor.fetchall())
+            rows: list[dict[str, Any]] = list(await cursor.fetchall())  # type: ignore[arg-type]
+            return rows
 
     async def close(self) -> None:
         """Close the shared connection (its worker thread would otherwise keep the process up)."""

@@ -23,7 +23,7 @@ from standards.schemas import (
     StandardRead,
     StandardSummary,
 )
-from standards.tables import ChangeLog, ImportBatch, Relation, Standard, StandardIcs
+from standards.tables import ChangeLog, ImportBatch, Standard
 from standards.vocab import Level, Nature, RelationKind, Status
 
 CHUNK = 2000
@@ -201,10 +201,10 @@ async def upsert_standards(
     are written (unless ``dry_run``). Records are processed in chunks, each in one transaction.
     ``items`` may be records already passed through :func:`prepare_records`.
     """
-    now = now or dt.datetime.now(dt.timezone.utc)
-    prepared = [
-        p for p in (items if items and isinstance(items[0], PreparedRecord)
-                    else prepare_records(items))  # type: ignore[arg-type]
+    now = now or dt.datetime.now(dt.UTC)
+    prepared: list[PreparedRecord] = [
+        item if isinstance(item, PreparedRecord) else prepare_records([item])[0]
+        for item in items
     ]
     outcomes: list[UpsertOutcome] = []
     for start in range(0, len(prepared), CHUNK):
@@ -309,9 +309,9 @@ async def _upsert_chunk(
             columns = tuple(sorted(update))
             by_columns.setdefault(columns, []).append(
                 (*(update[c] for c in columns), standard_id))
-        for columns, rows in by_columns.items():
+        for columns, params in by_columns.items():
             assignments = ", ".join(f"{c} = ?" for c in columns)
-            await executemany(engine, f"UPDATE standard SET {assignments} WHERE id = ?", rows)
+            await executemany(engine, f"UPDATE standard SET {assignments} WHERE id = ?", params)
         ids: dict[str, int] = {k: r["id"] for k, r in existing.items()}
         if new_rows:
             await _insert_rows(engine, "standard", list(new_rows.values()))
@@ -664,7 +664,8 @@ async def changes_of(standard_id: int, limit: int = 100) -> list[dict[str, Any]]
 
 def summary_of(detail: StandardRead) -> StandardSummary:
     """The list-row view of a detailed standard."""
-    return StandardSummary.model_validate(detail.model_dump(include=set(StandardSummary.model_fields)))
+    fields = set(StandardSummary.model_fields)
+    return StandardSummary.model_validate(detail.model_dump(include=fields))
 
 
 # ------------------------------------------------------------------------------------------
@@ -688,7 +689,7 @@ async def finish_batch(
     rejected: int, report: dict[str, Any],
 ) -> None:
     await ImportBatch.update({
-        ImportBatch.finished_at: dt.datetime.now(dt.timezone.utc),
+        ImportBatch.finished_at: dt.datetime.now(dt.UTC),
         ImportBatch.files: _dumps(files),
         ImportBatch.created: created,
         ImportBatch.updated: updated,

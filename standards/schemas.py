@@ -19,7 +19,8 @@ class AdoptionRef(BaseModel):
         default=None, description="IDT / MOD / NEQ / EQV; None when the source does not say"
     )
     marker: str | None = Field(
-        default=None, description="the source's own marker ('idt', '等同', '采'), kept for re-rating"
+        default=None,
+        description="the source's own marker ('idt', '等同', '采'), kept for re-rating",
     )
 
 

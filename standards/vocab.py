@@ -1,4 +1,5 @@
-"""Controlled vocabularies of the standards library (levels, natures, statuses, relations, degrees)."""
+"""Controlled vocabularies of the standards library: levels, natures, statuses, relations,
+degrees."""
 
 from enum import StrEnum
 

@@ -21,11 +21,13 @@ class StandardController(Controller):
     @get("/", summary="List standards, or look one up by any spelling of its code")
     async def list_standards(
         self,
-        code: Annotated[str | None, QueryParameter(description="any spelling: 'ＧＢ／Ｔ７７１４－２０１５', 'gb/t 7714'")] = None,
+        code: Annotated[str | None, QueryParameter(
+            description="any spelling: 'ＧＢ／Ｔ７７１４－２０１５', 'gb/t 7714'")] = None,
         level: Annotated[Level | None, QueryParameter()] = None,
         status: Annotated[Status | None, QueryParameter()] = None,
         prefix: Annotated[str | None, QueryParameter(max_length=60)] = None,
-        region: Annotated[str | None, QueryParameter(pattern=r"^\d{2,6}$", description="region code prefix: 22, 2201")] = None,
+        region: Annotated[str | None, QueryParameter(
+            pattern=r"^\d{2,6}$", description="region code prefix: 22, 2201")] = None,
         industry: Annotated[str | None, QueryParameter(max_length=10)] = None,
         ics: Annotated[str | None, QueryParameter(pattern=r"^\d{2}(\.\d{3}(\.\d{2})?)?$")] = None,
         ccs: Annotated[str | None, QueryParameter(max_length=10)] = None,

@@ -74,8 +74,8 @@ async def test_foreign_adoptions_resolve_to_the_international_document(settings:
 
 
 async def test_dry_run_writes_nothing(settings: Settings) -> None:
-    report = report_of(stdtrack(settings, "import", GB_HTML / "stdsamr_detail_GBT20223-2018.html",
-                                "--dry-run", "--json"))
+    page = GB_HTML / "stdsamr_detail_GBT20223-2018.html"
+    report = report_of(stdtrack(settings, "import", page, "--dry-run", "--json"))
     assert report["created"] == 1 and report["batch_id"] is None and report["dry_run"]
     assert await repo.count_standards() == 0
 
@@ -117,7 +117,8 @@ async def test_strict_is_all_or_nothing(settings: Settings, tmp_path: Path) -> N
 
 
 async def test_column_mapping_without_code_changes(settings: Settings, tmp_path: Path) -> None:
-    csv_file = write_csv(tmp_path / "mapped.csv", ["标准代号,名字", "DB22/T 99-2021,梅花鹿养殖规范"])
+    csv_file = write_csv(tmp_path / "mapped.csv",
+                         ["标准代号,名字", "DB22/T 99-2021,梅花鹿养殖规范"])
     report = report_of(stdtrack(settings, "import", csv_file, "--column", "标准代号=code",
                                 "--column", "名字=title_zh", "--json"))
     assert report["created"] == 1

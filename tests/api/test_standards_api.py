@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pytest
 import httpx
+import pytest
 
 from standards import repository as repo
 from standards.schemas import StandardInput

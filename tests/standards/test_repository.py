@@ -9,7 +9,7 @@ import pytest
 from standards import repository as repo
 from standards.errors import CodeError, NotFoundError
 from standards.schemas import AdoptionRef, StandardInput
-from standards.tables import ChangeLog
+from standards.tables import ChangeLog, Relation
 from standards.vocab import AdoptionDegree, Status
 
 pytestmark = [pytest.mark.anyio, pytest.mark.usefixtures("db")]
@@ -70,7 +70,7 @@ async def test_relation_to_a_standard_that_arrives_later_is_resolved() -> None:
     await repo.upsert_standards([StandardInput(
         code="GB/T 1.1-2009", source="openstd", replaced_by=["GB/T 1.1-2020"])])
     await repo.upsert_standards([StandardInput(code="GB/T 1.1-2020", source="openstd")])
-    rows = await repo.Relation.select().where(repo.Relation.object_code == "GB/T 1.1-2009")
+    rows = await Relation.select().where(Relation.object_code == "GB/T 1.1-2009")
     assert len(rows) == 1 and rows[0]["subject"] is not None and rows[0]["object"] is not None
     assert (await repo.find_standard("GB/T 1.1-2020")).replaces == ["GB/T 1.1-2009"]
 
