@@ -174,3 +174,52 @@ async def test_http_upload_errors(client: httpx.AsyncClient, settings: Settings)
     big = await client.post("/api/imports", files={"files": ("big.csv", b"x" * (limit + 10),
                                                              "text/csv")}, headers=STAFF)
     assert big.status_code == 413
+
+
+async def test_catalogues_from_elsewhere(settings: Settings, tmp_path: Path) -> None:
+    """Codes from other provinces, engineering construction and withdrawn foreign editions."""
+    csv_file = write_csv(tmp_path / "others.csv", [
+        "标准编号,标准名称,发布日期,实施日期,废止日期,标准状态",
+        "GB 50016-2014(2018年版),建筑设计防火规范,2014-08-27,2015-05-01,,现行",
+        "DG/TJ08-2062-2017,住宅工程套内质量验收规范,2017-12-01,2018-05-01,,现行",
+        "DB11/T 1000.2-2021,北京地方标准示例,2021-03-25,2021-07-01,,现行",
+        "DB4403/T 499.3—2024,深圳地方标准示例,2024-06-01,2024-07-01,,即将实施",
+        "BS 5950-1:2000,Structural use of steelwork in building,2001-05-15,2001-05-15,"
+        "2010-03-31,废止",
+        "DB32/T 3500-2019,江苏地方标准示例,2019-1-5,2019/2/5,,",
+    ])
+    report = report_of(stdtrack(settings, "import", csv_file, "--json"))
+    assert report["created"] == 6, report["rejected"]
+    gb = await repo.find_standard("GB 50016-2014")
+    assert (gb.level.value, gb.nature.value if gb.nature else None, gb.year) == (
+        "national", "mandatory", 2014)
+    assert (await repo.find_standard("GB50016-2014")).id == gb.id
+    shanghai = await repo.find_standard("DG/TJ08-2062-2017")
+    assert (shanghai.level.value, shanghai.region_code) == ("local", "31")
+    shenzhen = await repo.find_standard("DB4403/T 499.3-2024")
+    assert (shenzhen.region_code, shenzhen.part, str(shenzhen.implemented_on)) == (
+        "4403", "3", "2024-07-01")
+    bs = await repo.find_standard("BS 5950-1:2000")
+    assert bs.level.value == "foreign" and bs.status is Status.WITHDRAWN
+    assert str(bs.withdrawn_on) == "2010-03-31"
+    jiangsu = await repo.find_standard("DB32/T 3500-2019")
+    assert (str(jiangsu.published_on), str(jiangsu.implemented_on)) == ("2019-01-05",
+                                                                        "2019-02-05")
+
+
+def test_show_prints_one_standard_for_every_spelling(settings: Settings) -> None:
+    page = GB_HTML / "stdsamr_detail_GBT20223-2018.html"
+    assert stdtrack(settings, "import", page).returncode == 0
+    shown = [stdtrack(settings, "show", spelling, "--json")
+             for spelling in ("ＧＢ／Ｔ　２０２２３－２０１８", "GBT20223-2018", "gb/t 20223—2018")]
+    bodies = [json.loads(done.stdout) for done in shown]
+    assert {b["id"] for b in bodies} == {bodies[0]["id"]}
+    assert bodies[0]["normalized_code"] == "GB/T 20223-2018"
+    assert bodies[0]["replaces"] == ["GB/T 20223-2006"]
+    human = stdtrack(settings, "show", "GBT20223-2018")
+    assert human.returncode == 0 and human.stdout.startswith("GB/T 20223-2018  棉短绒")
+    bad = stdtrack(settings, "show", "XYZ 12")
+    assert bad.returncode == 2
+    assert bad.stderr.strip() == "stdtrack: not a standard code: 'XYZ 12': unknown prefix 'XYZ'"
+    missing = stdtrack(settings, "show", "GB/T 1-1999")
+    assert missing.returncode == 2 and "not in the catalogue" in missing.stderr
