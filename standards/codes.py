@@ -274,7 +274,8 @@ _DOUBLE_END_RE = re.compile(
 
 # ISO-like codes -----------------------------------------------------------------------------
 _ISO_HEAD_RE = re.compile(
-    r"(?P<org>ISO/IEC/IEEE|ISO/(?:IEC|IEEE|ASTM|ASME|CIE|SAE|HL7|OECD)|IEC/IEEE|IEC/ISO"
+    r"(?P<org>ISO/IEC/IEEE|IEC/ISO/IEEE|ISO/(?:IEC|IEEE|ASTM|ASME|CIE|SAE|HL7|OECD)"
+    r"|IEC/(?:IEEE|ASTM|SAE)|IEC/ISO"
     r"|ISO|IEC|CISPR|IWA)"
     r"(?:[/ ]?(?P<type>TS|TR|PAS|R|DATA|TTA|IWA|GUIDE|ISP|SRD|DIR|DIS|FDIS|CD|WD|NP|PRF|DTS"
     r"|DTR|DPAS|PWI|AWI|ACEE|CA|TECHNOLOGY REPORT|TREND REPORT|WHITE PAPER)(?=[ \d]))?"

@@ -630,3 +630,16 @@ def test_every_sample_id_parses(body: str) -> None:
     for i in ids:
         p = parse_code(i)
         assert parse_code(p.normalized).normalized == p.normalized
+
+
+@pytest.mark.parametrize(
+    ("raw", "normalized", "prefix"),
+    [
+        ("IEC/ASTM 62885-6:2018", "IEC/ASTM 62885-6:2018", "IEC/ASTM"),
+        ("IEC/ISO/IEEE 80005-1:2012", "IEC/ISO/IEEE 80005-1:2012", "IEC/ISO/IEEE"),
+    ],
+)
+def test_joint_logo_codes_of_the_iec_catalogue(raw: str, normalized: str, prefix: str) -> None:
+    parsed = parse_code(raw)
+    assert (parsed.normalized, parsed.prefix, parsed.level) == (normalized, prefix,
+                                                                Level.INTERNATIONAL)
