@@ -187,6 +187,18 @@ def _print_report(report: dict[str, Any]) -> None:
         click.echo(f"  {report['aborted']}")
 
 
+def _run_import(settings: Settings, files: list[Path], options: ImportOptions,
+                progress: Callable[[int], None] | None = None) -> dict[str, Any]:
+    """Import catalogue files, then bring derived data up to date; the report as a dict."""
+
+    async def work() -> dict[str, Any]:
+        report = await import_files(files, options, settings.archive_dir, progress=progress)
+        await after_import(settings, report)
+        return report.as_dict()
+
+    return run_with_db(settings, work)
+
+
 @main.command("import")
 @click.argument("paths", nargs=-1, required=True,
                 type=click.Path(exists=True, dir_okay=False, path_type=Path))
@@ -208,14 +220,8 @@ def import_command(settings: Settings, paths: tuple[Path, ...], fmt: str | None,
                   transient=True, disable=not console.is_terminal) as bar:
         task = bar.add_task("importing", total=None)
 
-        async def work() -> dict[str, Any]:
-            report = await import_files(
-                list(paths), options, settings.archive_dir,
-                progress=lambda n: bar.advance(task, n))
-            await after_import(settings, report)
-            return report.as_dict()
-
-        result = run_with_db(settings, work)
+        result = _run_import(settings, list(paths), options,
+                             progress=lambda n: bar.advance(task, n))
     if as_json:
         emit_json(result)
     else:
@@ -234,12 +240,7 @@ def demo(settings: Settings, as_json: bool) -> None:
     """Load the bundled demo data (real catalogue samples); running it again changes nothing."""
     files = sorted(p for p in DEMO_DATA.rglob("*") if p.is_file() and p.suffix != ".md")
 
-    async def work() -> dict[str, Any]:
-        report = await import_files(files, ImportOptions(actor="demo"), settings.archive_dir)
-        await after_import(settings, report)
-        return report.as_dict()
-
-    result = run_with_db(settings, work)
+    result = _run_import(settings, files, ImportOptions(actor="demo"))
     if as_json:
         emit_json(result)
     else:
