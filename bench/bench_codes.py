@@ -26,7 +26,7 @@ from pathlib import Path
 from standards import codes
 from standards.errors import CodeError
 
-DEFAULT_DATA = Path("/work/shared/data")
+DEFAULT_DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
 SAMPLE_FILES = (
     "relaton-data-iso/iso_sample_2000.jsonl",
     "relaton-data-iec/iec_sample_2000.jsonl",
