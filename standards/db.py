@@ -167,3 +167,29 @@ async def fetch(engine: Engine, sql: str, args: list[Any]) -> list[dict[str, Any
     parts = sql.split("?")
     numbered = parts[0] + "".join(f"${i}{part}" for i, part in enumerate(parts[1:], start=1))
     return [dict(record) for record in await transaction.connection.fetch(numbered, *args)]
+
+
+async def insert_rows(
+    engine: Engine, table: str, columns: list[str], rows: list[tuple[Any, ...]]
+) -> None:
+    """Bulk INSERT in the open transaction: COPY on PostgreSQL, executemany on SQLite."""
+    if not rows:
+        return
+    if engine.engine_type == "postgres":
+        transaction = engine.current_transaction.get()
+        if transaction is None:
+            raise DatabaseError("insert_rows needs an open transaction")
+        await transaction.connection.copy_records_to_table(table, records=rows, columns=columns)
+        return
+    sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})"
+    await executemany(engine, sql, rows)
+
+
+def in_list(
+    engine: Engine, column: str, values: list[Any], sql_type: str = "text"
+) -> tuple[str, list[Any]]:
+    """``column IN (...)`` for many values: one array parameter on PostgreSQL (planning a
+    statement with thousands of parameters is slow there), plain placeholders on SQLite."""
+    if engine.engine_type == "postgres":
+        return f"{column} = ANY(?::{sql_type}[])", [list(values)]
+    return f"{column} IN ({', '.join('?' for _ in values)})", list(values)

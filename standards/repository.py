@@ -12,7 +12,7 @@ from typing import Any
 from piccolo.engine.base import Engine
 
 from standards.codes import ParsedCode, parse_code, try_parse_code
-from standards.db import executemany, fetch
+from standards.db import executemany, fetch, in_list, insert_rows
 from standards.errors import CodeError, NotFoundError
 from standards.lifecycle import STATUS_SQL_ARGS, effective_from, status_at, status_sql
 from standards.merge import Conflict, json_value, merge, offered_values
@@ -238,9 +238,8 @@ async def _upsert_chunk(
         keys = list(dict.fromkeys(record.key for _, record in prepared if record.key))
         existing: dict[str, dict[str, Any]] = {}
         if keys:
-            marks = ", ".join("?" for _ in keys)
-            rows = await fetch(
-                engine, f"SELECT * FROM standard WHERE normalized_code IN ({marks})", keys)
+            where, args = in_list(engine, "normalized_code", keys)
+            rows = await fetch(engine, f"SELECT * FROM standard WHERE {where}", args)
             existing = {row["normalized_code"]: row for row in rows}
 
         relation_rows: list[dict[str, Any]] = []
@@ -322,8 +321,8 @@ async def _upsert_chunk(
 
         old_ics = [ids[key] for key in ics_rewrites if key in existing]
         if old_ics:
-            marks = ", ".join("?" for _ in old_ics)
-            await fetch(engine, f"DELETE FROM standard_ics WHERE standard IN ({marks})", old_ics)
+            where, args = in_list(engine, "standard", old_ics, "bigint")
+            await fetch(engine, f"DELETE FROM standard_ics WHERE {where}", args)
         await _insert_rows(engine, "standard_ics", [
             {"standard": ids[key], "ics": code}
             for key, codes in ics_rewrites.items() for code in dict.fromkeys(codes)])
@@ -345,10 +344,8 @@ async def _insert_rows(engine: Engine, table: str, rows: list[dict[str, Any]]) -
     if not rows:
         return
     columns = list(rows[0])
-    sql = (f"INSERT INTO {table} ({', '.join(columns)}) "
-           f"VALUES ({', '.join('?' for _ in columns)})")
     values = operator.itemgetter(*columns)
-    await executemany(engine, sql, [values(row) for row in rows] if len(columns) > 1
+    await insert_rows(engine, table, columns, [values(row) for row in rows] if len(columns) > 1
                       else [(values(row),) for row in rows])
 
 
@@ -357,10 +354,8 @@ async def _ids_of(engine: Engine, keys: list[str]) -> dict[str, int]:
     per_statement = MAX_PARAMS
     for start in range(0, len(keys), per_statement):
         chunk = keys[start : start + per_statement]
-        marks = ", ".join("?" for _ in chunk)
-        rows = await fetch(
-            engine, f"SELECT id, normalized_code FROM standard WHERE normalized_code IN ({marks})",
-            chunk)
+        where, args = in_list(engine, "normalized_code", chunk)
+        rows = await fetch(engine, f"SELECT id, normalized_code FROM standard WHERE {where}", args)
         found.update({r["normalized_code"]: r["id"] for r in rows})
     return found
 
@@ -412,14 +407,14 @@ async def _resolve_relations(engine: Engine, keys: list[str]) -> None:
     """Fill relation ids for relations naming ``keys`` by code."""
     for start in range(0, len(keys), MAX_PARAMS):
         chunk = keys[start : start + MAX_PARAMS]
-        marks = ", ".join("?" for _ in chunk)
         for end in ("subject", "object"):
+            where, args = in_list(engine, f"{end}_code", chunk)
             await fetch(
                 engine,
-                f"UPDATE relation SET {end} = (SELECT id FROM standard s "
-                f"WHERE s.normalized_code = relation.{end}_code) "
-                f"WHERE {end} IS NULL AND {end}_code IN ({marks})",
-                chunk,
+                f"UPDATE relation SET {end} = s.id FROM standard s "
+                f"WHERE relation.{end} IS NULL AND s.normalized_code = relation.{end}_code "
+                f"AND relation.{where}",
+                args,
             )
 
 
