@@ -20,8 +20,15 @@ from piccolo.engine.base import Engine
 from api.auth import role_guard
 from api.database import configure_engine
 from api.errors import EXCEPTION_HANDLERS
+from api.routes.accounts import AccountController
+from api.routes.alerts import AlertController
+from api.routes.changes import ChangeController
+from api.routes.declarations import DeclarationController
+from api.routes.enterprises import EnterpriseController, ProductController
 from api.routes.imports import ImportController
+from api.routes.search import SearchController
 from api.routes.standards import StandardController
+from api.search_service import search_lifespan
 from standards.db import close_engine, open_engine
 from standards.settings import Settings
 
@@ -84,7 +91,14 @@ def create_app(settings: Settings, engine: Engine | None = None) -> Litestar:
             health,
             openapi_json,
             StandardController,
+            SearchController,
             ImportController,
+            AccountController,
+            EnterpriseController,
+            ProductController,
+            DeclarationController,
+            AlertController,
+            ChangeController,
             create_static_files_router(
                 path=SWAGGER_ASSETS,
                 directories=[Path(swagger_ui_bundle.swagger_ui_path)],
@@ -97,7 +111,7 @@ def create_app(settings: Settings, engine: Engine | None = None) -> Litestar:
         guards=[role_guard],
         # uploads are streamed to disk and capped by STDTRACK_UPLOAD_LIMIT_MB in the route
         request_max_body_size=settings.upload_limit_bytes + 1024 * 1024,
-        lifespan=[lifespan],
+        lifespan=[lifespan, search_lifespan(engine)],
         state=State({"settings": settings}),
     )
     return app

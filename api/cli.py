@@ -21,14 +21,28 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
+from adoption import repository as adoption_repository
+from adoption.vocab import AccountRole
+from api import search_service
+from api.auth import create_account
 from api.database import configure_engine, migration_states, upgrade
+from api.declaration_imports import import_declarations
 from api.imports import ImportOptions, after_import, import_files
 from importers import format_names
+from search_index.schemas import (
+    IndexStatus,
+    RebuildReport,
+    SearchFilters,
+    SearchRequest,
+    SearchResult,
+)
+from search_index.vocab import SortOrder
 from standards import repository
 from standards.db import close_engine, describe_engine, open_engine
 from standards.errors import StdtrackError
 from standards.schemas import StandardRead
 from standards.settings import Settings
+from standards.vocab import Level, Status
 
 T = TypeVar("T")
 
@@ -230,6 +244,106 @@ def import_command(settings: Settings, paths: tuple[Path, ...], fmt: str | None,
         sys.exit(EXIT_REJECTED)
 
 
+@main.group()
+def accounts() -> None:
+    """API accounts: staff, leaders, enterprises (each bound to its USCC)."""
+
+
+@accounts.command("add")
+@click.option("--role", type=click.Choice([r.value for r in AccountRole]), required=True)
+@click.option("--uscc", default=None, help="统一社会信用代码 of the enterprise (enterprise role)")
+@click.option("--name", default="", help="who holds the account")
+@click.option("--json", "as_json", is_flag=True, help="print the account and token as JSON")
+@click.pass_obj
+def accounts_add(settings: Settings, role: str, uscc: str | None, name: str,
+                 as_json: bool) -> None:
+    """Create an account and print its API token (shown this once, stored only as a hash)."""
+    account, token = run_with_db(
+        settings, lambda: create_account(AccountRole(role), uscc=uscc, name=name))
+    if as_json:
+        emit_json({**account.model_dump(mode="json"), "token": token})
+        return
+    owner = f" for {account.uscc}" if account.uscc else ""
+    click.echo(f"account {account.id}: {account.role.value}{owner} ({account.name})", err=True)
+    click.echo(token)
+
+
+@accounts.command("list")
+@click.option("--json", "as_json", is_flag=True, help="print the accounts as JSON")
+@click.pass_obj
+def accounts_list(settings: Settings, as_json: bool) -> None:
+    """Accounts (never their tokens)."""
+    found = run_with_db(settings, adoption_repository.list_accounts)
+    if as_json:
+        emit_json([account.model_dump(mode="json") for account in found])
+        return
+    for account in found:
+        state = f"disabled {account.disabled_at:%Y-%m-%d}" if account.disabled_at else "active"
+        click.echo(f"{account.id:>5}  {account.role.value:<10} {account.uscc or '':<18}  "
+                   f"{account.token_hint}…  {state}  {account.name}")
+
+
+@main.group()
+def declarations() -> None:
+    """Enterprise self-declarations (企业标准自我声明公开)."""
+
+
+@declarations.command("import")
+@click.argument("paths", nargs=-1, required=True,
+                type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="print the import report as JSON")
+@click.pass_obj
+def declarations_import(settings: Settings, paths: tuple[Path, ...], as_json: bool) -> None:
+    """Import self-declarations in bulk: CSV/TSV/XLSX, one row per product (DESIGN §6.2)."""
+    console = Console(stderr=True)
+    with Progress(SpinnerColumn(), TextColumn("[progress.description]{task.description}"),
+                  MofNCompleteColumn(), TimeElapsedColumn(), console=console,
+                  transient=True, disable=not console.is_terminal) as bar:
+        task = bar.add_task("importing declarations", total=None)
+
+        async def work() -> dict[str, Any]:
+            report = await import_declarations(
+                list(paths), actor=f"cli:{getpass.getuser()}", archive_dir=settings.archive_dir,
+                progress=lambda n: bar.advance(task, n))
+            return report.as_dict()
+
+        result = run_with_db(settings, work)
+    if as_json:
+        emit_json(result)
+        return
+    for entry in result["files"]:
+        click.echo(f"{entry['name']}: {entry['format']}, {entry['records']} rows")
+        if entry["ignored_columns"]:
+            click.echo(f"  ignored columns: {', '.join(entry['ignored_columns'])}")
+    click.echo(f"rows: created {result['created']}, updated {result['updated']}, unchanged "
+               f"{result['unchanged']}, rejected {len(result['rejected'])}, conflicts "
+               f"{len(result['conflicts'])} (import {result['batch_id']})")
+    for kind in ("enterprises", "products", "declarations", "alerts"):
+        click.echo(f"  {kind}: " + ", ".join(f"{k} {v}" for k, v in result[kind].items()))
+    for row in result["rejected"][:20]:
+        click.echo(f"  rejected {row['location']}: {row['reason']}")
+    if len(result["rejected"]) > 20:
+        click.echo(f"  ... {len(result['rejected']) - 20} more rejections (--json lists all)")
+
+
+@main.group()
+def alerts() -> None:
+    """Alerts on declarations whose standard was replaced, withdrawn or is unknown."""
+
+
+@alerts.command("refresh")
+@click.option("--json", "as_json", is_flag=True, help="print what changed as JSON")
+@click.pass_obj
+def alerts_refresh(settings: Settings, as_json: bool) -> None:
+    """Recompute every alert as of today (runs after each catalogue import; run it daily so
+    that standards coming into force or being withdrawn on a date are noticed)."""
+    report = run_with_db(settings, adoption_repository.refresh_alerts).as_dict()
+    if as_json:
+        emit_json(report)
+    else:
+        click.echo(", ".join(f"{k} {v}" for k, v in report.items()))
+
+
 DEMO_DATA = Path(__file__).resolve().parent / "demo_data"
 
 
@@ -259,3 +373,104 @@ def serve(host: str, port: int, workers: int) -> None:
 
     uvicorn.run("api.app:create_app_from_env", factory=True, host=host, port=port,
                 workers=workers, log_level="info")
+
+
+def _print_hits(result: SearchResult) -> None:
+    note = " (no standard has every word: showing those with some)" if result.relaxed else ""
+    click.echo(f"{result.total} standards{note}")
+    for hit in result.hits:
+        title = hit.title_zh or hit.title_en or ""
+        click.echo(f"  {hit.code:<24} {hit.status.value:<9} {title}")
+        if hit.title_zh and hit.title_en:
+            click.echo(f"  {'':<24} {'':<9} {hit.title_en}")
+
+
+@main.command("search")
+@click.argument("query")
+@click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 100),
+              help="results per page")
+@click.option("--page", default=1, show_default=True, type=click.IntRange(1))
+@click.option("--status", type=click.Choice([s.value for s in Status]), default=None)
+@click.option("--level", type=click.Choice([lv.value for lv in Level]), default=None)
+@click.option("--prefix", default=None, help="issuer prefix: GB/T, QC/T, DB22/T, ISO")
+@click.option("--region", default=None, help="region code prefix: 22, 2201")
+@click.option("--sort", type=click.Choice([s.value for s in SortOrder]), default="relevance",
+              show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="print the results as JSON (DESIGN §11)")
+@click.pass_obj
+def search_command(settings: Settings, query: str, limit: int, page: int, status: str | None,
+                   level: str | None, prefix: str | None, region: str | None, sort: str,
+                   as_json: bool) -> None:
+    """Full-text search: a code in any spelling, Chinese or English words, or both."""
+    request = SearchRequest(
+        q=query, page=page, page_size=limit, sort=SortOrder(sort),
+        filters=SearchFilters(status=Status(status) if status else None,
+                              level=Level(level) if level else None, prefix=prefix,
+                              region=region),
+    )
+
+    async def work() -> SearchResult:
+        try:
+            return await search_service.search(settings, request)
+        finally:
+            await search_service.close_search(settings)
+
+    result = run_with_db(settings, work)
+    if as_json:
+        click.echo(result.model_dump_json(indent=2))
+    else:
+        _print_hits(result)
+
+
+@main.group()
+def index() -> None:
+    """The search index: rebuild it from the database, compare it with the database."""
+
+
+@index.command("rebuild")
+@click.option("--json", "as_json", is_flag=True, help="print the result as JSON")
+@click.pass_obj
+def index_rebuild(settings: Settings, as_json: bool) -> None:
+    """Build a new index from the database aside, then swap it in atomically."""
+
+    async def work() -> RebuildReport:
+        try:
+            return await search_service.rebuild_index(settings)
+        finally:
+            await search_service.close_search(settings)
+
+    report = run_with_db(settings, work)
+    if as_json:
+        click.echo(report.model_dump_json(indent=2))
+    else:
+        size = f", {report.size_bytes / 1e6:.1f} MB" if report.size_bytes else ""
+        click.echo(f"indexed {report.documents} standards in {report.seconds:.1f} s "
+                   f"({report.backend}{size}): {report.location}")
+
+
+@index.command("status")
+@click.option("--json", "as_json", is_flag=True, help="print the status as JSON")
+@click.pass_obj
+def index_status_command(settings: Settings, as_json: bool) -> None:
+    """Compare the index with the database (counts, schema version); exit 1 when stale."""
+
+    async def work() -> IndexStatus:
+        try:
+            return await search_service.index_status(settings)
+        finally:
+            await search_service.close_search(settings)
+
+    status = run_with_db(settings, work)
+    if as_json:
+        click.echo(status.model_dump_json(indent=2))
+    else:
+        click.echo(f"backend: {status.backend} ({status.location})")
+        click.echo(f"index: {status.documents if status.exists else 'missing'} standards, "
+                   f"built {status.built_at or '-'}, schema {status.schema_version or '-'}")
+        click.echo(f"database: {status.database_documents} standards")
+        for problem in status.problems:
+            click.echo(f"  {problem}")
+        if not status.problems:
+            click.echo("up to date")
+    if status.stale:
+        sys.exit(EXIT_REJECTED)

@@ -14,12 +14,13 @@ from piccolo.engine.base import Engine
 from piccolo.table import Table
 
 import api.piccolo_conf
+from adoption.tables import TABLES as ADOPTION_TABLES
 from standards.db import bind_tables, create_engine
 from standards.errors import DatabaseError
 from standards.settings import Settings
 from standards.tables import TABLES as STANDARDS_TABLES
 
-APP_TABLES: tuple[type[Table], ...] = (Migration, *STANDARDS_TABLES)
+APP_TABLES: tuple[type[Table], ...] = (Migration, *STANDARDS_TABLES, *ADOPTION_TABLES)
 
 
 def configure_engine(settings: Settings) -> Engine:

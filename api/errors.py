@@ -6,6 +6,7 @@ HTTP status per error (the only place that decides it):
     ForbiddenError                   -> 403
     NotFoundError                    -> 404
     ConflictError                    -> 409
+    ValidationFailed                 -> 422 (a field breaks its rule: USCC, region; names both)
     PayloadTooLarge                  -> 413
     ValidationException (litestar)   -> 400
     DatabaseError                    -> 503
@@ -58,6 +59,11 @@ class ForbiddenError(ApiError):
 class ConflictError(ApiError):
     status_code = 409
     title = "Conflict"
+
+
+class ValidationFailed(ApiError):
+    status_code = 422
+    title = "Invalid field value"
 
 
 class PayloadTooLarge(ApiError):

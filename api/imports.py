@@ -16,6 +16,7 @@ from typing import Any
 
 import anyio
 
+from adoption.repository import refresh_alerts
 from api.read_worker import (
     WORKER_THRESHOLD,
     PreparedBatch,
@@ -262,3 +263,5 @@ async def after_import(settings: Settings, report: ImportReport) -> None:
     """Keep derived data in step with what an import touched."""
     if report.dry_run or not report.touched_ids:
         return
+    # declarations: unresolved codes resolve, undated ones follow new editions, alerts follow
+    await refresh_alerts()

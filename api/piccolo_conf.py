@@ -13,4 +13,4 @@ from standards.settings import Settings
 
 DB = create_engine(Settings.from_env(os.environ).database_url)
 
-APP_REGISTRY = AppRegistry(apps=["standards.piccolo_app"])
+APP_REGISTRY = AppRegistry(apps=["standards.piccolo_app", "adoption.piccolo_app"])

@@ -7,7 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-BENCHES = ("bench.bench_codes", "bench.bench_api", "bench.bench_import")
+BENCHES = ("bench.bench_codes", "bench.bench_api", "bench.bench_import",
+           "bench.bench_declarations", "bench.bench_search")
 OUT = Path(__file__).resolve().parent / "out"
 
 

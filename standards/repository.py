@@ -722,3 +722,138 @@ async def get_batch(batch_id: int) -> dict[str, Any]:
     if not rows:
         raise NotFoundError(f"no import batch with id {batch_id}")
     return _batch_row(rows[0])
+
+
+# ------------------------------------------------------------------------------------------
+# Lookups for other packages: declared codes, standings behind alerts, the change feed
+# ------------------------------------------------------------------------------------------
+
+
+async def _select(sql: str, args: Sequence[Any]) -> list[dict[str, Any]]:
+    """A read with ``?`` placeholders: in the open transaction (driver path), else on the
+    shared connection."""
+    engine: Engine = Standard._meta.db
+    if engine.current_transaction.get() is not None:
+        return await fetch(engine, sql, list(args))
+    return list(await Standard.raw(sql.replace("?", "{}"), *args))
+
+
+def _chunks(values: Sequence[Any], size: int = MAX_PARAMS) -> list[Sequence[Any]]:
+    return [values[start : start + size] for start in range(0, len(values), size)]
+
+
+async def resolve_keys(
+    keys: Sequence[str], families: dict[str, str] | None = None, today: dt.date | None = None
+) -> dict[str, int]:
+    """Standard ids of catalogue keys (see :func:`catalogue_key`), many at once, the way
+    :func:`find_standard` resolves one.
+
+    Args:
+        keys: catalogue keys.
+        families: for undated keys, ``{key: family_key}``; a key not found as an edition then
+            resolves to its family's edition in force on ``today`` (:func:`current_edition`).
+
+    Returns:
+        ``{key: standard id}`` for the keys the catalogue holds; the others are absent.
+    """
+    today = today or dt.date.today()
+    found: dict[str, int] = {}
+    engine: Engine = Standard._meta.db
+    for chunk in _chunks(list(dict.fromkeys(keys))):
+        where, args = in_list(engine, "normalized_code", list(chunk))
+        rows = await _select(f"SELECT id, normalized_code FROM standard WHERE {where}", args)
+        found.update({row["normalized_code"]: row["id"] for row in rows})
+    wanted: dict[str, list[str]] = {}
+    for key, family in (families or {}).items():
+        if key not in found:
+            wanted.setdefault(family, []).append(key)
+    for chunk in _chunks(list(wanted)):
+        where, args = in_list(engine, "family_key", list(chunk))
+        rows = await _select(
+            "SELECT id, normalized_code, family_key, year, effective_on, withdrawn_on, "
+            f"withdrawn_undated FROM standard WHERE {where} AND amendment IS NULL", args)
+        by_family: dict[str, list[dict[str, Any]]] = {}
+        for row in rows:
+            by_family.setdefault(row["family_key"], []).append(row)
+        for family, editions in by_family.items():
+            edition = current_edition(editions, today)
+            if edition is not None:
+                for key in wanted[family]:
+                    found[key] = edition["id"]
+    return found
+
+
+@dataclass(frozen=True, slots=True)
+class Standing:
+    """Where an edition stands on a day, and what replaces it: what alerts are made of."""
+
+    standard_id: int
+    code: str
+    title_zh: str | None
+    status: Status
+    effective_on: dt.date | None
+    withdrawn_on: dt.date | None
+    successors: tuple[str, ...]  # codes of the editions that fully replace it (代替)
+    successors_in_force: tuple[str, ...]  # those of them in force on the day
+
+
+async def standings_of(ids: Sequence[int], today: dt.date | None = None) -> dict[int, Standing]:
+    """The standing of each of the standards ``ids`` on ``today`` (ids not found are absent).
+
+    Successors are found by code (the relation may predate either edition's row).
+    """
+    today = today or dt.date.today()
+    engine: Engine = Standard._meta.db
+    rows: list[dict[str, Any]] = []
+    for chunk in _chunks(list(dict.fromkeys(ids))):
+        where, args = in_list(engine, "id", list(chunk), "bigint")
+        rows.extend(await _select(
+            "SELECT id, normalized_code, title_zh, effective_on, withdrawn_on, withdrawn_undated "
+            f"FROM standard WHERE {where}", args))
+    successors: dict[str, list[tuple[str, bool]]] = {}
+    for chunk in _chunks([row["normalized_code"] for row in rows]):
+        where, args = in_list(engine, "r.object_code", list(chunk))
+        links = await _select(
+            "SELECT r.object_code, r.subject_code, s.id AS subject_id, s.effective_on, "
+            "s.withdrawn_on, s.withdrawn_undated FROM relation r "
+            "LEFT JOIN standard s ON s.normalized_code = r.subject_code "
+            f"WHERE r.kind = ? AND {where}", [RelationKind.REPLACES.value, *args])
+        for link in links:
+            in_force = link["subject_id"] is not None and status_at(
+                today, effective_on=link["effective_on"], withdrawn_on=link["withdrawn_on"],
+                withdrawn_undated=bool(link["withdrawn_undated"])) is Status.CURRENT
+            successors.setdefault(link["object_code"], []).append((link["subject_code"], in_force))
+    standings: dict[int, Standing] = {}
+    for row in rows:
+        found = sorted(successors.get(row["normalized_code"], []))
+        standings[row["id"]] = Standing(
+            standard_id=row["id"],
+            code=row["normalized_code"],
+            title_zh=row["title_zh"],
+            status=status_at(today, effective_on=row["effective_on"],
+                             withdrawn_on=row["withdrawn_on"],
+                             withdrawn_undated=bool(row["withdrawn_undated"])),
+            effective_on=row["effective_on"],
+            withdrawn_on=row["withdrawn_on"],
+            successors=tuple(code for code, _ in found),
+            successors_in_force=tuple(code for code, in_force in found if in_force),
+        )
+    return standings
+
+
+async def change_feed(
+    *, since: dt.datetime | None = None, after_id: int = 0, limit: int = 100
+) -> list[dict[str, Any]]:
+    """Change-log entries in the order they were written (``id``), after ``after_id`` and at or
+    after ``since``: ``{id, standard_id, code, title_zh, field, old_value, new_value,
+    changed_at, batch_id}``."""
+    where = ["c.id > ?"]
+    args: list[Any] = [after_id]
+    if since is not None:
+        where.append("c.changed_at >= ?")
+        args.append(since)
+    return await _select(
+        "SELECT c.id, c.standard AS standard_id, s.normalized_code AS code, s.title_zh, c.field, "
+        "c.old_value, c.new_value, c.changed_at, c.batch AS batch_id FROM change_log c "
+        f"JOIN standard s ON s.id = c.standard WHERE {' AND '.join(where)} "
+        "ORDER BY c.id LIMIT ?", [*args, limit])

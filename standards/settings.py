@@ -20,14 +20,12 @@ class Settings:
         home: data directory (SQLite file, search index, archived import files).
         database_url: ``sqlite:///path`` or ``postgresql://user@host:port/db``.
         search_backend: ``whoosh`` (embedded) or ``postgres``.
-        staff_token: bootstrap staff token until accounts exist (``STDTRACK_STAFF_TOKEN``).
         upload_limit_bytes: cap on an uploaded import file.
     """
 
     home: Path
     database_url: str
     search_backend: str = "whoosh"
-    staff_token: str | None = None
     upload_limit_bytes: int = 50 * 1024 * 1024
 
     @classmethod
@@ -60,7 +58,6 @@ class Settings:
             home=home,
             database_url=url,
             search_backend=search,
-            staff_token=environ.get("STDTRACK_STAFF_TOKEN") or None,
             upload_limit_bytes=limit,
         )
 

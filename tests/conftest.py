@@ -59,7 +59,6 @@ def settings(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Set
     return Settings.from_env({
         "DATABASE_URL": database_url,
         "STDTRACK_HOME": str(home),
-        "STDTRACK_STAFF_TOKEN": "test-staff-token",
         "STDTRACK_UPLOAD_LIMIT_MB": "2",
     })
 
@@ -98,6 +97,34 @@ async def client(app: Litestar) -> AsyncIterator[httpx.AsyncClient]:
         transport=transport, base_url="http://testserver"
     ) as test_client:
         yield test_client
+
+
+@pytest.fixture(scope="session")
+async def staff_token(engine: Engine) -> str:
+    """The token of a staff account created once for the run (accounts are never emptied)."""
+    from adoption.vocab import AccountRole
+    from api.auth import create_account
+
+    _account, token = await create_account(AccountRole.STAFF, name="test staff")
+    return token
+
+
+@pytest.fixture(scope="session")
+def staff_headers(staff_token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {staff_token}"}
+
+
+ADOPTION_CLEAN_ORDER = ("alert", "declaration", "product", "enterprise", "declaration_import")
+
+
+@pytest.fixture
+async def adoption_db(client: httpx.AsyncClient) -> AsyncIterator[None]:
+    """No enterprises, products, declarations or alerts for one test (accounts are kept)."""
+    from adoption.tables import Declaration
+
+    for table in ADOPTION_CLEAN_ORDER:
+        await Declaration.raw(f"DELETE FROM {table}")
+    yield
 
 
 CLEAN_ORDER = ("change_log", "relation", "standard_ics", "standard", "import_batch")

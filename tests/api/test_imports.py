@@ -20,7 +20,6 @@ pytestmark = [pytest.mark.anyio, pytest.mark.usefixtures("db")]
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 GB_HTML = DATA / "relaton-gb" / "html"
-STAFF = {"Authorization": "Bearer test-staff-token"}
 
 
 def stdtrack(settings: Settings, *args: str | Path) -> subprocess.CompletedProcess[str]:
@@ -148,31 +147,33 @@ async def test_unreadable_files_exit_2_with_one_line(settings: Settings, tmp_pat
     assert "root:" not in done.stderr  # nothing of /etc/passwd was read
 
 
-async def test_http_import_needs_the_staff_token(client: httpx.AsyncClient) -> None:
+async def test_http_import_needs_the_staff_token(client: httpx.AsyncClient,
+                                                 staff_headers: dict[str, str]) -> None:
     page = (GB_HTML / "stdsamr_detail_GBT20223-2018.html").read_bytes()
     files = {"files": ("detail.html", page, "text/html")}
     assert (await client.post("/api/imports", files=files)).status_code == 401
     bad = await client.post("/api/imports", files=files, headers={"Authorization": "Bearer x"})
     assert bad.status_code == 401
-    done = await client.post("/api/imports", files=files, headers=STAFF)
+    done = await client.post("/api/imports", files=files, headers=staff_headers)
     assert done.status_code == 201, done.text
     report = done.json()
     assert report["created"] == 1 and report["files"][0]["format"] == "samr-html"
-    listed = await client.get("/api/imports", headers=STAFF)
+    listed = await client.get("/api/imports", headers=staff_headers)
     assert listed.json()["items"][0]["id"] == report["batch_id"]
-    detail = await client.get(f"/api/imports/{report['batch_id']}", headers=STAFF)
+    detail = await client.get(f"/api/imports/{report['batch_id']}", headers=staff_headers)
     assert detail.json()["report"]["created"] == 1
     assert (await client.get("/api/imports")).status_code == 401
-    assert (await client.get("/api/imports/999999", headers=STAFF)).status_code == 404
+    assert (await client.get("/api/imports/999999", headers=staff_headers)).status_code == 404
 
 
-async def test_http_upload_errors(client: httpx.AsyncClient, settings: Settings) -> None:
+async def test_http_upload_errors(client: httpx.AsyncClient, settings: Settings,
+                                  staff_headers: dict[str, str]) -> None:
     empty = await client.post("/api/imports", files={"files": ("e.csv", b"", "text/csv")},
-                              headers=STAFF)
+                              headers=staff_headers)
     assert empty.status_code == 400 and "empty" in empty.json()["detail"]
     limit = settings.upload_limit_bytes
     big = await client.post("/api/imports", files={"files": ("big.csv", b"x" * (limit + 10),
-                                                             "text/csv")}, headers=STAFF)
+                                                             "text/csv")}, headers=staff_headers)
     assert big.status_code == 413
 
 

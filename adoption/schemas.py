@@ -1,0 +1,205 @@
+"""Shapes that cross the adoption package's boundary: what the API and the bulk import hand in,
+what readers get back. Bulk-import rows are slotted dataclasses (300,000 of them per file)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from pydantic import BaseModel, Field
+
+from adoption.fields import DeclaredCode
+from adoption.vocab import AccountRole, AlertKind, KeyField
+from standards.vocab import Status
+
+# ---------------------------------------------------------------- accounts
+
+
+class AccountRead(BaseModel):
+    id: int
+    role: AccountRole
+    name: str
+    uscc: str | None
+    token_hint: str = Field(description="the token's first characters, to tell tokens apart")
+    created_at: dt.datetime
+    disabled_at: dt.datetime | None
+
+
+class AccountCredential(BaseModel):
+    """An active account with its token hash, for the authentication check only."""
+
+    id: int
+    role: AccountRole
+    name: str
+    uscc: str | None
+    token_hash: str
+
+
+# ---------------------------------------------------------------- enterprises and products
+
+
+class EnterpriseInput(BaseModel):
+    """A validated enterprise (see :func:`adoption.repository.check_enterprise`)."""
+
+    uscc: str
+    name: str
+    region_code: str
+    sector: str = ""
+    key_fields: list[KeyField] = Field(default_factory=list)
+
+
+class EnterpriseRead(BaseModel):
+    id: int
+    uscc: str
+    name: str
+    region_code: str
+    region_name: str = Field(description="province, city and county names of the region code")
+    sector: str
+    key_fields: list[KeyField]
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+
+class EnterprisePage(BaseModel):
+    total: int
+    page: int
+    page_size: int
+    items: list[EnterpriseRead]
+
+
+class ProductInput(BaseModel):
+    """A validated product (see :func:`adoption.repository.check_product`)."""
+
+    name: str
+    model: str = ""
+    category: str = ""
+    main: bool = False
+    sector: str = ""
+
+
+class ProductRead(BaseModel):
+    id: int
+    uscc: str
+    enterprise_name: str
+    name: str
+    model: str
+    category: str
+    main: bool
+    sector: str
+    registered_on: dt.date | None
+    discontinued_on: dt.date | None
+    active_declarations: int
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+
+class ProductPage(BaseModel):
+    total: int
+    page: int
+    page_size: int
+    items: list[ProductRead]
+
+
+# ---------------------------------------------------------------- declarations and alerts
+
+
+class DeclaredStandard(BaseModel):
+    """The catalogue edition a declaration resolves to, as of today."""
+
+    id: int
+    code: str
+    title_zh: str | None
+    status: Status
+
+
+class DeclarationRead(BaseModel):
+    id: int
+    product_id: int
+    product_name: str
+    product_model: str
+    uscc: str
+    enterprise_name: str
+    declared_code: str = Field(description="the code as the enterprise wrote it")
+    code: str = Field(description="the catalogue key it means (normalized)")
+    undated: bool = Field(description="an undated code follows the edition in force")
+    resolved: bool = Field(description="false while the catalogue does not hold the code")
+    standard: DeclaredStandard | None
+    declared_on: dt.date
+    withdrawn_on: dt.date | None
+    withdrawn_reason: str | None
+    active: bool
+    alert: AlertKind | None = Field(default=None, description="kind of its open alert, if any")
+
+
+class DeclarationPage(BaseModel):
+    total: int
+    page: int
+    page_size: int
+    items: list[DeclarationRead]
+
+
+class DeclarationOutcome(BaseModel):
+    """What declaring did: the new declaration and the ones it superseded (older editions)."""
+
+    declaration: DeclarationRead
+    superseded: list[DeclarationRead]
+
+
+class AlertRead(BaseModel):
+    id: int
+    kind: AlertKind
+    message: str = Field(description="what happened and what to do, Chinese first")
+    declaration_id: int
+    product_id: int
+    product_name: str
+    product_model: str
+    uscc: str
+    enterprise_name: str
+    declared_code: str
+    code: str = Field(description="the edition concerned")
+    standard_id: int | None
+    successors: list[str] = Field(description="codes of the editions that replace it")
+    effective_on: dt.date | None = Field(description="start of a not-yet-implemented standard")
+    raised_at: dt.datetime
+    cleared_at: dt.datetime | None
+
+
+class AlertPage(BaseModel):
+    total: int
+    page: int
+    page_size: int
+    items: list[AlertRead]
+
+
+# ---------------------------------------------------------------- bulk import rows
+
+
+@dataclass(frozen=True, slots=True)
+class EnterpriseFacts:
+    """What one import row says about its enterprise; ``None`` means the row does not say."""
+
+    uscc: str
+    name: str | None
+    region_code: str | None
+    sector: str | None
+    key_fields: tuple[KeyField, ...] | None
+
+
+@dataclass(frozen=True, slots=True)
+class ProductFacts:
+    name: str
+    model: str
+    category: str | None
+    main: bool | None
+    sector: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class DeclarationRow:
+    """One validated row of a bulk self-declaration file (DESIGN §6.2)."""
+
+    location: str
+    enterprise: EnterpriseFacts
+    product: ProductFacts
+    codes: tuple[DeclaredCode, ...]
+    declared_on: dt.date | None

@@ -1,0 +1,94 @@
+"""Alerts over HTTP: an enterprise sees its own, staff and leaders see all; CSV export."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from typing import Annotated, Any
+
+from litestar import Controller, Request, Response, get, post
+from litestar.params import QueryParameter
+
+from adoption import repository
+from adoption.schemas import AlertPage, AlertRead
+from adoption.uscc import normalize_uscc
+from adoption.vocab import AlertKind, AlertState
+from api.auth import Identity, Role
+from api.routes.access import OWNER_STAFF_OR_LEADER, STAFF, identity_of, translated
+
+CSV_COLUMNS = (
+    "id", "kind", "message", "uscc", "enterprise_name", "product_id", "product_name",
+    "product_model", "declared_code", "code", "successors", "effective_on", "raised_at",
+    "cleared_at")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value: Any) -> str:
+    """A CSV cell a spreadsheet will not run: text starting ``= + - @`` gets a leading ``'``."""
+    text = "" if value is None else str(value)
+    return f"'{text}" if text.startswith(_FORMULA_START) else text
+
+
+def alerts_csv(alerts: list[AlertRead]) -> bytes:
+    """UTF-8 with a BOM, so that Excel shows the Chinese text."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    for alert in alerts:
+        values = alert.model_dump()
+        values["kind"] = alert.kind.value
+        values["successors"] = "; ".join(alert.successors)
+        writer.writerow([safe_cell(values[column]) for column in CSV_COLUMNS])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def _filters(identity: Identity, uscc: str | None, kind: AlertKind | None, state: AlertState,
+             region: str | None) -> repository.AlertFilters:
+    if identity.role is Role.ENTERPRISE:
+        uscc = identity.uscc  # an enterprise sees its own alerts, whatever it asks for
+    elif uscc:
+        with translated():
+            uscc = normalize_uscc(uscc)
+    return repository.AlertFilters(uscc=uscc, kind=kind, state=state, region=region)
+
+
+class AlertController(Controller):
+    path = "/api/alerts"
+    tags = ["alerts"]
+
+    @get("/", summary="Alerts on declarations: an enterprise's own; all for staff and leaders",
+         opt=OWNER_STAFF_OR_LEADER)
+    async def list_alerts(
+        self,
+        request: Request[Any, Any, Any],
+        uscc: Annotated[str | None, QueryParameter(max_length=40)] = None,
+        kind: Annotated[AlertKind | None, QueryParameter()] = None,
+        status: Annotated[AlertState, QueryParameter()] = AlertState.OPEN,
+        region: Annotated[str | None, QueryParameter(pattern=r"^\d{2,6}$")] = None,
+        page: Annotated[int, QueryParameter(ge=1)] = 1,
+        page_size: Annotated[int, QueryParameter(ge=1, le=500)] = 50,
+    ) -> AlertPage:
+        filters = _filters(identity_of(request), uscc, kind, status, region)
+        return await repository.list_alerts(filters, page=page, page_size=page_size)
+
+    @get("/export", summary="The same alerts as CSV (formula cells neutralised)",
+         opt=OWNER_STAFF_OR_LEADER, media_type="text/csv")
+    async def export(
+        self,
+        request: Request[Any, Any, Any],
+        uscc: Annotated[str | None, QueryParameter(max_length=40)] = None,
+        kind: Annotated[AlertKind | None, QueryParameter()] = None,
+        status: Annotated[AlertState, QueryParameter()] = AlertState.OPEN,
+        region: Annotated[str | None, QueryParameter(pattern=r"^\d{2,6}$")] = None,
+    ) -> Response[bytes]:
+        filters = _filters(identity_of(request), uscc, kind, status, region)
+        body = alerts_csv(await repository.export_alerts(filters))
+        name = f"alerts-{dt.date.today().isoformat()}.csv"
+        return Response(body, media_type="text/csv; charset=utf-8",
+                        headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+    @post("/refresh", summary="Recompute every alert now (staff; also runs after each "
+          "catalogue import)", status_code=200, opt=STAFF)
+    async def refresh(self) -> dict[str, int]:
+        return (await repository.refresh_alerts()).as_dict()

@@ -1,0 +1,191 @@
+"""Search wired into the app and the CLI: the configured backend, re-indexing what an import
+touched, rebuild, status, and the start-up check.
+
+It spans packages (the database through ``standards.queries``, the index through
+``search_index``), so it lives in api/.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import AsyncIterator, Callable, Sequence
+from contextlib import asynccontextmanager
+from typing import Any
+
+import anyio
+from litestar import Litestar
+from piccolo.engine.base import Engine
+
+from search_index import analysis
+from search_index.documents import to_document
+from search_index.engine import SearchEngine
+from search_index.postgres_backend import PostgresSearchEngine
+from search_index.schemas import (
+    IndexDocument,
+    IndexStatus,
+    RebuildReport,
+    SearchRequest,
+    SearchResult,
+)
+from search_index.whoosh_backend import WhooshEngine
+from standards import queries
+from standards.errors import StdtrackError
+from standards.queries import IndexSource
+from standards.settings import Settings
+
+log = logging.getLogger("stdtrack.search")
+
+# An import touching more than this share of the catalogue (and at least REBUILD_MIN) rebuilds
+# the whole index instead: a parallel build is faster than that many single updates.
+REBUILD_SHARE = 0.3
+REBUILD_MIN = 20_000
+
+_engines: dict[tuple[str, str], SearchEngine] = {}
+
+
+def _database() -> Engine:
+    import api.piccolo_conf
+
+    return api.piccolo_conf.DB
+
+
+def search_engine(settings: Settings, database: Engine | None = None) -> SearchEngine:
+    """The process's engine for ``settings`` (one per index location, reused)."""
+    if settings.search_backend == "postgres":
+        database = database or _database()
+        key = ("postgres", str(id(database)))
+        if key not in _engines:
+            _engines[key] = PostgresSearchEngine(database)
+    else:
+        key = ("whoosh", str(settings.index_dir))
+        if key not in _engines:
+            _engines[key] = WhooshEngine(settings.index_dir)
+    return _engines[key]
+
+
+async def close_search(settings: Settings, database: Engine | None = None) -> None:
+    """Close the engine of ``settings`` and forget it."""
+    engine = search_engine(settings, database)
+    await engine.close()
+    for key, value in list(_engines.items()):
+        if value is engine:
+            del _engines[key]
+
+
+def _documents(sources: list[IndexSource]) -> list[IndexDocument]:
+    return [to_document(source) for source in sources]
+
+
+async def _document_batches() -> AsyncIterator[list[IndexDocument]]:
+    async for sources in queries.stream_index_sources():
+        yield await anyio.to_thread.run_sync(_documents, sources)
+
+
+async def rebuild_index(settings: Settings, database: Engine | None = None) -> RebuildReport:
+    """Build a new index from the whole database aside, then swap it in.
+
+    Raises:
+        IndexBuildError: the build failed (the old index is still in place).
+    """
+    engine = search_engine(settings, database)
+    expected = await queries.count_standards()
+    report = await engine.rebuild(_document_batches(), expected)
+    log.info("search index rebuilt: %s standards in %.1f s (%s)", report.documents,
+             report.seconds, engine.name)
+    return report
+
+
+async def reindex_standards(ids: Sequence[int], settings: Settings,
+                            database: Engine | None = None) -> dict[str, Any]:
+    """Bring the index in step with the standards ``ids`` after an import (or a deletion).
+
+    Standards that no longer exist are dropped from the index. With no index yet, or when the
+    import touched a large share of the catalogue, the whole index is rebuilt instead.
+    Returns what was done: ``{"mode": "update" | "rebuild" | "none", "documents": n}``.
+    """
+    unique = sorted(set(ids))
+    if not unique:
+        return {"mode": "none", "documents": 0}
+    engine = search_engine(settings, database)
+    facts = await engine.describe()
+    indexed = int(facts.get("documents") or 0)
+    if not facts.get("exists") or (
+        len(unique) >= REBUILD_MIN and len(unique) > REBUILD_SHARE * indexed
+    ):
+        report = await rebuild_index(settings, database)
+        return {"mode": "rebuild", "documents": report.documents}
+    sources = await queries.index_sources(unique)
+    documents = await anyio.to_thread.run_sync(_documents, sources)
+    found = {doc.id for doc in documents}
+    await engine.upsert(documents, [i for i in unique if i not in found])
+    return {"mode": "update", "documents": len(documents)}
+
+
+async def index_status(settings: Settings, database: Engine | None = None) -> IndexStatus:
+    """The index compared with the database: document counts and schema version."""
+    engine = search_engine(settings, database)
+    facts = await engine.describe()
+    in_database = await queries.count_standards()
+    expected = engine.expected_schema_version()
+    problems: list[str] = []
+    if not facts.get("exists"):
+        problems.append(
+            "检索索引不存在 / the search index is missing: run `stdtrack index rebuild`")
+    else:
+        version = facts.get("schema_version")
+        if version != expected:
+            problems.append(
+                f"索引版本过旧 / index schema {version or 'unknown'} differs from {expected}: "
+                "run `stdtrack index rebuild`")
+        if facts.get("documents") != in_database:
+            problems.append(
+                f"索引与数据库不一致 / the index holds {facts.get('documents')} standards, "
+                f"the database {in_database}: run `stdtrack index rebuild`")
+    return IndexStatus(
+        backend=engine.name, location=engine.location, exists=bool(facts.get("exists")),
+        documents=facts.get("documents"), database_documents=in_database,
+        schema_version=facts.get("schema_version"), expected_schema_version=expected,
+        built_at=facts.get("built_at"), stale=bool(problems), problems=problems,
+    )
+
+
+async def search(settings: Settings, request: SearchRequest, today: dt.date | None = None,
+                 database: Engine | None = None) -> SearchResult:
+    """One search on the configured backend.
+
+    Raises:
+        QueryError: the request cannot be searched (400).
+        IndexUnavailableError: no usable index (503).
+    """
+    engine = search_engine(settings, database)
+    return await engine.search(request, today or dt.date.today())
+
+
+def search_lifespan(database: Engine) -> Callable[[Litestar], Any]:
+    """Litestar lifespan: load jieba and open the index at start-up, say clearly when the
+    index is missing or stale, close it at shutdown. Runs after the database is opened."""
+
+    @asynccontextmanager
+    async def lifespan(app: Litestar) -> AsyncIterator[None]:
+        settings: Settings = app.state.settings
+        engine = search_engine(settings, database)
+        app.state.search = engine
+        await anyio.to_thread.run_sync(analysis.warm_up)
+        try:
+            status = await index_status(settings, database)
+        except (StdtrackError, OSError) as exc:  # the app still starts; the log says why
+            log.warning("search index check failed: %s", exc)
+        else:
+            for problem in status.problems:
+                log.warning("search index (%s, %s): %s", status.backend, status.location,
+                            problem)
+            if not status.problems:
+                log.info("search index ready: %s standards (%s)", status.documents,
+                         status.backend)
+        try:
+            yield
+        finally:
+            await close_search(settings, database)
+
+    return lifespan

@@ -1,0 +1,594 @@
+"""The PostgreSQL backend (``STDTRACK_SEARCH=postgres``): every app host shares one index.
+
+Text is analyzed in Python exactly as for whoosh (jieba words, dictionary parts, English stems)
+and stored as a ``tsvector`` built from those terms (titles weight A, scope and drafters C), so
+PostgreSQL never segments Chinese itself; a GIN index serves ``@@``. Codes are keys in a
+``text[]`` with a GIN index (the same keys as whoosh, ``search_index.codekeys``), and code
+prefixes are ranges on ``COLLATE "C"`` b-tree columns. One statement returns the page of hits
+and the facet counts. ``search_lexeme`` (every indexed term with its document count) lets a
+single Chinese character stand for the words containing it, as in whoosh.
+
+A rebuild copies everything into ``search_document_build`` (binary COPY through a staging
+table), indexes it, and renames it into place in one transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import secrets
+import time
+from collections import Counter
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from typing import Any
+
+from search_index import analysis
+from search_index.codekeys import CodeTier
+from search_index.errors import IndexBuildError, IndexUnavailableError, QueryError
+from search_index.query import QueryPlan, parse_query
+from search_index.results import CODE_TIER_BONUS, make_hit
+from search_index.schemas import (
+    MAX_RESULT_WINDOW,
+    IndexDocument,
+    RebuildReport,
+    SearchFilters,
+    SearchRequest,
+    SearchResult,
+)
+from search_index.vocab import MatchKind, SortOrder
+from standards.vocab import Status
+
+BACKEND = "postgres"
+SCHEMA_NAME = "postgres-3"  # bump whenever the table below changes
+TABLE = "search_document"
+LEXEME_TABLE = "search_lexeme"
+META_TABLE = "search_meta"
+RANK_WEIGHTS = "{0.1, 0.3, 0.5, 1.0}"  # D, C, B, A: titles are A, scope and drafters C
+STATUS_CODES = (Status.CURRENT, Status.UPCOMING, Status.WITHDRAWN)
+LISTED_KINDS = frozenset({MatchKind.PART, MatchKind.CODE_PREFIX})  # listed in number order
+CHAR_EXPANSION_LIMIT = 300
+CANDIDATES = 2000  # matches ranked exactly (by ts_rank) per search: see _statement
+CHAR_CACHE_SECONDS = 60.0
+MAX_POSITION = 16383
+
+# The staging table has every column (``tsv`` as text); a rebuild splits it into the narrow
+# table that queries scan (filters, facets, status dates as day numbers, codes, tsvector) and the
+# display table read only for the page of hits. Narrow rows halve the pages a frequent word visits.
+STAGE_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("id", "integer"),
+    ("level", "text"),
+    ("year", "integer"),
+    ("eff", "integer"),  # effective day (date ordinal) or 0
+    ("wd", "integer"),  # withdrawn day, 1 when withdrawn without a date, else 0
+    ("dated", "integer"),  # for sorting by date
+    ("num", "integer"),  # number and part as integers: parts and code prefixes list in order
+    ("part", "integer"),
+    ("tnorm", "real"),  # 1 / (1 + ln(1 + terms in the title)): shorter titles rank higher
+    ("prefix_keys", "text[]"),
+    ("code_keys", "text[]"),
+    ("family_compact", 'text COLLATE "C"'),
+    ("number_compact", 'text COLLATE "C"'),
+    ("region_code", "text"),
+    ("industry_code", "text"),
+    ("ics", "text[]"),
+    ("ccs", "text"),
+    ("tsv", "text"),
+    ("code", "text"),
+    ("normalized_code", "text"),
+    ("title_zh", "text"),
+    ("title_en", "text"),
+    ("scope", "text"),
+    ("phrase_text", "text"),
+)
+STAGE_NAMES = tuple(name for name, _ in STAGE_COLUMNS)
+SEARCH_COLUMNS = STAGE_NAMES[: STAGE_NAMES.index("tsv") + 1]
+DISPLAY_COLUMNS = ("id", *STAGE_NAMES[STAGE_NAMES.index("tsv") + 1 :])
+DISPLAY_TABLE = "search_display"
+INDEXES = (
+    ("tsv", "USING gin (tsv)"),
+    ("keys", "USING gin (code_keys)"),
+    ("family", "(family_compact)"),
+    ("number", "(number_compact)"),
+)
+SEARCH_SETTINGS = "SET LOCAL jit = off; SET LOCAL work_mem = '64MB'"
+
+
+def expected_schema_version() -> str:
+    return f"{SCHEMA_NAME}/{analysis.analyzer_fingerprint()}"
+
+
+# --------------------------------------------------------------------------------------------
+# Documents as rows
+# --------------------------------------------------------------------------------------------
+
+
+def _lexeme(term: str) -> str:
+    return "'" + term.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+def tsvector_text(doc: IndexDocument) -> tuple[str, set[str], float]:
+    """The tsvector literal of a document (titles weight A, body C), its distinct terms, and
+    its title-length norm (over the mean length of its titles: ts_rank cannot tell which title
+    matched, and whoosh scores each title on its own length)."""
+    positions: dict[str, list[str]] = {}
+    base = 1
+    title_lengths: list[int] = []
+    for value, weight in ((doc.title_zh, "A"), (doc.title_en, "A"), (doc.body, "C")):
+        last = 0
+        terms = analysis.index_terms(value)
+        if weight == "A" and terms:
+            title_lengths.append(len({term.pos for term in terms}))
+        for term in terms:
+            position = min(base + term.pos, MAX_POSITION)
+            last = max(last, term.pos)
+            entry = positions.setdefault(term.text, [])
+            mark = f"{position}{weight}"
+            if mark not in entry:
+                entry.append(mark)
+        base = min(base + last + 2, MAX_POSITION)
+    text = " ".join(f"{_lexeme(term)}:{','.join(marks[:256])}" for term, marks in positions.items())
+    mean = sum(title_lengths) / len(title_lengths) if title_lengths else 0.0
+    return text, set(positions), 1.0 / (1.0 + math.log1p(mean))
+
+
+def _phrase_text(doc: IndexDocument) -> str:
+    joined = " ".join(part for part in (doc.title_zh, doc.title_en, doc.scope) if part)
+    return " ".join(analysis.normalize(joined).split())
+
+
+def _ordinal(day: dt.date | None) -> int:
+    return day.toordinal() if day else 0
+
+
+def document_row(doc: IndexDocument) -> tuple[tuple[Any, ...], set[str]]:
+    """The staging row of a document (``STAGE_COLUMNS``) and its distinct terms."""
+    tsv, terms, norm = tsvector_text(doc)
+    withdrawn = _ordinal(doc.withdrawn_on) or (1 if doc.withdrawn_undated else 0)
+    row = (
+        doc.id, doc.level, doc.year, _ordinal(doc.effective_on), withdrawn,
+        _ordinal(doc.dated_on), doc.number_value, doc.part_value, norm, list(doc.prefix_keys),
+        list(doc.code_keys), doc.family_compact, doc.number_compact, doc.region_code,
+        doc.industry_code, list(doc.ics), doc.ccs, tsv,
+        doc.code, doc.normalized_code, doc.title_zh, doc.title_en, doc.scope, _phrase_text(doc),
+    )
+    return row, terms
+
+
+# --------------------------------------------------------------------------------------------
+# Queries
+# --------------------------------------------------------------------------------------------
+
+
+class _Params:
+    """Positional parameters ($1, $2...) collected while a statement is written."""
+
+    def __init__(self) -> None:
+        self.values: list[Any] = []
+
+    def __call__(self, value: Any) -> str:
+        self.values.append(value)
+        return f"${len(self.values)}"
+
+
+def _prefix_range(column: str, prefix: str, p: _Params) -> str:
+    """``column`` starts with ``prefix``, as a b-tree range on a C-collated column."""
+    upper = prefix[:-1] + chr(ord(prefix[-1]) + 1)
+    return f"({column} >= {p(prefix)} AND {column} < {p(upper)})"
+
+
+def _tier_condition(tier: CodeTier, p: _Params) -> str:
+    if tier.prefix:
+        kind, _, value = tier.prefix.partition(":")
+        column = "number_compact" if kind == "n" else "family_compact"
+        return _prefix_range(column, value, p)
+    condition = f"code_keys && {p(list(tier.keys))}::text[]"
+    if tier.year is not None:
+        condition = f"({condition} AND year = {p(tier.year)})"
+    return condition
+
+
+def _word_query(word: analysis.QueryWord, expansions: dict[str, list[str]]) -> str:
+    alternatives = [_lexeme(word.text)]
+    if word.parts:
+        alternatives.append("(" + " & ".join(_lexeme(part) for part in word.parts) + ")")
+    alternatives.extend(_lexeme(term) for term in expansions.get(word.text, ())
+                        if term != word.text)
+    return alternatives[0] if len(alternatives) == 1 else "(" + " | ".join(alternatives) + ")"
+
+
+def _total(rows: list[Any]) -> int:
+    """Matches counted by the statement: the sum of one facet, or the plain total."""
+    level_rows = [row for row in rows if row["kind"] == "facet" and not row["g_level"]]
+    if level_rows:
+        return sum(int(row["n"]) for row in level_rows)
+    return sum(int(row["n"]) for row in rows if row["kind"] == "total")
+
+
+def _filters_sql(filters: SearchFilters, p: _Params) -> list[str]:
+    where: list[str] = []
+    if filters.level is not None:
+        where.append(f"level = {p(filters.level.value)}")
+    if filters.prefix:
+        where.append(f"prefix_keys @> ARRAY[{p(filters.prefix.replace(' ', '').lower())}]")
+    if filters.industry:
+        where.append(f"industry_code = {p(filters.industry.strip().upper())}")
+    if filters.ccs:
+        where.append(f"ccs = {p(filters.ccs.strip().upper())}")
+    if filters.region:
+        where.append(f"starts_with(region_code, {p(filters.region.strip())})")
+    if filters.ics:
+        ics = filters.ics.strip()
+        where.append(f"EXISTS (SELECT 1 FROM unnest(ics) AS i(code) WHERE i.code = {p(ics)} "
+                     f"OR starts_with(i.code, {p(ics + '.')}))")
+    if filters.year_from is not None:
+        where.append(f"year >= {p(filters.year_from)}")
+    if filters.year_to is not None:
+        where.append(f"year <= {p(filters.year_to)}")
+    return where
+
+
+class PostgresSearchEngine:
+    """Full-text search in the application's PostgreSQL database.
+
+    ``database`` is the piccolo ``PostgresEngine`` the app opened (its asyncpg pool is used).
+    """
+
+    name = BACKEND
+
+    def __init__(self, database: Any) -> None:
+        self.database = database
+        self._char_cache: dict[str, tuple[float, list[str]]] = {}
+
+    @property
+    def location(self) -> str:
+        dsn = str(getattr(self.database, "config", {}).get("dsn", ""))
+        return f"postgresql ({dsn.rsplit('@', 1)[-1]}) table {TABLE}"
+
+    def expected_schema_version(self) -> str:
+        return expected_schema_version()
+
+    @asynccontextmanager
+    async def _connection(self) -> AsyncIterator[Any]:
+        pool = getattr(self.database, "pool", None)
+        if pool is not None:
+            async with pool.acquire() as connection:
+                yield connection
+            return
+        connection = await self.database.get_new_connection()
+        try:
+            yield connection
+        finally:
+            await connection.close()
+
+    async def _table_exists(self, connection: Any) -> bool:
+        return bool(await connection.fetchval("SELECT to_regclass($1) IS NOT NULL", TABLE))
+
+    # ---- searching -----------------------------------------------------------------------
+
+    async def _expansions(self, connection: Any, plan: QueryPlan) -> dict[str, list[str]]:
+        found: dict[str, list[str]] = {}
+        now = time.monotonic()
+        for word in plan.words:
+            if len(word.text) != 1 or not analysis.CJK_RUN.match(word.text):
+                continue
+            cached = self._char_cache.get(word.text)
+            if cached and now - cached[0] < CHAR_CACHE_SECONDS:
+                found[word.text] = cached[1]
+                continue
+            rows = await connection.fetch(
+                f"SELECT term FROM {LEXEME_TABLE} WHERE strpos(term, $1) > 0 "
+                "ORDER BY docs DESC, term LIMIT $2", word.text, CHAR_EXPANSION_LIMIT)
+            terms = [row["term"] for row in rows]
+            self._char_cache[word.text] = (now, terms)
+            found[word.text] = terms
+        return found
+
+    def _statement(self, request: SearchRequest, plan: QueryPlan, tiers: list[CodeTier],
+                   tsquery: str | None, optional: str | None,
+                   today: dt.date) -> tuple[str, list[Any]]:
+        """One statement for the page of hits and the facet counts (or the total)."""
+        p = _Params()
+        day = p(today.toordinal())
+        match: list[str] = []
+        query_ref = None
+        if tsquery is not None:
+            query_ref = f"{p(tsquery)}::text::tsquery"
+            match.append(f"tsv @@ {query_ref}")
+        tier_conditions = [_tier_condition(tier, p) for tier in tiers]
+        match.extend(tier_conditions)
+        where = _filters_sql(request.filters, p)
+        if match:
+            where.insert(0, "(" + " OR ".join(match) + ")")
+        for phrase in plan.phrases:
+            where.append(f"EXISTS (SELECT 1 FROM {DISPLAY_TABLE} x WHERE x.id = s.id "
+                         f"AND strpos(x.phrase_text, {p(phrase)}) > 0)")
+        where_sql = " AND ".join(where) if where else "TRUE"
+        tier_sql = "99"
+        if tier_conditions:
+            tier_sql = ("CASE " + " ".join(f"WHEN {c} THEN {i}" for i, c in
+                                           enumerate(tier_conditions)) + " ELSE 99 END")
+        score_sql = "0.0"
+        if query_ref is not None:
+            rank = f"ts_rank('{RANK_WEIGHTS}', s.tsv, {query_ref}, 0) * s.tnorm"
+            score_sql = rank if not tier_conditions else (
+                f"CASE WHEN s.tsv @@ {query_ref} THEN {rank} ELSE 0 END")
+            if optional is not None:
+                score_sql += (f" + 0.3 * s.tnorm * ts_rank('{RANK_WEIGHTS}', s.tsv, "
+                              f"{p(optional)}::text::tsquery, 0)")
+        status_filter = ""
+        if request.filters.status is not None:
+            status_filter = f"WHERE st = {p(STATUS_CODES.index(request.filters.status))}"
+        listed = [i for i, tier in enumerate(tiers) if tier.kind in LISTED_KINDS]
+        listed_sql = (f"CASE WHEN tier IN ({', '.join(map(str, listed))}) THEN num ELSE 0 END, "
+                      f"CASE WHEN tier IN ({', '.join(map(str, listed))}) THEN part ELSE 0 END, "
+                      if listed else "")
+        # Ranking every match is what makes a frequent word slow (ts_rank reads each tsvector):
+        # the matches are first ordered by a proxy read from narrow columns (title-length norm
+        # times status factor; 0 without words), and only the best CANDIDATES are ranked.
+        proxy = "tnorm * factor DESC, " if query_ref is not None else ""
+        if request.sort is SortOrder.DATE:
+            order = "dated DESC, score DESC, id"
+            candidate_order = f"dated DESC, {proxy}id"
+        else:
+            order = f"tier, {listed_sql}score DESC, st, year DESC NULLS LAST, id"
+            candidate_order = f"tier, {listed_sql}{proxy}st, year DESC NULLS LAST, id"
+        window = request.page * request.page_size
+        candidates = p(max(CANDIDATES, 4 * window))
+        limit = p(request.page_size)
+        offset = p((request.page - 1) * request.page_size)
+        if request.facets:
+            counts = ("SELECT 'facet', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, level, "
+                      "st, year, "
+                      "GROUPING(level), GROUPING(st), GROUPING(year), NULL, NULL, NULL, NULL, "
+                      "NULL, count(*) FROM m GROUP BY GROUPING SETS ((level), (st), (year))")
+        else:
+            counts = ("SELECT 'total', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, "
+                      "NULL, "
+                      "NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, count(*) FROM m")
+        sql = f"""
+            WITH m AS MATERIALIZED (
+                SELECT id, level, year, dated, num, part, tnorm, st, tier,
+                       (CASE st WHEN 2 THEN 0.5 WHEN 1 THEN 0.9 ELSE 1.0 END) AS factor
+                FROM (
+                    SELECT id, level, year, dated, num, part, tnorm,
+                           CASE WHEN wd <> 0 AND wd <= {day} THEN 2
+                                WHEN eff > {day} THEN 1 ELSE 0 END AS st,
+                           {tier_sql} AS tier
+                    FROM {TABLE} s WHERE {where_sql}
+                ) b {status_filter}
+            ), c AS (
+                SELECT * FROM m ORDER BY {candidate_order} LIMIT {candidates}
+            ), r AS (
+                SELECT c.*, (({score_sql}) * c.factor)::float8 AS score
+                FROM c JOIN {TABLE} s ON s.id = c.id
+            )
+            SELECT 'hit' AS kind, h.id, h.tier, h.score, h.st, h.year, h.dated, h.num, h.part,
+                   h.level,
+                   NULL::int AS f_st, NULL::int AS f_year, NULL::int AS g_level,
+                   NULL::int AS g_st, NULL::int AS g_year, d.code, d.normalized_code,
+                   d.title_zh, d.title_en, d.scope, 0::bigint AS n
+            FROM (SELECT * FROM r ORDER BY {order} LIMIT {limit} OFFSET {offset}) h
+            JOIN {DISPLAY_TABLE} d ON d.id = h.id
+            UNION ALL {counts}
+        """
+        return sql, p.values
+
+    async def search(self, request: SearchRequest, today: dt.date) -> SearchResult:
+        started = time.perf_counter()
+        plan = parse_query(request.q)
+        if request.page * request.page_size > MAX_RESULT_WINDOW:
+            raise QueryError(
+                f"翻页过深 / page too deep: page × page_size must stay within {MAX_RESULT_WINDOW}")
+        if plan.is_empty and not plan.text and request.filters.is_empty():
+            raise QueryError("请输入检索词或筛选条件 / give words, a code or a filter")
+        tiers: list[CodeTier] = [tier for code in plan.codes for tier in code.tiers()]
+        rows: list[Any] = []
+        relaxed = False
+        async with self._connection() as connection:
+            if not await self._table_exists(connection):
+                raise IndexUnavailableError(
+                    f"检索索引不存在 / the search table {TABLE} is missing: run "
+                    "`stdtrack db upgrade` then `stdtrack index rebuild`")
+            if not (plan.is_empty and plan.text):
+                expansions = await self._expansions(connection, plan)
+                words = [_word_query(word, expansions) for word in plan.words]
+                optional = " | ".join(_word_query(w, expansions) for w in plan.optional) or None
+                tsquery = " & ".join(words) if words else None
+                async with connection.transaction():
+                    await connection.execute(SEARCH_SETTINGS)
+                    sql, args = self._statement(request, plan, tiers, tsquery, optional, today)
+                    rows = await connection.fetch(sql, *args)
+                    if _total(rows) == 0 and len(words) > 1 and not plan.codes:
+                        sql, args = self._statement(request, plan, tiers, " | ".join(words),
+                                                    optional, today)
+                        rows = await connection.fetch(sql, *args)
+                        relaxed = _total(rows) > 0
+        return self._result(request, plan, tiers, rows, relaxed, started)
+
+    def _result(self, request: SearchRequest, plan: QueryPlan, tiers: list[CodeTier],
+                rows: list[Any], relaxed: bool, started: float) -> SearchResult:
+        levels: dict[str, int] = {}
+        statuses: dict[str, int] = {}
+        years: dict[str, int] = {}
+        hit_rows = [row for row in rows if row["kind"] == "hit"]
+        if request.sort is SortOrder.DATE:
+            hit_rows.sort(key=lambda r: (-r["dated"], -r["score"], r["id"]))
+        else:
+            listed = {i for i, tier in enumerate(tiers) if tier.kind in LISTED_KINDS}
+            hit_rows.sort(key=lambda r: (
+                r["tier"], r["num"] if r["tier"] in listed else 0,
+                r["part"] if r["tier"] in listed else 0, -r["score"], r["st"],
+                -(r["year"] or 0), r["id"]))
+        hits = []
+        for row in hit_rows:
+            tier = row["tier"]
+            coded = tier < len(tiers)
+            hits.append(make_hit(
+                plan=plan, highlight=request.highlight, standard_id=row["id"], code=row["code"],
+                normalized_code=row["normalized_code"], title_zh=row["title_zh"],
+                title_en=row["title_en"], scope=row["scope"], level=row["level"],
+                year=row["year"], status=STATUS_CODES[row["st"]],
+                kind=tiers[tier].kind if coded else MatchKind.TEXT,
+                text_score=float(row["score"]),
+                tier_bonus=CODE_TIER_BONUS * (len(tiers) - tier) if coded else 0.0,
+            ))
+        for row in rows:
+            if row["kind"] != "facet":
+                continue
+            if not row["g_level"]:
+                levels[row["level"]] = int(row["n"])
+            elif not row["g_st"]:
+                statuses[STATUS_CODES[row["f_st"]].value] = int(row["n"])
+            elif not row["g_year"] and row["f_year"]:
+                years[str(row["f_year"])] = int(row["n"])
+        facets: dict[str, dict[str, int]] = {}
+        if request.facets:
+            facets = {
+                "level": dict(sorted(levels.items(), key=lambda item: (-item[1], item[0]))),
+                "status": {s.value: statuses[s.value] for s in STATUS_CODES if s.value in statuses},
+                "year": dict(sorted(years.items(), reverse=True)),
+            }
+        return SearchResult(
+            total=_total(rows), hits=hits, page=request.page, page_size=request.page_size,
+            sort=request.sort, facets=facets, relaxed=relaxed, backend=BACKEND,
+            took_ms=round((time.perf_counter() - started) * 1000, 2),
+        )
+
+    # ---- writing -------------------------------------------------------------------------
+
+    async def upsert(self, documents: Sequence[IndexDocument], deleted: Sequence[int] = ()) -> None:
+        if not documents and not deleted:
+            return
+        rows = []
+        terms: Counter[str] = Counter()
+        for doc in documents:
+            row, doc_terms = document_row(doc)
+            rows.append(row)
+            terms.update(doc_terms)
+        split = len(SEARCH_COLUMNS)
+        search_rows = [row[:split] for row in rows]
+        display_rows = [(row[0], *row[split:]) for row in rows]
+        search_marks = ", ".join(
+            f"${i}::text::tsvector" if name == "tsv" else f"${i}"
+            for i, name in enumerate(SEARCH_COLUMNS, start=1))
+        display_marks = ", ".join(f"${i}" for i in range(1, len(DISPLAY_COLUMNS) + 1))
+        async with self._connection() as connection:
+            if not await self._table_exists(connection):
+                raise IndexUnavailableError(
+                    f"检索索引不存在 / the search table {TABLE} is missing: run "
+                    "`stdtrack db upgrade`")
+            async with connection.transaction():
+                ids = [doc.id for doc in documents] + list(deleted)
+                for table in (TABLE, DISPLAY_TABLE):
+                    await connection.execute(f"DELETE FROM {table} WHERE id = ANY($1::int[])", ids)
+                if rows:
+                    await connection.executemany(
+                        f"INSERT INTO {TABLE} ({', '.join(SEARCH_COLUMNS)}) "
+                        f"VALUES ({search_marks})", search_rows)
+                    await connection.executemany(
+                        f"INSERT INTO {DISPLAY_TABLE} ({', '.join(DISPLAY_COLUMNS)}) "
+                        f"VALUES ({display_marks})", display_rows)
+                if terms:
+                    await connection.executemany(
+                        f"INSERT INTO {LEXEME_TABLE} (term, docs) VALUES ($1, $2) "
+                        f"ON CONFLICT (term) DO UPDATE SET docs = {LEXEME_TABLE}.docs + "
+                        "excluded.docs", sorted(terms.items()))
+
+    async def rebuild(self, batches: AsyncIterator[list[IndexDocument]],
+                      expected: int) -> RebuildReport:
+        started = time.perf_counter()
+        stage_columns = ", ".join(f"{name} {kind}" for name, kind in STAGE_COLUMNS)
+        count = 0
+        terms: Counter[str] = Counter()
+        token = secrets.token_hex(4)
+        try:
+            async with self._connection() as connection:
+                await connection.execute(
+                    "DROP TABLE IF EXISTS search_document_stage, search_document_build, "
+                    "search_display_build, search_lexeme_build")
+                await connection.execute(
+                    f"CREATE UNLOGGED TABLE search_document_stage ({stage_columns})")
+                async for batch in batches:
+                    rows = []
+                    for doc in batch:
+                        row, doc_terms = document_row(doc)
+                        rows.append(row)
+                        terms.update(doc_terms)
+                    await connection.copy_records_to_table(
+                        "search_document_stage", records=rows, columns=list(STAGE_NAMES))
+                    count += len(rows)
+                select = ", ".join(
+                    "tsv::tsvector AS tsv" if name == "tsv" else name for name in SEARCH_COLUMNS)
+                await connection.execute(
+                    f"CREATE TABLE search_document_build AS SELECT {select} "
+                    "FROM search_document_stage ORDER BY id")
+                await connection.execute(
+                    f"CREATE TABLE search_display_build AS SELECT {', '.join(DISPLAY_COLUMNS)} "
+                    "FROM search_document_stage ORDER BY id")
+                await connection.execute("DROP TABLE search_document_stage")
+                for table, name in (("search_document_build", "search_document"),
+                                    ("search_display_build", "search_display")):
+                    await connection.execute(
+                        f"ALTER TABLE {table} ADD CONSTRAINT {name}_pk_{token} PRIMARY KEY (id)")
+                for suffix, definition in INDEXES:
+                    await connection.execute(
+                        f"CREATE INDEX search_document_{suffix}_{token} "
+                        f"ON search_document_build {definition}")
+                await connection.execute("CREATE TABLE search_lexeme_build "
+                                         "(term text PRIMARY KEY, docs integer NOT NULL)")
+                await connection.copy_records_to_table(
+                    "search_lexeme_build", records=sorted(terms.items()), columns=["term", "docs"])
+                for table in ("search_document_build", "search_display_build",
+                              "search_lexeme_build"):
+                    await connection.execute(f"VACUUM ANALYZE {table}")
+                async with connection.transaction():
+                    await connection.execute(
+                        f"DROP TABLE IF EXISTS {TABLE}, {DISPLAY_TABLE}, {LEXEME_TABLE}")
+                    await connection.execute(f"ALTER TABLE search_document_build RENAME TO {TABLE}")
+                    await connection.execute(
+                        f"ALTER TABLE search_display_build RENAME TO {DISPLAY_TABLE}")
+                    await connection.execute(
+                        f"ALTER TABLE search_lexeme_build RENAME TO {LEXEME_TABLE}")
+                    await connection.execute(
+                        f"INSERT INTO {META_TABLE} (key, value) VALUES "
+                        "('schema_version', $1), ('built_at', $2) "
+                        "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                        expected_schema_version(),
+                        dt.datetime.now(dt.UTC).isoformat(timespec="seconds"))
+        except IndexUnavailableError:
+            raise
+        except Exception as exc:  # asyncpg's errors have no common base of ours
+            raise IndexBuildError(f"index rebuild failed: {exc}") from exc
+        self._char_cache.clear()
+        return RebuildReport(backend=BACKEND, documents=count,
+                             seconds=round(time.perf_counter() - started, 2),
+                             size_bytes=await self._size(), location=self.location)
+
+    async def _size(self) -> int | None:
+        async with self._connection() as connection:
+            if not await self._table_exists(connection):
+                return None
+            return int(await connection.fetchval(
+                f"SELECT pg_total_relation_size('{TABLE}') + pg_total_relation_size("
+                f"'{DISPLAY_TABLE}') + pg_total_relation_size('{LEXEME_TABLE}')"))
+
+    # ---- facts ---------------------------------------------------------------------------
+
+    async def describe(self) -> dict[str, Any]:
+        async with self._connection() as connection:
+            if not await self._table_exists(connection):
+                return {"exists": False}
+            meta = {row["key"]: row["value"] for row in await connection.fetch(
+                f"SELECT key, value FROM {META_TABLE}")}
+            documents = await connection.fetchval(f"SELECT count(*) FROM {TABLE}")
+        return {
+            "exists": "schema_version" in meta or bool(documents),
+            "documents": int(documents),
+            "schema_version": meta.get("schema_version"),
+            "built_at": meta.get("built_at"),
+            "size_bytes": await self._size(),
+        }
+
+    async def close(self) -> None:
+        self._char_cache.clear()

@@ -1,0 +1,314 @@
+"""Search semantics, the same on every backend: codes, words, filters, facets, highlights,
+pagination, order, errors, and an index kept in step with the catalogue."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+
+import pytest
+
+from api import search_service
+from search_index.errors import QueryError
+from search_index.vocab import MatchKind, SortOrder
+from standards.schemas import StandardInput
+from standards.tables import Standard
+from standards.vocab import Level, Status
+from tests.search_index.conftest import BUILDING, Catalogue, records_of
+
+pytestmark = pytest.mark.anyio
+D = dt.date
+
+SEISMIC = {"GB 50011-2010", "GB 50011-2001", "GB 50223-2008", "GB 50023-2009", "JGJ 116-2009",
+           "GB 55002-2021", "GB 50981-2014", "GB 50191-2012", "GB 50260-2013", "GB 50909-2014"}
+
+# Real standards (codes and titles as published) beside the building catalogue.
+OTHERS = [
+    StandardInput(code="GB/T 5763-2018", source="test", title_zh="汽车用制动器衬片",
+                  title_en="Brake linings for automobiles", implemented_on=D(2019, 2, 1),
+                  ics=["43.040.40"], ccs="T24"),
+    StandardInput(code="QC/T 29106-2014", source="test", title_zh="汽车电线束技术条件",
+                  implemented_on=D(2014, 10, 1), ics=["43.040.10"]),
+    StandardInput(code="GB/T 14456.1-2017", source="test", title_zh="绿茶 第1部分：基本要求",
+                  title_en="Green tea—Part 1: General requirements", implemented_on=D(2018, 5, 1),
+                  ics=["67.140.10"], ccs="X55"),
+    StandardInput(code="GB/T 13738.1-2017", source="test", title_zh="红茶 第1部分：红碎茶",
+                  title_en="Black tea—Part 1: Broken black tea", implemented_on=D(2018, 5, 1),
+                  ics=["67.140.10"], ccs="X55"),
+    StandardInput(code="GB/T 5606.1-2004", source="test", title_zh="卷烟 第1部分：抽样",
+                  implemented_on=D(2005, 3, 1), ccs="X87"),
+    StandardInput(code="GB/T 5606.2-2004", source="test", title_zh="卷烟 第2部分：包装标志",
+                  implemented_on=D(2005, 3, 1), ccs="X87"),
+    StandardInput(code="GB/T 5606.3-2005", source="test",
+                  title_zh="卷烟 第3部分：包装、卷制技术要求及贮运", implemented_on=D(2005, 7, 1),
+                  ccs="X87"),
+    StandardInput(code="GB/T 19001-2016", source="test", title_zh="质量管理体系 要求",
+                  title_en="Quality management systems—Requirements",
+                  implemented_on=D(2017, 7, 1), adopts=[{"code": "ISO 9001:2015",
+                                                          "degree": "IDT"}]),
+    # an illustrative local standard, to filter by region
+    StandardInput(code="DB22/T 1000-2020", source="test", title_zh="人参种植技术规程",
+                  implemented_on=D(2020, 6, 1),
+                  scope="本文件规定了人参种植的选地、整地和田间管理。",
+                  drafters=["吉林农业大学"]),
+    StandardInput(code="DB32/T 1000-2019", source="test", title_zh="绿色建筑设计标准",
+                  implemented_on=D(2019, 6, 1)),
+    StandardInput(code="GB/T 99999-2027", source="test", title_zh="建筑抗震韧性评价标准",
+                  published_on=D(2026, 11, 1), implemented_on=D(2027, 6, 1)),
+]
+
+
+async def load_all(catalogue: Catalogue) -> list[int]:
+    return await catalogue.load([*records_of(BUILDING), *OTHERS])
+
+
+# ---- codes -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("spelling", ["GB50016", "ＧＢ　５００１６", "50016", "gb 50016",
+                                      "GB 50016", "GB/T 50016", "ＧＢ５００１６－２０１４"])
+async def test_any_spelling_of_gb_50016_finds_the_current_edition_first(
+        catalogue: Catalogue, spelling: str) -> None:
+    await load_all(catalogue)
+    codes = await catalogue.codes(spelling)
+    assert codes[:2] == ["GB 50016-2014", "GB 50016-2006"]
+
+
+async def test_a_dated_code_finds_that_edition_first_even_withdrawn(catalogue: Catalogue) -> None:
+    await load_all(catalogue)
+    result = await catalogue.search("GB 50016-2006")
+    assert [h.normalized_code for h in result.hits[:2]] == ["GB 50016-2006", "GB 50016-2014"]
+    assert [h.match for h in result.hits[:2]] == [MatchKind.EDITION, MatchKind.FAMILY]
+    assert result.hits[0].status is Status.WITHDRAWN
+    assert result.hits[0].highlights["code"] == "<mark>GB 50016-2006</mark>"
+
+
+async def test_a_code_finds_its_parts_and_a_part_its_siblings(catalogue: Catalogue) -> None:
+    await load_all(catalogue)
+    assert await catalogue.codes("GB/T 5606") == [
+        "GB/T 5606.1-2004", "GB/T 5606.2-2004", "GB/T 5606.3-2005"]
+    codes = await catalogue.codes("gbt5606.2")
+    assert codes[0] == "GB/T 5606.2-2004" and set(codes[1:]) == {
+        "GB/T 5606.1-2004", "GB/T 5606.3-2005"}
+
+
+async def test_a_code_prefix_and_a_number_prefix(catalogue: Catalogue) -> None:
+    await load_all(catalogue)
+    result = await catalogue.search("GB 5001", page_size=20)
+    assert {"GB 50010-2010", "GB 50011-2010", "GB 50016-2014", "GB 50017-2017"} <= {
+        h.normalized_code for h in result.hits}
+    assert all(h.match is MatchKind.CODE_PREFIX for h in result.hits)
+    assert (await catalogue.codes("5763"))[0] == "GB/T 5763-2018"
+
+
+async def test_an_international_code_finds_the_standards_adopting_it(catalogue: Catalogue) -> None:
+    await load_all(catalogue)
+    result = await catalogue.search("ISO 9001")
+    assert [h.normalized_code for h in result.hits] == ["GB/T 19001-2016"]
+    assert result.hits[0].match is MatchKind.ADOPTER
+
+
+# ---- words -------------------------------------------------------------------------------
+
+
+async def test_kangzhen_finds_exactly_the_seismic_standards(catalogue: Catalogue) -> None:
+    await load_all(catalogue)
+    result = await catalogue.search("抗震", page_size=20)
+    codes = [h.normalized_code for h in result.hits]
+    assert set(codes) == SEISMIC | {"GB/T 99999-2027"} and result.total == 11
+    assert codes.index("GB 50011-2010") < codes.index("GB 50011-2001")
+    assert codes[-1] == "GB 50011-2001"  # the only withdrawn one sinks to the bottom
+
+
+async def test_english_words_are_stemmed(catalogue: Catalogue) -> None:
+    await load_all(catalogue)
+    codes = await catalogue.codes("seismic designs", page_size=20)
+    assert set(codes) == {"GB 50011-2010", "GB 50011-2001", "GB 50981-2014", "GB 50191-2012",
+                          "GB 50260-2013", "GB 50909-2014"}
+    fire = await catalogue.codes("fire protection")
+    assert fire[0] == "GB 50016-2014"
+    assert fire.index("GB 50016-2014") < fire.index("GB 50045-1995")
+
+
+async def test_a_word_inside_a_compound(catalogue: Catalogue) -> None:
+    await load_all(catalogue)
+    assert "GB/T 5763-2018" in await catalogue.codes("汽车")  # 汽车用制动器衬片
+    assert (await catalogue.codes("汽车用"))[0] == "GB/T 5763-2018"
+    assert await catalogue.codes("制动器") == ["GB/T 5763-2018"]
+    assert set(await catalogue.codes("茶")) == {"GB/T 14456.1-2017", "GB/T 13738.1-2017"}
+
+
+async def test_two_words_and_a_mixed_query(catalogue: Catalogue) -> None:
+    await load_all(catalogue)
+    codes = await catalogue.codes("混凝土 结构")
+    assert set(codes) == {"GB 50010-2010", "JGJ 3-2010", "GB 50204-2015"}
+    mixed = await catalogue.codes("GB 50011 抗震", page_size=20)
+    assert mixed[:2] == ["GB 50011-2010", "GB 50011-2001"]
+    assert set(mixed) >= SEISMIC
+
+
+async def test_scope_and_drafters_are_searched(catalogue: Catalogue) -> None:
+    await load_all(catalogue)
+    result = await catalogue.search("吉林农业大学")
+    assert [h.normalized_code for h in result.hits] == ["DB22/T 1000-2020"]
+    result = await catalogue.search("整地")
+    assert result.hits[0].highlights["scope"].count("<mark>整地</mark>") == 1
+
+
+async def test_a_quoted_phrase_must_appear_as_written(catalogue: Catalogue) -> None:
+    await load_all(catalogue)
+    loose = set(await catalogue.codes("抗震 设计", page_size=20))
+    phrase = set(await catalogue.codes('"抗震设计"', page_size=20))
+    assert phrase == {"GB 50011-2010", "GB 50011-2001", "GB 50981-2014", "GB 50191-2012",
+                      "GB 50260-2013", "GB 50909-2014"}
+    assert phrase < loose or phrase == loose
+
+
+async def test_no_standard_with_every_word_relaxes_to_some(catalogue: Catalogue) -> None:
+    await load_all(catalogue)
+    result = await catalogue.search("抗震 冰淇淋")
+    assert result.relaxed and result.total == 11
+    strict = await catalogue.search("抗震 鉴定")
+    assert not strict.relaxed and [h.normalized_code for h in strict.hits] == ["GB 50023-2009"]
+
+
+# ---- filters, facets, pages, order ------------------------------------------------------
+
+
+async def test_filters_are_filters(catalogue: Catalogue) -> None:
+    await load_all(catalogue)
+    assert set(await catalogue.codes("抗震", level=Level.INDUSTRY)) == {"JGJ 116-2009"}
+    assert await catalogue.codes("抗震", status=Status.WITHDRAWN) == ["GB 50011-2001"]
+    assert await catalogue.codes("抗震", status=Status.UPCOMING) == ["GB/T 99999-2027"]
+    assert set(await catalogue.codes("规范", prefix="CJJ")) == {"CJJ 37-2012"}
+    assert set(await catalogue.codes("技术规程", prefix="jgj", year_from=2010)) == {
+        "JGJ 3-2010", "JGJ 99-2015"}
+    assert await catalogue.codes("技术规程", prefix="JGJ", year_from=2010, year_to=2012) == [
+        "JGJ 3-2010"]
+    assert await catalogue.codes("绿色", region="32") == ["DB32/T 1000-2019"]
+    assert set(await catalogue.codes("茶", ics="67.140")) == {"GB/T 14456.1-2017",
+                                                             "GB/T 13738.1-2017"}
+    assert await catalogue.codes("茶", ics="67.14") == []
+    assert await catalogue.codes("汽车", ics="43.040.40", ccs="t24") == ["GB/T 5763-2018"]
+    assert await catalogue.codes("卷烟", industry="QC") == []
+
+
+async def test_facets_count_every_match(catalogue: Catalogue) -> None:
+    await load_all(catalogue)
+    result = await catalogue.search("抗震", page_size=2)
+    assert len(result.hits) == 2 and result.total == 11
+    assert result.facets["level"] == {"national": 10, "industry": 1}
+    assert result.facets["status"] == {"current": 9, "upcoming": 1, "withdrawn": 1}
+    assert result.facets["year"]["2009"] == 2 and sum(result.facets["year"].values()) == 11
+
+
+async def test_pages_follow_each_other(catalogue: Catalogue) -> None:
+    await load_all(catalogue)
+    whole = await catalogue.codes("抗震", page_size=20)
+    pages = []
+    for page in (1, 2, 3, 4):
+        pages.extend(await catalogue.codes("抗震", page=page, page_size=3))
+    assert pages == whole
+
+
+async def test_sort_by_date_newest_first(catalogue: Catalogue) -> None:
+    await load_all(catalogue)
+    codes = await catalogue.codes("防火", sort=SortOrder.DATE)
+    assert codes == ["GB 55037-2022", "GB 50016-2014", "GB 50016-2006", "GB 50045-1995"]
+
+
+async def test_filters_alone_browse_the_catalogue(catalogue: Catalogue) -> None:
+    await load_all(catalogue)
+    result = await catalogue.search("", level=Level.INDUSTRY, page_size=20)
+    assert {h.normalized_code for h in result.hits} == {
+        "JGJ 116-2009", "JGJ 3-2010", "JGJ 99-2015", "CJJ 37-2012", "QC/T 29106-2014"}
+
+
+async def test_highlights(catalogue: Catalogue) -> None:
+    await load_all(catalogue)
+    hit = (await catalogue.search("建筑 抗震 seismic"))
+    first = hit.hits[0]
+    assert "<mark>建筑</mark><mark>抗震</mark>" in first.highlights["title_zh"]
+    assert "<mark>seismic</mark>" in first.highlights["title_en"]
+
+
+async def test_odd_input_never_fails(catalogue: Catalogue) -> None:
+    await load_all(catalogue)
+    for text in ['AND', '"', ':', '*', '(', 'title:抗震', '抗震 AND (', "'; DROP TABLE x; --",
+                 '%', '_', '\\', '抗震*', '"抗震']:
+        result = await catalogue.search(text)
+        assert result.total >= 0
+    assert (await catalogue.search("title:抗震")).total == 11 or (
+        await catalogue.search("title:抗震")).relaxed
+    assert (await catalogue.search("AND ( : *")).total == 0
+
+
+async def test_malformed_requests_are_query_errors(catalogue: Catalogue) -> None:
+    await load_all(catalogue)
+    with pytest.raises(QueryError, match="too long"):
+        await catalogue.search("抗" * 300)
+    with pytest.raises(QueryError, match="page too deep"):
+        await catalogue.search("抗震", page=1001, page_size=10)
+    with pytest.raises(QueryError, match="give words, a code or a filter"):
+        await catalogue.search("   ")
+
+
+# ---- kept in step --------------------------------------------------------------------------
+
+
+async def id_of(code: str) -> int:
+    rows = await Standard.raw("SELECT id FROM standard WHERE normalized_code = {}", code)
+    return int(rows[0]["id"])
+
+
+async def test_reindex_after_a_change_and_a_deletion(catalogue: Catalogue) -> None:
+    await load_all(catalogue)
+    original = next(r for r in records_of(BUILDING) if r.code == "GB 50010-2010")
+    await catalogue.load([original.model_copy(update={"title_zh": "混凝土结构设计标准"})],
+                         rebuild=False)
+    done = await search_service.reindex_standards([await id_of("GB 50010-2010")],
+                                                  catalogue.settings)
+    assert done == {"mode": "update", "documents": 1}
+    assert await catalogue.codes("设计标准 混凝土") == ["GB 50010-2010"]
+
+    gone = await id_of("GB 50023-2009")
+    await Standard.raw("DELETE FROM standard WHERE id = {}", gone)
+    await search_service.reindex_standards([gone], catalogue.settings)
+    assert "GB 50023-2009" not in await catalogue.codes("抗震", page_size=20)
+    status = await search_service.index_status(catalogue.settings)
+    assert not status.stale, status.problems
+
+
+async def test_reindex_without_an_index_builds_one(catalogue: Catalogue) -> None:
+    ids = await catalogue.load(records_of(BUILDING), rebuild=False)
+    done = await search_service.reindex_standards(ids[:3], catalogue.settings)
+    if catalogue.settings.search_backend == "whoosh":
+        assert done["mode"] == "rebuild" and done["documents"] == 32
+    assert "GB 50011-2010" in await catalogue.codes("抗震")
+
+
+async def test_status_compares_the_index_with_the_database(catalogue: Catalogue) -> None:
+    await load_all(catalogue)
+    status = await search_service.index_status(catalogue.settings)
+    assert not status.stale and status.documents == status.database_documents == 43
+    assert status.schema_version == status.expected_schema_version
+    await catalogue.load([StandardInput(code="GB 50352-2005", source="test",
+                                        title_zh="民用建筑设计通则")], rebuild=False)
+    status = await search_service.index_status(catalogue.settings)
+    assert status.stale and "the index holds 43 standards, the database 44" in status.problems[0]
+
+
+async def test_a_rebuild_from_nothing_gives_identical_results(catalogue: Catalogue) -> None:
+    await load_all(catalogue)
+    queries = ["抗震", "GB50016", "规范", "fire protection", "建筑 设计", "5606"]
+    before = [(await catalogue.search(q, page_size=50)).model_dump(exclude={"took_ms"})
+              for q in queries]
+    if catalogue.settings.search_backend == "whoosh":
+        await search_service.close_search(catalogue.settings)
+        shutil.rmtree(catalogue.settings.index_dir)
+        status = await search_service.index_status(catalogue.settings)
+        assert status.stale and not status.exists
+    await search_service.rebuild_index(catalogue.settings)
+    after = [(await catalogue.search(q, page_size=50)).model_dump(exclude={"took_ms"})
+             for q in queries]
+    assert after == before
