@@ -465,8 +465,9 @@ def index_status_command(settings: Settings, as_json: bool) -> None:
         click.echo(status.model_dump_json(indent=2))
     else:
         click.echo(f"backend: {status.backend} ({status.location})")
-        click.echo(f"index: {status.documents if status.exists else 'missing'} standards, "
-                   f"built {status.built_at or '-'}, schema {status.schema_version or '-'}")
+        held = f"{status.documents} standards" if status.exists else "missing"
+        click.echo(f"index: {held}, built {status.built_at or '-'}, "
+                   f"schema {status.schema_version or '-'}")
         click.echo(f"database: {status.database_documents} standards")
         for problem in status.problems:
             click.echo(f"  {problem}")

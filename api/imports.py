@@ -17,6 +17,7 @@ from typing import Any
 import anyio
 
 from adoption.repository import refresh_alerts
+from api import search_service
 from api.read_worker import (
     WORKER_THRESHOLD,
     PreparedBatch,
@@ -263,5 +264,7 @@ async def after_import(settings: Settings, report: ImportReport) -> None:
     """Keep derived data in step with what an import touched."""
     if report.dry_run or not report.touched_ids:
         return
+    # the search index follows the catalogue (never fails the import: problems are logged)
+    await search_service.reindex_standards(report.touched_ids, settings)
     # declarations: unresolved codes resolve, undated ones follow new editions, alerts follow
     await refresh_alerts()

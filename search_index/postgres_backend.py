@@ -48,7 +48,8 @@ RANK_WEIGHTS = "{0.1, 0.3, 0.5, 1.0}"  # D, C, B, A: titles are A, scope and dra
 STATUS_CODES = (Status.CURRENT, Status.UPCOMING, Status.WITHDRAWN)
 LISTED_KINDS = frozenset({MatchKind.PART, MatchKind.CODE_PREFIX})  # listed in number order
 CHAR_EXPANSION_LIMIT = 300
-CANDIDATES = 2000  # matches ranked exactly (by ts_rank) per search: see _statement
+WRITER_LOCK = 0x53_54_44_53_45_41_52  # advisory lock key ("STDSEAR") of writers of the index
+CANDIDATES = 400  # matches ranked exactly (by ts_rank) per search: see _statement
 CHAR_CACHE_SECONDS = 60.0
 MAX_POSITION = 16383
 
@@ -91,7 +92,9 @@ INDEXES = (
     ("family", "(family_compact)"),
     ("number", "(number_compact)"),
 )
-SEARCH_SETTINGS = "SET LOCAL jit = off; SET LOCAL work_mem = '64MB'"
+# JIT compiles for 20 ms to save less; a parallel scan ships every match through a queue.
+SEARCH_SETTINGS = ("SET LOCAL jit = off; SET LOCAL work_mem = '64MB'; "
+                   "SET LOCAL max_parallel_workers_per_gather = 0")
 
 
 def expected_schema_version() -> str:
@@ -228,6 +231,16 @@ def _filters_sql(filters: SearchFilters, p: _Params) -> list[str]:
     return where
 
 
+@asynccontextmanager
+async def _advisory_lock(connection: Any) -> AsyncIterator[None]:
+    """Held by a rebuild from its start to the swap: updates wait for it (see ``upsert``)."""
+    await connection.execute("SELECT pg_advisory_lock($1)", WRITER_LOCK)
+    try:
+        yield
+    finally:
+        await connection.execute("SELECT pg_advisory_unlock($1)", WRITER_LOCK)
+
+
 class PostgresSearchEngine:
     """Full-text search in the application's PostgreSQL database.
 
@@ -326,13 +339,21 @@ class PostgresSearchEngine:
         # Ranking every match is what makes a frequent word slow (ts_rank reads each tsvector):
         # the matches are first ordered by a proxy read from narrow columns (title-length norm
         # times status factor; 0 without words), and only the best CANDIDATES are ranked.
-        proxy = "tnorm * factor DESC, " if query_ref is not None else ""
+        proxy = "proxy DESC, " if query_ref is not None else ""
         if request.sort is SortOrder.DATE:
             order = "dated DESC, score DESC, id"
             candidate_order = f"dated DESC, {proxy}id"
         else:
             order = f"tier, {listed_sql}score DESC, st, year DESC NULLS LAST, id"
-            candidate_order = f"tier, {listed_sql}{proxy}st, year DESC NULLS LAST, id"
+            candidate_order = f"tier, {listed_sql}{proxy}id"
+        # the materialized matches carry only the columns this order needs: every byte of
+        # them is written and read again for each of up to 50,000 matches
+        needed = [name for name, wanted in (("dated", request.sort is SortOrder.DATE),
+                                            ("num", bool(listed)), ("part", bool(listed)))
+                  if wanted]
+        extra = "".join(f"{name}, " for name in needed)
+        hit_extra = "".join(f"{'h.' + name if name in needed else '0'} AS {name}, "
+                            for name in ("dated", "num", "part"))
         window = request.page * request.page_size
         candidates = p(max(CANDIDATES, 4 * window))
         limit = p(request.page_size)
@@ -341,29 +362,32 @@ class PostgresSearchEngine:
             counts = ("SELECT 'facet', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, level, "
                       "st, year, "
                       "GROUPING(level), GROUPING(st), GROUPING(year), NULL, NULL, NULL, NULL, "
-                      "NULL, count(*) FROM m GROUP BY GROUPING SETS ((level), (st), (year))")
+                      "NULL, count(*) FROM m GROUP BY GROUPING SETS ((level, st), (year))")
         else:
             counts = ("SELECT 'total', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, "
                       "NULL, "
                       "NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, count(*) FROM m")
         sql = f"""
             WITH m AS MATERIALIZED (
-                SELECT id, level, year, dated, num, part, tnorm, st, tier,
+                SELECT id, level, year, {extra}st, tier, tnorm * factor AS proxy
+                FROM (
+                SELECT id, level, year, {extra}tnorm, st, tier,
                        (CASE st WHEN 2 THEN 0.5 WHEN 1 THEN 0.9 ELSE 1.0 END) AS factor
                 FROM (
-                    SELECT id, level, year, dated, num, part, tnorm,
+                    SELECT id, level, year, {extra}tnorm,
                            CASE WHEN wd <> 0 AND wd <= {day} THEN 2
                                 WHEN eff > {day} THEN 1 ELSE 0 END AS st,
                            {tier_sql} AS tier
                     FROM {TABLE} s WHERE {where_sql}
-                ) b {status_filter}
+                ) b {status_filter}) f
             ), c AS (
                 SELECT * FROM m ORDER BY {candidate_order} LIMIT {candidates}
             ), r AS (
-                SELECT c.*, (({score_sql}) * c.factor)::float8 AS score
+                SELECT c.*, (({score_sql}) * (CASE c.st WHEN 2 THEN 0.5 WHEN 1 THEN 0.9
+                                              ELSE 1.0 END))::float8 AS score
                 FROM c JOIN {TABLE} s ON s.id = c.id
             )
-            SELECT 'hit' AS kind, h.id, h.tier, h.score, h.st, h.year, h.dated, h.num, h.part,
+            SELECT 'hit' AS kind, h.id, h.tier, h.score, h.st, h.year, {hit_extra}
                    h.level,
                    NULL::int AS f_st, NULL::int AS f_year, NULL::int AS g_level,
                    NULL::int AS g_st, NULL::int AS g_year, d.code, d.normalized_code,
@@ -436,11 +460,11 @@ class PostgresSearchEngine:
         for row in rows:
             if row["kind"] != "facet":
                 continue
-            if not row["g_level"]:
-                levels[row["level"]] = int(row["n"])
-            elif not row["g_st"]:
-                statuses[STATUS_CODES[row["f_st"]].value] = int(row["n"])
-            elif not row["g_year"] and row["f_year"]:
+            if not row["g_level"]:  # a (level, status) group
+                levels[row["level"]] = levels.get(row["level"], 0) + int(row["n"])
+                status = STATUS_CODES[row["f_st"]].value
+                statuses[status] = statuses.get(status, 0) + int(row["n"])
+            elif row["f_year"]:
                 years[str(row["f_year"])] = int(row["n"])
         facets: dict[str, dict[str, int]] = {}
         if request.facets:
@@ -479,6 +503,8 @@ class PostgresSearchEngine:
                     f"检索索引不存在 / the search table {TABLE} is missing: run "
                     "`stdtrack db upgrade`")
             async with connection.transaction():
+                # waits for a running rebuild, whose swap would otherwise drop this update
+                await connection.execute("SELECT pg_advisory_xact_lock($1)", WRITER_LOCK)
                 ids = [doc.id for doc in documents] + list(deleted)
                 for table in (TABLE, DISPLAY_TABLE):
                     await connection.execute(f"DELETE FROM {table} WHERE id = ANY($1::int[])", ids)
@@ -503,7 +529,7 @@ class PostgresSearchEngine:
         terms: Counter[str] = Counter()
         token = secrets.token_hex(4)
         try:
-            async with self._connection() as connection:
+            async with self._connection() as connection, _advisory_lock(connection):
                 await connection.execute(
                     "DROP TABLE IF EXISTS search_document_stage, search_document_build, "
                     "search_display_build, search_lexeme_build")

@@ -224,3 +224,10 @@ def test_show_prints_one_standard_for_every_spelling(settings: Settings) -> None
     assert bad.stderr.strip() == "stdtrack: not a standard code: 'XYZ 12': unknown prefix 'XYZ'"
     missing = stdtrack(settings, "show", "GB/T 1-1999")
     assert missing.returncode == 2 and "not in the catalogue" in missing.stderr
+
+
+def test_an_import_updates_the_search_index(settings: Settings) -> None:
+    page = GB_HTML / "stdsamr_detail_GBT20223-2018.html"
+    assert stdtrack(settings, "import", page).returncode == 0
+    found = json.loads(stdtrack(settings, "search", "棉短绒", "--json").stdout)
+    assert found["hits"][0]["code"] == "GB/T 20223-2018"

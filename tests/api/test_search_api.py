@@ -180,3 +180,10 @@ async def test_cli_index_rebuild_status_and_search(settings: Settings, tmp_path:
     assert text.returncode == 0 and "GB 50011-2001" in text.stdout and "1 standards" in text.stdout
     bad = stdtrack(variant, "search", "抗" * 300)
     assert bad.returncode == 2 and "query too long" in bad.stderr and "Traceback" not in bad.stderr
+
+
+async def test_the_route_is_documented(client: httpx.AsyncClient) -> None:
+    schema = (await client.get("/schema/openapi.json")).json()
+    operation = schema["paths"]["/api/search"]["get"]
+    assert {p["name"] for p in operation["parameters"]} >= {
+        "q", "level", "status", "region", "page", "sort"}

@@ -312,3 +312,40 @@ async def test_a_rebuild_from_nothing_gives_identical_results(catalogue: Catalog
     after = [(await catalogue.search(q, page_size=50)).model_dump(exclude={"took_ms"})
              for q in queries]
     assert after == before
+
+
+async def test_a_broken_index_never_fails_the_import(catalogue: Catalogue) -> None:
+    await load_all(catalogue)
+    if catalogue.settings.search_backend == "whoosh":  # `current` names an empty directory
+        await search_service.close_search(catalogue.settings)
+        empty = catalogue.settings.index_dir / "gen-empty"
+        empty.mkdir()
+        (catalogue.settings.index_dir / "current").unlink()
+        (catalogue.settings.index_dir / "current").symlink_to(empty.name)
+        done = await search_service.reindex_standards([await id_of("GB 50010-2010")],
+                                                      catalogue.settings)
+        assert done["mode"] == "failed" and "stdtrack index rebuild" in done["error"]
+    else:  # the table is gone: the re-index builds it again
+        await Standard.raw("DROP TABLE search_document")
+        done = await search_service.reindex_standards([await id_of("GB 50010-2010")],
+                                                      catalogue.settings)
+        assert done == {"mode": "rebuild", "documents": 43}
+    await search_service.rebuild_index(catalogue.settings)
+    assert (await catalogue.codes("GB 50010"))[0] == "GB 50010-2010"
+
+
+async def test_random_input_gives_results_or_a_clear_error(catalogue: Catalogue) -> None:
+    import random
+
+    await load_all(catalogue)
+    alphabet = [*"抗震建筑规范汽车用茶 GBTISO/.-:*()\"'&|!~^%_\\0123456789ａＧ\u3000，。",
+                "AND", "OR", "NOT", "NEAR", "\t", "\u200b", "😀"]
+    rng = random.Random(4)
+    for _ in range(150):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 30)))
+        try:
+            result = await catalogue.search(text)
+        except QueryError as exc:  # only "nothing to search" can happen under the limits
+            assert "give words, a code or a filter" in str(exc), text
+        else:
+            assert result.total >= 0 and len(result.hits) <= 10, text
