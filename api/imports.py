@@ -21,8 +21,8 @@ from api import search_service
 from api.read_worker import (
     WORKER_THRESHOLD,
     PreparedBatch,
+    ReaderProcess,
     prepare_batch,
-    read_batches_in_worker,
 )
 from importers import ReadOutcome, read_file
 from importers.errors import ImporterError
@@ -128,13 +128,9 @@ def _batches(outcomes: Iterator[ReadOutcome], size: int) -> Iterator[PreparedBat
         yield prepare_batch(batch)
 
 
-def _batch_source(
-    path: Path, reading: Any, outcomes: Iterator[ReadOutcome], options: ImportOptions
-) -> Iterator[PreparedBatch]:
-    """Where the batches come from: a worker process for large files, else this process."""
-    if not options.strict and path.stat().st_size >= WORKER_THRESHOLD:
-        return read_batches_in_worker(path, reading.format, options.column_map)
-    return _batches(outcomes, BATCH_SIZE)
+def _uses_worker(path: Path, options: ImportOptions) -> bool:
+    """Large files are read in the worker process (strict imports read everything first)."""
+    return not options.strict and path.stat().st_size >= WORKER_THRESHOLD
 
 
 async def _read_ahead(batches: Iterator[PreparedBatch]) -> AsyncIterator[PreparedBatch]:
@@ -214,12 +210,21 @@ async def import_files(
             actor=options.actor, strict=options.strict, started_at=now)
     report.batch_id = batch_id
 
+    large = [(p, r) for p, _, r, _, _ in sources if _uses_worker(p, options)]
+    reader = (ReaderProcess([(p, r.format, options.column_map) for p, r in large])
+              if large else None)
+    job = 0
     try:
         for path, name, reading, checksum, outcomes in sources:
+            if reader is not None and _uses_worker(path, options):
+                batches = reader.batches(job)
+                job += 1
+            else:
+                batches = _batches(outcomes, BATCH_SIZE)
             archived = None if options.dry_run else archive(path, checksum, archive_dir, now)
             count = 0
             try:
-                async for batch in _read_ahead(_batch_source(path, reading, outcomes, options)):
+                async for batch in _read_ahead(batches):
                     count += batch.size
                     for location, reason in batch.rejected:
                         report.rejected.append(
@@ -236,6 +241,8 @@ async def import_files(
                 raise
             report.files.append(_file_entry(name, reading, checksum, archived, count))
     finally:
+        if reader is not None:
+            reader.close()
         if batch_id is not None:
             await _finish_batch(batch_id, report)
     return report

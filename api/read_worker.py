@@ -49,47 +49,64 @@ def prepare_batch(outcomes: list[ReadOutcome]) -> PreparedBatch:
     return PreparedBatch(len(outcomes), prepare_records(accepted), locations, rejected)
 
 
-def _produce(path: str, fmt: str, column_map: dict[str, str] | None, out: Any) -> None:
-    """Worker process: read the file and send batches of outcomes, then a final message."""
-    batch: list[ReadOutcome] = []
-    try:
-        for outcome in read_file(Path(path), fmt, column_map):
-            batch.append(outcome)
-            if len(batch) >= BATCH:
-                out.put((_BATCH, prepare_batch(batch)))
-                batch = []
-        if batch:
-            out.put((_BATCH, prepare_batch(batch)))
-        out.put((_DONE, None))
-    except UnreadableFileError as exc:
-        out.put((_ERROR, (exc.file_name, exc.problem)))
-    except ImporterError as exc:
-        out.put((_ERROR, (Path(path).name, str(exc))))
+Job = tuple[str, str, dict[str, str] | None]  # path, format, column map
 
 
-def read_batches_in_worker(
-    path: Path, fmt: str, column_map: dict[str, str] | None
-) -> Iterator[PreparedBatch]:
-    """Prepared batches produced by a worker process (bounded queue: little memory).
+def _produce(jobs: list[Job], out: Any) -> None:
+    """Worker process: read each file in turn, sending its batches, then an end mark."""
+    for index, (path, fmt, column_map) in enumerate(jobs):
+        batch: list[ReadOutcome] = []
+        try:
+            for outcome in read_file(Path(path), fmt, column_map):
+                batch.append(outcome)
+                if len(batch) >= BATCH:
+                    out.put((_BATCH, index, prepare_batch(batch)))
+                    batch = []
+            if batch:
+                out.put((_BATCH, index, prepare_batch(batch)))
+            out.put((_DONE, index, None))
+        except UnreadableFileError as exc:
+            out.put((_ERROR, index, (exc.file_name, exc.problem)))
+            return
+        except ImporterError as exc:
+            out.put((_ERROR, index, (Path(path).name, str(exc))))
+            return
 
-    Raises:
-        UnreadableFileError: the worker found the file damaged (rows before it were yielded).
-    """
-    context = multiprocessing.get_context("spawn")
-    channel = context.Queue(maxsize=4)
-    worker = context.Process(target=_produce, args=(str(path), fmt, column_map, channel),
-                             daemon=True)
-    worker.start()
-    try:
+
+class ReaderProcess:
+    """One worker process that reads, maps and prepares the large files of an import, in
+    order, while this process writes (one interpreter start-up per import, not per file)."""
+
+    def __init__(self, jobs: list[tuple[Path, str, dict[str, str] | None]]) -> None:
+        context = multiprocessing.get_context("spawn")
+        self._names = [path.name for path, _, _ in jobs]
+        self._channel = context.Queue(maxsize=4)
+        self._worker = context.Process(
+            target=_produce,
+            args=([(str(path), fmt, columns) for path, fmt, columns in jobs], self._channel),
+            daemon=True,
+        )
+        self._worker.start()
+
+    def batches(self, index: int) -> Iterator[PreparedBatch]:
+        """Prepared batches of job ``index`` (jobs must be consumed in order).
+
+        Raises:
+            UnreadableFileError: the worker found the file damaged (rows before it were
+                yielded).
+        """
         while True:
             try:
-                kind, payload = channel.get(timeout=5)
+                kind, job, payload = self._channel.get(timeout=5)
             except queue.Empty:
-                if not worker.is_alive():
+                if not self._worker.is_alive():
                     raise UnreadableFileError(
-                        path.name, f"the reader process stopped (exit code {worker.exitcode})"
+                        self._names[index],
+                        f"the reader process stopped (exit code {self._worker.exitcode})",
                     ) from None
                 continue
+            if job != index:
+                raise RuntimeError(f"reader process sent file {job} while {index} was read")
             if kind == _BATCH:
                 yield payload
             elif kind == _ERROR:
@@ -97,8 +114,9 @@ def read_batches_in_worker(
                 raise UnreadableFileError(name, problem)
             else:
                 return
-    finally:
-        if worker.is_alive():
-            worker.terminate()
-        worker.join(timeout=10)
-        channel.close()
+
+    def close(self) -> None:
+        if self._worker.is_alive():
+            self._worker.terminate()
+        self._worker.join(timeout=10)
+        self._channel.close()

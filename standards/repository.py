@@ -15,7 +15,7 @@ from standards.codes import ParsedCode, parse_code, try_parse_code
 from standards.db import executemany, fetch, in_list, insert_rows
 from standards.errors import CodeError, NotFoundError
 from standards.lifecycle import STATUS_SQL_ARGS, effective_from, status_at, status_sql
-from standards.merge import Conflict, json_value, merge, offered_values
+from standards.merge import Conflict, json_value, merge
 from standards.schemas import (
     AdoptionRead,
     StandardInput,
@@ -159,7 +159,6 @@ class PreparedRecord:
     parsed: ParsedCode | None = None
     key: str | None = None
     reason: str | None = None
-    offered: dict[str, Any] = field(default_factory=dict)
     code_columns: dict[str, Any] = field(default_factory=dict)
     relations: list[dict[str, Any]] = field(default_factory=list)
 
@@ -167,7 +166,7 @@ class PreparedRecord:
 def prepare_records(
     items: Sequence[StandardInput], parsed: Sequence[ParsedCode | None] | None = None
 ) -> list[PreparedRecord]:
-    """Parse codes (or reuse ``parsed``), derive keys, offered values and relations."""
+    """Parse codes (or reuse ``parsed``), derive keys, code columns and relations."""
     prepared: list[PreparedRecord] = []
     for position, item in enumerate(items):
         record = PreparedRecord(item=item)
@@ -182,7 +181,6 @@ def prepare_records(
             continue
         record.parsed = code
         record.key = catalogue_key(code)
-        record.offered = offered_values(item)
         record.code_columns = _code_columns(code, item.code)
         record.relations = _relations(item, code, record.key)
     return prepared
@@ -255,8 +253,7 @@ async def _upsert_chunk(
             stored = _stored_values(row) if row else None
             sources = json.loads(row["field_sources"]) if row else {}
             extra = json.loads(row["extra"]) if row else {}
-            result = merge(stored, sources, extra, item, row["source"] if row else None,
-                           offered=record.offered)
+            result = merge(stored, sources, extra, item, row["source"] if row else None)
             outcome.conflicts = result.conflicts
             outcome.id = row.get("id") if row else None
             relation_rows.extend(record.relations)
@@ -409,13 +406,15 @@ async def _resolve_relations(engine: Engine, keys: list[str]) -> None:
         chunk = keys[start : start + MAX_PARAMS]
         for end in ("subject", "object"):
             where, args = in_list(engine, f"{end}_code", chunk)
-            await fetch(
-                engine,
-                f"UPDATE relation SET {end} = s.id FROM standard s "
-                f"WHERE relation.{end} IS NULL AND s.normalized_code = relation.{end}_code "
-                f"AND relation.{where}",
-                args,
-            )
+            if engine.engine_type == "postgres":
+                sql = (f"UPDATE relation SET {end} = s.id FROM standard s "
+                       f"WHERE relation.{end} IS NULL AND s.normalized_code = relation.{end}_code "
+                       f"AND relation.{where}")
+            else:  # SQLite plans the correlated form better
+                sql = (f"UPDATE relation SET {end} = (SELECT id FROM standard s "
+                       f"WHERE s.normalized_code = relation.{end}_code) "
+                       f"WHERE {end} IS NULL AND {where}")
+            await fetch(engine, sql, args)
 
 
 # ------------------------------------------------------------------------------------------
