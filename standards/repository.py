@@ -62,8 +62,13 @@ class UpsertOutcome:
     conflicts: list[Conflict] = field(default_factory=list)
 
 
+_ENCODE = json.JSONEncoder(ensure_ascii=False).encode
+
+
 def _dumps(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False)
+    if not value:  # most new rows: no field owned by another source, often no extra
+        return "{}" if isinstance(value, dict) else "[]"
+    return _ENCODE(value)
 
 
 def _code_columns(parsed: ParsedCode, raw_code: str) -> dict[str, Any]:
