@@ -27,7 +27,7 @@ from api import search_service
 from api.auth import create_account
 from api.database import configure_engine, migration_states, upgrade
 from api.declaration_imports import import_declarations
-from api.imports import ImportOptions, after_import, import_files
+from api.imports import ImportOptions, after_import, import_files, parse_column_map
 from importers import format_names
 from search_index.schemas import (
     IndexStatus,
@@ -169,16 +169,6 @@ def show(settings: Settings, code: str, as_json: bool) -> None:
         _print_standard(std)
 
 
-def _column_map(pairs: tuple[str, ...]) -> dict[str, str]:
-    mapping = {}
-    for pair in pairs:
-        header, sep, target = pair.partition("=")
-        if not sep or not header.strip() or not target.strip():
-            fail(f"--column {pair!r}: expected HEADER=field, e.g. 标准代号=code")
-        mapping[header.strip()] = target.strip()
-    return mapping
-
-
 def _print_report(report: dict[str, Any]) -> None:
     for entry in report["files"]:
         click.echo(f"{entry['name']}: {entry['format']} ({entry['source']}), "
@@ -226,7 +216,12 @@ def _run_import(settings: Settings, files: list[Path], options: ImportOptions,
 def import_command(settings: Settings, paths: tuple[Path, ...], fmt: str | None,
                    columns: tuple[str, ...], dry_run: bool, strict: bool, as_json: bool) -> None:
     """Import catalogue files of any supported format (detected from their content)."""
-    options = ImportOptions(fmt=fmt, column_map=_column_map(columns) or None, dry_run=dry_run,
+    try:
+        column_map = parse_column_map(columns)
+    except ValueError as exc:
+        fail(f"--{exc}")
+        raise  # unreachable: fail exits
+    options = ImportOptions(fmt=fmt, column_map=column_map, dry_run=dry_run,
                             strict=strict, actor=f"cli:{getpass.getuser()}")
     console = Console(stderr=True)
     with Progress(SpinnerColumn(), TextColumn("[progress.description]{task.description}"),

@@ -9,7 +9,7 @@ import asyncio
 import datetime as dt
 import hashlib
 import shutil
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -97,6 +97,22 @@ class ImportReport:
                     "offered": json_value(conflict.offered),
                     "offered_source": conflict.offered_source,
                 })
+
+
+def parse_column_map(pairs: str | Sequence[str] | None) -> dict[str, str] | None:
+    """``HEADER=field`` pairs (``--column`` / the upload's ``column`` field) as a mapping.
+
+    Raises:
+        ValueError: a pair is not of that form (the message names it).
+    """
+    given = [pairs] if isinstance(pairs, str) else list(pairs or [])
+    mapping = {}
+    for pair in given:
+        header, sep, target = pair.partition("=")
+        if not sep or not header.strip() or not target.strip():
+            raise ValueError(f"column {pair!r}: expected HEADER=field, e.g. 标准代号=code")
+        mapping[header.strip()] = target.strip()
+    return mapping or None
 
 
 def sha256_of(path: Path) -> str:

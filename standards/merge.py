@@ -28,7 +28,6 @@ SCALAR_FIELDS = (
 )
 LIST_FIELDS = ("ics", "drafters", "domains")
 STATUS_FIELD = "withdrawn_undated"
-MERGED_FIELDS = (*SCALAR_FIELDS, STATUS_FIELD, *LIST_FIELDS)
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,7 +23,7 @@ from standards.schemas import (
     StandardRead,
     StandardSummary,
 )
-from standards.tables import ChangeLog, ImportBatch, Standard
+from standards.tables import ImportBatch, Standard
 from standards.vocab import Level, Nature, RelationKind, Status
 
 CHUNK = 2000
@@ -652,13 +652,6 @@ def _bytewise(column: str) -> str:
 async def count_standards() -> int:
     rows = await Standard.raw("SELECT COUNT(*) AS n FROM standard")
     return int(rows[0]["n"])
-
-
-async def changes_of(standard_id: int, limit: int = 100) -> list[dict[str, Any]]:
-    """Change-log entries of one standard, newest first."""
-    return list(await ChangeLog.raw(
-        "SELECT field, old_value, new_value, changed_at, batch FROM change_log "
-        "WHERE standard = {} ORDER BY id DESC LIMIT {}", standard_id, limit))
 
 
 def summary_of(detail: StandardRead) -> StandardSummary:

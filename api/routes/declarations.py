@@ -4,8 +4,6 @@ owning enterprise or staff; bulk imports by staff."""
 from __future__ import annotations
 
 import datetime as dt
-import tempfile
-from pathlib import Path
 from typing import Annotated, Any
 
 from litestar import Controller, Request, delete, get, post
@@ -22,7 +20,7 @@ from adoption.vocab import DeclarationState
 from api.declaration_imports import import_declarations
 from api.errors import InputError
 from api.routes.access import OWNER_OR_STAFF, STAFF, check_owner, identity_of, translated
-from api.routes.imports import _save
+from api.uploads import saved_uploads
 from importers.errors import ImporterError
 from standards.settings import Settings
 
@@ -107,17 +105,7 @@ class DeclarationController(Controller):
         data: Annotated[DeclarationUpload, Body(media_type=RequestEncodingType.MULTI_PART)],
     ) -> dict[str, Any]:
         settings: Settings = request.app.state.settings
-        uploads = data.files if isinstance(data.files, list) else [data.files]
-        if not uploads:
-            raise InputError("no file uploaded (multipart field 'files')")
-        settings.home.mkdir(parents=True, exist_ok=True)
-        with tempfile.TemporaryDirectory(dir=settings.home, prefix="upload-") as tmp:
-            paths, used = [], 0
-            for index, upload in enumerate(uploads):
-                folder = Path(tmp) / str(index)
-                folder.mkdir()
-                path, used = await _save(upload, folder, settings.upload_limit_bytes, used)
-                paths.append(path)
+        async with saved_uploads(data.files, settings) as paths:
             try:
                 report = await import_declarations(
                     paths, actor=f"http:{identity_of(request).name}",

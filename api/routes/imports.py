@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
 from typing import Annotated, Any
 
 from litestar import Controller, Request, get, post
@@ -13,8 +11,9 @@ from litestar.params import Body, FromPath, QueryParameter
 from pydantic import BaseModel, ConfigDict
 
 from api.auth import STAFF_ONLY, Identity
-from api.errors import InputError, PayloadTooLarge
-from api.imports import ImportOptions, after_import, import_files
+from api.errors import InputError
+from api.imports import ImportOptions, after_import, import_files, parse_column_map
+from api.uploads import saved_uploads
 from importers.errors import ImporterError
 from standards import repository
 from standards.settings import Settings
@@ -32,33 +31,6 @@ class ImportUpload(BaseModel):
     strict: bool = False
 
 
-def _column_map(column: list[str] | str | None) -> dict[str, str] | None:
-    pairs = [column] if isinstance(column, str) else (column or [])
-    mapping = {}
-    for pair in pairs:
-        header, sep, target = pair.partition("=")
-        if not sep or not header.strip() or not target.strip():
-            raise InputError(f"column {pair!r}: expected HEADER=field, e.g. 标准代号=code")
-        mapping[header.strip()] = target.strip()
-    return mapping or None
-
-
-async def _save(upload: UploadFile, folder: Path, limit: int, used: int) -> tuple[Path, int]:
-    """Stream an upload to disk, refusing it as soon as the total passes ``limit`` bytes."""
-    name = Path(upload.filename or "upload").name or "upload"
-    target = folder / name
-    size = used
-    with target.open("wb") as handle:
-        while block := await upload.read(1 << 20):
-            size += len(block)
-            if size > limit:
-                raise PayloadTooLarge(
-                    f"upload is larger than the limit of {limit // (1024 * 1024)} MB "
-                    "(STDTRACK_UPLOAD_LIMIT_MB)")
-            handle.write(block)
-    return target, size
-
-
 class ImportController(Controller):
     path = "/api/imports"
     tags = ["imports"]
@@ -72,20 +44,13 @@ class ImportController(Controller):
     ) -> dict[str, Any]:
         settings: Settings = request.app.state.settings
         identity: Identity = request.scope["state"]["identity"]
-        uploads = data.files if isinstance(data.files, list) else [data.files]
-        if not uploads:
-            raise InputError("no file uploaded (multipart field 'files')")
-        options = ImportOptions(fmt=data.format, column_map=_column_map(data.column),
-                                dry_run=data.dry_run, strict=data.strict,
-                                actor=f"http:{identity.name}")
-        settings.home.mkdir(parents=True, exist_ok=True)
-        with tempfile.TemporaryDirectory(dir=settings.home, prefix="upload-") as tmp:
-            paths, used = [], 0
-            for index, upload in enumerate(uploads):
-                folder = Path(tmp) / str(index)
-                folder.mkdir()
-                path, used = await _save(upload, folder, settings.upload_limit_bytes, used)
-                paths.append(path)
+        try:
+            column_map = parse_column_map(data.column)
+        except ValueError as exc:
+            raise InputError(str(exc)) from exc
+        options = ImportOptions(fmt=data.format, column_map=column_map, dry_run=data.dry_run,
+                                strict=data.strict, actor=f"http:{identity.name}")
+        async with saved_uploads(data.files, settings) as paths:
             try:
                 report = await import_files(paths, options, settings.archive_dir)
             except ImporterError as exc:
