@@ -22,6 +22,7 @@ from api.read_worker import (
     WORKER_THRESHOLD,
     PreparedBatch,
     ReaderProcess,
+    fewer_collections,
     prepare_batch,
 )
 from importers import ReadOutcome, read_file
@@ -159,9 +160,10 @@ async def _read_ahead(batches: Iterator[PreparedBatch]) -> AsyncIterator[Prepare
 
     pending = asyncio.ensure_future(anyio.to_thread.run_sync(next_batch))
     try:
-        while (batch := await pending) is not None:
-            pending = asyncio.ensure_future(anyio.to_thread.run_sync(next_batch))
-            yield batch
+        with fewer_collections():
+            while (batch := await pending) is not None:
+                pending = asyncio.ensure_future(anyio.to_thread.run_sync(next_batch))
+                yield batch
     finally:
         if not pending.done():
             # let the reader finish its batch before the file is closed under it

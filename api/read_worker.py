@@ -1,18 +1,32 @@
-"""Reading, mapping and preparing a large file in a second process, so that it runs on the
-other core while this process writes to the database (threads share one interpreter lock)."""
+"""Reading, mapping and preparing large files in a second process, so that it runs on the
+other core while this process writes to the database (threads share one interpreter lock).
+
+The reader is a plain ``python -c`` child importing only this module and the readers (a third
+of a second), not whatever program imports (a spawned multiprocessing child re-imports the
+parent's main module: the whole CLI or server). It gets its jobs pickled on stdin and sends
+length-prefixed pickled messages on stdout; a thread here reads them ahead into a queue.
+"""
 
 from __future__ import annotations
 
-import multiprocessing
+import contextlib
+import gc
+import os
+import pickle
 import queue
+import struct
+import subprocess
+import sys
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
+import api
 from importers import ReadOutcome, read_file
 from importers.errors import ImporterError, UnreadableFileError
-from standards.repository import PreparedRecord, prepare_records
+from standards.prepare import PreparedRecord, prepare_records
 from standards.schemas import StandardInput
 
 BATCH = 2000
@@ -51,60 +65,140 @@ def prepare_batch(outcomes: list[ReadOutcome]) -> PreparedBatch:
 
 Job = tuple[str, str, dict[str, str] | None]  # path, format, column map
 
+# While an import writes, the cyclic collector runs for every 50,000 new container objects
+# instead of every 700: a batch makes some 50,000 that reference counting frees, and each
+# collection rescanned the batches still in flight (a sixth of the writer's time).
+YOUNG_THRESHOLD = 50_000
+_writing = 0
+_thresholds = gc.get_threshold()
 
-def _produce(jobs: list[Job], out: Any) -> None:
-    """Worker process: read each file in turn, sending its batches, then an end mark."""
+
+@contextlib.contextmanager
+def fewer_collections() -> Iterator[None]:
+    """Raise the collector's young-generation threshold for the block (imports may nest or
+    overlap: the first to start saves the thresholds, the last to end restores them)."""
+    global _writing, _thresholds
+    if _writing == 0:
+        _thresholds = gc.get_threshold()
+        gc.set_threshold(max(_thresholds[0], YOUNG_THRESHOLD), *_thresholds[1:])
+    _writing += 1
+    try:
+        yield
+    finally:
+        _writing -= 1
+        if _writing == 0:
+            gc.set_threshold(*_thresholds)
+
+
+_HEADER = struct.Struct("<Q")
+AHEAD = 4  # batches read ahead of the writer
+
+
+def _produce(jobs: list[Job], send: Any) -> None:
+    """Reader process: read each file in turn, sending its batches, then an end mark."""
+    # The records of a batch are freed by reference counting; the cyclic collector would
+    # only rescan them (a quarter of this process's time). Cycles (a rejected record's
+    # traceback) are collected once per file.
+    gc.disable()
     for index, (path, fmt, column_map) in enumerate(jobs):
+        gc.collect()
         batch: list[ReadOutcome] = []
         try:
             for outcome in read_file(Path(path), fmt, column_map):
                 batch.append(outcome)
                 if len(batch) >= BATCH:
-                    out.put((_BATCH, index, prepare_batch(batch)))
+                    send((_BATCH, index, prepare_batch(batch)))
                     batch = []
             if batch:
-                out.put((_BATCH, index, prepare_batch(batch)))
-            out.put((_DONE, index, None))
+                send((_BATCH, index, prepare_batch(batch)))
+            send((_DONE, index, None))
         except UnreadableFileError as exc:
-            out.put((_ERROR, index, (exc.file_name, exc.problem)))
+            send((_ERROR, index, (exc.file_name, exc.problem)))
             return
         except ImporterError as exc:
-            out.put((_ERROR, index, (Path(path).name, str(exc))))
+            send((_ERROR, index, (Path(path).name, str(exc))))
             return
+
+
+def serve() -> None:
+    """The reader process's entry: jobs from stdin, messages to stdout."""
+    channel = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
+    os.dup2(sys.stderr.fileno(), sys.stdout.fileno())  # a stray print cannot corrupt a message
+    sys.stdout = sys.stderr
+    jobs = pickle.load(sys.stdin.buffer)
+
+    def send(message: tuple[str, int, Any]) -> None:
+        data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+        channel.write(_HEADER.pack(len(data)))
+        channel.write(data)
+        channel.flush()
+
+    try:
+        _produce(jobs, send)
+    except BrokenPipeError:  # the importing process stopped reading (it failed or was closed)
+        os._exit(1)
+    channel.close()
+
+
+def _read_message(stream: IO[bytes]) -> tuple[str, int, Any] | None:
+    header = stream.read(_HEADER.size)
+    if len(header) < _HEADER.size:
+        return None
+    (size,) = _HEADER.unpack(header)
+    data = stream.read(size)
+    if len(data) < size:
+        return None
+    message: tuple[str, int, Any] = pickle.loads(data)
+    return message
 
 
 class ReaderProcess:
-    """One worker process that reads, maps and prepares the large files of an import, in
+    """One reader process that reads, maps and prepares the large files of an import, in
     order, while this process writes (one interpreter start-up per import, not per file)."""
 
     def __init__(self, jobs: list[tuple[Path, str, dict[str, str] | None]]) -> None:
-        context = multiprocessing.get_context("spawn")
         self._names = [path.name for path, _, _ in jobs]
-        self._channel = context.Queue(maxsize=4)
-        self._worker = context.Process(
-            target=_produce,
-            args=([(str(path), fmt, columns) for path, fmt, columns in jobs], self._channel),
-            daemon=True,
-        )
-        self._worker.start()
+        env = dict(os.environ)
+        # the child imports this package as this process does, installed or not
+        root = str(Path(api.__file__).resolve().parents[1])
+        env["PYTHONPATH"] = os.pathsep.join(
+            p for p in (root, env.get("PYTHONPATH")) if p)
+        self._process = subprocess.Popen(
+            [sys.executable, "-c", "from api.read_worker import serve; serve()"],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env)
+        assert self._process.stdin is not None and self._process.stdout is not None
+        with self._process.stdin as stdin:
+            pickle.dump([(str(path), fmt, columns) for path, fmt, columns in jobs], stdin)
+        self._messages: queue.Queue[tuple[str, int, Any] | None] = queue.Queue(AHEAD)
+        self._pump = threading.Thread(target=self._pump_messages, args=(self._process.stdout,),
+                                      name="import-reader", daemon=True)
+        self._closing = False
+        self._pump.start()
+
+    def _pump_messages(self, stream: IO[bytes]) -> None:
+        """Thread: messages from the process, unpickled, into the queue; None at the end."""
+        with stream:
+            while not self._closing:
+                message = _read_message(stream)
+                self._messages.put(message)
+                if message is None:
+                    return
 
     def batches(self, index: int) -> Iterator[PreparedBatch]:
         """Prepared batches of job ``index`` (jobs must be consumed in order).
 
         Raises:
-            UnreadableFileError: the worker found the file damaged (rows before it were
-                yielded).
+            UnreadableFileError: the reader found the file damaged (rows before it were
+                yielded), or stopped.
         """
         while True:
-            try:
-                kind, job, payload = self._channel.get(timeout=5)
-            except queue.Empty:
-                if not self._worker.is_alive():
-                    raise UnreadableFileError(
-                        self._names[index],
-                        f"the reader process stopped (exit code {self._worker.exitcode})",
-                    ) from None
-                continue
+            message = self._messages.get()
+            if message is None:
+                self._messages.put(None)  # later files end here too
+                raise UnreadableFileError(
+                    self._names[index],
+                    f"the reader process stopped (exit code {self._process.wait()})")
+            kind, job, payload = message
             if job != index:
                 raise RuntimeError(f"reader process sent file {job} while {index} was read")
             if kind == _BATCH:
@@ -116,7 +210,15 @@ class ReaderProcess:
                 return
 
     def close(self) -> None:
-        if self._worker.is_alive():
-            self._worker.terminate()
-        self._worker.join(timeout=10)
-        self._channel.close()
+        self._closing = True
+        if self._process.poll() is None:
+            self._process.terminate()
+        try:
+            self._process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self._process.kill()
+            self._process.wait()
+        with contextlib.suppress(queue.Empty):  # let the thread put its last message and end
+            while True:
+                self._messages.get_nowait()
+        self._pump.join(timeout=10)

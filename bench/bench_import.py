@@ -42,6 +42,8 @@ async def run(settings: Settings) -> dict:
             figures[label] = {
                 "records": records, "seconds": round(seconds, 2),
                 "records_per_s": round(records / seconds),
+                # the machine is shared: the 1-minute load average the figure was taken under
+                "load": round(os.getloadavg()[0], 2),
                 "created": report.created, "updated": report.updated,
                 "unchanged": report.unchanged, "rejected": len(report.rejected),
                 "conflicts": len(report.conflicts),

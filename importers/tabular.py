@@ -16,9 +16,6 @@ import zipfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
-import openpyxl
-from openpyxl.utils.exceptions import InvalidFileException
-
 from importers.errors import ColumnMappingError, MappingError, UnreadableFileError
 from importers.profiles import column_target, resolve_column
 from importers.schemas import RawReading, RawRecord, make_location
@@ -203,6 +200,11 @@ def read_xlsx(source: SourceFile, column_map: Mapping[str, str] | None) -> RawRe
         UnreadableFileError: not a readable XLSX workbook.
         ColumnMappingError: no sheet has a column that maps to ``code``.
     """
+    # imported here: openpyxl (and numpy under it) would cost every import process a third
+    # of a second to start, most of them reading no workbook
+    import openpyxl
+    from openpyxl.utils.exceptions import InvalidFileException
+
     _check_column_map(source.name, column_map)
     data = source.read_bytes()
     sheets: list[tuple[str, list[tuple[int, tuple[Any, ...]]]]] = []

@@ -185,6 +185,16 @@ async def insert_rows(
     await executemany(engine, sql, rows)
 
 
+def bound(engine: Engine, value: Any) -> Any:
+    """``value`` as the driver will bind it: on SQLite the registered adapter (piccolo's, for
+    dates and datetimes) applied once, for a value bound on thousands of rows; else itself."""
+    if engine.engine_type == "sqlite":
+        adapter = sqlite3.adapters.get((type(value), sqlite3.PrepareProtocol))
+        if adapter is not None:
+            return adapter(value)
+    return value
+
+
 def in_list(
     engine: Engine, column: str, values: list[Any], sql_type: str = "text"
 ) -> tuple[str, list[Any]]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from standards.schemas import StandardInput
 from standards.vocab import Status
@@ -72,6 +72,17 @@ def offered_values(item: StandardInput) -> dict[str, Any]:
     return values
 
 
+class Offer(Protocol):
+    """What a merge reads of a record besides its offered values: a StandardInput, or a
+    record prepared for the writer (standards.prepare.PreparedRecord)."""
+
+    @property
+    def source(self) -> str: ...
+
+    @property
+    def extra(self) -> dict[str, str]: ...
+
+
 def _blank(value: Any) -> bool:
     return value is None or value == "" or value == [] or value is False
 
@@ -80,7 +91,7 @@ def merge(
     existing: dict[str, Any] | None,
     existing_sources: dict[str, str],
     existing_extra: dict[str, str],
-    item: StandardInput,
+    item: Offer,
     creator: str | None = None,
     offered: dict[str, Any] | None = None,
 ) -> MergeResult:
@@ -88,9 +99,13 @@ def merge(
 
     ``existing_sources`` lists only the fields set by a source other than ``creator``, the
     source that created the standard: a value without an entry belongs to the creator.
+    ``offered`` is :func:`offered_values` of the record, worked out here when not given (then
+    ``item`` must be a StandardInput).
     """
     source = item.source
     if offered is None:
+        if not isinstance(item, StandardInput):
+            raise TypeError("merge: offered values are needed for a prepared record")
         offered = offered_values(item)
     if existing is None:
         extra = {k: v for k, v in item.extra.items() if v not in (None, "")}

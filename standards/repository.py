@@ -11,11 +11,20 @@ from typing import Any
 
 from piccolo.engine.base import Engine
 
-from standards.codes import ParsedCode, parse_code, try_parse_code
-from standards.db import executemany, fetch, in_list, insert_rows
-from standards.errors import CodeError, NotFoundError
+from standards.codes import parse_code
+from standards.db import bound, executemany, fetch, in_list, insert_rows
+from standards.errors import NotFoundError
 from standards.lifecycle import STATUS_SQL_ARGS, effective_from, status_at, status_sql
 from standards.merge import Conflict, json_value, merge
+from standards.prepare import (
+    NEW_COLUMNS,
+    PreparedRecord,
+    Relation,
+    catalogue_key,
+    column_values,
+    dumps,
+    prepare_records,
+)
 from standards.schemas import (
     AdoptionRead,
     StandardInput,
@@ -27,28 +36,6 @@ from standards.tables import ImportBatch, Standard
 from standards.vocab import Level, Nature, RelationKind, Status
 
 CHUNK = 2000
-FOREIGN_LEVELS = (Level.INTERNATIONAL, Level.FOREIGN)
-
-
-def catalogue_key(parsed: ParsedCode) -> str:
-    """The unique key of an edition: the normalized code, its amendment, and for foreign
-    documents the publication variant (an IEC ``CSV`` is another publication)."""
-    key = parsed.normalized
-    if parsed.amendment:
-        key += parsed.amendment if parsed.amendment.startswith("+") else f"/{parsed.amendment}"
-    if parsed.edition_note and parsed.level in FOREIGN_LEVELS:
-        key += f" {parsed.edition_note}"
-    return key
-
-
-def reference_key(code: str) -> str:
-    """Key of a code another record names (replaces, adopts): parsed when possible, else cleaned."""
-    parsed = try_parse_code(code)
-    if parsed is None:
-        return " ".join(code.split()).upper()
-    return catalogue_key(parsed)
-
-
 @dataclass(slots=True)
 class UpsertOutcome:
     """What one record did to the catalogue."""
@@ -60,35 +47,6 @@ class UpsertOutcome:
     reason: str | None = None
     changes: list[tuple[str, Any, Any]] = field(default_factory=list)
     conflicts: list[Conflict] = field(default_factory=list)
-
-
-_ENCODE = json.JSONEncoder(ensure_ascii=False).encode
-
-
-def _dumps(value: Any) -> str:
-    if not value:  # most new rows: no field owned by another source, often no extra
-        return "{}" if isinstance(value, dict) else "[]"
-    return _ENCODE(value)
-
-
-def _code_columns(parsed: ParsedCode, raw_code: str) -> dict[str, Any]:
-    return {
-        "code": raw_code.strip(),
-        "family_key": parsed.family_key,
-        "level": parsed.level.value,
-        "kind": parsed.kind,
-        "nature": parsed.nature.value if parsed.nature else None,
-        "prefix": parsed.prefix,
-        "base_prefix": parsed.base_prefix,
-        "region_code": parsed.region_code,
-        "industry_code": parsed.industry_code,
-        "org_code": parsed.org_code,
-        "number": parsed.number,
-        "part": parsed.part,
-        "year": parsed.year,
-        "amendment": parsed.amendment,
-        "edition_note": parsed.edition_note,
-    }
 
 
 def _stored_values(row: dict[str, Any]) -> dict[str, Any]:
@@ -112,83 +70,8 @@ def _stored_values(row: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _column_values(values: dict[str, Any]) -> dict[str, Any]:
-    """Merged field values in their column representation."""
-    out: dict[str, Any] = {}
-    for name, value in values.items():
-        if name == "ics":
-            out[name] = " ".join(value)
-        elif name in ("drafters", "domains"):
-            out[name] = _dumps(value)
-        else:
-            out[name] = value
-    return out
-
-
-def _relations(item: StandardInput, parsed: ParsedCode, key: str) -> list[dict[str, Any]]:
-    rows: list[dict[str, Any]] = []
-
-    def add(subject: str, kind: RelationKind, obj: str, degree: str | None = None,
-            marker: str | None = None) -> None:
-        if subject and obj and subject != obj:
-            rows.append({"subject_code": subject, "kind": kind.value, "object_code": obj,
-                         "degree": degree, "marker": marker, "source": item.source})
-
-    for code in item.replaces:
-        add(key, RelationKind.REPLACES, reference_key(code))
-    for code in item.partially_replaces:
-        add(key, RelationKind.PARTIALLY_REPLACES, reference_key(code))
-    for code in item.replaced_by:
-        add(reference_key(code), RelationKind.REPLACES, key)
-    if parsed.adopted_ref:
-        degree = parsed.adoption_degree.value if parsed.adoption_degree else None
-        add(key, RelationKind.ADOPTS, reference_key(parsed.adopted_ref), degree,
-            parsed.adoption_marker)
-    for ref in item.adopts:
-        add(key, RelationKind.ADOPTS, reference_key(ref.code),
-            ref.degree.value if ref.degree else None, ref.marker)
-    if parsed.amendment:
-        add(key, RelationKind.AMENDS, parsed.normalized)
-    return rows
-
-
-@dataclass(slots=True)
-class PreparedRecord:
-    """A record with everything that does not need the database worked out in advance.
-
-    Preparing is pure and thread-safe: an import prepares the next batch while the current
-    one is written.
-    """
-
-    item: StandardInput
-    parsed: ParsedCode | None = None
-    key: str | None = None
-    reason: str | None = None
-    code_columns: dict[str, Any] = field(default_factory=dict)
-    relations: list[dict[str, Any]] = field(default_factory=list)
-
-
-def prepare_records(
-    items: Sequence[StandardInput], parsed: Sequence[ParsedCode | None] | None = None
-) -> list[PreparedRecord]:
-    """Parse codes (or reuse ``parsed``), derive keys, code columns and relations."""
-    prepared: list[PreparedRecord] = []
-    for position, item in enumerate(items):
-        record = PreparedRecord(item=item)
-        prepared.append(record)
-        try:
-            code = (parsed[position] if parsed is not None else None) or parse_code(item.code)
-        except CodeError as exc:
-            record.reason = str(exc)
-            continue
-        if code.part == "ALL":
-            record.reason = f"{item.code!r} names all parts of a standard, not one edition"
-            continue
-        record.parsed = code
-        record.key = catalogue_key(code)
-        record.code_columns = _code_columns(code, item.code)
-        record.relations = _relations(item, code, record.key)
-    return prepared
+_INSERT_COLUMNS = [*NEW_COLUMNS, "created_at", "updated_at"]
+_insert_values = operator.itemgetter(*_INSERT_COLUMNS)
 
 
 async def upsert_standards(
@@ -227,15 +110,16 @@ async def _upsert_chunk(
     now: dt.datetime,
 ) -> list[UpsertOutcome]:
     engine: Engine = Standard._meta.db
+    stamp = bound(engine, now)  # adapted once, not on every row
     async with engine.transaction():
         outcomes: list[UpsertOutcome] = []
         prepared: list[tuple[int, PreparedRecord]] = []
         for record in records:
             if record.key is None:
-                outcomes.append(UpsertOutcome(code=record.item.code, action="rejected",
+                outcomes.append(UpsertOutcome(code=record.code, action="rejected",
                                               reason=record.reason))
                 continue
-            outcomes.append(UpsertOutcome(code=record.item.code, action="unchanged",
+            outcomes.append(UpsertOutcome(code=record.code, action="unchanged",
                                           key=record.key))
             prepared.append((len(outcomes) - 1, record))
         keys = list(dict.fromkeys(record.key for _, record in prepared if record.key))
@@ -245,40 +129,37 @@ async def _upsert_chunk(
             rows = await fetch(engine, f"SELECT * FROM standard WHERE {where}", args)
             existing = {row["normalized_code"]: row for row in rows}
 
-        relation_rows: list[dict[str, Any]] = []
+        relation_rows: list[Relation] = []
         ics_rewrites: dict[str, list[str]] = {}
         change_rows: list[tuple[str, str, Any, Any]] = []
-        new_rows: dict[str, dict[str, Any]] = {}
+        # a new standard's row: its prepared values, or a dict once a second record of the
+        # same key in this chunk merges into it
+        new_rows: dict[str, tuple[Any, ...] | dict[str, Any]] = {}
         updates: dict[int, dict[str, Any]] = {}
         for index, record in prepared:
-            item, key = record.item, record.key
+            key = record.key
             assert key is not None
             outcome = outcomes[index]
-            row = existing.get(key) or new_rows.get(key)
-            stored = _stored_values(row) if row else None
-            sources = json.loads(row["field_sources"]) if row else {}
-            extra = json.loads(row["extra"]) if row else {}
-            result = merge(stored, sources, extra, item, row["source"] if row else None)
-            outcome.conflicts = result.conflicts
-            outcome.id = row.get("id") if row else None
             relation_rows.extend(record.relations)
+            row = existing.get(key)
             if row is None:
-                values = {**_blank_row(), **record.code_columns, **_column_values(result.values)}
-                merged = {**_stored_values_defaults(), **result.values}
-                values.update(
-                    normalized_code=key,
-                    field_sources=_dumps(result.field_sources),
-                    extra=_dumps(result.extra),
-                    source=item.source,
-                    effective_on=effective_from(merged["implemented_on"], merged["published_on"]),
-                    created_at=now,
-                    updated_at=now,
-                )
-                new_rows[key] = values
-                outcome.action = "created"
-                if merged["ics"]:
-                    ics_rewrites[key] = merged["ics"]
-                continue
+                pending = new_rows.get(key)
+                if pending is None:  # a new standard: the row was prepared with the record
+                    new_rows[key] = record.new_row
+                    outcome.action = "created"
+                    if record.offered.get("ics"):
+                        ics_rewrites[key] = record.offered["ics"]
+                    continue
+                if isinstance(pending, tuple):
+                    pending = new_rows[key] = {**dict(zip(NEW_COLUMNS, pending, strict=True)),
+                                               "created_at": stamp, "updated_at": stamp}
+                row = pending
+            stored = _stored_values(row)
+            sources = json.loads(row["field_sources"])
+            extra = json.loads(row["extra"])
+            result = merge(stored, sources, extra, record, row["source"], record.offered)
+            outcome.conflicts = result.conflicts
+            outcome.id = row.get("id")
             if not (result.values or result.changes or result.field_sources != sources
                     or result.extra != extra):
                 continue
@@ -286,14 +167,14 @@ async def _upsert_chunk(
                 outcome.action = "updated"
                 outcome.changes = result.changes
                 change_rows.extend((key, f, old, new) for f, old, new in result.changes)
-            update = _column_values(result.values)
-            update["field_sources"] = _dumps(result.field_sources)
-            update["extra"] = _dumps(result.extra)
-            merged_dates = {**(stored or {}), **result.values}
+            update = column_values(result.values)
+            update["field_sources"] = dumps(result.field_sources)
+            update["extra"] = dumps(result.extra)
+            merged_dates = {**stored, **result.values}
             update["effective_on"] = effective_from(
                 merged_dates.get("implemented_on"), merged_dates.get("published_on"))
             if result.changes:
-                update["updated_at"] = now
+                update["updated_at"] = stamp
             if "ics" in result.values:
                 ics_rewrites[key] = result.values["ics"]
             row.update(update)
@@ -315,8 +196,11 @@ async def _upsert_chunk(
             await executemany(engine, f"UPDATE standard SET {assignments} WHERE id = ?", params)
         ids: dict[str, int] = {k: r["id"] for k, r in existing.items()}
         if new_rows:
-            await _insert_rows(engine, "standard", list(new_rows.values()))
-            ids.update(await _ids_of(engine, list(new_rows)))
+            last = await _last_id(engine)
+            await insert_rows(engine, "standard", _INSERT_COLUMNS, [
+                (*row, stamp, stamp) if isinstance(row, tuple) else _insert_values(row)
+                for row in new_rows.values()])
+            ids.update(await _new_ids(engine, list(new_rows), last))
         for outcome in outcomes:
             if outcome.key and outcome.id is None:
                 outcome.id = ids.get(outcome.key)
@@ -330,10 +214,10 @@ async def _upsert_chunk(
             for key, codes in ics_rewrites.items() for code in dict.fromkeys(codes)])
         await _insert_rows(engine, "change_log", [
             {"standard": ids[key], "batch": batch_id, "field": f, "old_value": _log_text(old),
-             "new_value": _log_text(new), "changed_at": now}
+             "new_value": _log_text(new), "changed_at": stamp}
             for key, f, old, new in change_rows
         ])
-        await _write_relations(engine, relation_rows)
+        await _write_relations(engine, relation_rows, ids)
         await _resolve_relations(engine, list(ids))
     return outcomes
 
@@ -349,6 +233,23 @@ async def _insert_rows(engine: Engine, table: str, rows: list[dict[str, Any]]) -
     values = operator.itemgetter(*columns)
     await insert_rows(engine, table, columns, [values(row) for row in rows] if len(columns) > 1
                       else [(values(row),) for row in rows])
+
+
+async def _last_id(engine: Engine) -> int | None:
+    """The largest standard id on SQLite (None on PostgreSQL, whose ids come from a sequence)."""
+    if engine.engine_type != "sqlite":
+        return None
+    rows = await fetch(engine, "SELECT MAX(id) AS last FROM standard", [])
+    return int(rows[0]["last"] or 0)
+
+
+async def _new_ids(engine: Engine, keys: list[str], last: int | None) -> dict[str, int]:
+    """Ids of the standards just inserted, in the order of ``keys``. SQLite gives a new row the
+    largest id plus one, so in this transaction they are ``last + 1`` on, which the new
+    largest id confirms; otherwise (PostgreSQL) they are looked up."""
+    if last is not None and await _last_id(engine) == last + len(keys):
+        return {key: last + position for position, key in enumerate(keys, start=1)}
+    return await _ids_of(engine, keys)
 
 
 async def _ids_of(engine: Engine, keys: list[str]) -> dict[str, int]:
@@ -370,38 +271,29 @@ class _DryRun(Exception):
         self.outcomes = outcomes
 
 
-def _stored_values_defaults() -> dict[str, Any]:
-    return {"implemented_on": None, "published_on": None, "ics": []}
-
-
-def _blank_row() -> dict[str, Any]:
-    return {
-        "title_zh": None, "title_en": None, "status_text": None, "published_on": None,
-        "implemented_on": None, "withdrawn_on": None, "effective_on": None, "ccs": None,
-        "scope": None, "department": None, "technical_committee": None, "source_url": None,
-        "withdrawn_undated": False, "ics": "", "drafters": "[]", "domains": "[]",
-    }
-
-
 def _log_text(value: Any) -> str | None:
     value = json_value(value)
     if value is None:
         return None
     if isinstance(value, str):
         return value
-    return _dumps(value)
+    return dumps(value)
 
 
-async def _write_relations(engine: Engine, rows: list[dict[str, Any]]) -> None:
-    unique = {(r["subject_code"], r["kind"], r["object_code"]): r for r in rows}
+async def _write_relations(engine: Engine, rows: list[Relation], ids: dict[str, int]) -> None:
+    """Store relations, with the ids of the ends that are standards of this chunk (``ids``):
+    what :func:`_resolve_relations` would set, without writing each row a second time."""
+    unique = {(r[0], r[1], r[2]): r for r in rows}
     await executemany(
         engine,
-        "INSERT INTO relation (subject_code, kind, object_code, degree, marker, source) "
-        "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (subject_code, kind, object_code) "
+        "INSERT INTO relation (subject_code, kind, object_code, degree, marker, source, "
+        "subject, object) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (subject_code, kind, object_code) "
         "DO UPDATE SET degree = COALESCE(relation.degree, excluded.degree), "
-        "marker = COALESCE(relation.marker, excluded.marker)",
-        [(r["subject_code"], r["kind"], r["object_code"], r["degree"], r["marker"], r["source"])
-         for r in unique.values()],
+        "marker = COALESCE(relation.marker, excluded.marker), "
+        "subject = COALESCE(relation.subject, excluded.subject), "
+        "object = COALESCE(relation.object, excluded.object)",
+        [(*r, ids.get(r[0]), ids.get(r[2])) for r in unique.values()],
     )
 
 
@@ -670,7 +562,7 @@ async def create_batch(
 ) -> int:
     """Record the start of an import; returns the batch id."""
     rows = await ImportBatch.insert(ImportBatch(
-        files=_dumps(files), checksum=files[0]["sha256"] if len(files) == 1 else "",
+        files=dumps(files), checksum=files[0]["sha256"] if len(files) == 1 else "",
         actor=actor, dry_run=False, strict=strict, started_at=started_at,
     )).returning(ImportBatch.id)
     return int(rows[0]["id"])
@@ -682,7 +574,7 @@ async def finish_batch(
 ) -> None:
     await ImportBatch.update({
         ImportBatch.finished_at: dt.datetime.now(dt.UTC),
-        ImportBatch.files: _dumps(files),
+        ImportBatch.files: dumps(files),
         ImportBatch.created: created,
         ImportBatch.updated: updated,
         ImportBatch.unchanged: unchanged,

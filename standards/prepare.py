@@ -1,0 +1,204 @@
+"""Preparing records for the writer: everything about an upsert that needs no database.
+
+Pure and free of database code (no piccolo), so the import's reader process can prepare
+records on the other core while the writer stores the previous batch.
+"""
+
+from __future__ import annotations
+
+import json
+import operator
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from standards.codes import ParsedCode, parse_code, try_parse_code
+from standards.errors import CodeError
+from standards.lifecycle import effective_from
+from standards.merge import MergeResult, merge, offered_values
+from standards.schemas import StandardInput
+from standards.vocab import Level, RelationKind
+
+FOREIGN_LEVELS = (Level.INTERNATIONAL, Level.FOREIGN)
+
+
+def catalogue_key(parsed: ParsedCode) -> str:
+    """The unique key of an edition: the normalized code, its amendment, and for foreign
+    documents the publication variant (an IEC ``CSV`` is another publication)."""
+    key = parsed.normalized
+    if parsed.amendment:
+        key += parsed.amendment if parsed.amendment.startswith("+") else f"/{parsed.amendment}"
+    if parsed.edition_note and parsed.level in FOREIGN_LEVELS:
+        key += f" {parsed.edition_note}"
+    return key
+
+
+def reference_key(code: str) -> str:
+    """Key of a code another record names (replaces, adopts): parsed when possible, else cleaned."""
+    parsed = try_parse_code(code)
+    if parsed is None:
+        return " ".join(code.split()).upper()
+    return catalogue_key(parsed)
+
+
+_ENCODER = json.JSONEncoder(ensure_ascii=False)
+_encode: Callable[[Any], str] = _ENCODER.encode
+if json.encoder.c_make_encoder is not None:  # type: ignore[attr-defined]
+    # what JSONEncoder.encode runs for a map or list, built once rather than on every call
+    # (a third of the cost of encoding a record's extra fields); values are plain data, so no
+    # check for cycles
+    _iterencode = json.encoder.c_make_encoder(  # type: ignore[attr-defined]
+        None, _ENCODER.default, json.encoder.encode_basestring, None,
+        _ENCODER.key_separator, _ENCODER.item_separator, False, False, True)
+
+    def _encode(value: Any) -> str:
+        return "".join(_iterencode(value, 0))
+
+
+def dumps(value: Any) -> str:
+    """JSON text of a column value (a map or list; non-ASCII kept as is)."""
+    if not value:  # most new rows: no field owned by another source, often no extra
+        return "{}" if isinstance(value, dict) else "[]"
+    return _encode(value)
+
+
+def column_values(values: dict[str, Any]) -> dict[str, Any]:
+    """Merged field values in their column representation."""
+    out: dict[str, Any] = {}
+    for name, value in values.items():
+        if name == "ics":
+            out[name] = " ".join(value)
+        elif name in ("drafters", "domains"):
+            out[name] = dumps(value)
+        else:
+            out[name] = value
+    return out
+
+
+Relation = tuple[str, str, str, str | None, str | None, str]
+# subject_code, kind, object_code, degree, marker, source
+
+
+def _relations(item: StandardInput, parsed: ParsedCode, key: str) -> list[Relation]:
+    rows: list[Relation] = []
+
+    def add(subject: str, kind: RelationKind, obj: str, degree: str | None = None,
+            marker: str | None = None) -> None:
+        if subject and obj and subject != obj:
+            rows.append((subject, kind.value, obj, degree, marker, item.source))
+
+    for code in item.replaces:
+        add(key, RelationKind.REPLACES, reference_key(code))
+    for code in item.partially_replaces:
+        add(key, RelationKind.PARTIALLY_REPLACES, reference_key(code))
+    for code in item.replaced_by:
+        add(reference_key(code), RelationKind.REPLACES, key)
+    if parsed.adopted_ref:
+        degree = parsed.adoption_degree.value if parsed.adoption_degree else None
+        add(key, RelationKind.ADOPTS, reference_key(parsed.adopted_ref), degree,
+            parsed.adoption_marker)
+    for ref in item.adopts:
+        add(key, RelationKind.ADOPTS, reference_key(ref.code),
+            ref.degree.value if ref.degree else None, ref.marker)
+    if parsed.amendment:
+        add(key, RelationKind.AMENDS, parsed.normalized)
+    return rows
+
+
+def _blank_row() -> dict[str, Any]:
+    return {
+        "title_zh": None, "title_en": None, "status_text": None, "published_on": None,
+        "implemented_on": None, "withdrawn_on": None, "effective_on": None, "ccs": None,
+        "scope": None, "department": None, "technical_committee": None, "source_url": None,
+        "withdrawn_undated": False, "ics": "", "drafters": "[]", "domains": "[]",
+    }
+
+
+_CODE_COLUMNS = ("code", "family_key", "level", "kind", "nature", "prefix", "base_prefix",
+                 "region_code", "industry_code", "org_code", "number", "part", "year",
+                 "amendment", "edition_note")
+# the columns of a new standard's row as PreparedRecord.new_row holds them; the writer adds
+# created_at and updated_at
+NEW_COLUMNS = (*_blank_row(), *_CODE_COLUMNS,
+               "normalized_code", "field_sources", "extra", "source")
+
+
+@dataclass(slots=True)
+class PreparedRecord:
+    """A record with everything that does not need the database worked out in advance:
+    its key, the fields it offers to the merge, and the whole row it makes if its key is new.
+
+    Preparing is pure: an import prepares records in a second process (they are pickled, so
+    they hold only plain values) while the current batch is written.
+    """
+
+    code: str  # the code as the source printed it
+    source: str
+    key: str | None = None
+    reason: str | None = None  # why the record is rejected (key None)
+    offered: dict[str, Any] = field(default_factory=dict)  # merge.offered_values
+    extra: dict[str, str] = field(default_factory=dict)  # the record's own extra fields
+    relations: list[Relation] = field(default_factory=list)
+    new_row: tuple[Any, ...] = ()  # NEW_COLUMNS values when the key is not yet stored
+
+    def __reduce__(self) -> tuple[Any, ...]:  # positional: much cheaper to unpickle
+        return (PreparedRecord, (self.code, self.source, self.key, self.reason, self.offered,
+                                 self.extra, self.relations, self.new_row))
+
+
+_BLANK_ROW = _blank_row()
+_field_values = operator.itemgetter(*_BLANK_ROW)
+_STATED: dict[tuple[tuple[str, str], ...], str] = {}  # field_sources JSON: a handful of values
+
+
+def _new_row(item: StandardInput, parsed: ParsedCode, key: str,
+             result: MergeResult) -> tuple[Any, ...]:
+    """The row a record makes when its key is new (``result``: its merge into nothing), in
+    NEW_COLUMNS order (``column_values`` unrolled: this runs 100,000 times a file)."""
+    values = result.values
+    row = _BLANK_ROW.copy()
+    row.update(values)
+    if "ics" in values:
+        row["ics"] = " ".join(values["ics"])
+    if "drafters" in values:
+        row["drafters"] = dumps(values["drafters"])
+    if "domains" in values:
+        row["domains"] = dumps(values["domains"])
+    row["effective_on"] = effective_from(values.get("implemented_on"),
+                                         values.get("published_on"))
+    stated = tuple(result.field_sources.items())
+    sources = _STATED.get(stated)
+    if sources is None:
+        sources = dumps(result.field_sources)
+        if len(_STATED) < 64:
+            _STATED[stated] = sources
+    nature = parsed.nature
+    return (*_field_values(row), item.code.strip(), parsed.family_key, parsed.level.value,
+            parsed.kind, nature.value if nature else None, parsed.prefix, parsed.base_prefix,
+            parsed.region_code, parsed.industry_code, parsed.org_code, parsed.number,
+            parsed.part, parsed.year, parsed.amendment, parsed.edition_note,
+            key, sources, dumps(result.extra), item.source)
+
+
+def prepare_records(
+    items: Sequence[StandardInput], parsed: Sequence[ParsedCode | None] | None = None
+) -> list[PreparedRecord]:
+    """Parse codes (or reuse ``parsed``), derive keys, offered values, relations, new rows."""
+    prepared: list[PreparedRecord] = []
+    for position, item in enumerate(items):
+        record = PreparedRecord(code=item.code, source=item.source)
+        prepared.append(record)
+        try:
+            code = (parsed[position] if parsed is not None else None) or parse_code(item.code)
+        except CodeError as exc:
+            record.reason = str(exc)
+            continue
+        if code.part == "ALL":
+            record.reason = f"{item.code!r} names all parts of a standard, not one edition"
+            continue
+        record.key = key = catalogue_key(code)
+        record.offered = offered = offered_values(item)
+        record.extra = item.extra
+        record.relations = _relations(item, code, key)
+        record.new_row = _new_row(item, code, key, merge(None, {}, {}, item, None, offered))
+    return prepared
