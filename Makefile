@@ -7,7 +7,11 @@ export STDTRACK_HOME ?= $(CURDIR)/var
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test test-sqlite test-postgres bench lint clean
+.PHONY: run test test-sqlite test-postgres bench lint clean browser
+
+# Debian's Chromium and CJK fonts for the browser tests (never a test tool's own download)
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+BROWSER_PACKAGES := chromium fonts-noto-cjk
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -21,8 +25,17 @@ run: $(STAMP)
 	env -u DATABASE_URL $(BIN)/stdtrack demo
 	env -u DATABASE_URL $(BIN)/stdtrack serve --host $(HOST) --port $(PORT)
 
+## browser: install Debian's chromium and fonts-noto-cjk when missing (the browser tests need them)
+browser:
+	@if [ -x /usr/bin/chromium ] && fc-list 2>/dev/null | grep -qi "CJK"; then :; else \
+	  echo "== installing $(BROWSER_PACKAGES) (apt-get) for the browser tests =="; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends \
+	    $(BROWSER_PACKAGES) >/dev/null; \
+	fi
+
 ## test: the whole suite on SQLite, and again on PostgreSQL when DATABASE_URL names one
-test: $(STAMP)
+test: $(STAMP) browser
 	$(MAKE) --no-print-directory test-sqlite
 	@case "$${DATABASE_URL:-}" in \
 	  postgres://*|postgresql://*) $(MAKE) --no-print-directory test-postgres ;; \

@@ -17,6 +17,7 @@ from typing import Any
 from piccolo.engine.base import Engine
 from piccolo.engine.sqlite import TransactionType
 
+from adoption import indicator_queries
 from adoption.alerts import AlertSpec, alert_for, alert_message
 from adoption.errors import DuplicateError, InvalidFieldError, RecordNotFound
 from adoption.fields import DeclaredCode, clean_label, parse_key_fields
@@ -240,6 +241,7 @@ async def save_enterprise(data: EnterpriseInput, now: dt.datetime) -> tuple[Ente
             await _write("UPDATE enterprise SET name = ?, region_code = ?, sector = ?, "
                          "key_fields = ?, updated_at = ? WHERE id = ?",
                          [*values, now, rows[0]["id"]])
+            await indicator_queries.mark_enterprise_stale(engine, [rows[0]["id"]])
         else:
             await insert_rows(engine, "enterprise", [
                 "uscc", "name", "region_code", "sector", "key_fields", "created_at",
@@ -357,6 +359,7 @@ async def create_product(uscc: str, data: ProductInput, now: dt.datetime) -> Pro
             "id", "enterprise", "name", "model", "category", "main", "sector", "created_at",
             "updated_at"], [(ids[0], enterprise_id, data.name, data.model, data.category,
                              data.main, data.sector, now, now)])
+        await indicator_queries.mark_stale(engine, ids)
         return await get_product(ids[0])
 
 
@@ -371,6 +374,7 @@ async def update_product(product_id: int, data: ProductInput, now: dt.datetime) 
                      "updated_at = ? WHERE id = ?",
                      [data.name, data.model, data.category, data.main, data.sector, now,
                       product_id])
+        await indicator_queries.mark_stale(_engine(), [product_id])
         return await get_product(product_id)
 
 
@@ -386,6 +390,7 @@ async def discontinue_product(product_id: int, on: dt.date, now: dt.datetime) ->
         if product.discontinued_on is None:
             await _write("UPDATE product SET discontinued_on = ?, updated_at = ? WHERE id = ?",
                          [on, now, product_id])
+            await indicator_queries.mark_stale(_engine(), [product_id])
             active = await _select("SELECT id FROM declaration WHERE product = ? "
                                    "AND withdrawn_on IS NULL", [product_id])
             await _withdraw([row["id"] for row in active], on, "产品停产 product discontinued",
@@ -568,6 +573,7 @@ async def declare(
         if product["registered_on"] is None or product["registered_on"] > declared_on:
             await _write("UPDATE product SET registered_on = ? WHERE id = ?",
                          [declared_on, product_id])
+        await indicator_queries.mark_stale(engine, [product_id])
         await _withdraw(superseded, today, f"由声明 {new_id} ({code.key}) 替代 superseded by "
                         f"declaration {new_id}", now)
         spec = alert_for(code.key, standings.get(standard_id) if standard_id else None)
@@ -596,6 +602,7 @@ async def _withdraw(ids: Sequence[int], on: dt.date, reason: str, now: dt.dateti
                       [(on, reason, now, declaration_id) for declaration_id in ids])
     await executemany(engine, "UPDATE alert SET cleared_at = ? WHERE declaration = ? "
                       "AND cleared_at IS NULL", [(now, declaration_id) for declaration_id in ids])
+    await indicator_queries.mark_declarations_stale(engine, ids)
 
 
 async def withdraw_declaration(
@@ -776,6 +783,8 @@ async def refresh_alerts(today: dt.date | None = None,
         await _insert_alerts(engine, [(d, e, p, spec) for d, (e, p, spec) in wanted.items()],
                              now)
         report.cleared, report.updated, report.raised = len(clear), len(update), len(wanted)
+        if report.resolved:
+            await indicator_queries.mark_all_stale(engine)  # facts read the resolved editions
     return report
 
 
@@ -1180,6 +1189,13 @@ class DeclarationImportWriter:
                   for d in new if d.alert is not None]
         await _insert_alerts(engine, alerts, now)  # type: ignore[arg-type]
         self.tallies.alerts["raised"] += len(alerts)
+        await indicator_queries.mark_stale(engine, [
+            *(p.id for p in pending.new_products), *(p.id for p in pending.product_updates),
+            *(d.product.id for d in new)])
+        await indicator_queries.mark_enterprise_stale(
+            engine, [e.id for e in pending.enterprise_updates])
+        await indicator_queries.mark_declarations_stale(
+            engine, [d.id for d in pending.declaration_updates])
 
 
 @dataclass(slots=True)

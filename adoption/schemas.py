@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from pydantic import BaseModel, Field
 
@@ -203,3 +204,70 @@ class DeclarationRow:
     product: ProductFacts
     codes: tuple[DeclaredCode, ...]
     declared_on: dt.date | None
+
+
+# ---------------------------------------------------------------- indicators (DESIGN §7, §11)
+
+
+class IndicatorGroup(BaseModel):
+    key: str = Field(description="group key: a GB/T 2260 code (220100), a sector, a key field")
+    label: str = Field(description="Chinese name, e.g. 长春市")
+    numerator: int
+    denominator: int
+    rate: float | None = Field(description="numerator / denominator; null when it is 0")
+    not_counted: dict[str, int] = Field(default_factory=dict)
+
+
+class IndicatorReport(BaseModel):
+    """An indicator as of a day (DESIGN §11): what was counted, of what, and what was not and
+    why; the rules it was computed under."""
+
+    indicator: str
+    title: str = ""
+    as_of: dt.date
+    rules: dict[str, Any]
+    scope: dict[str, str | None] = Field(default_factory=dict)
+    group_by: str | None = None
+    numerator: int
+    denominator: int
+    rate: float | None
+    groups: list[IndicatorGroup] = Field(default_factory=list)
+    not_counted: dict[str, int]
+    reason_labels: dict[str, str] = Field(default_factory=dict)
+    computed_from: str = Field(default="", description="facts (kept current), declarations "
+                               "(computed for a past day) or catalogue")
+
+
+class NotCountedItem(BaseModel):
+    """A product (coverage, adoption) or a standard (standard-adoption, conversion) that was
+    not counted, and why."""
+
+    reason: str
+    uscc: str | None = None
+    enterprise_name: str | None = None
+    product_id: int | None = None
+    product_name: str | None = None
+    product_model: str | None = None
+    main: bool | None = None
+    region_code: str | None = None
+    region_name: str | None = None
+    declared_codes: list[str] = Field(default_factory=list)
+    standard_id: int | None = None
+    code: str | None = None
+    title_zh: str | None = None
+
+
+class NotCountedPage(BaseModel):
+    indicator: str
+    as_of: dt.date
+    reason: str | None
+    rules: dict[str, Any]
+    total: int
+    page: int
+    page_size: int
+    items: list[NotCountedItem]
+
+
+class ForeignBodyRead(BaseModel):
+    body: str = Field(description="first word of the codes it issues: ASTM, DIN, JIS")
+    name: str

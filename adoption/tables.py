@@ -7,6 +7,7 @@ withdrawn and alerts cleared, each with the day or moment it happened.
 from piccolo.columns import (
     Boolean,
     Date,
+    DoublePrecision,
     ForeignKey,
     Integer,
     Serial,
@@ -120,5 +121,173 @@ class DeclarationImport(Table, tablename="declaration_import"):
     report = Text(default="{}")
 
 
+class DraftingProject(Table, tablename="drafting_project"):
+    """A local-standard drafting plan item (地方标准制修订计划项目), by its plan number.
+
+    ``stage`` / ``stage_on`` cache the latest stage of ``drafting_stage`` (the history decides
+    every as-of question); ``deadline`` is the plan's 完成期限 (postponements keep theirs in the
+    history). ``standard`` is the published standard once the catalogue holds it;
+    ``revises_standard`` the one a revision replaces.
+    """
+
+    id = Serial(primary_key=True)
+    plan_no = Varchar(length=100, unique=True)
+    plan_year = Integer(null=True, default=None)
+    title = Text(default="")
+    kind = Varchar(length=20, default="new")
+    revises = Varchar(length=200, null=True, default=None)  # as written
+    revises_key = Varchar(length=200, null=True, default=None, index=True)
+    revises_standard = ForeignKey(Standard, null=True, default=None,
+                                  on_delete=OnDelete.set_null)
+    region_code = Varchar(length=6, index=True)
+    domains = Text(default="[]")  # JSON list of Domain values
+    domain_label = Varchar(length=200, default="")  # the 领域 cell as written
+    proposer = Varchar(length=300, default="")
+    drafters = Text(default="")
+    deadline = Date(null=True, default=None)
+    stage = Varchar(length=20, default="initiated")
+    stage_on = Date(null=True, default=None)
+    code = Varchar(length=200, null=True, default=None)  # 标准号 as written
+    code_key = Varchar(length=200, null=True, default=None, index=True)
+    standard = ForeignKey(Standard, null=True, default=None, on_delete=OnDelete.set_null,
+                          index=True)
+    source = Varchar(length=60, default="")
+    created_at = Timestamptz()
+    updated_at = Timestamptz()
+
+
+class DraftingStageEntry(Table, tablename="drafting_stage"):
+    """One step of a project's history: a stage reached on a day (延期 carries the new deadline).
+    (project, stage, stage_on) is unique: re-importing the same row adds nothing."""
+
+    id = Serial(primary_key=True)
+    project = ForeignKey(DraftingProject, on_delete=OnDelete.cascade, index=True)
+    stage = Varchar(length=20)
+    stage_on = Date()
+    deadline = Date(null=True, default=None)
+    note = Text(default="")
+    source = Varchar(length=60, default="")  # "import 3", "http:name", "catalogue"
+    recorded_at = Timestamptz()
+
+
+class DraftingImport(Table, tablename="drafting_import"):
+    """One drafting-plan import: files, who, when, counts and the report."""
+
+    id = Serial(primary_key=True)
+    files = Text(default="[]")
+    actor = Varchar(length=200, default="")
+    started_at = Timestamptz()
+    finished_at = Timestamptz(null=True, default=None)
+    created = Integer(default=0)
+    updated = Integer(default=0)
+    unchanged = Integer(default=0)
+    rejected = Integer(default=0)
+    report = Text(default="{}")
+
+
+class DomainRule(Table, tablename="domain_rule"):
+    """A rule giving catalogue standards a domain: an ICS or CCS prefix, or a title keyword.
+    Staff change them; the shipped defaults come from adoption/data/domain_rules.csv."""
+
+    id = Serial(primary_key=True)
+    field = Varchar(length=20)  # ics / ccs / keyword
+    pattern = Varchar(length=100)
+    domain = Varchar(length=40)
+    note = Text(default="")
+    builtin = Boolean(default=False)
+    enabled = Boolean(default=True)
+    created_at = Timestamptz()
+    updated_at = Timestamptz()
+
+
+class StandardDomain(Table, tablename="standard_domain"):
+    """Domains of a catalogue standard derived by the rules (rebuilt when rules change)."""
+
+    id = Serial(primary_key=True)
+    standard = ForeignKey(Standard, on_delete=OnDelete.cascade, index=True)
+    domain = Varchar(length=40, index=True)
+
+
+class Goal(Table, tablename="goal"):
+    """A target leadership is held to: a metric over a scope, a target value, a window."""
+
+    id = Serial(primary_key=True)
+    name = Varchar(length=300, unique=True)
+    name_en = Varchar(length=300, default="")
+    metric = Varchar(length=40)  # local-standards, or an indicator name
+    target = DoublePrecision(default=0.0)
+    region = Varchar(length=6, null=True, default=None)  # code prefix: 22, 2201
+    domain = Varchar(length=40, null=True, default=None)
+    kinds = Varchar(length=40, default="new,revision")
+    sector = Varchar(length=100, null=True, default=None)
+    key_field = Varchar(length=40, null=True, default=None)
+    start_on = Date(null=True, default=None)
+    deadline = Date()
+    note = Text(default="")
+    source = Varchar(length=60, default="")
+    created_at = Timestamptz()
+    updated_at = Timestamptz()
+
+
+class ProductFact(Table, tablename="product_fact"):
+    """What the indicators need of one product on a day, kept current (see
+    adoption/indicator_queries.py): scope columns copied from the product and its enterprise,
+    and whether it was in scope, covered (and if not why), with the adoption bits of the
+    standards valid that day (``valid_from``). The row holds from ``valid_since`` (the last
+    day on or before it that any of the product's dates changed something) until the day
+    before ``valid_until``: as of today it is a scan, and a past day inside that span needs
+    no recomputation.
+    """
+
+    product = Integer(primary_key=True)
+    enterprise = Integer(default=0, index=True)
+    region_code = Varchar(length=6, default="")
+    sector = Varchar(length=100, default="")
+    key_fields = Varchar(length=300, default="")
+    main = Integer(default=0)
+    in_scope = Integer(default=0)
+    covered = Integer(default=0)
+    reason = Varchar(length=40, default="")  # empty when counted or out of scope
+    mask = Integer(default=0)  # adoption bits (adoption/indicators.py AdoptionBit)
+    valid_from = Date(null=True, default=None, index=True)
+    valid_until = Date(null=True, default=None, index=True)
+    valid_since = Date(null=True, default=None)  # facts hold back to this day (null: always)
+
+
+class IndicatorCube(Table, tablename="indicator_cube"):
+    """In-scope products counted by every combination the product indicators group and filter
+    by: the sum of ``product_fact`` kept up to date with it, read instead of 300,000 rows."""
+
+    id = Serial(primary_key=True)
+    region_code = Varchar(length=6, default="")
+    sector = Varchar(length=100, default="")
+    key_fields = Varchar(length=300, default="")
+    main = Integer(default=0)
+    covered = Integer(default=0)
+    reason = Varchar(length=40, default="")
+    mask = Integer(default=0)
+    products = Integer(default=0)
+
+
+class ProductFactStale(Table, tablename="product_fact_stale"):
+    """Products whose facts a write made stale (``product`` null: all of them); the next
+    indicator query recomputes them."""
+
+    id = Serial(primary_key=True)
+    product = Integer(null=True, default=None)
+
+
+class ForeignBody(Table, tablename="foreign_body"):
+    """A body whose standards count as foreign-advanced (国外先进标准) for product adoption:
+    data staff can change (defaults from DESIGN §7 seeded by the migration)."""
+
+    id = Serial(primary_key=True)
+    body = Varchar(length=40, unique=True)  # the code's first word: ASTM, DIN, JIS
+    name = Varchar(length=200, default="")
+    created_at = Timestamptz()
+
+
 TABLES: tuple[type[Table], ...] = (
-    Account, Enterprise, Product, Declaration, Alert, DeclarationImport)
+    Account, Enterprise, Product, Declaration, Alert, DeclarationImport,
+    DraftingProject, DraftingStageEntry, DraftingImport, DomainRule, StandardDomain, Goal,
+    ProductFact, IndicatorCube, ProductFactStale, ForeignBody)

@@ -73,3 +73,46 @@ class AlertState(StrEnum):
     OPEN = "open"
     CLEARED = "cleared"
     ALL = "all"
+
+
+class DraftingStage(StrEnum):
+    """Stages of a local-standard drafting project (地方标准制修订), in their usual order; a
+    project may also be postponed (延期, a new deadline) or cancelled (撤销, final)."""
+
+    INITIATED = "initiated"  # 立项
+    DRAFTING = "drafting"  # 起草
+    CONSULTATION = "consultation"  # 征求意见
+    REVIEW = "review"  # 审查
+    SUBMITTED = "submitted"  # 报批
+    PUBLISHED = "published"  # 发布
+    FILED = "filed"  # 备案
+    POSTPONED = "postponed"  # 延期
+    CANCELLED = "cancelled"  # 撤销
+
+
+class ProjectKind(StrEnum):
+    """制定 (a new standard) or 修订 (a revision of an existing one)."""
+
+    NEW = "new"
+    REVISION = "revision"
+
+
+class Domain(StrEnum):
+    """Domains a standard or drafting project belongs to (plans set targets per domain)."""
+
+    SERVICE = "service"  # 服务业
+    AGRICULTURE = "agriculture"  # 农业
+    INDUSTRY = "industry"  # 工业
+    SOCIAL = "social"  # 社会事业, 社会管理和公共服务
+    CULTURE = "culture"  # 文化产业
+    SPECIAL_RESOURCE = "special-resource"  # 特色资源产业
+    ECOLOGY = "ecology"  # 生态环境
+
+
+class GoalStatus(StrEnum):
+    """Where a goal stands on a day (rule: adoption.goals.status_of)."""
+
+    ACHIEVED = "achieved"
+    ON_TRACK = "on_track"
+    AT_RISK = "at_risk"
+    BEHIND = "behind"

@@ -18,14 +18,20 @@ from litestar.static_files import create_static_files_router
 from piccolo.engine.base import Engine
 
 from api.auth import role_guard
+from api.dashboard.render import STATIC as DASHBOARD_STATIC
 from api.database import configure_engine
 from api.errors import EXCEPTION_HANDLERS
 from api.routes.accounts import AccountController
 from api.routes.alerts import AlertController
 from api.routes.changes import ChangeController
 from api.routes.declarations import DeclarationController
+from api.routes.drafting import DomainRuleController, DraftingController
 from api.routes.enterprises import EnterpriseController, ProductController
+from api.routes.exports import ExportController
+from api.routes.goals import GoalController
 from api.routes.imports import ImportController
+from api.routes.indicators import IndicatorController
+from api.routes.pages import PageController
 from api.routes.search import SearchController
 from api.routes.standards import StandardController
 from api.search_service import search_lifespan
@@ -99,6 +105,18 @@ def create_app(settings: Settings, engine: Engine | None = None) -> Litestar:
             DeclarationController,
             AlertController,
             ChangeController,
+            IndicatorController,
+            DraftingController,
+            DomainRuleController,
+            GoalController,
+            PageController,
+            ExportController,
+            create_static_files_router(
+                path="/static/dashboard",
+                directories=[DASHBOARD_STATIC],
+                include_in_schema=False,
+                opt={"roles": "public"},
+            ),
             create_static_files_router(
                 path=SWAGGER_ASSETS,
                 directories=[Path(swagger_ui_bundle.swagger_ui_path)],

@@ -11,9 +11,12 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
+import os
 import secrets
+import time
 from dataclasses import dataclass
 from enum import StrEnum
+from pathlib import Path
 
 from litestar.connection import ASGIConnection
 from litestar.handlers.base import BaseRouteHandler
@@ -74,21 +77,103 @@ async def create_account(
     return account, token
 
 
+# ---- browser sessions (the dashboard) -------------------------------------------------------
+# A signed cookie, not a server-side table: ``<token hash>.<expiry>.<HMAC-SHA256>`` keyed by a
+# secret kept in $STDTRACK_HOME. It never holds the token; each request still looks the
+# account up by the hash, so a disabled account loses its sessions at once. Cookies are
+# accepted for reading only (GET/HEAD), so a forged cross-site form can change nothing.
+
+SESSION_COOKIE = "stdtrack_session"
+SESSION_SECONDS = 12 * 3600
+SESSION_SECRET_FILE = "session-secret"
+SAFE_METHODS = frozenset({"GET", "HEAD"})
+
+
+_SECRETS: dict[Path, bytes] = {}
+
+
+def session_secret(home: Path) -> bytes:
+    """The key that signs session cookies, created (mode 0600) on first use."""
+    path = home / SESSION_SECRET_FILE
+    if path in _SECRETS:
+        return _SECRETS[path]
+    try:
+        _SECRETS[path] = path.read_bytes()
+        return _SECRETS[path]
+    except FileNotFoundError:
+        pass
+    home.mkdir(parents=True, exist_ok=True)
+    secret = secrets.token_bytes(32)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_bytes()  # another process wrote it first
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(secret)
+    _SECRETS[path] = secret
+    return secret
+
+
+def _session_mac(secret: bytes, token_hash: str, expires: int) -> str:
+    return hmac.new(secret, f"{token_hash}.{expires}".encode(), hashlib.sha256).hexdigest()
+
+
+def session_cookie_value(secret: bytes, token_hash: str, now: float | None = None) -> str:
+    expires = int((now if now is not None else time.time()) + SESSION_SECONDS)
+    return f"{token_hash}.{expires}.{_session_mac(secret, token_hash, expires)}"
+
+
+def session_token_hash(secret: bytes, value: str, now: float | None = None) -> str | None:
+    """The token hash a session cookie carries, or None when it is forged, damaged or old."""
+    parts = value.split(".")
+    if len(parts) != 3 or not parts[1].isdigit():
+        return None
+    token_hash, expires_text, mac = parts
+    expires = int(expires_text)
+    if not hmac.compare_digest(_session_mac(secret, token_hash, expires), mac):
+        return None
+    if expires < (now if now is not None else time.time()):
+        return None
+    return token_hash
+
+
+def _settings_home(connection: ASGIConnection) -> Path | None:
+    settings = connection.app.state.get("settings")
+    return getattr(settings, "home", None)
+
+
+async def identity_for_hash(digest: str) -> Identity | None:
+    credential = await accounts.credential_for(digest)
+    if credential is None or not hmac.compare_digest(credential.token_hash, digest):
+        return None
+    return Identity(role=Role(credential.role.value), name=credential.name,
+                    uscc=credential.uscc, account_id=credential.id)
+
+
+async def session_identity(connection: ASGIConnection) -> Identity | None:
+    """The identity of the request's session cookie (reading requests only), else None."""
+    value = connection.cookies.get(SESSION_COOKIE)
+    home = _settings_home(connection)
+    if not value or home is None or connection.scope.get("method", "GET") not in SAFE_METHODS:
+        return None
+    digest = session_token_hash(session_secret(home), value)
+    return await identity_for_hash(digest) if digest else None
+
+
 async def identify(connection: ASGIConnection) -> Identity | None:
-    """The identity behind the request's bearer token, or None when there is no token.
+    """The identity behind the request's bearer token — or, for GET and HEAD without one, its
+    dashboard session cookie — or None when there is neither.
 
     Raises:
         AuthError: a token was given but belongs to no active account.
     """
     token = bearer_token(connection)
     if token is None:
-        return None
-    digest = hash_token(token)
-    credential = await accounts.credential_for(digest)
-    if credential is None or not hmac.compare_digest(credential.token_hash, digest):
+        return await session_identity(connection)
+    identity = await identity_for_hash(hash_token(token))
+    if identity is None:
         raise AuthError("the bearer token is not valid")
-    return Identity(role=Role(credential.role.value), name=credential.name,
-                    uscc=credential.uscc, account_id=credential.id)
+    return identity
 
 
 async def role_guard(connection: ASGIConnection, handler: BaseRouteHandler) -> None:

@@ -346,16 +346,22 @@ DEMO_DATA = Path(__file__).resolve().parent / "demo_data"
 @click.option("--json", "as_json", is_flag=True, help="print the import report as JSON")
 @click.pass_obj
 def demo(settings: Settings, as_json: bool) -> None:
-    """Load the bundled demo data (real catalogue samples); running it again changes nothing."""
+    """Load the bundled demo data (real catalogue samples, then a generated demo province:
+    enterprises, declarations, drafting plans, seed goals, a leader and a staff account);
+    running it again changes nothing."""
+    from api.demo_province import load_demo_province, print_demo_summary
+
     files = sorted(p for p in DEMO_DATA.rglob("*") if p.is_file() and p.suffix != ".md")
 
     result = _run_import(settings, files, ImportOptions(actor="demo"))
+    province = run_with_db(settings, lambda: load_demo_province(settings.archive_dir))
     if as_json:
-        emit_json(result)
+        emit_json({**result, "province": province})
     else:
         click.echo(f"demo data: {len(files)} files; created {result['created']}, updated "
                    f"{result['updated']}, unchanged {result['unchanged']}, rejected "
                    f"{len(result['rejected'])} (plan projects and unpublished drafts)")
+        print_demo_summary(province, click.echo)
 
 
 @main.command()
@@ -470,3 +476,15 @@ def index_status_command(settings: Settings, as_json: bool) -> None:
             click.echo("up to date")
     if status.stale:
         sys.exit(EXIT_REJECTED)
+
+
+from api.cli_goals import domains, drafting, goals  # noqa: E402  (registers after main exists)
+
+main.add_command(drafting)
+main.add_command(goals)
+main.add_command(domains)
+
+from api.cli_indicators import foreign_bodies, indicators  # noqa: E402  (registers after main)
+
+main.add_command(indicators)
+main.add_command(foreign_bodies)

@@ -34,6 +34,7 @@ from adoption.fields import (
     parse_key_fields,
     split_list,
 )
+from adoption.indicator_queries import ensure_facts
 from adoption.regions import normalize_region
 from adoption.schemas import DeclarationRow, EnterpriseFacts, ProductFacts
 from adoption.uscc import normalize_uscc
@@ -399,6 +400,8 @@ async def import_declarations(
         turned = await writer.finish()  # rows whose product lost declarations they omit
         report.unchanged -= turned
         report.updated += turned
+        # indicator facts follow now, so the first indicator query after an import is fast
+        await ensure_facts()
     except UnreadableFileError as exc:
         report.aborted = str(exc)
         raise

@@ -16,6 +16,8 @@ from typing import Any
 
 import anyio
 
+from adoption.domains_repository import follow_catalogue
+from adoption.indicator_queries import rebuild_facts
 from adoption.repository import refresh_alerts
 from api import search_service
 from api.read_worker import (
@@ -293,3 +295,7 @@ async def after_import(settings: Settings, report: ImportReport) -> None:
     await search_service.reindex_standards(report.touched_ids, settings)
     # declarations: unresolved codes resolve, undated ones follow new editions, alerts follow
     await refresh_alerts()
+    # domains of the touched standards; drafting projects link to standards that arrived
+    await follow_catalogue(report.touched_ids)
+    # indicator facts: editions' dates, successors and adoptions may have changed
+    await rebuild_facts()

@@ -15,19 +15,13 @@ from adoption.schemas import AlertPage, AlertRead
 from adoption.uscc import normalize_uscc
 from adoption.vocab import AlertKind, AlertState
 from api.auth import Identity, Role
+from api.exports import safe_cell
 from api.routes.access import OWNER_STAFF_OR_LEADER, STAFF, identity_of, translated
 
 CSV_COLUMNS = (
     "id", "kind", "message", "uscc", "enterprise_name", "product_id", "product_name",
     "product_model", "declared_code", "code", "successors", "effective_on", "raised_at",
     "cleared_at")
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value: Any) -> str:
-    """A CSV cell a spreadsheet will not run: text starting ``= + - @`` gets a leading ``'``."""
-    text = "" if value is None else str(value)
-    return f"'{text}" if text.startswith(_FORMULA_START) else text
 
 
 def alerts_csv(alerts: list[AlertRead]) -> bytes:

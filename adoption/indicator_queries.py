@@ -1,0 +1,578 @@
+"""The database side of the indicators: kept per-product facts, their cube, past-date queries,
+the drill-down, and the foreign-advanced bodies.
+
+As of today an indicator reads ``indicator_cube`` (in-scope products counted by region,
+sector, key fields, main, covered, reason and adoption bits): a few thousand rows. The cube is
+the sum of ``product_fact``, one row per product stating its facts from ``valid_from`` until
+``valid_until`` (the first day one of its dates changes them). Writes queue the products they
+touch in ``product_fact_stale``; the next query as of today recomputes the queued and expired
+products (or everything, past a threshold or when asked to) and applies the difference to the
+cube. A past day t reads the facts of the products whose facts hold back to t
+(``valid_since`` <= t: nothing of theirs changed since) and runs the per-product SQL over
+declarations and standards for the others only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from typing import Any
+
+from piccolo.engine.base import Engine
+from piccolo.engine.sqlite import TransactionType
+
+from adoption.errors import InvalidFieldError, RecordNotFound
+from adoption.metrics import (
+    CUBE_COLUMNS,
+    PRODUCT_INDICATORS,
+    CubeRow,
+    Dialect,
+    IndicatorName,
+    IndicatorQuery,
+    ProductFilter,
+    Scope,
+    StandardRow,
+    T,
+    adopting_bits,
+    conversion_sql,
+    counted_rows_sql,
+    finish_sql,
+    product_filter,
+    product_not_counted_sql,
+    product_report,
+    product_rows_sql,
+    reason_value,
+    rules_echo,
+    scope_of,
+    standard_adoption_sql,
+    standard_count_sql,
+    standard_report,
+)
+from adoption.regions import describe
+from adoption.schemas import (
+    ForeignBodyRead,
+    IndicatorReport,
+    NotCountedItem,
+    NotCountedPage,
+)
+from adoption.tables import ProductFact
+from adoption.uscc import normalize_uscc
+from standards.db import executemany, fetch, in_list, insert_rows
+
+INCREMENTAL_LIMIT = 5000
+"""Above this many stale products a refresh recomputes every product (one INSERT ... SELECT)."""
+
+FACT_COLUMNS = ("product", "enterprise", "region_code", "sector", "key_fields", "main",
+                "in_scope", "covered", "reason", "mask", "valid_from", "valid_until",
+                "valid_since")
+_LOCK_KEY = 60061  # PostgreSQL advisory lock: one facts refresh at a time
+WORK_MEM = "128MB"
+
+
+# ------------------------------------------------------------------------------------------
+# Plumbing
+# ------------------------------------------------------------------------------------------
+
+
+def _engine() -> Engine:
+    engine: Engine = ProductFact._meta.db
+    return engine
+
+
+async def _select_big(sql: str, args: Sequence[Any] = ()) -> list[dict[str, Any]]:
+    """A read over every declaration (past days): on PostgreSQL in a transaction with room
+    to hash 300,000 products in memory (the default work_mem spills the per-product
+    aggregate to disk)."""
+    engine = _engine()
+    if engine.engine_type != "postgres" or engine.current_transaction.get() is not None:
+        return await _select(sql, args)
+    async with engine.transaction():
+        await fetch(engine, f"SET LOCAL work_mem = '{WORK_MEM}'", [])
+        await fetch(engine, "SET LOCAL jit = off", [])  # compiling costs more than it saves
+        return await fetch(engine, sql, list(args))
+
+
+def _dialect(engine: Engine) -> Dialect:
+    return Dialect(postgres=engine.engine_type == "postgres")
+
+
+@asynccontextmanager
+async def _writing() -> AsyncIterator[Engine]:
+    """A write transaction (IMMEDIATE on SQLite: the write lock is taken at BEGIN)."""
+    engine = _engine()
+    if engine.current_transaction.get() is not None:
+        yield engine
+        return
+    if engine.engine_type == "sqlite":
+        async with engine.transaction(transaction_type=TransactionType.immediate):  # type: ignore[call-arg]
+            yield engine
+    else:
+        async with engine.transaction():
+            yield engine
+
+
+async def _select(sql: str, args: Sequence[Any] = ()) -> list[dict[str, Any]]:
+    """A read with ``?`` placeholders: in the open transaction, else on the shared connection
+    (SQLite's warm page cache)."""
+    engine = _engine()
+    if engine.current_transaction.get() is not None:
+        return await fetch(engine, sql, list(args))
+    return list(await ProductFact.raw(sql.replace("?", "{}"), *args))
+
+
+# ------------------------------------------------------------------------------------------
+# Stale facts: what writers call (inside their own transaction)
+# ------------------------------------------------------------------------------------------
+
+
+async def mark_stale(engine: Engine, product_ids: Sequence[int | None]) -> None:
+    """Queue products whose facts a write changed."""
+    ids = list(dict.fromkeys(int(i) for i in product_ids if i is not None))
+    if ids:
+        await insert_rows(engine, "product_fact_stale", ["product"], [(i,) for i in ids])
+
+
+async def mark_all_stale(engine: Engine) -> None:
+    """Queue every product (after a catalogue change or a change of the body list)."""
+    await insert_rows(engine, "product_fact_stale", ["product"], [(None,)])
+
+
+async def mark_enterprise_stale(engine: Engine, enterprise_ids: Sequence[int | None]) -> None:
+    """Queue the products of enterprises whose region, sector or key fields changed."""
+    ids = list(dict.fromkeys(int(i) for i in enterprise_ids if i is not None))
+    for start in range(0, len(ids), 5000):
+        where, args = in_list(engine, "enterprise", ids[start:start + 5000], "bigint")
+        await fetch(engine, "INSERT INTO product_fact_stale (product) SELECT id FROM product "
+                    f"WHERE {where}", args)
+
+
+async def mark_declarations_stale(engine: Engine,
+                                  declaration_ids: Sequence[int | None]) -> None:
+    """Queue the products of declarations that changed (withdrawn, re-dated)."""
+    ids = list(dict.fromkeys(int(i) for i in declaration_ids if i is not None))
+    for start in range(0, len(ids), 5000):
+        where, args = in_list(engine, "id", ids[start:start + 5000], "bigint")
+        await fetch(engine, "INSERT INTO product_fact_stale (product) SELECT DISTINCT product "
+                    f"FROM declaration WHERE {where}", args)
+
+
+# ------------------------------------------------------------------------------------------
+# Keeping the facts current
+# ------------------------------------------------------------------------------------------
+
+
+async def _staleness(today: dt.date) -> dict[str, int]:
+    rows = await _select(
+        "SELECT (SELECT COUNT(*) FROM product_fact_stale) AS queued, "
+        "(SELECT COALESCE(MAX(id), 0) FROM product_fact_stale) AS top, "
+        "(SELECT COUNT(*) FROM product_fact_stale WHERE product IS NULL) AS everything, "
+        "(SELECT COUNT(*) FROM product_fact WHERE valid_until <= ?) "
+        "+ (SELECT COUNT(*) FROM product_fact WHERE valid_from > ?) AS expired, "
+        # new products are queued by their writers; this catches any written around them
+        # (ids only grow; both are index lookups, not counts of 300,000 rows)
+        "(SELECT COALESCE(MAX(product), 0) FROM product_fact) AS facts, "
+        "(SELECT COALESCE(MAX(id), 0) FROM product) AS products", [today, today])
+    return {key: int(value or 0) for key, value in rows[0].items()}
+
+
+def _needs_work(state: dict[str, int]) -> bool:
+    return bool(state["queued"] or state["expired"] or state["facts"] != state["products"])
+
+
+async def ensure_facts(today: dt.date | None = None) -> str:
+    """Bring the kept facts to ``today`` (default: today): ``fresh`` (nothing to do),
+    ``incremental`` or ``full``."""
+    today = today or dt.date.today()
+    if not _needs_work(await _staleness(today)):
+        return "fresh"
+    async with _writing() as engine:
+        if engine.engine_type == "postgres":
+            await fetch(engine, f"SELECT pg_advisory_xact_lock({_LOCK_KEY})", [])
+        state = await _staleness(today)  # another refresh may have run meanwhile
+        if not _needs_work(state):
+            return "fresh"
+        full = (state["everything"] > 0 or state["facts"] != state["products"]
+                or state["queued"] + state["expired"] > INCREMENTAL_LIMIT)
+        if not full:
+            ids = [int(row["product"]) for row in await fetch(
+                engine, "SELECT DISTINCT product FROM product_fact_stale WHERE id <= ? "
+                "AND product IS NOT NULL UNION SELECT product FROM product_fact "
+                "WHERE valid_until <= ? UNION SELECT product FROM product_fact "
+                "WHERE valid_from > ?", [state["top"], today, today])]
+            full = len(ids) > INCREMENTAL_LIMIT
+        if full:
+            await _rebuild(engine, today)
+        else:
+            await _refresh(engine, today, ids)
+        await fetch(engine, "DELETE FROM product_fact_stale WHERE id <= ?", [state["top"]])
+    return "full" if full else "incremental"
+
+
+async def rebuild_facts(today: dt.date | None = None) -> None:
+    """Recompute every product's facts and the cube as of ``today``."""
+    async with _writing() as engine:
+        if engine.engine_type == "postgres":
+            await fetch(engine, f"SELECT pg_advisory_xact_lock({_LOCK_KEY})", [])
+        top = await fetch(engine, "SELECT COALESCE(MAX(id), 0) AS top FROM product_fact_stale",
+                          [])
+        await _rebuild(engine, today or dt.date.today())
+        await fetch(engine, "DELETE FROM product_fact_stale WHERE id <= ?", [top[0]["top"]])
+
+
+def _insert_facts_sql(engine: Engine, ids: list[int] | None) -> tuple[str, list[Any]]:
+    dialect = _dialect(engine)
+    clause = in_list(engine, "{col}", ids, "bigint") if ids is not None else None
+    rows, args = product_rows_sql(dialect, ProductFilter(), with_next=True,
+                                  ids_clause=clause)
+    picked = ", ".join(f"pr.{column}" if column != "valid_from" else "@T@"
+                       for column in FACT_COLUMNS)
+    return (f"INSERT INTO product_fact ({', '.join(FACT_COLUMNS)}) SELECT {picked} "
+            f"FROM ({rows}) pr"), args
+
+
+async def _rebuild(engine: Engine, today: dt.date) -> None:
+    dialect = _dialect(engine)
+    if dialect.postgres:
+        # a bulk import may just have filled these tables: without fresh statistics the
+        # planner takes them for nearly empty (nested loops over 300,000 products)
+        await fetch(engine, f"SET LOCAL work_mem = '{WORK_MEM}'", [])
+        await fetch(engine, "ANALYZE product, enterprise, declaration, standard, relation", [])
+    await fetch(engine, "DELETE FROM product_fact", [])
+    sql, args = _insert_facts_sql(engine, None)
+    await fetch(engine, *finish_sql(dialect, sql, args, today))
+    await fetch(engine, "DELETE FROM indicator_cube", [])
+    keys = ", ".join(CUBE_COLUMNS)
+    await fetch(engine, f"INSERT INTO indicator_cube ({keys}, products) SELECT {keys}, "
+                f"COUNT(*) FROM product_fact WHERE in_scope = 1 GROUP BY {keys}", [])
+    if dialect.postgres:
+        await fetch(engine, "ANALYZE product_fact, indicator_cube", [])
+
+
+def _cube_key(row: dict[str, Any]) -> tuple[Any, ...]:
+    return (row["region_code"] or "", row["sector"] or "", row["key_fields"] or "",
+            int(row["main"]), int(row["covered"]), row["reason"] or "", int(row["mask"]))
+
+
+async def _in_scope_keys(engine: Engine, ids: list[int]) -> list[tuple[Any, ...]]:
+    keys: list[tuple[Any, ...]] = []
+    for start in range(0, len(ids), 5000):
+        where, args = in_list(engine, "product", ids[start:start + 5000], "bigint")
+        rows = await fetch(engine, f"SELECT {', '.join(CUBE_COLUMNS)} FROM product_fact "
+                           f"WHERE in_scope = 1 AND {where}", args)
+        keys += [_cube_key(row) for row in rows]
+    return keys
+
+
+async def _refresh(engine: Engine, today: dt.date, ids: list[int]) -> None:
+    """Recompute the facts of ``ids`` and move the cube by the difference."""
+    if not ids:
+        return
+    dialect = _dialect(engine)
+    delta: dict[tuple[Any, ...], int] = {}
+    for key in await _in_scope_keys(engine, ids):
+        delta[key] = delta.get(key, 0) - 1
+    where, args = in_list(engine, "product", ids, "bigint")
+    await fetch(engine, f"DELETE FROM product_fact WHERE {where}", args)
+    sql, sql_args = _insert_facts_sql(engine, ids)
+    await fetch(engine, *finish_sql(dialect, sql, sql_args, today))
+    for key in await _in_scope_keys(engine, ids):
+        delta[key] = delta.get(key, 0) + 1
+    changes = {key: n for key, n in delta.items() if n}
+    if not changes:
+        return
+    match = " AND ".join(f"{column} = ?" for column in CUBE_COLUMNS)
+    cube: dict[tuple[Any, ...], int] = {}
+    for key in changes:  # a few keys, each one lookup of the cube's unique index
+        found = await fetch(engine, f"SELECT id FROM indicator_cube WHERE {match}", list(key))
+        if found:
+            cube[key] = int(found[0]["id"])
+    await executemany(engine, "UPDATE indicator_cube SET products = products + ? WHERE id = ?",
+                      [(n, cube[key]) for key, n in changes.items() if key in cube])
+    await insert_rows(engine, "indicator_cube", [*CUBE_COLUMNS, "products"],
+                      [(*key, n) for key, n in changes.items() if key not in cube and n > 0])
+    await fetch(engine, "DELETE FROM indicator_cube WHERE products <= 0", [])
+
+
+# ------------------------------------------------------------------------------------------
+# Foreign-advanced bodies
+# ------------------------------------------------------------------------------------------
+
+
+async def foreign_bodies() -> list[ForeignBodyRead]:
+    rows = await _select("SELECT body, name FROM foreign_body ORDER BY body")
+    return [ForeignBodyRead(body=row["body"], name=row["name"]) for row in rows]
+
+
+def _body_value(raw: str) -> str:
+    text = " ".join(str(raw or "").split()).upper()
+    if not text or len(text) > 40 or " " in text or "/" in text:
+        raise InvalidFieldError("body", raw, "应为标准代号的第一个词 expected the first word of "
+                                "the body's codes, e.g. ASTM, DIN, JIS")
+    return text
+
+
+async def add_foreign_body(body: str, name: str = "") -> list[ForeignBodyRead]:
+    """Count ``body``'s standards as foreign-advanced from now on (adding twice changes
+    nothing); every product's facts are recomputed on the next query."""
+    value = _body_value(body)
+    async with _writing() as engine:
+        found = await fetch(engine, "SELECT id FROM foreign_body WHERE body = ?", [value])
+        if not found:
+            await insert_rows(engine, "foreign_body", ["body", "name", "created_at"],
+                              [(value, " ".join(name.split())[:200], dt.datetime.now(dt.UTC))])
+            await mark_all_stale(engine)
+    return await foreign_bodies()
+
+
+async def remove_foreign_body(body: str) -> list[ForeignBodyRead]:
+    """Stop counting ``body``'s standards as foreign-advanced.
+
+    Raises:
+        RecordNotFound: the list does not hold it.
+    """
+    value = _body_value(body)
+    async with _writing() as engine:
+        found = await fetch(engine, "SELECT id FROM foreign_body WHERE body = ?", [value])
+        if not found:
+            raise RecordNotFound(f"{value} is not in the foreign-advanced body list")
+        await fetch(engine, "DELETE FROM foreign_body WHERE body = ?", [value])
+        await mark_all_stale(engine)
+    return await foreign_bodies()
+
+
+# ------------------------------------------------------------------------------------------
+# Indicators
+# ------------------------------------------------------------------------------------------
+
+
+async def _scope(query: IndicatorQuery, today: dt.date) -> tuple[Scope, int | None]:
+    scope = scope_of(query, today, normalize_uscc)
+    enterprise_id = None
+    if scope.enterprise:
+        rows = await _select("SELECT id FROM enterprise WHERE uscc = ?", [scope.enterprise])
+        if not rows:
+            raise RecordNotFound(f"no enterprise with USCC {scope.enterprise}")
+        enterprise_id = int(rows[0]["id"])
+    return scope, enterprise_id
+
+
+def _fact_filters(scope: Scope, enterprise_id: int | None, alias: str
+                  ) -> tuple[list[str], list[Any]]:
+    """The scope's filters on kept rows (facts or cube) of alias ``alias``."""
+    where: list[str] = []
+    args: list[Any] = []
+    if scope.region:
+        where.append(f"substr({alias}.region_code, 1, ?) = ?")
+        args += [len(scope.region), scope.region]
+    if scope.sector:
+        where.append(f"substr({alias}.sector, 1, ?) = ?")
+        args += [len(scope.sector), scope.sector]
+    if scope.key_field:
+        where.append(f"(';' || {alias}.key_fields || ';') LIKE ?")
+        args.append(f"%;{scope.key_field};%")
+    if enterprise_id is not None:
+        where.append(f"{alias}.enterprise = ?")
+        args.append(enterprise_id)
+    return where, args
+
+
+def _adopting(scope: Scope) -> int | None:
+    """The bits the past-day SQL needs to decide adoption (none for coverage)."""
+    return adopting_bits(scope.rules) if scope.name is IndicatorName.ADOPTION else None
+
+
+def _cube_row(row: dict[str, Any]) -> CubeRow:
+    return CubeRow(region_code=row["region_code"] or "", sector=row["sector"] or "",
+                   key_fields=row["key_fields"] or "", main=bool(row["main"]),
+                   covered=bool(row["covered"]), reason=row["reason"] or "",
+                   mask=int(row["mask"]), products=int(row["products"]))
+
+
+async def _product_cube(scope: Scope, enterprise_id: int | None, today: dt.date,
+                        reuse_facts: bool = True) -> tuple[list[CubeRow], str]:
+    if scope.as_of == today:
+        await ensure_facts(today)
+        if enterprise_id is None:
+            where, args = _fact_filters(scope, None, "x")
+            sql = counted_rows_sql(scope, "indicator_cube", "SUM(x.products)", where)
+        else:
+            where, args = _fact_filters(scope, enterprise_id, "x")
+            sql = counted_rows_sql(scope, "product_fact", "COUNT(*)", ["x.in_scope = 1", *where])
+        return [_cube_row(row) for row in await _select(sql, args)], "facts"
+    dialect = _dialect(_engine())
+    filters = product_filter(scope, enterprise_id)
+    found: list[CubeRow] = []
+    source = "declarations"
+    if reuse_facts and scope.as_of < today:
+        # a product whose facts hold back to t (nothing of it changed since) is read from
+        # them; only the others are computed from their declarations
+        await ensure_facts(today)
+        where, args = _fact_filters(scope, enterprise_id, "x")
+        kept = counted_rows_sql(scope, "product_fact", "COUNT(*)", [
+            "x.in_scope = 1", f"(x.valid_since IS NULL OR x.valid_since <= {T})", *where])
+        found += [_cube_row(row) for row in await _select(*finish_sql(
+            dialect, kept, args, scope.as_of))]
+        filters.product.append(
+            f"p.id IN (SELECT pf.product FROM product_fact pf WHERE pf.valid_since > {T})")
+        source = "facts+declarations"
+    rows_sql, args = product_rows_sql(dialect, filters, with_next=False,
+                                      adopting=_adopting(scope), only_in_scope=True)
+    # only in-scope products come out of rows_sql: no filter on its CASE (which PostgreSQL
+    # would push down and misjudge as keeping 0.5 % of the products)
+    sql = counted_rows_sql(scope, f"({rows_sql})", "COUNT(*)")
+    rows = await _select_big(*finish_sql(dialect, sql, args, scope.as_of))
+    return found + [_cube_row(row) for row in rows], source
+
+
+def _standard_rows_sql(scope: Scope) -> tuple[str, list[Any]]:
+    dialect = _dialect(_engine())
+    if scope.name is IndicatorName.STANDARD_ADOPTION:
+        return standard_adoption_sql(dialect, scope)
+    return conversion_sql(dialect, scope)
+
+
+async def compute(query: IndicatorQuery, today: dt.date | None = None,
+                  reuse_facts: bool = True) -> IndicatorReport:
+    """One indicator (DESIGN §7) as of ``query.as_of`` (default ``today``).
+
+    Args:
+        reuse_facts: on a past day, read the kept facts of products unchanged since then
+            (false: compute every product from its declarations, as the tests compare).
+
+    Raises:
+        InvalidFieldError: a filter that does not apply or is malformed (names it).
+        RecordNotFound: no enterprise has the USCC of the enterprise filter.
+    """
+    today = today or dt.date.today()
+    scope, enterprise_id = await _scope(query, today)
+    bodies = [body.body for body in await foreign_bodies()]
+    echo = rules_echo(scope.rules, scope.name, bodies)
+    if scope.name in PRODUCT_INDICATORS:
+        rows, source = await _product_cube(scope, enterprise_id, today, reuse_facts)
+        return product_report(scope, rows, echo, source)
+    sql, args = _standard_rows_sql(scope)
+    found = await _select(*finish_sql(_dialect(_engine()), standard_count_sql(sql), args,
+                                      scope.as_of))
+    return standard_report(scope, [
+        StandardRow(level=row["level"], prefix=row["prefix"] or "",
+                    region_code=row["region_code"] or "", reason=row["reason"] or "",
+                    standards=int(row["standards"])) for row in found], echo)
+
+
+async def series(query: IndicatorQuery, dates: Sequence[dt.date],
+                 today: dt.date | None = None) -> list[IndicatorReport]:
+    """The indicator as of each of ``dates``, in the order given (the trend)."""
+    return [await compute(query.model_copy(update={"as_of": day}), today) for day in dates]
+
+
+async def not_counted(query: IndicatorQuery, reason: str | None = None, page: int = 1,
+                      page_size: int = 50, today: dt.date | None = None,
+                      reuse_facts: bool = True) -> NotCountedPage:
+    """What the indicator did not count, and why, a page at a time (products by id;
+    standards by code).
+
+    Raises:
+        InvalidFieldError: a filter or ``reason`` that does not apply.
+        RecordNotFound: no enterprise has the USCC of the enterprise filter.
+    """
+    today = today or dt.date.today()
+    scope, enterprise_id = await _scope(query, today)
+    wanted = reason_value(scope.name, reason)
+    bodies = [body.body for body in await foreign_bodies()]
+    echo = rules_echo(scope.rules, scope.name, bodies)
+    limit, offset = page_size, (page - 1) * page_size
+    if scope.name in PRODUCT_INDICATORS:
+        total, items = await _products_not_counted(scope, enterprise_id, wanted, today,
+                                                   limit, offset, reuse_facts)
+    else:
+        total, items = await _standards_not_counted(scope, wanted, limit, offset)
+    return NotCountedPage(indicator=scope.name.value, as_of=scope.as_of, reason=wanted,
+                          rules=echo, total=total, page=page, page_size=page_size, items=items)
+
+
+async def export_not_counted(query: IndicatorQuery, reason: str | None = None,
+                             limit: int = 1_000_000, today: dt.date | None = None
+                             ) -> NotCountedPage:
+    """Every item of the drill-down (up to ``limit``), for CSV export."""
+    return await not_counted(query, reason, 1, limit, today)
+
+
+async def _products_not_counted(scope: Scope, enterprise_id: int | None, reason: str | None,
+                                today: dt.date, limit: int, offset: int,
+                                reuse_facts: bool = True) -> tuple[int, list[NotCountedItem]]:
+    engine = _engine()
+    dialect = _dialect(engine)
+    condition, condition_args = product_not_counted_sql(scope.name, scope.rules, reason)
+    if scope.as_of == today:
+        await ensure_facts(today)
+        source, source_args = "product_fact", list[Any]()
+        where, where_args = _fact_filters(scope, enterprise_id, "pf")
+    else:
+        filters = product_filter(scope, enterprise_id)
+        parts: list[str] = []
+        source_args = []
+        picked = "product, region_code, main, in_scope, covered, reason, mask"
+        if reuse_facts and scope.as_of < today:
+            # as for the indicator: facts of the products unchanged since t, the rest computed
+            await ensure_facts(today)
+            fact_where, fact_args = _fact_filters(scope, enterprise_id, "f")
+            conditions = [f"(f.valid_since IS NULL OR f.valid_since <= {T})", *fact_where]
+            parts.append(f"SELECT {picked} FROM product_fact f WHERE {' AND '.join(conditions)}")
+            source_args += fact_args
+            filters.product.append(
+                f"p.id IN (SELECT pf2.product FROM product_fact pf2 WHERE pf2.valid_since > {T})")
+        rows_sql, rows_args = product_rows_sql(dialect, filters, with_next=False,
+                                               adopting=_adopting(scope), only_in_scope=True)
+        parts.append(f"SELECT {picked} FROM ({rows_sql}) r")
+        source_args += rows_args
+        source = f"({' UNION ALL '.join(parts)})"
+        where, where_args = [], []
+    clause = " AND ".join([condition, *where])
+    count_sql = f"SELECT COUNT(*) AS n FROM {source} pf WHERE {clause}"
+    total = await _select_big(*finish_sql(dialect, count_sql, [
+        *source_args, *condition_args, *where_args], scope.as_of))
+    page_sql = (f"SELECT pf.product, pf.region_code, pf.main, pf.covered, pf.reason, "
+                f"p.name AS product_name, p.model AS product_model, e.uscc, "
+                f"e.name AS enterprise_name FROM {source} pf "
+                f"JOIN product p ON p.id = pf.product JOIN enterprise e ON e.id = p.enterprise "
+                f"WHERE {clause} ORDER BY pf.product LIMIT ? OFFSET ?")
+    rows = await _select_big(*finish_sql(dialect, page_sql, [
+        *source_args, *condition_args, *where_args, limit, offset], scope.as_of))
+    codes: dict[int, list[str]] = {}
+    ids = [int(row["product"]) for row in rows]
+    for start in range(0, len(ids), 5000):
+        where_ids, id_args = in_list(engine, "product", ids[start:start + 5000], "bigint")
+        found = await _select(*finish_sql(dialect, (
+            "SELECT product, declared_code FROM declaration WHERE declared_on <= @T@ AND "
+            f"(withdrawn_on IS NULL OR withdrawn_on > @T@) AND {where_ids} ORDER BY id"),
+            id_args, scope.as_of))
+        for row in found:
+            codes.setdefault(int(row["product"]), []).append(row["declared_code"])
+    items = [NotCountedItem(
+        reason="not_adopting" if row["covered"] else row["reason"], uscc=row["uscc"],
+        enterprise_name=row["enterprise_name"], product_id=int(row["product"]),
+        product_name=row["product_name"], product_model=row["product_model"],
+        main=bool(row["main"]), region_code=row["region_code"],
+        region_name=describe(row["region_code"]), declared_codes=codes.get(int(row["product"]),
+                                                                          []))
+        for row in rows]
+    return int(total[0]["n"]), items
+
+
+async def _standards_not_counted(scope: Scope, reason: str | None, limit: int, offset: int
+                                 ) -> tuple[int, list[NotCountedItem]]:
+    dialect = _dialect(_engine())
+    rows_sql, args = _standard_rows_sql(scope)
+    condition = "sr.reason <> ''" + (" AND sr.reason = ?" if reason else "")
+    condition_args = [reason] if reason else []
+    total = await _select(*finish_sql(dialect, f"SELECT COUNT(*) AS n FROM ({rows_sql}) sr "
+                                      f"WHERE {condition}", [*args, *condition_args],
+                                      scope.as_of))
+    rows = await _select(*finish_sql(dialect, (
+        f"SELECT sr.id, sr.code, sr.reason, s.title_zh FROM ({rows_sql}) sr "
+        f"JOIN standard s ON s.id = sr.id WHERE {condition} ORDER BY sr.code LIMIT ? OFFSET ?"),
+        [*args, *condition_args, limit, offset], scope.as_of))
+    return int(total[0]["n"]), [
+        NotCountedItem(reason=row["reason"], standard_id=int(row["id"]), code=row["code"],
+                       title_zh=row["title_zh"]) for row in rows]

@@ -1,0 +1,340 @@
+"""Drafting-plan imports (DESIGN §6.3): CSV/TSV/XLSX plan files -> validated rows -> drafting
+projects and their stage history; import record, archive, report (DESIGN §11).
+
+It spans reading (importers' text decoding and date forms) and adoption, so it lives in api/.
+Re-importing a file changes nothing; a row with a later stage adds that stage to the history.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+import unicodedata
+import warnings
+import zipfile
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import anyio
+import openpyxl
+from openpyxl.utils.exceptions import InvalidFileException
+
+from adoption import drafting_repository
+from adoption.domains import parse_domains
+from adoption.drafting import DraftingRow, parse_kind, parse_stage
+from adoption.errors import InvalidFieldError
+from adoption.regions import normalize_region
+from adoption.vocab import DraftingStage, ProjectKind
+from api.imports import archive, sha256_of
+from importers.errors import MappingError, UnreadableFileError
+from importers.mapping import parse_date
+from importers.sources import decode_text
+from standards.codes import try_parse_code
+from standards.repository import catalogue_key
+
+CHUNK_ROWS = 1000
+HEADER_SEARCH_ROWS = 10
+
+HEADERS: dict[str, tuple[str, ...]] = {
+    "plan_no": ("计划编号", "计划号", "项目编号", "计划项目编号", "plan_no", "plan number"),
+    "plan_year": ("计划年度", "年度", "plan_year", "year"),
+    "title": ("项目名称", "标准名称", "title"),
+    "kind": ("制修订", "制定/修订", "制修订类型", "类型", "kind"),
+    "revises": ("代替标准", "被代替标准", "修订标准号", "revises"),
+    "region": ("行政区划代码", "地区代码", "region"),
+    "domain": ("领域", "所属领域", "domain"),
+    "proposer": ("提出单位", "提出部门", "proposer"),
+    "drafters": ("起草单位", "承担单位", "drafters"),
+    "deadline": ("完成期限", "完成时间", "完成日期", "deadline"),
+    "stage": ("阶段", "项目阶段", "进度", "stage"),
+    "stage_on": ("阶段日期", "日期", "stage_on"),
+    "code": ("标准号", "标准编号", "code"),
+}
+REQUIRED = ("plan_no", "title")
+
+
+def header_key(text: object) -> str:
+    """A header as compared: NFKC, case-folded, without whitespace, ``_`` or ``-``."""
+    folded = unicodedata.normalize("NFKC", str(text)).casefold()
+    return re.sub(r"[\s_\-]+", "", folded)
+
+
+_TARGETS = {header_key(label): target for target, labels in HEADERS.items() for label in labels}
+
+
+@dataclass(slots=True)
+class PlanTable:
+    """A plan file read: its format, the columns nobody maps, its rows ``(location, cells)``."""
+
+    format: str
+    ignored_columns: list[str]
+    rows: list[tuple[str, dict[str, Any]]]
+
+
+def _header(cells: Sequence[Any]) -> list[str | None] | None:
+    targets = [_TARGETS.get(header_key(c)) if c not in (None, "") else None for c in cells]
+    return targets if all(t in targets for t in REQUIRED) else None
+
+
+def _table(name: str, fmt: str, numbered: Iterator[tuple[str, Sequence[Any]]]) -> PlanTable:
+    targets: list[str | None] | None = None
+    headers: Sequence[Any] = ()
+    seen = 0
+    rows: list[tuple[str, dict[str, Any]]] = []
+    for location, cells in numbered:
+        if targets is None:
+            if not any(c not in (None, "") for c in cells):
+                continue
+            targets = _header(cells)
+            headers = cells
+            seen += 1
+            if targets is None and seen >= HEADER_SEARCH_ROWS:
+                break
+            continue
+        fields: dict[str, Any] = {}
+        for value, target in zip(cells, targets, strict=False):
+            if target is None or value is None:
+                continue
+            if isinstance(value, str):
+                value = value.strip()
+                if not value:
+                    continue
+            fields.setdefault(target, value)
+        if fields:
+            rows.append((f"{name}:{location}", fields))
+    if targets is None:
+        labels = " / ".join(f"{HEADERS[t][0]}|{HEADERS[t][-2]}" for t in REQUIRED)
+        raise UnreadableFileError(name, f"no header row with the columns {labels} in the first "
+                                  f"{HEADER_SEARCH_ROWS} rows (DESIGN §6.3)")
+    ignored = [str(h).strip() for h, t in zip(headers, targets, strict=False)
+               if t is None and h not in (None, "") and str(h).strip()]
+    return PlanTable(fmt, ignored, rows)
+
+
+def read_delimited(data: bytes, name: str) -> PlanTable:
+    """CSV or TSV in UTF-8 (with or without BOM) or GB18030/GBK.
+
+    Raises:
+        UnreadableFileError: empty, binary or undecodable, damaged, or no header row.
+    """
+    if not data.strip():
+        raise UnreadableFileError(name, "the file is empty")
+    text = decode_text(data, name)
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    delimiter = max(("\t", ",", ";"), key=first.count) if first else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+
+    def numbered() -> Iterator[tuple[str, Sequence[Any]]]:
+        start = 1
+        for cells in reader:
+            yield f"row {start}", cells
+            start = reader.line_num + 1
+
+    try:
+        return _table(name, "tsv" if delimiter == "\t" else "csv", numbered())
+    except csv.Error as exc:
+        raise UnreadableFileError(name, f"CSV cannot be read ({exc})") from exc
+
+
+def read_xlsx(data: bytes, name: str) -> PlanTable:
+    """The first sheet of a workbook that has the header row.
+
+    Raises:
+        UnreadableFileError: not a readable workbook, or no sheet with the header row.
+    """
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", category=UserWarning, module=r"openpyxl(\..*)?")
+        try:
+            workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
+            raise UnreadableFileError(name, f"not a readable XLSX workbook ({exc})") from exc
+    try:
+        problem: UnreadableFileError | None = None
+        for sheet in workbook.worksheets:
+            where = f"{sheet.title}!" if len(workbook.sheetnames) > 1 else ""
+            numbered = ((f"{where}row {n}", cells) for n, cells in
+                        enumerate(sheet.iter_rows(values_only=True), start=1))
+            try:
+                return _table(name, "xlsx", numbered)
+            except UnreadableFileError as exc:
+                problem = exc
+        raise problem or UnreadableFileError(name, "the workbook has no sheet")
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise UnreadableFileError(name, f"the workbook is damaged ({exc})") from exc
+    finally:
+        workbook.close()
+
+
+def read_plan(path: Path, name: str) -> PlanTable:
+    """Read a plan file, the format told by its content (XLSX is a zip)."""
+    data = path.read_bytes()
+    if data.startswith(b"PK\x03\x04"):
+        return read_xlsx(data, name)
+    return read_delimited(data, name)
+
+
+# ------------------------------------------------------------------------------------------
+# Cells -> a validated row
+# ------------------------------------------------------------------------------------------
+
+
+def _text(cells: dict[str, Any], key: str, limit: int) -> str | None:
+    value = cells.get(key)
+    if value is None:
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = " ".join(unicodedata.normalize("NFKC", str(value)).split())
+    if len(text) > limit:
+        raise InvalidFieldError(key, text[:40] + "…", f"超过 {limit} 字 (longer than {limit})")
+    return text or None
+
+
+def _year(value: Any) -> int | None:
+    if value is None:
+        return None
+    text = unicodedata.normalize("NFKC", str(value)).strip().removesuffix("年")
+    if text.endswith(".0"):
+        text = text[:-2]
+    if not text.isdigit() or not 1980 <= int(text) <= 2100:
+        raise InvalidFieldError("plan_year", value, "计划年度应为四位年份 (a year such as 2013)")
+    return int(text)
+
+
+def _code(cells: dict[str, Any], key: str) -> tuple[str | None, str | None]:
+    text = _text(cells, key, 200)
+    if text is None:
+        return None, None
+    parsed = try_parse_code(text)
+    if parsed is None:
+        raise InvalidFieldError(key, text, "不是标准号 is not a standard code")
+    return text, catalogue_key(parsed)
+
+
+def map_row(location: str, cells: dict[str, Any]) -> DraftingRow:
+    """A plan row as a DraftingRow.
+
+    Raises:
+        InvalidFieldError, MappingError: naming the field and the value.
+    """
+    plan_no = _text(cells, "plan_no", 100)
+    if plan_no is None:
+        raise InvalidFieldError("plan_no", "", "缺少计划编号 (the plan number is required)")
+    if "region" not in cells:
+        raise InvalidFieldError("region", "", "缺少行政区划代码 (the region code is required)")
+    raw_region = cells["region"]
+    if isinstance(raw_region, float) and raw_region.is_integer():
+        raw_region = int(raw_region)
+    region = normalize_region(raw_region, "region")
+    plan_year = _year(cells.get("plan_year"))
+    stage = parse_stage(cells["stage"]) if "stage" in cells else DraftingStage.INITIATED
+    parsed_on = parse_date(cells.get("stage_on"), "stage_on")
+    stage_on = parsed_on.value if parsed_on else None
+    if stage_on is None:
+        if stage is not DraftingStage.INITIATED or plan_year is None:
+            raise InvalidFieldError("stage_on", "", f"阶段 {cells.get('stage', stage.value)} "
+                                    "缺少阶段日期 (the stage needs its date)")
+        stage_on = dt.date(plan_year, 1, 1)  # 立项 with the plan: its year's first day
+    deadline_parsed = parse_date(cells.get("deadline"), "deadline")
+    deadline = deadline_parsed.value if deadline_parsed else None
+    if stage is DraftingStage.POSTPONED and deadline is None:
+        raise InvalidFieldError("deadline", "", "延期须给出新的完成期限 (a postponement needs "
+                                "the new deadline in 完成期限)")
+    revises, revises_key = _code(cells, "revises")
+    code, code_key = _code(cells, "code")
+    kind = parse_kind(cells["kind"]) if "kind" in cells else None
+    if kind is None and revises_key:
+        kind = ProjectKind.REVISION
+    domain_text = _text(cells, "domain", 200)
+    return DraftingRow(
+        location=location, plan_no=plan_no, title=_text(cells, "title", 1000),
+        plan_year=plan_year, kind=kind, revises=revises, revises_key=revises_key,
+        region_code=region,
+        domains=tuple(parse_domains(domain_text)) if domain_text is not None else None,
+        domain_label=domain_text, proposer=_text(cells, "proposer", 300),
+        drafters=_text(cells, "drafters", 2000), deadline=deadline, stage=stage,
+        stage_on=stage_on, code=code, code_key=code_key)
+
+
+# ------------------------------------------------------------------------------------------
+# The import
+# ------------------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class DraftingImportReport:
+    """The import report of DESIGN §11 (a row is a plan row)."""
+
+    files: list[dict[str, Any]] = field(default_factory=list)
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: list[dict[str, Any]] = field(default_factory=list)
+    conflicts: list[dict[str, Any]] = field(default_factory=list)
+    batch_id: int | None = None
+    projects: list[int] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"files": self.files, "created": self.created, "updated": self.updated,
+                "unchanged": self.unchanged, "rejected": self.rejected,
+                "conflicts": self.conflicts, "batch_id": self.batch_id, "dry_run": False,
+                "strict": False, "projects": len(set(self.projects))}
+
+
+def _read_all(paths: list[Path], names: dict[Path, str]
+              ) -> list[tuple[Path, str, PlanTable, str]]:
+    return [(path, names.get(path, path.name), read_plan(path, names.get(path, path.name)),
+             sha256_of(path)) for path in paths]
+
+
+async def import_drafting_plans(
+    paths: list[Path],
+    *,
+    actor: str,
+    archive_dir: Path,
+    display_names: dict[Path, str] | None = None,
+) -> DraftingImportReport:
+    """Import drafting-plan files (DESIGN §6.3); re-importing the same files changes nothing.
+
+    Raises:
+        ImporterError: a file is unreadable or has no header row (nothing was written).
+    """
+    now = dt.datetime.now(dt.UTC)
+    readings = await anyio.to_thread.run_sync(_read_all, paths, display_names or {})
+    report = DraftingImportReport()
+    report.batch_id = await drafting_repository.create_import(
+        files=[{"name": name, "sha256": checksum} for _, name, _, checksum in readings],
+        actor=actor, started_at=now)
+    source = f"import {report.batch_id}"
+    try:
+        for path, name, table, checksum in readings:
+            archived = archive(path, checksum, archive_dir, now)
+            rows: list[DraftingRow] = []
+            for location, cells in table.rows:
+                try:
+                    rows.append(map_row(location, cells))
+                except (InvalidFieldError, MappingError) as exc:
+                    report.rejected.append({"file": name, "location": location,
+                                            "reason": str(exc)})
+            for start in range(0, len(rows), CHUNK_ROWS):
+                chunk = rows[start : start + CHUNK_ROWS]
+                outcomes = await drafting_repository.write_rows(chunk, source=source, now=now)
+                for row, outcome in zip(chunk, outcomes, strict=True):
+                    if outcome.action == "rejected":
+                        report.rejected.append({"file": name, "location": row.location,
+                                                "reason": outcome.reason})
+                        continue
+                    setattr(report, outcome.action, getattr(report, outcome.action) + 1)
+                    if outcome.project_id is not None:
+                        report.projects.append(outcome.project_id)
+            report.files.append({
+                "name": name, "format": table.format, "source": "drafting-plan",
+                "sha256": checksum, "archived_as": str(archived), "records": len(table.rows),
+                "ignored_columns": table.ignored_columns})
+    finally:
+        await drafting_repository.finish_import(report.batch_id, report=report.as_dict())
+    return report

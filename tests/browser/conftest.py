@@ -1,0 +1,125 @@
+"""A real server for the browser tests: its own database (SQLite file, or a fresh PostgreSQL
+database when DATABASE_URL names a server), migrated and loaded with ``stdtrack demo`` in a
+temp STDTRACK_HOME, served by uvicorn on a free loopback port; Debian's Chromium drives it."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import pytest
+
+from tests.conftest import _admin_query
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                  "--no-first-run", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync"]
+BIN = Path(sys.executable).parent
+
+
+@dataclass(frozen=True, slots=True)
+class LiveServer:
+    url: str
+    leader_token: str
+    staff_token: str
+    home: Path
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _run(args: list[str], env: dict[str, str]) -> str:
+    done = subprocess.run(args, env=env, capture_output=True, text=True, timeout=300,
+                          check=False)
+    if done.returncode != 0:
+        pytest.fail(f"{' '.join(args)} failed ({done.returncode}):\n{done.stderr[-3000:]}")
+    return done.stdout
+
+
+@pytest.fixture(scope="session")
+def browser_database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    base = os.environ.get("DATABASE_URL", "")
+    if not base.startswith(("postgresql://", "postgres://")):
+        yield f"sqlite:///{tmp_path_factory.mktemp('browser-db') / 'browser.sqlite3'}"
+        return
+    name = f"stdtrack_browser_{uuid.uuid4().hex[:10]}"
+    parts = urlsplit(base)
+    admin = urlunsplit(parts._replace(path="/postgres"))
+    _admin_query(admin, f'CREATE DATABASE "{name}"')
+    try:
+        yield urlunsplit(parts._replace(path=f"/{name}"))
+    finally:
+        _admin_query(admin, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session")
+def live_server(browser_database: str, tmp_path_factory: pytest.TempPathFactory
+                ) -> Iterator[LiveServer]:
+    home = tmp_path_factory.mktemp("browser-home")
+    env = {**os.environ, "DATABASE_URL": browser_database, "STDTRACK_HOME": str(home),
+           "STDTRACK_SEARCH": "whoosh"}
+    stdtrack = str(BIN / "stdtrack")
+    _run([stdtrack, "db", "upgrade"], env)
+    loaded = json.loads(_run([stdtrack, "demo", "--json"], env))
+    tokens = {account["role"]: account["token"] for account in loaded["province"]["accounts"]}
+    port = _free_port()
+    log = (home / "server.log").open("w")
+    server = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "--factory", "api.app:create_app_from_env",
+         "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
+        env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/health", timeout=2) as answer:
+                    if answer.status == 200:
+                        break
+            except OSError:
+                pass
+            if server.poll() is not None or time.monotonic() > deadline:
+                pytest.fail("the server did not start: "
+                            + (home / "server.log").read_text(errors="replace")[-3000:])
+            time.sleep(0.3)
+        yield LiveServer(url=url, leader_token=tokens["leader"], staff_token=tokens["staff"],
+                         home=home)
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait(timeout=15)
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def chromium() -> Iterator[object]:
+    """Debian's Chromium, driven by playwright's client (never a downloaded browser)."""
+    if not CHROMIUM.exists():
+        pytest.fail("Chromium is missing at /usr/bin/chromium: run `make browser` (apt-get "
+                    "install chromium fonts-noto-cjk); `make test` does it for you")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM),
+                                             args=CHROMIUM_FLAGS, headless=True)
+        try:
+            yield browser
+        finally:
+            browser.close()
