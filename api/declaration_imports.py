@@ -8,21 +8,13 @@ One row per product; the standards cell lists every standard the product follows
 from __future__ import annotations
 
 import asyncio
-import csv
 import datetime as dt
-import io
-import re
-import unicodedata
-import warnings
-import zipfile
 from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
 import anyio
-import openpyxl
-from openpyxl.utils.exceptions import InvalidFileException
 
 from adoption import repository
 from adoption.errors import InvalidFieldError
@@ -38,13 +30,13 @@ from adoption.indicator_queries import ensure_facts
 from adoption.regions import normalize_region
 from adoption.schemas import DeclarationRow, EnterpriseFacts, ProductFacts
 from adoption.uscc import normalize_uscc
+from api import header_tables
+from api.header_tables import TableReading, TableSpec
 from api.imports import archive, sha256_of
 from importers.errors import MappingError, UnreadableFileError
 from importers.mapping import parse_date
-from importers.sources import decode_text
 
 CHUNK_ROWS = 5000
-HEADER_SEARCH_ROWS = 10
 ProgressCallback = Callable[[int], None]
 T = TypeVar("T")
 
@@ -64,162 +56,12 @@ HEADERS: dict[str, tuple[str, ...]] = {
 REQUIRED = ("uscc", "product")
 
 
-def header_key(text: object) -> str:
-    """A header as compared: NFKC, case-folded, without whitespace, ``_`` or ``-``."""
-    folded = unicodedata.normalize("NFKC", str(text)).casefold()
-    return re.sub(r"[\s_\-]+", "", folded)
-
-
-_TARGETS = {header_key(label): target for target, labels in HEADERS.items() for label in labels}
-
-
-# ------------------------------------------------------------------------------------------
-# Reading tables
-# ------------------------------------------------------------------------------------------
-
-
-@dataclass(slots=True)
-class TableReading:
-    """A declaration table: its format, the columns nobody maps, and its rows as
-    ``(location, {field: cell})``."""
-
-    format: str
-    ignored_columns: list[str]
-    rows: Iterator[tuple[str, dict[str, Any]]]
-
-
-def _find_header(
-    rows: Iterator[tuple[int, Sequence[Any]]],
-) -> tuple[list[str | None], Sequence[Any]] | None:
-    seen = 0
-    for _number, cells in rows:
-        if not any(cell not in (None, "") for cell in cells):
-            continue
-        targets = [_TARGETS.get(header_key(c)) if c not in (None, "") else None for c in cells]
-        if all(target in targets for target in REQUIRED):
-            return targets, cells
-        seen += 1
-        if seen >= HEADER_SEARCH_ROWS:
-            return None
-    return None
-
-
-def _records(name: str, where: str, rows: Iterator[tuple[int, Sequence[Any]]],
-             targets: list[str | None]) -> Iterator[tuple[str, dict[str, Any]]]:
-    for number, cells in rows:
-        fields: dict[str, Any] = {}
-        for value, target in zip(cells, targets, strict=False):
-            if target is None or value is None:
-                continue
-            if isinstance(value, str):
-                value = value.strip()
-                if not value:
-                    continue
-            fields.setdefault(target, value)
-        if fields:
-            yield f"{name}:{where}row {number}", fields
-
-
-def _ignored(headers: Sequence[Any], targets: Sequence[str | None]) -> list[str]:
-    return [str(h).strip() for h, t in zip(headers, targets, strict=False)
-            if t is None and h not in (None, "") and str(h).strip()]
-
-
-def _no_header(name: str) -> UnreadableFileError:
-    labels = " / ".join(f"{HEADERS[t][0]}|{HEADERS[t][-1]}" for t in REQUIRED)
-    return UnreadableFileError(name, f"no header row with the columns {labels} in the first "
-                               f"{HEADER_SEARCH_ROWS} rows (DESIGN §6.2)")
-
-
-def _delimited_rows(text: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    start = 1
-    for cells in reader:
-        yield start, cells
-        start = reader.line_num + 1
-
-
-def _guard_csv(name: str, rows: Iterator[tuple[str, dict[str, Any]]]
-               ) -> Iterator[tuple[str, dict[str, Any]]]:
-    try:
-        yield from rows
-    except csv.Error as exc:
-        raise UnreadableFileError(name, f"CSV cannot be read ({exc})") from exc
-
-
-def read_delimited(data: bytes, name: str) -> TableReading:
-    """CSV or TSV in UTF-8 (with or without BOM), GB18030/GBK or UTF-16.
-
-    Raises:
-        UnreadableFileError: empty, binary or undecodable, or no header row.
-    """
-    if not data.strip():
-        raise UnreadableFileError(name, "the file is empty")
-    text = decode_text(data, name)
-    first = next((line for line in text.splitlines() if line.strip()), "")
-    delimiter = max(("\t", ",", ";"), key=first.count) if first else ","
-    label = "tsv" if delimiter == "\t" else "csv"
-    rows = _delimited_rows(text, delimiter)
-    try:
-        found = _find_header(rows)
-    except csv.Error as exc:
-        raise UnreadableFileError(name, f"CSV cannot be read ({exc})") from exc
-    if found is None:
-        raise _no_header(name)
-    targets, headers = found
-    return TableReading(label, _ignored(headers, targets),
-                        _guard_csv(name, _records(name, "", rows, targets)))
-
-
-def read_xlsx(data: bytes, name: str) -> TableReading:
-    """Every sheet of a workbook that has the header row (openpyxl, read-only, streamed).
-
-    Raises:
-        UnreadableFileError: not a readable workbook, or no sheet with the header row.
-    """
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", category=UserWarning, module=r"openpyxl(\..*)?")
-        try:
-            workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
-            raise UnreadableFileError(name, f"not a readable XLSX workbook ({exc})") from exc
-    ignored: list[str] = []
-    sheets: list[tuple[str, list[str | None]]] = []
-    try:
-        for sheet in workbook.worksheets:
-            found = _find_header(enumerate(sheet.iter_rows(values_only=True), start=1))
-            if found is not None:
-                targets, headers = found
-                ignored.extend(_ignored(headers, targets))
-                sheets.append((sheet.title, targets))
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        workbook.close()
-        raise UnreadableFileError(name, f"the workbook is damaged ({exc})") from exc
-    if not sheets:
-        workbook.close()
-        raise _no_header(name)
-
-    def rows() -> Iterator[tuple[str, dict[str, Any]]]:
-        try:
-            for title, targets in sheets:
-                sheet_rows = enumerate(workbook[title].iter_rows(values_only=True), start=1)
-                _find_header(sheet_rows)  # skip to just after the header row
-                where = f"{title}!" if len(workbook.sheetnames) > 1 else ""
-                yield from _records(name, where, sheet_rows, targets)
-        except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-            raise UnreadableFileError(name, f"the workbook is damaged ({exc})") from exc
-        finally:
-            workbook.close()
-
-    return TableReading("xlsx", ignored, rows())
+SPEC = TableSpec(HEADERS, REQUIRED, "DESIGN §6.2")
 
 
 def read_table(path: Path, name: str) -> TableReading:
     """Read a declaration file, the format told by its content (XLSX is a zip)."""
-    data = path.read_bytes()
-    if data.startswith(b"PK\x03\x04"):
-        return read_xlsx(data, name)
-    return read_delimited(data, name)
+    return header_tables.read_table(path, name, SPEC)
 
 
 # ------------------------------------------------------------------------------------------

@@ -7,21 +7,13 @@ Re-importing a file changes nothing; a row with a later stage adds that stage to
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
-import re
 import unicodedata
-import warnings
-import zipfile
-from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import anyio
-import openpyxl
-from openpyxl.utils.exceptions import InvalidFileException
 
 from adoption import drafting_repository
 from adoption.domains import parse_domains
@@ -29,15 +21,14 @@ from adoption.drafting import DraftingRow, parse_kind, parse_stage
 from adoption.errors import InvalidFieldError
 from adoption.regions import normalize_region
 from adoption.vocab import DraftingStage, ProjectKind
+from api.header_tables import TableSpec, read_table
 from api.imports import archive, sha256_of
-from importers.errors import MappingError, UnreadableFileError
+from importers.errors import MappingError
 from importers.mapping import parse_date
-from importers.sources import decode_text
 from standards.codes import try_parse_code
 from standards.repository import catalogue_key
 
 CHUNK_ROWS = 1000
-HEADER_SEARCH_ROWS = 10
 
 HEADERS: dict[str, tuple[str, ...]] = {
     "plan_no": ("计划编号", "计划号", "项目编号", "计划项目编号", "plan_no", "plan number"),
@@ -57,13 +48,7 @@ HEADERS: dict[str, tuple[str, ...]] = {
 REQUIRED = ("plan_no", "title")
 
 
-def header_key(text: object) -> str:
-    """A header as compared: NFKC, case-folded, without whitespace, ``_`` or ``-``."""
-    folded = unicodedata.normalize("NFKC", str(text)).casefold()
-    return re.sub(r"[\s_\-]+", "", folded)
-
-
-_TARGETS = {header_key(label): target for target, labels in HEADERS.items() for label in labels}
+SPEC = TableSpec(HEADERS, REQUIRED, "DESIGN §6.3")
 
 
 @dataclass(slots=True)
@@ -75,106 +60,14 @@ class PlanTable:
     rows: list[tuple[str, dict[str, Any]]]
 
 
-def _header(cells: Sequence[Any]) -> list[str | None] | None:
-    targets = [_TARGETS.get(header_key(c)) if c not in (None, "") else None for c in cells]
-    return targets if all(t in targets for t in REQUIRED) else None
-
-
-def _table(name: str, fmt: str, numbered: Iterator[tuple[str, Sequence[Any]]]) -> PlanTable:
-    targets: list[str | None] | None = None
-    headers: Sequence[Any] = ()
-    seen = 0
-    rows: list[tuple[str, dict[str, Any]]] = []
-    for location, cells in numbered:
-        if targets is None:
-            if not any(c not in (None, "") for c in cells):
-                continue
-            targets = _header(cells)
-            headers = cells
-            seen += 1
-            if targets is None and seen >= HEADER_SEARCH_ROWS:
-                break
-            continue
-        fields: dict[str, Any] = {}
-        for value, target in zip(cells, targets, strict=False):
-            if target is None or value is None:
-                continue
-            if isinstance(value, str):
-                value = value.strip()
-                if not value:
-                    continue
-            fields.setdefault(target, value)
-        if fields:
-            rows.append((f"{name}:{location}", fields))
-    if targets is None:
-        labels = " / ".join(f"{HEADERS[t][0]}|{HEADERS[t][-2]}" for t in REQUIRED)
-        raise UnreadableFileError(name, f"no header row with the columns {labels} in the first "
-                                  f"{HEADER_SEARCH_ROWS} rows (DESIGN §6.3)")
-    ignored = [str(h).strip() for h, t in zip(headers, targets, strict=False)
-               if t is None and h not in (None, "") and str(h).strip()]
-    return PlanTable(fmt, ignored, rows)
-
-
-def read_delimited(data: bytes, name: str) -> PlanTable:
-    """CSV or TSV in UTF-8 (with or without BOM) or GB18030/GBK.
-
-    Raises:
-        UnreadableFileError: empty, binary or undecodable, damaged, or no header row.
-    """
-    if not data.strip():
-        raise UnreadableFileError(name, "the file is empty")
-    text = decode_text(data, name)
-    first = next((line for line in text.splitlines() if line.strip()), "")
-    delimiter = max(("\t", ",", ";"), key=first.count) if first else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-
-    def numbered() -> Iterator[tuple[str, Sequence[Any]]]:
-        start = 1
-        for cells in reader:
-            yield f"row {start}", cells
-            start = reader.line_num + 1
-
-    try:
-        return _table(name, "tsv" if delimiter == "\t" else "csv", numbered())
-    except csv.Error as exc:
-        raise UnreadableFileError(name, f"CSV cannot be read ({exc})") from exc
-
-
-def read_xlsx(data: bytes, name: str) -> PlanTable:
-    """The first sheet of a workbook that has the header row.
-
-    Raises:
-        UnreadableFileError: not a readable workbook, or no sheet with the header row.
-    """
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", category=UserWarning, module=r"openpyxl(\..*)?")
-        try:
-            workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
-            raise UnreadableFileError(name, f"not a readable XLSX workbook ({exc})") from exc
-    try:
-        problem: UnreadableFileError | None = None
-        for sheet in workbook.worksheets:
-            where = f"{sheet.title}!" if len(workbook.sheetnames) > 1 else ""
-            numbered = ((f"{where}row {n}", cells) for n, cells in
-                        enumerate(sheet.iter_rows(values_only=True), start=1))
-            try:
-                return _table(name, "xlsx", numbered)
-            except UnreadableFileError as exc:
-                problem = exc
-        raise problem or UnreadableFileError(name, "the workbook has no sheet")
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise UnreadableFileError(name, f"the workbook is damaged ({exc})") from exc
-    finally:
-        workbook.close()
-
-
 def read_plan(path: Path, name: str) -> PlanTable:
-    """Read a plan file, the format told by its content (XLSX is a zip)."""
-    data = path.read_bytes()
-    if data.startswith(b"PK\x03\x04"):
-        return read_xlsx(data, name)
-    return read_delimited(data, name)
+    """Read a plan file whole (plans are small; rows of one plan number apply in file order).
+
+    Raises:
+        UnreadableFileError: empty, binary, damaged, or no header row.
+    """
+    reading = read_table(path, name, SPEC)
+    return PlanTable(reading.format, reading.ignored_columns, list(reading.rows))
 
 
 # ------------------------------------------------------------------------------------------
