@@ -12,23 +12,20 @@ Sizes: BENCH_PRODUCTS and BENCH_DECLARATIONS (default 300000 and 1000000).
 
 from __future__ import annotations
 
-import asyncio
 import csv
 import datetime as dt
-import json
 import os
 import random
 import tempfile
 import time
-import uuid
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 from adoption import repository as adoption_repository
 from adoption.regions import region_names
 from adoption.uscc import make_uscc
 from api.database import configure_engine, upgrade
 from api.declaration_imports import import_declarations
+from bench.engines import run_on_engines
 from standards import repository
 from standards.db import close_engine, open_engine
 from standards.schemas import StandardInput
@@ -163,44 +160,14 @@ async def run(settings: Settings, source: Path, declared: int) -> dict:
         await close_engine(engine)
 
 
-async def admin(url: str, sql: str) -> None:
-    import asyncpg
-
-    connection = await asyncpg.connect(url)
-    try:
-        await connection.execute(sql)
-    finally:
-        await connection.close()
-
-
 def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         home = Path(tmp)
         source = home / "declarations.csv"
         _items, codes = catalogue()
         declared = write_declarations(source, codes)
-        sqlite = Settings.from_env({"STDTRACK_HOME": str(home / "sqlite")})
-        print(json.dumps({"bench": "declarations_import", "engine": "sqlite",
-                          **asyncio.run(run(sqlite, source, declared))}, ensure_ascii=False),
-              flush=True)
-        base = urlsplit(os.environ.get("BENCH_PG_URL",
-                                       "postgresql://postgres@127.0.0.1:5432/postgres"))
-        name = f"stdtrack_bench_{uuid.uuid4().hex[:8]}"
-        admin_url = urlunsplit(base._replace(path="/postgres"))
-        try:
-            asyncio.run(admin(admin_url, f'CREATE DATABASE "{name}"'))
-        except OSError as exc:
-            print(json.dumps({"bench": "declarations_import", "engine": "postgres",
-                              "error": f"unreachable: {exc}"}))
-            return
-        try:
-            pg = Settings.from_env({"STDTRACK_HOME": str(home / "pg"),
-                                    "DATABASE_URL": urlunsplit(base._replace(path=f"/{name}"))})
-            print(json.dumps({"bench": "declarations_import", "engine": "postgres",
-                              **asyncio.run(run(pg, source, declared))}, ensure_ascii=False),
-                  flush=True)
-        finally:
-            asyncio.run(admin(admin_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        run_on_engines("declarations_import", home,
+                       lambda settings: run(settings, source, declared))
 
 
 if __name__ == "__main__":

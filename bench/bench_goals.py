@@ -10,23 +10,20 @@ progress as of a day and its monthly burn-up series (60 points).
 
 from __future__ import annotations
 
-import asyncio
 import csv
 import datetime as dt
-import json
 import os
 import random
 import tempfile
 import time
-import uuid
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 from adoption import domains_repository, goals_repository
 from adoption.goals import GoalInput
 from adoption.vocab import Domain
 from api.database import configure_engine, upgrade
 from api.drafting_imports import import_drafting_plans
+from bench.engines import run_on_engines
 from standards import repository
 from standards.db import close_engine, open_engine
 from standards.schemas import StandardInput
@@ -115,41 +112,12 @@ async def run(settings: Settings, plan: Path) -> dict:
         await close_engine(engine)
 
 
-async def admin(url: str, sql: str) -> None:
-    import asyncpg
-
-    connection = await asyncpg.connect(url)
-    try:
-        await connection.execute(sql)
-    finally:
-        await connection.close()
-
-
 def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         home = Path(tmp)
         plan = home / "plan.csv"
         write_plan(plan)
-        sqlite = Settings.from_env({"STDTRACK_HOME": str(home / "sqlite")})
-        print(json.dumps({"bench": "goals", "engine": "sqlite",
-                          **asyncio.run(run(sqlite, plan))}, ensure_ascii=False), flush=True)
-        base = urlsplit(os.environ.get("BENCH_PG_URL",
-                                       "postgresql://postgres@127.0.0.1:5432/postgres"))
-        name = f"stdtrack_bench_{uuid.uuid4().hex[:8]}"
-        admin_url = urlunsplit(base._replace(path="/postgres"))
-        try:
-            asyncio.run(admin(admin_url, f'CREATE DATABASE "{name}"'))
-        except OSError as exc:
-            print(json.dumps({"bench": "goals", "engine": "postgres",
-                              "error": f"unreachable: {exc}"}))
-            return
-        try:
-            pg = Settings.from_env({"STDTRACK_HOME": str(home / "pg"),
-                                    "DATABASE_URL": urlunsplit(base._replace(path=f"/{name}"))})
-            print(json.dumps({"bench": "goals", "engine": "postgres",
-                              **asyncio.run(run(pg, plan))}, ensure_ascii=False), flush=True)
-        finally:
-            asyncio.run(admin(admin_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        run_on_engines("goals", home, lambda settings: run(settings, plan))
 
 
 if __name__ == "__main__":

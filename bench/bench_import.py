@@ -6,17 +6,14 @@ indexing excluded) and of the re-import (every record unchanged).
 
 from __future__ import annotations
 
-import asyncio
-import json
 import os
 import tempfile
 import time
-import uuid
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 from api.database import configure_engine, upgrade
 from api.imports import ImportOptions, import_files
+from bench.engines import run_on_engines
 from standards.db import close_engine, open_engine
 from standards.settings import Settings
 
@@ -53,42 +50,12 @@ async def run(settings: Settings) -> dict:
         await close_engine(engine)
 
 
-async def admin(url: str, sql: str) -> None:
-    import asyncpg
-
-    connection = await asyncpg.connect(url)
-    try:
-        await connection.execute(sql)
-    finally:
-        await connection.close()
-
-
 def main() -> None:
     missing = [str(f) for f in FILES if not f.exists()]
     if missing:
         raise SystemExit(f"bench_import: missing input files: {', '.join(missing)}")
     with tempfile.TemporaryDirectory() as tmp:
-        home = Path(tmp)
-        sqlite = Settings.from_env({"STDTRACK_HOME": str(home / "sqlite")})
-        print(json.dumps({"bench": "import_compact", "engine": "sqlite",
-                          **asyncio.run(run(sqlite))}))
-        base = urlsplit(os.environ.get("BENCH_PG_URL",
-                                       "postgresql://postgres@127.0.0.1:5432/postgres"))
-        name = f"stdtrack_bench_{uuid.uuid4().hex[:8]}"
-        admin_url = urlunsplit(base._replace(path="/postgres"))
-        try:
-            asyncio.run(admin(admin_url, f'CREATE DATABASE "{name}"'))
-        except OSError as exc:
-            print(json.dumps({"bench": "import_compact", "engine": "postgres",
-                              "error": f"unreachable: {exc}"}))
-            return
-        try:
-            pg = Settings.from_env({"STDTRACK_HOME": str(home / "pg"),
-                                    "DATABASE_URL": urlunsplit(base._replace(path=f"/{name}"))})
-            print(json.dumps({"bench": "import_compact", "engine": "postgres",
-                              **asyncio.run(run(pg))}))
-        finally:
-            asyncio.run(admin(admin_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        run_on_engines("import_compact", Path(tmp), run)
 
 
 if __name__ == "__main__":

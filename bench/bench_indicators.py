@@ -14,18 +14,14 @@ Sizes: BENCH_PRODUCTS and BENCH_DECLARATIONS (default 300000 and 1000000).
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
-import json
 import os
 import tempfile
 import time
-import uuid
 from collections.abc import Awaitable, Callable
 from functools import partial
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 from adoption import indicator_queries
 from adoption import repository as adoption_repository
@@ -34,7 +30,8 @@ from adoption.indicators import IndicatorName, IndicatorQuery, compute_indicator
 from adoption.tables import ProductFact
 from api.database import configure_engine, upgrade
 from api.declaration_imports import import_declarations
-from bench.bench_declarations import DECLARATIONS, PRODUCTS, admin, catalogue, write_declarations
+from bench.bench_declarations import DECLARATIONS, PRODUCTS, catalogue, write_declarations
+from bench.engines import run_on_engines
 from standards import repository
 from standards.db import close_engine, open_engine
 from standards.settings import Settings
@@ -71,12 +68,12 @@ async def run(settings: Settings, source: Path) -> dict[str, Any]:
             "FROM standard WHERE id % 3 = 0")
         started = time.perf_counter()
         await import_declarations([source], actor="bench", archive_dir=settings.archive_dir)
+        # the import ends by computing every product's facts (ensure_facts)
         figures: dict[str, Any] = {"products": PRODUCTS, "declarations": DECLARATIONS,
                                    "import_seconds": round(time.perf_counter() - started, 1)}
         started = time.perf_counter()
-        state = await indicator_queries.ensure_facts()
-        figures["facts_first_computation"] = {
-            "seconds": round(time.perf_counter() - started, 2), "kind": state}
+        await indicator_queries.rebuild_facts()
+        figures["facts_full_recompute_seconds"] = round(time.perf_counter() - started, 2)
         for name in (IndicatorName.COVERAGE, IndicatorName.ADOPTION):
             for group_by in (None, "city"):
                 label = f"{name.value}{'_by_city' if group_by else ''}"
@@ -116,31 +113,7 @@ def main() -> None:
         source = home / "declarations.csv"
         _items, codes = catalogue()
         write_declarations(source, codes)
-        engines = os.environ.get("BENCH_ENGINES", "sqlite,postgres").split(",")
-        if "sqlite" in engines:
-            sqlite = Settings.from_env({"STDTRACK_HOME": str(home / "sqlite")})
-            print(json.dumps({"bench": "indicators", "engine": "sqlite",
-                              **asyncio.run(run(sqlite, source))}, ensure_ascii=False),
-                  flush=True)
-        if "postgres" not in engines:
-            return
-        base = urlsplit(os.environ.get("BENCH_PG_URL",
-                                       "postgresql://postgres@127.0.0.1:5432/postgres"))
-        name = f"stdtrack_bench_{uuid.uuid4().hex[:8]}"
-        admin_url = urlunsplit(base._replace(path="/postgres"))
-        try:
-            asyncio.run(admin(admin_url, f'CREATE DATABASE "{name}"'))
-        except OSError as exc:
-            print(json.dumps({"bench": "indicators", "engine": "postgres",
-                              "error": f"unreachable: {exc}"}))
-            return
-        try:
-            pg = Settings.from_env({"STDTRACK_HOME": str(home / "pg"),
-                                    "DATABASE_URL": urlunsplit(base._replace(path=f"/{name}"))})
-            print(json.dumps({"bench": "indicators", "engine": "postgres",
-                              **asyncio.run(run(pg, source))}, ensure_ascii=False), flush=True)
-        finally:
-            asyncio.run(admin(admin_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        run_on_engines("indicators", home, lambda settings: run(settings, source))
 
 
 if __name__ == "__main__":
