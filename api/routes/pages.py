@@ -28,7 +28,10 @@ from api.dashboard import data as board
 from api.dashboard.render import render
 from api.errors import ApiError, AuthError, ForbiddenError
 from api.routes.exports import NOT_COUNTED_COLUMNS, not_counted_page
+from standards import repository as standards_repository
+from standards.errors import CodeError, NotFoundError
 from standards.settings import Settings
+from standards.vocab import Status
 
 PUBLIC = {"roles": Role.PUBLIC}
 READERS = {"roles": frozenset({Role.STAFF, Role.LEADER})}
@@ -66,6 +69,15 @@ def page_auth_error(request: Request[Any, Any, Any], exc: Exception) -> Response
                             "(staff and leaders only)")
     target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
     return Redirect(f"/sign-in?{urlencode({'next': target})}", status_code=303)
+
+
+STATUS_LABELS = {Status.CURRENT: "现行 current", Status.UPCOMING: "即将实施 upcoming",
+                 Status.WITHDRAWN: "废止 withdrawn"}
+
+
+def _web_address(url: str | None) -> str | None:
+    """A source's page address only when it is http(s): never a ``javascript:`` link."""
+    return url if url and url.lower().startswith(("https://", "http://")) else None
 
 
 def _as_of(value: str | None) -> dt.date:
@@ -112,6 +124,26 @@ class PageController(Controller):
             scope_query=scope_query, region_query=urlencode({"region": region} if region else {}),
             export_groups=[("city", "按城市"), ("sector", "按行业")]
             if indicator in board.PRODUCT_INDICATORS else [("province", "按省")])
+
+    @get("/standard", opt=PUBLIC)
+    async def standard_page(
+        self, request: Request[Any, Any, Any],
+        code: Annotated[str, QueryParameter(min_length=1, max_length=200)],
+    ) -> Response[str]:
+        """One standard for everyone, by any spelling of its code: titles, status and its
+        dates, classification, editions, replacements and adoptions, each code a link."""
+        viewer = await _viewer(request)
+        try:
+            standard = await standards_repository.find_standard(code)
+        except CodeError as exc:
+            return render("standard.html", viewer, status_code=400, code=code, standard=None,
+                          error=f"“{code}” 不是标准号 is not a standard code: {exc}")
+        except NotFoundError:
+            return render("standard.html", viewer, status_code=404, code=code, standard=None,
+                          error=f"标准库中没有 “{code}” (not in the catalogue)")
+        return render("standard.html", viewer, code=code, standard=standard,
+                      status_label=STATUS_LABELS[standard.status],
+                      source_url=_web_address(standard.source_url))
 
     @get("/sign-in", opt=PUBLIC)
     async def sign_in_form(

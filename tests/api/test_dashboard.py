@@ -31,7 +31,7 @@ from tests.adoption.helpers import new_uscc, upload_catalogue
 
 pytestmark = pytest.mark.anyio
 
-PAGES = ("/", "/sign-in", "/sign-out", "/not-counted/{name:str}")
+PAGES = ("/", "/sign-in", "/sign-out", "/not-counted/{name:str}", "/standard")
 
 
 @pytest.fixture
@@ -61,7 +61,8 @@ def test_every_page_states_its_roles(app: Litestar) -> None:
             if route.path in PAGES and handler.http_methods != {"OPTIONS"}:
                 found[(route.path, *sorted(handler.http_methods))] = handler.opt.get("roles")
     assert set(found) == {("/", "GET"), ("/sign-in", "GET"), ("/sign-in", "POST"),
-                          ("/sign-out", "POST"), ("/not-counted/{name:str}", "GET")}
+                          ("/sign-out", "POST"), ("/not-counted/{name:str}", "GET"),
+                          ("/standard", "GET")}
     assert all(roles is not None for roles in found.values()), found
 
 

@@ -48,6 +48,11 @@ def test_public_sees_search_and_finds_a_standard(page: Any, live_server: LiveSer
     page.wait_for_selector("#search-results tbody tr")
     assert "GB/T 19001-2016" in page.inner_text("#search-results")
     assert "质量管理体系" in page.inner_text("#search-results")
+    # a result opens the standard's own page
+    page.click("#search-results tbody tr a >> text=GB/T 19001-2016")
+    page.wait_for_selector("#standard-code")
+    assert page.inner_text("#standard-code") == "GB/T 19001-2016"
+    assert "GB/T 19001-2008" in page.inner_text("#standard-editions")
     assert page.problems == []
 
 

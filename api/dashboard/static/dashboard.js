@@ -70,7 +70,7 @@
         (result.hits || []).forEach(function (hit) {
           var row = body.insertRow();
           var link = document.createElement("a");
-          link.href = "/api/standards?code=" + encodeURIComponent(hit.code);
+          link.href = "/standard?code=" + encodeURIComponent(hit.code);
           link.textContent = hit.code;
           row.insertCell().appendChild(link);
           row.insertCell().textContent = hit.title_zh || hit.title_en || "";
