@@ -10,8 +10,9 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from adoption.db import select, writing
 from adoption.domains import Rule, RuleField, RuleSet, check_rule, load_default_rules
-from adoption.drafting_repository import link_projects, select, writing
+from adoption.drafting_repository import link_projects
 from adoption.errors import DuplicateError, RecordNotFound
 from adoption.tables import DraftingProject
 from adoption.vocab import Domain

@@ -6,14 +6,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import AsyncIterator, Sequence
-from contextlib import asynccontextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from piccolo.engine.base import Engine
-from piccolo.engine.sqlite import TransactionType
-
+from adoption.db import adoption_engine, select, write, writing
 from adoption.drafting import (
     DraftingProjectPage,
     DraftingProjectRead,
@@ -26,11 +23,10 @@ from adoption.drafting import (
 )
 from adoption.errors import InvalidFieldError, RecordNotFound
 from adoption.regions import region_name
-from adoption.tables import DraftingProject
 from adoption.vocab import Domain, DraftingStage, ProjectKind
 from standards import repository as standards_repository
 from standards.codes import try_parse_code
-from standards.db import fetch, in_list
+from standards.db import in_list
 
 PLAN_NUMBER_KEYS = ("plannumber", "project_number", "计划编号", "计划号", "项目编号",
                     "计划项目编号")
@@ -45,42 +41,10 @@ _COLUMNS = ("plan_no, plan_year, title, kind, revises, revises_key, region_code,
 # ------------------------------------------------------------------------------------------
 
 
-def _engine() -> Engine:
-    engine: Engine = DraftingProject._meta.db
-    return engine
-
-
-@asynccontextmanager
-async def writing() -> AsyncIterator[Engine]:
-    """A write transaction (IMMEDIATE on SQLite: it takes the write lock at BEGIN)."""
-    engine = _engine()
-    if engine.current_transaction.get() is not None:
-        yield engine
-        return
-    if engine.engine_type == "sqlite":
-        async with engine.transaction(transaction_type=TransactionType.immediate):  # type: ignore[call-arg]
-            yield engine
-    else:
-        async with engine.transaction():
-            yield engine
-
-
-async def select(sql: str, args: Sequence[Any] = ()) -> list[dict[str, Any]]:
-    """A read with ``?`` placeholders, in the open transaction or on the shared connection."""
-    engine = _engine()
-    if engine.current_transaction.get() is not None:
-        return await fetch(engine, sql, list(args))
-    return list(await DraftingProject.raw(sql.replace("?", "{}"), *args))
-
-
-async def _write(sql: str, args: Sequence[Any] = ()) -> list[dict[str, Any]]:
-    return await fetch(_engine(), sql, list(args))
-
-
 async def _insert(table: str, values: dict[str, Any]) -> int:
     columns = ", ".join(values)
     marks = ", ".join("?" for _ in values)
-    rows = await _write(f"INSERT INTO {table} ({columns}) VALUES ({marks}) RETURNING id",
+    rows = await write(f"INSERT INTO {table} ({columns}) VALUES ({marks}) RETURNING id",
                         list(values.values()))
     return int(rows[0]["id"])
 
@@ -106,7 +70,7 @@ def _history(rows: list[dict[str, Any]]) -> list[StageEntry]:
 
 async def _histories(ids: Sequence[int]) -> dict[int, list[StageEntry]]:
     found: dict[int, list[dict[str, Any]]] = {i: [] for i in ids}
-    engine = _engine()
+    engine = adoption_engine()
     for start in range(0, len(ids), 5000):
         chunk = list(ids[start : start + 5000])
         where, args = in_list(engine, "project", chunk, "int")
@@ -272,12 +236,12 @@ async def _add_entry(project_id: int, stage: DraftingStage, stage_on: dt.date,
                      ) -> str:
     """Record a stage in the history: ``added``, ``changed`` (a postponement's new deadline)
     or ``kept`` (that stage on that day is already there)."""
-    rows = await _write("SELECT id, deadline FROM drafting_stage WHERE project = ? AND stage = ? "
+    rows = await write("SELECT id, deadline FROM drafting_stage WHERE project = ? AND stage = ? "
                         "AND stage_on = ?", [project_id, stage.value, stage_on])
     if rows:
         kept_deadline = as_day(rows[0]["deadline"])
         if stage is DraftingStage.POSTPONED and deadline and kept_deadline != deadline:
-            await _write("UPDATE drafting_stage SET deadline = ?, recorded_at = ? WHERE id = ?",
+            await write("UPDATE drafting_stage SET deadline = ?, recorded_at = ? WHERE id = ?",
                          [deadline, now, rows[0]["id"]])
             return "changed"
         return "kept"
@@ -292,7 +256,7 @@ async def _refresh_cached_stage(project_ids: Sequence[int], today: dt.date) -> N
     histories = await _histories(list(project_ids))
     for project_id, history in histories.items():
         state = state_at(history, None, today)
-        await _write("UPDATE drafting_project SET stage = ?, stage_on = ? WHERE id = ?",
+        await write("UPDATE drafting_project SET stage = ?, stage_on = ? WHERE id = ?",
                      [(state.stage or DraftingStage.INITIATED).value, state.stage_on,
                       project_id])
 
@@ -305,7 +269,7 @@ async def write_rows(rows: Sequence[DraftingRow], *, source: str, now: dt.dateti
     touched: set[int] = set()
     async with writing():
         for row in rows:
-            existing = await _write(f"SELECT id, {_COLUMNS} FROM drafting_project "
+            existing = await write(f"SELECT id, {_COLUMNS} FROM drafting_project "
                                     "WHERE plan_no = ?", [row.plan_no])
             offered = _offered(row)
             if not existing:
@@ -333,7 +297,7 @@ async def write_rows(rows: Sequence[DraftingRow], *, source: str, now: dt.dateti
                 changes.remove("domain_label")  # 服务业 or service: the same domains
             if changes:
                 sets = ", ".join(f"{name} = ?" for name in changes)
-                await _write(f"UPDATE drafting_project SET {sets}, updated_at = ? WHERE id = ?",
+                await write(f"UPDATE drafting_project SET {sets}, updated_at = ? WHERE id = ?",
                              [offered[name] for name in changes] + [now, project_id])
             added = await _add_entry(project_id, row.stage, row.stage_on, row.deadline, "",
                                      source, now)
@@ -371,7 +335,7 @@ async def record_stage(project_id: int, change: StageChange, *, source: str,
             parsed = try_parse_code(change.code)
             if parsed is None:
                 raise InvalidFieldError("code", change.code, "不是标准号 is not a standard code")
-            await _write("UPDATE drafting_project SET code = ?, code_key = ?, updated_at = ? "
+            await write("UPDATE drafting_project SET code = ?, code_key = ?, updated_at = ? "
                          "WHERE id = ?", [change.code.strip(),
                                           standards_repository.catalogue_key(parsed), now,
                                           project_id])
@@ -415,7 +379,7 @@ async def link_projects(project_ids: Sequence[int] | None = None, *,
             if not project_ids:
                 return 0
             where, args = in_list(engine, "id", list(project_ids), "int")
-        rows = await _write(
+        rows = await write(
             f"SELECT id, plan_no, code, code_key, standard, revises_key, revises_standard FROM "
             f"drafting_project WHERE {where} AND (standard IS NULL OR (revises_key IS NOT NULL "
             "AND revises_standard IS NULL))", args)
@@ -448,7 +412,7 @@ async def link_projects(project_ids: Sequence[int] | None = None, *,
         for r in revised:
             found = by_revises.get(r["revises_key"])
             if found is not None:
-                await _write("UPDATE drafting_project SET revises_standard = ? WHERE id = ?",
+                await write("UPDATE drafting_project SET revises_standard = ? WHERE id = ?",
                              [found, r["id"]])
                 made += 1
         if linked:
@@ -462,12 +426,12 @@ async def _standards_by_plan_number(standard_ids: Sequence[int] | None) -> dict[
     args: list[Any] = [f'%"{key}"%' for key in PLAN_NUMBER_KEYS]
     rows: list[dict[str, Any]] = []
     if standard_ids is None:
-        rows = await _write(f"SELECT id, extra FROM standard WHERE ({likes})", args)
+        rows = await write(f"SELECT id, extra FROM standard WHERE ({likes})", args)
     else:
         ids = list(standard_ids)
         for start in range(0, len(ids), 5000):
-            where, more = in_list(_engine(), "id", ids[start : start + 5000], "int")
-            rows += await _write(f"SELECT id, extra FROM standard WHERE ({likes}) AND {where}",
+            where, more = in_list(adoption_engine(), "id", ids[start : start + 5000], "int")
+            rows += await write(f"SELECT id, extra FROM standard WHERE ({likes}) AND {where}",
                                  args + more)
     found: dict[str, int] = {}
     for row in rows:
@@ -477,13 +441,13 @@ async def _standards_by_plan_number(standard_ids: Sequence[int] | None) -> dict[
 
 
 async def _link(project_id: int, standard_id: int, now: dt.datetime) -> None:
-    standard = (await _write("SELECT code, normalized_code, published_on, implemented_on "
+    standard = (await write("SELECT code, normalized_code, published_on, implemented_on "
                              "FROM standard WHERE id = ?", [standard_id]))[0]
-    await _write("UPDATE drafting_project SET standard = ?, code = COALESCE(code, ?), "
+    await write("UPDATE drafting_project SET standard = ?, code = COALESCE(code, ?), "
                  "code_key = COALESCE(code_key, ?), updated_at = ? WHERE id = ?",
                  [standard_id, standard["code"], standard["normalized_code"], now, project_id])
     published = as_day(standard["published_on"]) or as_day(standard["implemented_on"])
-    done = await _write("SELECT id FROM drafting_stage WHERE project = ? AND stage IN (?, ?)",
+    done = await write("SELECT id FROM drafting_stage WHERE project = ? AND stage IN (?, ?)",
                         [project_id, DraftingStage.PUBLISHED.value, DraftingStage.FILED.value])
     if published is not None and not done:
         await _add_entry(project_id, DraftingStage.PUBLISHED, published, None,
@@ -506,7 +470,7 @@ async def create_import(*, files: list[dict[str, Any]], actor: str,
 
 async def finish_import(import_id: int, *, report: dict[str, Any]) -> None:
     async with writing():
-        await _write(
+        await write(
             "UPDATE drafting_import SET finished_at = ?, files = ?, created = ?, updated = ?, "
             "unchanged = ?, rejected = ?, report = ? WHERE id = ?",
             [dt.datetime.now(dt.UTC), json.dumps(report["files"], ensure_ascii=False),

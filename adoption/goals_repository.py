@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from adoption.db import select, writing
 from adoption.domains_repository import domains_of_standards
 from adoption.drafting import DONE_STAGES, DraftingProjectRead
 from adoption.drafting_repository import (
@@ -17,8 +18,6 @@ from adoption.drafting_repository import (
     as_day,
     load_projects,
     region_prefix,
-    select,
-    writing,
 )
 from adoption.errors import DuplicateError, InvalidFieldError, RecordNotFound
 from adoption.goals import (

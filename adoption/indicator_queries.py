@@ -15,13 +15,12 @@ declarations and standards for the others only.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import AsyncIterator, Sequence
-from contextlib import asynccontextmanager
+from collections.abc import Sequence
 from typing import Any
 
 from piccolo.engine.base import Engine
-from piccolo.engine.sqlite import TransactionType
 
+from adoption.db import adoption_engine, select, writing
 from adoption.errors import InvalidFieldError, RecordNotFound
 from adoption.metrics import (
     CUBE_COLUMNS,
@@ -56,7 +55,6 @@ from adoption.schemas import (
     NotCountedItem,
     NotCountedPage,
 )
-from adoption.tables import ProductFact
 from adoption.uscc import normalize_uscc
 from standards.db import executemany, fetch, in_list, insert_rows
 
@@ -75,18 +73,13 @@ WORK_MEM = "128MB"
 # ------------------------------------------------------------------------------------------
 
 
-def _engine() -> Engine:
-    engine: Engine = ProductFact._meta.db
-    return engine
-
-
 async def _select_big(sql: str, args: Sequence[Any] = ()) -> list[dict[str, Any]]:
     """A read over every declaration (past days): on PostgreSQL in a transaction with room
     to hash 300,000 products in memory (the default work_mem spills the per-product
     aggregate to disk)."""
-    engine = _engine()
+    engine = adoption_engine()
     if engine.engine_type != "postgres" or engine.current_transaction.get() is not None:
-        return await _select(sql, args)
+        return await select(sql, args)
     async with engine.transaction():
         await fetch(engine, f"SET LOCAL work_mem = '{WORK_MEM}'", [])
         await fetch(engine, "SET LOCAL jit = off", [])  # compiling costs more than it saves
@@ -95,35 +88,6 @@ async def _select_big(sql: str, args: Sequence[Any] = ()) -> list[dict[str, Any]
 
 def _dialect(engine: Engine) -> Dialect:
     return Dialect(postgres=engine.engine_type == "postgres")
-
-
-@asynccontextmanager
-async def _writing() -> AsyncIterator[Engine]:
-    """A write transaction (IMMEDIATE on SQLite: the write lock is taken at BEGIN)."""
-    engine = _engine()
-    if engine.current_transaction.get() is not None:
-        yield engine
-        return
-    if engine.engine_type == "sqlite":
-        async with engine.transaction(transaction_type=TransactionType.immediate):  # type: ignore[call-arg]
-            yield engine
-    else:
-        async with engine.transaction():
-            yield engine
-
-
-async def _select(sql: str, args: Sequence[Any] = ()) -> list[dict[str, Any]]:
-    """A read with ``?`` placeholders: in the open transaction, else on the shared connection
-    (SQLite's warm page cache)."""
-    engine = _engine()
-    if engine.current_transaction.get() is not None:
-        return await fetch(engine, sql, list(args))
-    return list(await ProductFact.raw(sql.replace("?", "{}"), *args))
-
-
-# ------------------------------------------------------------------------------------------
-# Stale facts: what writers call (inside their own transaction)
-# ------------------------------------------------------------------------------------------
 
 
 async def mark_stale(engine: Engine, product_ids: Sequence[int | None]) -> None:
@@ -163,7 +127,7 @@ async def mark_declarations_stale(engine: Engine,
 
 
 async def _staleness(today: dt.date) -> dict[str, int]:
-    rows = await _select(
+    rows = await select(
         "SELECT (SELECT COUNT(*) FROM product_fact_stale) AS queued, "
         "(SELECT COALESCE(MAX(id), 0) FROM product_fact_stale) AS top, "
         "(SELECT COUNT(*) FROM product_fact_stale WHERE product IS NULL) AS everything, "
@@ -186,7 +150,7 @@ async def ensure_facts(today: dt.date | None = None) -> str:
     today = today or dt.date.today()
     if not _needs_work(await _staleness(today)):
         return "fresh"
-    async with _writing() as engine:
+    async with writing() as engine:
         if engine.engine_type == "postgres":
             await fetch(engine, f"SELECT pg_advisory_xact_lock({_LOCK_KEY})", [])
         state = await _staleness(today)  # another refresh may have run meanwhile
@@ -211,7 +175,7 @@ async def ensure_facts(today: dt.date | None = None) -> str:
 
 async def rebuild_facts(today: dt.date | None = None) -> None:
     """Recompute every product's facts and the cube as of ``today``."""
-    async with _writing() as engine:
+    async with writing() as engine:
         if engine.engine_type == "postgres":
             await fetch(engine, f"SELECT pg_advisory_xact_lock({_LOCK_KEY})", [])
         top = await fetch(engine, "SELECT COALESCE(MAX(id), 0) AS top FROM product_fact_stale",
@@ -300,7 +264,7 @@ async def _refresh(engine: Engine, today: dt.date, ids: list[int]) -> None:
 
 
 async def foreign_bodies() -> list[ForeignBodyRead]:
-    rows = await _select("SELECT body, name FROM foreign_body ORDER BY body")
+    rows = await select("SELECT body, name FROM foreign_body ORDER BY body")
     return [ForeignBodyRead(body=row["body"], name=row["name"]) for row in rows]
 
 
@@ -316,7 +280,7 @@ async def add_foreign_body(body: str, name: str = "") -> list[ForeignBodyRead]:
     """Count ``body``'s standards as foreign-advanced from now on (adding twice changes
     nothing); every product's facts are recomputed on the next query."""
     value = _body_value(body)
-    async with _writing() as engine:
+    async with writing() as engine:
         found = await fetch(engine, "SELECT id FROM foreign_body WHERE body = ?", [value])
         if not found:
             await insert_rows(engine, "foreign_body", ["body", "name", "created_at"],
@@ -332,7 +296,7 @@ async def remove_foreign_body(body: str) -> list[ForeignBodyRead]:
         RecordNotFound: the list does not hold it.
     """
     value = _body_value(body)
-    async with _writing() as engine:
+    async with writing() as engine:
         found = await fetch(engine, "SELECT id FROM foreign_body WHERE body = ?", [value])
         if not found:
             raise RecordNotFound(f"{value} is not in the foreign-advanced body list")
@@ -350,7 +314,7 @@ async def _scope(query: IndicatorQuery, today: dt.date) -> tuple[Scope, int | No
     scope = scope_of(query, today, normalize_uscc)
     enterprise_id = None
     if scope.enterprise:
-        rows = await _select("SELECT id FROM enterprise WHERE uscc = ?", [scope.enterprise])
+        rows = await select("SELECT id FROM enterprise WHERE uscc = ?", [scope.enterprise])
         if not rows:
             raise RecordNotFound(f"no enterprise with USCC {scope.enterprise}")
         enterprise_id = int(rows[0]["id"])
@@ -399,8 +363,8 @@ async def _product_cube(scope: Scope, enterprise_id: int | None, today: dt.date,
         else:
             where, args = _fact_filters(scope, enterprise_id, "x")
             sql = counted_rows_sql(scope, "product_fact", "COUNT(*)", ["x.in_scope = 1", *where])
-        return [_cube_row(row) for row in await _select(sql, args)], "facts"
-    dialect = _dialect(_engine())
+        return [_cube_row(row) for row in await select(sql, args)], "facts"
+    dialect = _dialect(adoption_engine())
     filters = product_filter(scope, enterprise_id)
     found: list[CubeRow] = []
     source = "declarations"
@@ -411,7 +375,7 @@ async def _product_cube(scope: Scope, enterprise_id: int | None, today: dt.date,
         where, args = _fact_filters(scope, enterprise_id, "x")
         kept = counted_rows_sql(scope, "product_fact", "COUNT(*)", [
             "x.in_scope = 1", f"(x.valid_since IS NULL OR x.valid_since <= {T})", *where])
-        found += [_cube_row(row) for row in await _select(*finish_sql(
+        found += [_cube_row(row) for row in await select(*finish_sql(
             dialect, kept, args, scope.as_of))]
         filters.product.append(
             f"p.id IN (SELECT pf.product FROM product_fact pf WHERE pf.valid_since > {T})")
@@ -426,7 +390,7 @@ async def _product_cube(scope: Scope, enterprise_id: int | None, today: dt.date,
 
 
 def _standard_rows_sql(scope: Scope) -> tuple[str, list[Any]]:
-    dialect = _dialect(_engine())
+    dialect = _dialect(adoption_engine())
     if scope.name is IndicatorName.STANDARD_ADOPTION:
         return standard_adoption_sql(dialect, scope)
     return conversion_sql(dialect, scope)
@@ -452,7 +416,7 @@ async def compute(query: IndicatorQuery, today: dt.date | None = None,
         rows, source = await _product_cube(scope, enterprise_id, today, reuse_facts)
         return product_report(scope, rows, echo, source)
     sql, args = _standard_rows_sql(scope)
-    found = await _select(*finish_sql(_dialect(_engine()), standard_count_sql(sql), args,
+    found = await select(*finish_sql(_dialect(adoption_engine()), standard_count_sql(sql), args,
                                       scope.as_of))
     return standard_report(scope, [
         StandardRow(level=row["level"], prefix=row["prefix"] or "",
@@ -501,7 +465,7 @@ async def export_not_counted(query: IndicatorQuery, reason: str | None = None,
 async def _products_not_counted(scope: Scope, enterprise_id: int | None, reason: str | None,
                                 today: dt.date, limit: int, offset: int,
                                 reuse_facts: bool = True) -> tuple[int, list[NotCountedItem]]:
-    engine = _engine()
+    engine = adoption_engine()
     dialect = _dialect(engine)
     condition, condition_args = product_not_counted_sql(scope.name, scope.rules, reason)
     if scope.as_of == today:
@@ -543,7 +507,7 @@ async def _products_not_counted(scope: Scope, enterprise_id: int | None, reason:
     ids = [int(row["product"]) for row in rows]
     for start in range(0, len(ids), 5000):
         where_ids, id_args = in_list(engine, "product", ids[start:start + 5000], "bigint")
-        found = await _select(*finish_sql(dialect, (
+        found = await select(*finish_sql(dialect, (
             "SELECT product, declared_code FROM declaration WHERE declared_on <= @T@ AND "
             f"(withdrawn_on IS NULL OR withdrawn_on > @T@) AND {where_ids} ORDER BY id"),
             id_args, scope.as_of))
@@ -562,14 +526,14 @@ async def _products_not_counted(scope: Scope, enterprise_id: int | None, reason:
 
 async def _standards_not_counted(scope: Scope, reason: str | None, limit: int, offset: int
                                  ) -> tuple[int, list[NotCountedItem]]:
-    dialect = _dialect(_engine())
+    dialect = _dialect(adoption_engine())
     rows_sql, args = _standard_rows_sql(scope)
     condition = "sr.reason <> ''" + (" AND sr.reason = ?" if reason else "")
     condition_args = [reason] if reason else []
-    total = await _select(*finish_sql(dialect, f"SELECT COUNT(*) AS n FROM ({rows_sql}) sr "
+    total = await select(*finish_sql(dialect, f"SELECT COUNT(*) AS n FROM ({rows_sql}) sr "
                                       f"WHERE {condition}", [*args, *condition_args],
                                       scope.as_of))
-    rows = await _select(*finish_sql(dialect, (
+    rows = await select(*finish_sql(dialect, (
         f"SELECT sr.id, sr.code, sr.reason, s.title_zh FROM ({rows_sql}) sr "
         f"JOIN standard s ON s.id = sr.id WHERE {condition} ORDER BY sr.code LIMIT ? OFFSET ?"),
         [*args, *condition_args, limit, offset], scope.as_of))

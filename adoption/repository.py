@@ -9,16 +9,15 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import AsyncIterator, Iterable, Sequence
-from contextlib import asynccontextmanager
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from piccolo.engine.base import Engine
-from piccolo.engine.sqlite import TransactionType
 
 from adoption import indicator_queries
 from adoption.alerts import AlertSpec, alert_for, alert_message
+from adoption.db import adoption_engine, select, write, writing
 from adoption.errors import DuplicateError, InvalidFieldError, RecordNotFound
 from adoption.fields import DeclaredCode, clean_label, parse_key_fields
 from adoption.regions import describe, normalize_region
@@ -40,7 +39,6 @@ from adoption.schemas import (
     ProductPage,
     ProductRead,
 )
-from adoption.tables import Declaration
 from adoption.uscc import normalize_uscc
 from adoption.vocab import AccountRole, AlertKind, AlertState, DeclarationState, KeyField
 from standards import repository as standards_repository
@@ -54,40 +52,6 @@ MAX_PARAMS = 30000  # both engines accept 32k bound parameters per statement
 # ------------------------------------------------------------------------------------------
 # Plumbing
 # ------------------------------------------------------------------------------------------
-
-
-def _engine() -> Engine:
-    engine: Engine = Declaration._meta.db
-    return engine
-
-
-@asynccontextmanager
-async def _writing() -> AsyncIterator[Engine]:
-    """A write transaction. On SQLite it takes the write lock at BEGIN (IMMEDIATE): a deferred
-    transaction that reads first fails when another writer committed in between."""
-    engine = _engine()
-    if engine.current_transaction.get() is not None:
-        yield engine
-        return
-    if engine.engine_type == "sqlite":
-        async with engine.transaction(transaction_type=TransactionType.immediate):  # type: ignore[call-arg]
-            yield engine
-    else:
-        async with engine.transaction():
-            yield engine
-
-
-async def _select(sql: str, args: Sequence[Any] = ()) -> list[dict[str, Any]]:
-    """A read with ``?`` placeholders: in the open transaction (driver path), else on the
-    shared connection."""
-    engine = _engine()
-    if engine.current_transaction.get() is not None:
-        return await fetch(engine, sql, list(args))
-    return list(await Declaration.raw(sql.replace("?", "{}"), *args))
-
-
-async def _write(sql: str, args: Sequence[Any] = ()) -> None:
-    await fetch(_engine(), sql, list(args))
 
 
 def _chunks(values: Sequence[Any], size: int = MAX_PARAMS) -> list[Sequence[Any]]:
@@ -154,7 +118,7 @@ async def create_account(
     elif uscc:
         raise InvalidFieldError("uscc", uscc, f"only enterprise accounts have a USCC, not {role}")
     name = clean_label(name or (uscc or role.value), "name", 200)
-    async with _writing() as engine:
+    async with writing() as engine:
         await insert_rows(engine, "account", [
             "role", "name", "uscc", "token_hash", "token_hint", "created_at"],
             [(role.value, name, uscc, token_hash, token_hint, now)])
@@ -165,7 +129,7 @@ async def create_account(
 
 async def credential_for(token_hash: str) -> AccountCredential | None:
     """The active account whose token hashes to ``token_hash``."""
-    rows = await _select(
+    rows = await select(
         "SELECT id, role, name, uscc, token_hash FROM account "
         "WHERE token_hash = ? AND disabled_at IS NULL", [token_hash])
     if not rows:
@@ -177,7 +141,7 @@ async def credential_for(token_hash: str) -> AccountCredential | None:
 
 async def list_accounts(role: AccountRole | None = None) -> list[AccountRead]:
     where, args = ("WHERE role = ?", [role.value]) if role else ("", [])
-    rows = await _select(f"SELECT {_ACCOUNT_COLUMNS} FROM account {where} ORDER BY id", args)
+    rows = await select(f"SELECT {_ACCOUNT_COLUMNS} FROM account {where} ORDER BY id", args)
     return [_account(row) for row in rows]
 
 
@@ -187,10 +151,10 @@ async def disable_account(account_id: int, now: dt.datetime) -> AccountRead:
     Raises:
         RecordNotFound: no account has this id.
     """
-    async with _writing():
-        await _write("UPDATE account SET disabled_at = ? WHERE id = ? AND disabled_at IS NULL",
+    async with writing():
+        await write("UPDATE account SET disabled_at = ? WHERE id = ? AND disabled_at IS NULL",
                      [now, account_id])
-        rows = await _select(f"SELECT {_ACCOUNT_COLUMNS} FROM account WHERE id = ?",
+        rows = await select(f"SELECT {_ACCOUNT_COLUMNS} FROM account WHERE id = ?",
                              [account_id])
     if not rows:
         raise RecordNotFound(f"no account with id {account_id}")
@@ -234,11 +198,11 @@ def _enterprise(row: dict[str, Any]) -> EnterpriseRead:
 
 async def save_enterprise(data: EnterpriseInput, now: dt.datetime) -> tuple[EnterpriseRead, bool]:
     """Create the enterprise, or update it in place; returns it and whether it was created."""
-    async with _writing() as engine:
+    async with writing() as engine:
         rows = await fetch(engine, "SELECT id FROM enterprise WHERE uscc = ?", [data.uscc])
         values = [data.name, data.region_code, data.sector, _key_fields_text(data.key_fields)]
         if rows:
-            await _write("UPDATE enterprise SET name = ?, region_code = ?, sector = ?, "
+            await write("UPDATE enterprise SET name = ?, region_code = ?, sector = ?, "
                          "key_fields = ?, updated_at = ? WHERE id = ?",
                          [*values, now, rows[0]["id"]])
             await indicator_queries.mark_enterprise_stale(engine, [rows[0]["id"]])
@@ -253,7 +217,7 @@ async def save_enterprise(data: EnterpriseInput, now: dt.datetime) -> tuple[Ente
 
 async def get_enterprise(uscc: str) -> EnterpriseRead:
     """Raises: RecordNotFound: no enterprise has this USCC."""
-    rows = await _select(f"SELECT {_ENTERPRISE_COLUMNS} FROM enterprise WHERE uscc = ?", [uscc])
+    rows = await select(f"SELECT {_ENTERPRISE_COLUMNS} FROM enterprise WHERE uscc = ?", [uscc])
     if not rows:
         raise RecordNotFound(f"no enterprise with USCC {uscc} (register it first)")
     return _enterprise(rows[0])
@@ -273,16 +237,16 @@ async def list_enterprises(
         where.append("(';' || key_fields || ';') LIKE ?")
         args.append(f"%;{key_field.value};%")
     clause = f"WHERE {' AND '.join(where)}" if where else ""
-    total = await _select(f"SELECT COUNT(*) AS n FROM enterprise {clause}", args)
+    total = await select(f"SELECT COUNT(*) AS n FROM enterprise {clause}", args)
     limit, offset = _page(page, page_size)
-    rows = await _select(f"SELECT {_ENTERPRISE_COLUMNS} FROM enterprise {clause} "
+    rows = await select(f"SELECT {_ENTERPRISE_COLUMNS} FROM enterprise {clause} "
                          "ORDER BY uscc LIMIT ? OFFSET ?", [*args, limit, offset])
     return EnterprisePage(total=int(total[0]["n"]), page=page, page_size=page_size,
                           items=[_enterprise(row) for row in rows])
 
 
 async def _enterprise_id(uscc: str) -> int:
-    rows = await _select("SELECT id FROM enterprise WHERE uscc = ?", [uscc])
+    rows = await select("SELECT id FROM enterprise WHERE uscc = ?", [uscc])
     if not rows:
         raise RecordNotFound(f"no enterprise with USCC {uscc} (register it first)")
     return int(rows[0]["id"])
@@ -328,7 +292,7 @@ def _product(row: dict[str, Any]) -> ProductRead:
 
 async def get_product(product_id: int) -> ProductRead:
     """Raises: RecordNotFound: no product has this id."""
-    rows = await _select(f"{_PRODUCT_SELECT} WHERE p.id = ?", [product_id])
+    rows = await select(f"{_PRODUCT_SELECT} WHERE p.id = ?", [product_id])
     if not rows:
         raise RecordNotFound(f"no product with id {product_id}")
     return _product(rows[0])
@@ -336,7 +300,7 @@ async def get_product(product_id: int) -> ProductRead:
 
 async def _duplicate_product(enterprise_id: int, data: ProductInput,
                              except_id: int | None = None) -> None:
-    rows = await _select("SELECT id FROM product WHERE enterprise = ? AND name = ? AND model = ?",
+    rows = await select("SELECT id FROM product WHERE enterprise = ? AND name = ? AND model = ?",
                          [enterprise_id, data.name, data.model])
     if rows and rows[0]["id"] != except_id:
         raise DuplicateError(
@@ -351,7 +315,7 @@ async def create_product(uscc: str, data: ProductInput, now: dt.datetime) -> Pro
         RecordNotFound: the enterprise is not registered.
         DuplicateError: it already has a product of this name and model.
     """
-    async with _writing() as engine:
+    async with writing() as engine:
         enterprise_id = await _enterprise_id(uscc)
         await _duplicate_product(enterprise_id, data)
         ids = await _allocate_ids(engine, "product", 1)
@@ -365,16 +329,16 @@ async def create_product(uscc: str, data: ProductInput, now: dt.datetime) -> Pro
 
 async def update_product(product_id: int, data: ProductInput, now: dt.datetime) -> ProductRead:
     """Raises: RecordNotFound, DuplicateError (another product has this name and model)."""
-    async with _writing():
-        rows = await _select("SELECT enterprise FROM product WHERE id = ?", [product_id])
+    async with writing():
+        rows = await select("SELECT enterprise FROM product WHERE id = ?", [product_id])
         if not rows:
             raise RecordNotFound(f"no product with id {product_id}")
         await _duplicate_product(rows[0]["enterprise"], data, except_id=product_id)
-        await _write("UPDATE product SET name = ?, model = ?, category = ?, main = ?, sector = ?, "
+        await write("UPDATE product SET name = ?, model = ?, category = ?, main = ?, sector = ?, "
                      "updated_at = ? WHERE id = ?",
                      [data.name, data.model, data.category, data.main, data.sector, now,
                       product_id])
-        await indicator_queries.mark_stale(_engine(), [product_id])
+        await indicator_queries.mark_stale(adoption_engine(), [product_id])
         return await get_product(product_id)
 
 
@@ -385,13 +349,13 @@ async def discontinue_product(product_id: int, on: dt.date, now: dt.datetime) ->
     Raises:
         RecordNotFound: no product has this id.
     """
-    async with _writing():
+    async with writing():
         product = await get_product(product_id)
         if product.discontinued_on is None:
-            await _write("UPDATE product SET discontinued_on = ?, updated_at = ? WHERE id = ?",
+            await write("UPDATE product SET discontinued_on = ?, updated_at = ? WHERE id = ?",
                          [on, now, product_id])
-            await indicator_queries.mark_stale(_engine(), [product_id])
-            active = await _select("SELECT id FROM declaration WHERE product = ? "
+            await indicator_queries.mark_stale(adoption_engine(), [product_id])
+            active = await select("SELECT id FROM declaration WHERE product = ? "
                                    "AND withdrawn_on IS NULL", [product_id])
             await _withdraw([row["id"] for row in active], on, "产品停产 product discontinued",
                             now)
@@ -408,9 +372,9 @@ async def list_products(
     """
     enterprise_id = await _enterprise_id(uscc)
     where = "p.enterprise = ?" + ("" if include_discontinued else " AND p.discontinued_on IS NULL")
-    total = await _select(f"SELECT COUNT(*) AS n FROM product p WHERE {where}", [enterprise_id])
+    total = await select(f"SELECT COUNT(*) AS n FROM product p WHERE {where}", [enterprise_id])
     limit, offset = _page(page, page_size)
-    rows = await _select(f"{_PRODUCT_SELECT} WHERE {where} ORDER BY p.id LIMIT ? OFFSET ?",
+    rows = await select(f"{_PRODUCT_SELECT} WHERE {where} ORDER BY p.id LIMIT ? OFFSET ?",
                          [enterprise_id, limit, offset])
     return ProductPage(total=int(total[0]["n"]), page=page, page_size=page_size,
                        items=[_product(row) for row in rows])
@@ -451,7 +415,7 @@ async def _declarations(rows: list[dict[str, Any]]) -> list[DeclarationRead]:
 
 async def get_declaration(declaration_id: int) -> DeclarationRead:
     """Raises: RecordNotFound: no declaration has this id."""
-    rows = await _select(f"{_DECLARATION_SELECT} WHERE d.id = ?", [declaration_id])
+    rows = await select(f"{_DECLARATION_SELECT} WHERE d.id = ?", [declaration_id])
     if not rows:
         raise RecordNotFound(f"no declaration with id {declaration_id}")
     return (await _declarations(rows))[0]
@@ -463,7 +427,7 @@ async def declaration_owner(declaration_id: int) -> str:
     Raises:
         RecordNotFound: no declaration has this id.
     """
-    rows = await _select("SELECT e.uscc FROM declaration d JOIN enterprise e "
+    rows = await select("SELECT e.uscc FROM declaration d JOIN enterprise e "
                          "ON e.id = d.enterprise WHERE d.id = ?", [declaration_id])
     if not rows:
         raise RecordNotFound(f"no declaration with id {declaration_id}")
@@ -505,9 +469,9 @@ async def list_declarations(
     if filters.unresolved is not None:
         where.append("d.standard IS NULL" if filters.unresolved else "d.standard IS NOT NULL")
     clause = f"WHERE {' AND '.join(where)}" if where else ""
-    total = await _select(f"SELECT COUNT(*) AS n FROM declaration d {clause}", args)
+    total = await select(f"SELECT COUNT(*) AS n FROM declaration d {clause}", args)
     limit, offset = _page(page, page_size)
-    rows = await _select(f"{_DECLARATION_SELECT} {clause} ORDER BY d.id LIMIT ? OFFSET ?",
+    rows = await select(f"{_DECLARATION_SELECT} {clause} ORDER BY d.id LIMIT ? OFFSET ?",
                          [*args, limit, offset])
     return DeclarationPage(total=int(total[0]["n"]), page=page, page_size=page_size,
                            items=await _declarations(rows))
@@ -540,8 +504,8 @@ async def declare(
             discontinued.
     """
     today = now.date()
-    async with _writing() as engine:
-        product_rows = await _select(
+    async with writing() as engine:
+        product_rows = await select(
             "SELECT id, enterprise, discontinued_on, registered_on FROM product WHERE id = ?",
             [product_id])
         if not product_rows:
@@ -550,7 +514,7 @@ async def declare(
         if product["discontinued_on"] is not None:
             raise DuplicateError(f"product {product_id} was discontinued on "
                                  f"{product['discontinued_on']}; register it again to declare")
-        active = await _select("SELECT id, code_key, standard FROM declaration "
+        active = await select("SELECT id, code_key, standard FROM declaration "
                                "WHERE product = ? AND withdrawn_on IS NULL", [product_id])
         for row in active:
             if row["code_key"] == code.key:
@@ -571,7 +535,7 @@ async def declare(
             new_id, product_id, product["enterprise"], code.declared, code.key, code.undated,
             standard_id, declared_on, source, now, now)])
         if product["registered_on"] is None or product["registered_on"] > declared_on:
-            await _write("UPDATE product SET registered_on = ? WHERE id = ?",
+            await write("UPDATE product SET registered_on = ? WHERE id = ?",
                          [declared_on, product_id])
         await indicator_queries.mark_stale(engine, [product_id])
         await _withdraw(superseded, today, f"由声明 {new_id} ({code.key}) 替代 superseded by "
@@ -579,8 +543,8 @@ async def declare(
         spec = alert_for(code.key, standings.get(standard_id) if standard_id else None)
         if spec is not None:
             await _insert_alerts(engine, [(new_id, product["enterprise"], product_id, spec)], now)
-        rows = await _select(f"{_DECLARATION_SELECT} WHERE d.id = ?", [new_id])
-        old = await _select(f"{_DECLARATION_SELECT} WHERE d.id IN "
+        rows = await select(f"{_DECLARATION_SELECT} WHERE d.id = ?", [new_id])
+        old = await select(f"{_DECLARATION_SELECT} WHERE d.id IN "
                             f"({', '.join('?' for _ in superseded)})", superseded
                             ) if superseded else []
         return DeclarationOutcome(declaration=(await _declarations(rows))[0],
@@ -596,7 +560,7 @@ async def _withdraw(ids: Sequence[int], on: dt.date, reason: str, now: dt.dateti
     """Withdraw declarations (in the open transaction) and clear their open alerts."""
     if not ids:
         return
-    engine = _engine()
+    engine = adoption_engine()
     await executemany(engine, "UPDATE declaration SET withdrawn_on = ?, withdrawn_reason = ?, "
                       "updated_at = ? WHERE id = ? AND withdrawn_on IS NULL",
                       [(on, reason, now, declaration_id) for declaration_id in ids])
@@ -614,7 +578,7 @@ async def withdraw_declaration(
     Raises:
         RecordNotFound: no declaration has this id.
     """
-    async with _writing():
+    async with writing():
         await get_declaration(declaration_id)
         await _withdraw([declaration_id], now.date(), reason, now)
         return await get_declaration(declaration_id)
@@ -693,10 +657,10 @@ def _alert_where(filters: AlertFilters) -> tuple[str, list[Any]]:
 async def list_alerts(filters: AlertFilters, *, page: int = 1, page_size: int = 50) -> AlertPage:
     """Alerts, newest first."""
     clause, args = _alert_where(filters)
-    total = await _select("SELECT COUNT(*) AS n FROM alert a JOIN enterprise e "
+    total = await select("SELECT COUNT(*) AS n FROM alert a JOIN enterprise e "
                           f"ON e.id = a.enterprise {clause}", args)
     limit, offset = _page(page, page_size)
-    rows = await _select(f"{_ALERT_SELECT} {clause} ORDER BY a.id DESC LIMIT ? OFFSET ?",
+    rows = await select(f"{_ALERT_SELECT} {clause} ORDER BY a.id DESC LIMIT ? OFFSET ?",
                          [*args, limit, offset])
     return AlertPage(total=int(total[0]["n"]), page=page, page_size=page_size,
                      items=[_alert(row) for row in rows])
@@ -705,7 +669,7 @@ async def list_alerts(filters: AlertFilters, *, page: int = 1, page_size: int = 
 async def export_alerts(filters: AlertFilters, limit: int = 1_000_000) -> list[AlertRead]:
     """Every alert matching ``filters`` (up to ``limit``), oldest first, for CSV export."""
     clause, args = _alert_where(filters)
-    rows = await _select(f"{_ALERT_SELECT} {clause} ORDER BY a.id LIMIT ?", [*args, limit])
+    rows = await select(f"{_ALERT_SELECT} {clause} ORDER BY a.id LIMIT ?", [*args, limit])
     return [_alert(row) for row in rows]
 
 
@@ -736,11 +700,11 @@ async def refresh_alerts(today: dt.date | None = None,
     now = now or dt.datetime.now(dt.UTC)
     today = today or now.date()
     report = RefreshReport()
-    async with _writing() as engine:
+    async with writing() as engine:
         report.resolved = await _re_resolve(engine, today, now, undated=False)
         report.followed = await _re_resolve(engine, today, now, undated=True)
 
-        declared = await _select("SELECT DISTINCT standard FROM declaration "
+        declared = await select("SELECT DISTINCT standard FROM declaration "
                                  "WHERE withdrawn_on IS NULL AND standard IS NOT NULL")
         standings = await standards_repository.standings_of(
             [row["standard"] for row in declared], today)
@@ -750,17 +714,17 @@ async def refresh_alerts(today: dt.date | None = None,
             if spec is not None:
                 specs[standard_id] = spec
         wanted: dict[int, tuple[int, int, AlertSpec]] = {}
-        for row in await _select("SELECT id, enterprise, product, code_key FROM declaration "
+        for row in await select("SELECT id, enterprise, product, code_key FROM declaration "
                                  "WHERE standard IS NULL AND withdrawn_on IS NULL"):
             wanted[row["id"]] = (row["enterprise"], row["product"],
                                  AlertSpec(AlertKind.UNRESOLVED_CODE, row["code_key"], None))
         for chunk in _chunks(list(specs)):
             where, args = in_list(engine, "standard", list(chunk), "bigint")
-            for row in await _select("SELECT id, enterprise, product, standard FROM declaration "
+            for row in await select("SELECT id, enterprise, product, standard FROM declaration "
                                      f"WHERE withdrawn_on IS NULL AND {where}", args):
                 wanted[row["id"]] = (row["enterprise"], row["product"], specs[row["standard"]])
 
-        stored = await _select("SELECT id, declaration, kind, standard, code, successors, "
+        stored = await select("SELECT id, declaration, kind, standard, code, successors, "
                                "effective_on FROM alert WHERE cleared_at IS NULL")
         clear: list[tuple[Any, ...]] = []
         update: list[tuple[Any, ...]] = []
@@ -792,7 +756,7 @@ async def _re_resolve(engine: Engine, today: dt.date, now: dt.datetime, *, undat
     """Point unresolved (or undated) declarations at the edition their code resolves to now;
     returns how many declarations changed."""
     condition = "undated AND withdrawn_on IS NULL" if undated else "standard IS NULL"
-    rows = await _select("SELECT code_key, standard, COUNT(*) AS n FROM declaration "
+    rows = await select("SELECT code_key, standard, COUNT(*) AS n FROM declaration "
                          f"WHERE {condition} GROUP BY code_key, standard")
     if not rows:
         return 0
@@ -920,7 +884,7 @@ class DeclarationImportWriter:
 
     async def write(self, rows: Sequence[DeclarationRow]) -> list[RowOutcome]:
         """Write one chunk of rows; returns one outcome per row, in order."""
-        async with _writing() as engine:
+        async with writing() as engine:
             await self._load(engine, rows)
             pending = _Pending()
             outcomes = [self._apply(row, pending) for row in rows]
@@ -947,7 +911,7 @@ class DeclarationImportWriter:
                 changed_rows += 1
         if not stale:
             return 0
-        async with _writing() as engine:
+        async with writing() as engine:
             cleared = 0
             for chunk in _chunks(stale, 5000):
                 where, args = in_list(engine, "declaration", list(chunk), "bigint")
@@ -1218,7 +1182,7 @@ class _Pending:
 async def create_import(*, files: list[dict[str, Any]], actor: str,
                         started_at: dt.datetime) -> int:
     """Record the start of a bulk declaration import; returns its id."""
-    async with _writing() as engine:
+    async with writing() as engine:
         new_id = (await _allocate_ids(engine, "declaration_import", 1))[0]
         await insert_rows(engine, "declaration_import", ["id", "files", "actor", "started_at"],
                           [(new_id, json.dumps(files, ensure_ascii=False), actor, started_at)])
@@ -1226,8 +1190,8 @@ async def create_import(*, files: list[dict[str, Any]], actor: str,
 
 
 async def finish_import(import_id: int, *, report: dict[str, Any]) -> None:
-    async with _writing():
-        await _write(
+    async with writing():
+        await write(
             "UPDATE declaration_import SET finished_at = ?, files = ?, created = ?, updated = ?, "
             "unchanged = ?, rejected = ?, report = ? WHERE id = ?",
             [dt.datetime.now(dt.UTC), json.dumps(report["files"], ensure_ascii=False),
@@ -1245,7 +1209,7 @@ def _import_row(row: dict[str, Any]) -> dict[str, Any]:
 
 async def list_imports(limit: int = 50, offset: int = 0) -> list[dict[str, Any]]:
     """Bulk declaration imports, newest first, without their full reports."""
-    rows = await _select(
+    rows = await select(
         "SELECT id, files, actor, started_at, finished_at, created, updated, unchanged, "
         "rejected FROM declaration_import ORDER BY id DESC LIMIT ? OFFSET ?", [limit, offset])
     return [_import_row(row) for row in rows]
@@ -1253,7 +1217,7 @@ async def list_imports(limit: int = 50, offset: int = 0) -> list[dict[str, Any]]
 
 async def get_import(import_id: int) -> dict[str, Any]:
     """Raises: RecordNotFound: no import has this id."""
-    rows = await _select("SELECT * FROM declaration_import WHERE id = ?", [import_id])
+    rows = await select("SELECT * FROM declaration_import WHERE id = ?", [import_id])
     if not rows:
         raise RecordNotFound(f"no declaration import with id {import_id}")
     return _import_row(rows[0])
