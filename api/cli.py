@@ -169,21 +169,35 @@ def show(settings: Settings, code: str, as_json: bool) -> None:
         _print_standard(std)
 
 
-def _print_report(report: dict[str, Any]) -> None:
+def print_files(report: dict[str, Any], unit: str = "records") -> None:
+    """A line per file of an import report, with the columns nobody maps."""
     for entry in report["files"]:
-        click.echo(f"{entry['name']}: {entry['format']} ({entry['source']}), "
-                   f"{entry['records']} records")
+        source = f" ({entry['source']})" if entry.get("source") else ""
+        click.echo(f"{entry['name']}: {entry['format']}{source}, {entry['records']} {unit}")
         if entry["ignored_columns"]:
-            click.echo(f"  ignored columns: {', '.join(entry['ignored_columns'])}")
+            click.echo(f"  ignored columns 未识别的列: {', '.join(entry['ignored_columns'])}")
+
+
+def print_rejections(report: dict[str, Any], shown: int = 20) -> None:
+    """The first rejections of an import report (``--json`` lists all)."""
+    for row in report["rejected"][:shown]:
+        where = str(row["location"])
+        # table imports already name the file in the location ("plan.csv:row 3")
+        if row.get("file") and not where.startswith(f"{row['file']}:"):
+            where = f"{row['file']} {where}"
+        click.echo(f"  rejected {where}: {row['reason']}")
+    if len(report["rejected"]) > shown:
+        click.echo(f"  ... {len(report['rejected']) - shown} more rejections (--json lists all)")
+
+
+def _print_report(report: dict[str, Any]) -> None:
+    print_files(report)
     prefix = "dry run, nothing written: " if report["dry_run"] else ""
     click.echo(f"{prefix}created {report['created']}, updated {report['updated']}, "
                f"unchanged {report['unchanged']}, rejected {len(report['rejected'])}, "
                f"conflicts {len(report['conflicts'])}"
                + (f" (batch {report['batch_id']})" if report["batch_id"] else ""))
-    for row in report["rejected"][:20]:
-        click.echo(f"  rejected {row['file']} {row['location']}: {row['reason']}")
-    if len(report["rejected"]) > 20:
-        click.echo(f"  ... {len(report['rejected']) - 20} more rejections (--json lists all)")
+    print_rejections(report)
     for row in report["conflicts"][:10]:
         click.echo(f"  conflict {row['code']} {row['field']}: kept {row['kept']!r} "
                    f"({row['kept_source']}), {row['offered_source']} says {row['offered']!r}")
@@ -306,19 +320,13 @@ def declarations_import(settings: Settings, paths: tuple[Path, ...], as_json: bo
     if as_json:
         emit_json(result)
         return
-    for entry in result["files"]:
-        click.echo(f"{entry['name']}: {entry['format']}, {entry['records']} rows")
-        if entry["ignored_columns"]:
-            click.echo(f"  ignored columns: {', '.join(entry['ignored_columns'])}")
+    print_files(result, "rows")
     click.echo(f"rows: created {result['created']}, updated {result['updated']}, unchanged "
                f"{result['unchanged']}, rejected {len(result['rejected'])}, conflicts "
                f"{len(result['conflicts'])} (import {result['batch_id']})")
     for kind in ("enterprises", "products", "declarations", "alerts"):
         click.echo(f"  {kind}: " + ", ".join(f"{k} {v}" for k, v in result[kind].items()))
-    for row in result["rejected"][:20]:
-        click.echo(f"  rejected {row['location']}: {row['reason']}")
-    if len(result["rejected"]) > 20:
-        click.echo(f"  ... {len(result['rejected']) - 20} more rejections (--json lists all)")
+    print_rejections(result)
 
 
 @main.group()

@@ -17,7 +17,7 @@ from adoption.drafting import STAGE_NAMES_ZH, StageChange, parse_kinds, parse_st
 from adoption.errors import InvalidFieldError
 from adoption.goals import GoalInput, GoalProgress
 from adoption.vocab import Domain, DraftingStage
-from api.cli import emit_json, fail, run_with_db
+from api.cli import emit_json, fail, print_files, print_rejections, run_with_db
 from api.drafting_imports import import_drafting_plans
 from standards.settings import Settings
 
@@ -55,17 +55,11 @@ def drafting_import(settings: Settings, paths: tuple[Path, ...], as_json: bool) 
     if as_json:
         emit_json(result)
         return
-    for entry in result["files"]:
-        click.echo(f"{entry['name']}: {entry['format']}, {entry['records']} rows")
-        if entry["ignored_columns"]:
-            click.echo(f"  ignored columns 未识别的列: {', '.join(entry['ignored_columns'])}")
+    print_files(result, "rows")
     click.echo(f"rows 行: created {result['created']}, updated {result['updated']}, unchanged "
                f"{result['unchanged']}, rejected {len(result['rejected'])} "
                f"(import {result['batch_id']}, {result['projects']} projects)")
-    for row in result["rejected"][:20]:
-        click.echo(f"  rejected {row['location']}: {row['reason']}")
-    if len(result["rejected"]) > 20:
-        click.echo(f"  ... {len(result['rejected']) - 20} more rejections (--json lists all)")
+    print_rejections(result)
 
 
 @drafting.command("list")

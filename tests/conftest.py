@@ -7,6 +7,7 @@ import asyncio
 import os
 import uuid
 from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -36,14 +37,15 @@ def _admin_query(url: str, sql: str) -> None:
     asyncio.run(run())
 
 
-@pytest.fixture(scope="session")
-def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """SQLite in a temp dir, or a PostgreSQL database created for this run and dropped after."""
+@contextmanager
+def fresh_database(tmp_path_factory: pytest.TempPathFactory, label: str) -> Iterator[str]:
+    """A new SQLite file in a temp dir, or, when DATABASE_URL names a PostgreSQL server, a
+    database created there for this run and dropped after."""
     base = os.environ.get("DATABASE_URL", "")
     if not base.startswith(("postgresql://", "postgres://")):
-        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+        yield f"sqlite:///{tmp_path_factory.mktemp(f'{label}-db') / f'{label}.sqlite3'}"
         return
-    name = f"stdtrack_test_{uuid.uuid4().hex[:10]}"
+    name = f"stdtrack_{label}_{uuid.uuid4().hex[:10]}"
     parts = urlsplit(base)
     admin = urlunsplit(parts._replace(path="/postgres"))
     _admin_query(admin, f'CREATE DATABASE "{name}"')
@@ -51,6 +53,13 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield urlunsplit(parts._replace(path=f"/{name}"))
     finally:
         _admin_query(admin, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The suite's database (see :func:`fresh_database`)."""
+    with fresh_database(tmp_path_factory, "test") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

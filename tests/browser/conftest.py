@@ -11,15 +11,13 @@ import subprocess
 import sys
 import time
 import urllib.request
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
-from tests.conftest import _admin_query
+from tests.conftest import fresh_database
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
@@ -52,18 +50,9 @@ def _run(args: list[str], env: dict[str, str]) -> str:
 
 @pytest.fixture(scope="session")
 def browser_database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    base = os.environ.get("DATABASE_URL", "")
-    if not base.startswith(("postgresql://", "postgres://")):
-        yield f"sqlite:///{tmp_path_factory.mktemp('browser-db') / 'browser.sqlite3'}"
-        return
-    name = f"stdtrack_browser_{uuid.uuid4().hex[:10]}"
-    parts = urlsplit(base)
-    admin = urlunsplit(parts._replace(path="/postgres"))
-    _admin_query(admin, f'CREATE DATABASE "{name}"')
-    try:
-        yield urlunsplit(parts._replace(path=f"/{name}"))
-    finally:
-        _admin_query(admin, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    """The served app's own database, apart from the suite's."""
+    with fresh_database(tmp_path_factory, "browser") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
