@@ -26,7 +26,8 @@ from standards.settings import Settings
 from standards.vocab import AdoptionDegree
 
 SAMPLES = Path(__file__).resolve().parent.parent / "tests" / "data" / "bench"
-SHARED = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
+SHARED = Path(os.environ.get("STDTRACK_SHARED_DATA",
+                             Path(__file__).resolve().parents[2] / "shared" / "data"))
 
 
 def catalogue(n_chinese: int = 3000) -> list[StandardInput]:

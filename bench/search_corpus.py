@@ -11,6 +11,7 @@ drawn from a fixed seed.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import random
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -19,7 +20,8 @@ from pathlib import Path
 from standards.schemas import AdoptionRef, StandardInput
 from standards.vocab import AdoptionDegree
 
-SHARED = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
+SHARED = Path(os.environ.get("STDTRACK_SHARED_DATA",
+                             Path(__file__).resolve().parents[2] / "shared" / "data"))
 REAL_FILES = (
     "relaton-data-iso/iso_compact_all.jsonl.gz",
     "relaton-data-iec/iec_compact_all.jsonl.gz",
