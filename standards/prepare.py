@@ -24,7 +24,10 @@ FOREIGN_LEVELS = (Level.INTERNATIONAL, Level.FOREIGN)
 
 def catalogue_key(parsed: ParsedCode) -> str:
     """The unique key of an edition: the normalized code, its amendment, and for foreign
-    documents the publication variant (an IEC ``CSV`` is another publication)."""
+    documents the publication variant (an IEC ``CSV`` is another publication).
+
+    It is also the code a standard shows (its ``code``): the official print, whatever
+    spelling a source used (``ＧＢ／Ｔ ９９９９９－２０２４`` shows as ``GB/T 99999-2024``)."""
     key = parsed.normalized
     if parsed.amendment:
         key += parsed.amendment if parsed.amendment.startswith("+") else f"/{parsed.amendment}"
@@ -38,6 +41,15 @@ def reference_key(code: str) -> str:
     parsed = try_parse_code(code)
     if parsed is None:
         return " ".join(code.split()).upper()
+    return catalogue_key(parsed)
+
+
+def renormalised_key(key: str) -> str:
+    """A stored catalogue key as this version writes it (``DB31 890-2015`` is now
+    ``DB31/ 890-2015``); a key that does not parse (any more) is kept. For migrations."""
+    parsed = try_parse_code(key)
+    if parsed is None or parsed.part == "ALL":
+        return key
     return catalogue_key(parsed)
 
 
@@ -116,11 +128,27 @@ def _blank_row() -> dict[str, Any]:
 
 _CODE_COLUMNS = ("code", "family_key", "level", "kind", "nature", "prefix", "base_prefix",
                  "region_code", "industry_code", "org_code", "number", "part", "year",
-                 "amendment", "edition_note")
+                 "amendment", "edition_note", "amendment_note")
 # the columns of a new standard's row as PreparedRecord.new_row holds them; the writer adds
 # created_at and updated_at
 NEW_COLUMNS = (*_blank_row(), *_CODE_COLUMNS,
                "normalized_code", "field_sources", "extra", "source")
+# notes a code carries that are not part of its key; a later source may fill them in
+NOTE_COLUMNS = tuple((name, NEW_COLUMNS.index(name)) for name in ("edition_note",
+                                                                   "amendment_note"))
+# the extra field keeping how a source printed a code that differs from the official print
+SPELLING = "code"
+
+
+def spelling_key(source: str) -> str:
+    """The extra field of ``source``'s own spelling of the code: ``code.<source>``."""
+    return f"{SPELLING}.{source}"
+
+
+def spellings(extra: dict[str, Any]) -> dict[str, str]:
+    """``{source: spelling}`` kept in a standard's extra fields."""
+    prefix = f"{SPELLING}."
+    return {k[len(prefix):]: v for k, v in extra.items() if k.startswith(prefix)}
 
 
 @dataclass(slots=True)
@@ -173,11 +201,11 @@ def _new_row(item: StandardInput, parsed: ParsedCode, key: str,
         if len(_STATED) < 64:
             _STATED[stated] = sources
     nature = parsed.nature
-    return (*_field_values(row), item.code.strip(), parsed.family_key, parsed.level.value,
+    return (*_field_values(row), key, parsed.family_key, parsed.level.value,
             parsed.kind, nature.value if nature else None, parsed.prefix, parsed.base_prefix,
             parsed.region_code, parsed.industry_code, parsed.org_code, parsed.number,
             parsed.part, parsed.year, parsed.amendment, parsed.edition_note,
-            key, sources, dumps(result.extra), item.source)
+            parsed.amendment_note, key, sources, dumps(result.extra), item.source)
 
 
 def prepare_records(
@@ -198,7 +226,10 @@ def prepare_records(
             continue
         record.key = key = catalogue_key(code)
         record.offered = offered = offered_values(item)
-        record.extra = item.extra
+        printed = item.code.strip()
+        # the standard shows the official print (its key); a source's own spelling is kept
+        record.extra = (item.extra if printed == key
+                        else {**item.extra, spelling_key(item.source): printed})
         record.relations = _relations(item, code, key)
-        record.new_row = _new_row(item, code, key, merge(None, {}, {}, item, None, offered))
+        record.new_row = _new_row(item, code, key, merge(None, {}, {}, record, None, offered))
     return prepared
