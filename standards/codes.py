@@ -1427,7 +1427,10 @@ def _dispatch(raw: str, s: str, u: str) -> ParsedCode:
         or (stem == "T" and u.startswith(" ", 1) and u[2:3].isalpha())
     ):
         slashed = "T/" + (s[1:] if len(stem) > 1 else s[2:])
-        return _parse_group_or_enterprise(raw, slashed, slashed.upper(), "T")
+        try:
+            return _parse_group_or_enterprise(raw, slashed, slashed.upper(), "T")
+        except CodeError:  # "TBD", "TOTAL": no group code either; name what was typed
+            raise _unknown_prefix(raw, s, pos) from None
     raise _unknown_prefix(raw, s, pos)
 
 

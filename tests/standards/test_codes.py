@@ -532,6 +532,8 @@ def test_extra_form(raw: str, expected: dict[str, object]) -> None:
         ("ITU-T 264", "not an ITU Recommendation"),
         ("TR 123", "unknown prefix 'TR'"),
         ("TIS 2061-2544", "unknown prefix 'TIS'"),
+        ("TBD", "unknown prefix 'TBD'"),
+        ("TC291", "unknown prefix 'TC'"),
         ("xyz 12", "unknown prefix 'xyz'"),
         ("ＸＹＺ 12", "unknown prefix 'ＸＹＺ'"),
         ("DG/TJ08-", "not a Shanghai or Jiangsu engineering code"),
