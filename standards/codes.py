@@ -548,15 +548,21 @@ _NO_SUFFIX: _Suffixes = (None, None, False, None, None, None, None)
 _TZ_NATURE = {"T": Nature.RECOMMENDED, "Z": Nature.GUIDANCE, None: Nature.MANDATORY}
 
 
+_CN_NUMBER_RE = re.compile(
+    "^(?:(?P<tens>[一二三四五六七八九]?)(?P<ten>十))?(?P<units>[一二三四五六七八九]?)$"
+)
+
+
 def _cn_number(text: str) -> str:
-    """An amendment number as digits: "1", "一" or "十二" -> "1", "1", "12"."""
-    if text.isdigit():
+    """An amendment number as digits: "1", "一" or "十二" -> "1", "1", "12"; other text as is."""
+    if text.isascii() and text.isdigit():
         return str(int(text))
-    tens, _, units = text.rpartition("十")
-    if "十" not in text:
-        return str(_CN_DIGITS.index(text) + 1) if len(text) == 1 else text
-    value = (_CN_DIGITS.index(tens) + 1 if tens else 1) * 10
-    return str(value + (_CN_DIGITS.index(units) + 1 if units else 0))
+    m = _CN_NUMBER_RE.match(text)
+    if m is None or not text:
+        return text
+    tens = (_CN_DIGITS.index(m["tens"]) + 1 if m["tens"] else 1) if m["ten"] else 0
+    units = _CN_DIGITS.index(m["units"]) + 1 if m["units"] else 0
+    return str(tens * 10 + units)
 
 
 def _amendment_note(body: str) -> str:

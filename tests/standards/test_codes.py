@@ -743,6 +743,7 @@ _CODE_PIECES = st.sampled_from([
     *"GBTZDQJISOECNHK/-—:.()（）  0123456789年版所有部分第号修改单XG+,",
     "GB/T ", "ISO ", "DB22/T ", "IEC ", "T/", "Q/", "/XG", "/Amd ", "BS EN ", "ASTM ",
     "GOST R ", "JIS ", "ITU-T ", "ANSI/", "DBJ", "DG/TJ08-", "(ISO 9001:2015, MOD)", " idt ",
+    "含", "一", "二", "十", "、", "(等效", "标准", "(英文版)", "T", "TCECS ", "-XG", "Amd ",
 ])  # fmt: skip
 
 
