@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import operator
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -28,12 +29,23 @@ def catalogue_key(parsed: ParsedCode) -> str:
 
     It is also the code a standard shows (its ``code``): the official print, whatever
     spelling a source used (``ＧＢ／Ｔ ９９９９９－２０２４`` shows as ``GB/T 99999-2024``)."""
-    key = parsed.normalized
-    if parsed.amendment:
-        key += parsed.amendment if parsed.amendment.startswith("+") else f"/{parsed.amendment}"
-    if parsed.edition_note and parsed.level in FOREIGN_LEVELS:
-        key += f" {parsed.edition_note}"
-    return key
+    amendment = parsed.amendment or ""
+    if amendment and not amendment.startswith("+"):
+        amendment = f"/{amendment}"
+    note = parsed.edition_note if parsed.level in FOREIGN_LEVELS else None
+    if not note:
+        return parsed.normalized + amendment
+    space = "" if note == "R" or note.startswith("(") else " "
+    if not _PUBLICATION_VARIANT.match(note):
+        return f"{parsed.normalized}{amendment}{space}{note}"  # ED5, SYMBOL …, (E) come last
+    # as the IEC and JIS print a publication variant: after the consolidated amendments, before
+    # the amendments and corrigenda of that publication (IEC 60529:1989+AMD1:1999 CSV/COR2:2007,
+    # JIS L 4107:2000R/AMENDMENT 1:2020)
+    consolidated, slash, rest = amendment.partition("/")
+    return f"{parsed.normalized}{consolidated}{space}{note}{slash}{rest}"
+
+
+_PUBLICATION_VARIANT = re.compile(r"(?:CSV|CMV|RLV|EXV|SER|PRV|R)(?:$|[- ])")
 
 
 def reference_key(code: str) -> str:
