@@ -132,12 +132,15 @@ def db_status(settings: Settings, as_json: bool) -> None:
 
 
 def _print_standard(std: StandardRead) -> None:
-    click.echo(f"{std.normalized_code}  {std.title_zh or ''}")
+    click.echo(f"{std.code}  {std.title_zh or ''}")
     if std.title_en:
         click.echo(f"  {std.title_en}")
     status = std.status.value + (f" ({std.status_reason})" if std.status_reason else "")
     rows = [
         ("level", f"{std.level.value}" + (f", {std.nature.value}" if std.nature else "")),
+        ("edition", std.edition_note),
+        ("amendment", (f"{std.amendment} (included)" if std.amendment_included
+                       else std.amendment)),
         ("status", status),
         ("published", std.published_on),
         ("implemented", std.implemented_on),

@@ -101,8 +101,9 @@ async def reindex_standards(ids: Sequence[int], settings: Settings,
                             database: Engine | None = None) -> dict[str, Any]:
     """Bring the index in step with the standards ``ids`` after an import (or a deletion).
 
-    Standards that no longer exist are dropped from the index. With no index yet, or when the
-    import touched a large share of the catalogue, the whole index is rebuilt instead. An index
+    Standards that no longer exist are dropped from the index. With no index yet, an index of
+    another schema version, or when the import touched a large share of the catalogue, the
+    whole index is rebuilt instead. An index
     that cannot be written never fails the import: the problem is logged and returned.
     Returns what was done: ``{"mode": "update" | "rebuild" | "none" | "failed",
     "documents": n}`` (plus ``"error"`` when it failed).
@@ -114,7 +115,9 @@ async def reindex_standards(ids: Sequence[int], settings: Settings,
     try:
         facts = await engine.describe()
         indexed = int(facts.get("documents") or 0)
-        if not facts.get("exists") or (
+        # an index of older code keys or analysis (after an upgrade) cannot take updates
+        stale = facts.get("schema_version") != engine.expected_schema_version()
+        if not facts.get("exists") or stale or (
             len(unique) >= REBUILD_MIN and len(unique) > REBUILD_SHARE * indexed
         ):
             report = await rebuild_index(settings, database)

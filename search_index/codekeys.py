@@ -18,6 +18,11 @@ kind       key of GB/T 5606.1-2004                     found by a query for
 
 The exact edition (tier 0) is the family key plus the year; code prefixes (``GB/T 77``) are
 prefixes of the family key, and bare numbers (``771``) prefixes of the number key.
+
+A mandatory local code prints its slash before the number (``DB31/ 890``: family
+``db31/890``); its nature-free key is ``db31890``, as for ``DB31/T 890``. ``VERSION`` changes
+whenever a document's keys could change: both backends make it part of their schema version,
+so an index built with other keys reads as stale (``stdtrack index rebuild``).
 """
 
 from __future__ import annotations
@@ -29,8 +34,11 @@ from dataclasses import dataclass
 from search_index.vocab import MatchKind
 from standards.codes import ParsedCode, try_parse_code
 
+VERSION = "codekeys-2"
 _NATURE = re.compile(r"/[TZ]$")
 NUMBER_QUERY = re.compile(r"^[a-z]?\d{3,}(?:\.\d+)*$")
+# what separates a prefix from its number in a family key: " ", "/ " (DB31/ 890), "-" (DGJ08-9)
+_SEPARATORS = "/- "
 
 
 def compact(text: str) -> str:
@@ -47,25 +55,33 @@ def family_key(parsed: ParsedCode) -> str:
 
 
 def variant_key(parsed: ParsedCode) -> str:
-    """Family key with the nature dropped (equal to the family key when there is none)."""
+    """Family key with the nature dropped (equal to the family key when there is none);
+    ``DB31/ 890`` (mandatory) and ``DB31/T 890`` both give ``db31890``."""
+    if not parsed.family_key.startswith(parsed.prefix):
+        return compact(parsed.family_key)
     variant = _variant_prefix(parsed.prefix)
-    rest = parsed.family_key[len(parsed.prefix) :] if parsed.family_key.startswith(
-        parsed.prefix) else parsed.family_key
+    rest = parsed.family_key[len(parsed.prefix) :]
+    if rest.startswith("/ "):
+        rest = rest[1:]
     return compact(variant + rest)
 
 
 def part_parent_key(parsed: ParsedCode) -> str | None:
     """Family key without the part, for a code with a part: ``gb/t5606``."""
-    if not parsed.part:
+    part = parsed.part
+    if not part:
         return None
+    family = parsed.family_key
+    if family.endswith(part) and len(family) > len(part):
+        return compact(family[: -len(part) - 1])
     return compact(f"{parsed.prefix} {parsed.number}")
 
 
 def number_key(parsed: ParsedCode) -> str:
     """The number as printed in the family key, with its part: ``5606.1``, ``60335-1``."""
-    rest = parsed.family_key[len(parsed.prefix) :] if parsed.family_key.startswith(
-        parsed.prefix) else parsed.number
-    return compact(rest)
+    if not parsed.family_key.startswith(parsed.prefix):
+        return compact(parsed.number)
+    return compact(parsed.family_key[len(parsed.prefix) :].lstrip(_SEPARATORS))
 
 
 def document_keys(parsed: ParsedCode, adopted: Iterable[str] = ()) -> list[str]:

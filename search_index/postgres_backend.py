@@ -23,7 +23,7 @@ from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
 
-from search_index import analysis
+from search_index import analysis, codekeys
 from search_index.codekeys import CodeTier
 from search_index.errors import IndexBuildError, IndexUnavailableError, QueryError
 from search_index.query import QueryPlan, parse_query
@@ -98,7 +98,7 @@ SEARCH_SETTINGS = ("SET LOCAL jit = off; SET LOCAL work_mem = '64MB'; "
 
 
 def expected_schema_version() -> str:
-    return f"{SCHEMA_NAME}/{analysis.analyzer_fingerprint()}"
+    return f"{SCHEMA_NAME}/{codekeys.VERSION}/{analysis.analyzer_fingerprint()}"
 
 
 # --------------------------------------------------------------------------------------------

@@ -47,7 +47,7 @@ from whoosh.matching.wrappers import FilterMatcher
 from whoosh.reading import TermNotFound
 from whoosh.util.numeric import byte_to_length
 
-from search_index import analysis
+from search_index import analysis, codekeys
 from search_index.codekeys import CodeQuery, CodeTier, compact
 from search_index.documents import SCOPE_STORED_CHARS
 from search_index.errors import IndexBuildError, IndexUnavailableError, QueryError
@@ -93,7 +93,7 @@ CACHE_ENTRIES = 1_500_000  # postings kept decoded per process (about 150 MB at 
 
 def expected_schema_version() -> str:
     """The version string a usable index of this code must carry."""
-    return f"{SCHEMA_NAME}/{analysis.analyzer_fingerprint()}"
+    return f"{SCHEMA_NAME}/{codekeys.VERSION}/{analysis.analyzer_fingerprint()}"
 
 
 # --------------------------------------------------------------------------------------------

@@ -9,13 +9,16 @@ regional and foreign national codes (EN, BS, DIN, JIS, GOST R, ...) and US-style
 Pipeline (why in this order: each step makes the next one's regular expressions simpler):
 
 1. clean: NFKC (full-width letters, digits, ``／``, ``（）``, U+3000), map the dashes NFKC keeps
-   (U+2014, U+2013, U+2212, U+2010 ...) to ``-``, collapse whitespace, drop spaces around
-   ``/`` and ``:``;
+   (U+2014, U+2013, U+2212, U+2010, U+2015, box-drawing lines ...) to ``-``, and ``一``
+   between digits (``GB/T 7714一2015``), collapse whitespace, drop spaces around ``/`` and
+   ``:``;
 2. read the leading letters (the *stem*) and dispatch on them to one family parser;
 3. the family parser reads prefix, number, part and year, then the suffixes: amendments
-   (``/XG1-2020``, ``第1号修改单``, ``/Amd 1:2024``, ``+AMD1:2004``), edition notes
-   (``(2018年版)``, ``CSV``), all-parts markers and adoption information (double numbers
-   ``…/ISO 9001:2015``, cover markers ``(ISO 6892-1:2019, MOD)``, legacy ``idt/eqv/neq …``).
+   (``/XG1-2020``, ``-XG1-2006``, ``第1号修改单``, ``/Amd 1:2024``, ``+AMD1:2004``), notes of
+   included amendments (``（含第1号修改单2016）``), edition notes (``(2018年版)``, ``(英文版)``,
+   ``CSV``), all-parts markers and adoption information (double numbers ``…/ISO 9001:2015``,
+   cover markers ``(ISO 6892-1:2019, MOD)``, the degree first ``（等效ISO9001）``, legacy
+   ``idt/eqv/neq …``); a trailing ``标准`` is dropped.
 
 Decisions worth knowing (documented here because callers depend on them):
 
@@ -25,6 +28,21 @@ Decisions worth knowing (documented here because callers depend on them):
   ``amendment="+AMD1:2004"`` (the leading ``+`` marks a consolidated amendment, as printed)
   and ``edition_note="CSV"``. IEC/JIS publication variants (CSV, RLV, EXV, CMV, SER,
   ``SYMBOL …``, language tags ``(E)``) are edition notes.
+* ``amendment`` makes a code the amendment's own (``GB 20891-2014/XG1-2020``, a catalogue
+  entry of its own); ``amendment_note`` records amendments a listing says an edition
+  *includes* (``GB/T 30357.2-2013（含第1号修改单2016）`` -> the edition GB/T 30357.2-2013 with
+  ``amendment_note="XG1-2016"``; bracketed ``(第1号修改单)`` reads the same way).
+* Mandatory local codes print with a slash and a space, as the official platforms list them:
+  ``DB31/ 890-2015`` (from ``DB31/890-2015``, ``DB31 890-2015``); ``prefix`` stays ``DB31``
+  and the ``/ `` is the separator before the number.
+* Group and enterprise codes with a spaced organisation code may have sequences that start
+  with letters and hold hyphenated groups (``T/PTSHOES GS001-2017``,
+  ``T/XCFW TG06-011.3-2023``: number ``TG06-011``, part ``3``); the last ``-yyyy`` is the
+  year. Slash-less group codes (``TCECS 1000``, ``T CECS 1000``) are read as ``T/…`` only
+  after every known prefix was tried, and never for foreign bodies whose codes start with T
+  (``_NOT_GROUP``: TIS, TSE, TAPPI ...; ``TCVN`` is a foreign national body). Compound
+  sectors without slashes: ``NBSHT`` = ``NB/SH/T``.
+* Error messages quote the input: an unknown prefix is named as typed (``'ｘｙｚ'``).
 * Chinese 2-digit years are 19yy (``GB 3100-93`` -> 1993) and are printed with 4 digits in
   ``normalized``. Foreign 2-digit years (ASTM ``-19``, GOST ``-95``) keep the printed form in
   ``normalized``; ``year`` is 19yy when yy is greater than the current 2-digit year, else 20yy.
@@ -38,7 +56,8 @@ Decisions worth knowing (documented here because callers depend on them):
   that, regional) document, ``adoption_degree`` stays None.
 * Local engineering-construction codes (best effort, PRIMER marks them unverified):
   Shanghai ``DGJ08-…`` / ``DG/TJ08-…`` -> region 31 (``08`` is Shanghai's construction
-  series), printed with ``-`` as on the covers; Jiangsu ``DGJ32/J …`` / ``DGJ32/TJ …``;
+  series), printed with ``-`` as on the covers, volumes with a letter
+  (``DG/TJ08-2291B-2022``); Jiangsu ``DGJ32/J …`` / ``DGJ32/TJ …``;
   ``DBxx/JT …`` (Jilin style); ``DBJ…``: region only when two digits are glued to ``DBJ`` and
   followed by ``/`` (``DBJ61/T 112-2016``), otherwise the digits belong to the number as
   printed (``DBJ 15-31-2016`` -- Guangdong's series 15 is not a province code). All are
@@ -88,6 +107,9 @@ class ParsedCode:
     adoption_degree: AdoptionDegree | None
     adoption_marker: str | None
     adopted_ref: str | None
+    # amendments a listing says this edition includes ("（含第1号修改单2016）" -> "XG1-2016"):
+    # a note on the edition, unlike ``amendment``, which makes the code the amendment's own
+    amendment_note: str | None = None
 
 
 # --------------------------------------------------------------------------------------------
@@ -168,7 +190,7 @@ _FOR = Level.FOREIGN
 _REGIONAL_STEMS = ("EN", "CEN", "CLC", "CENELEC", "PREN", "CWA")
 _NATIONAL_STEMS = (
     "BS", "DIN", "VDE", "NF", "UNE", "UNI", "NEN", "PN", "CSN", "SS", "SFS", "DS", "NS", "AS",
-    "NZS", "SANS", "IS", "SNI", "OENORM",
+    "NZS", "SANS", "IS", "SNI", "OENORM", "TCVN",
 )  # fmt: skip
 _NATIONAL_ISOLIKE: dict[str, tuple[Level, str]] = {
     **{stem: (_FOR, "regional") for stem in _REGIONAL_STEMS},
@@ -187,6 +209,9 @@ _SDO = frozenset((
     "TIA", "NEMA", "IPC", "JEDEC", "CGA", "AAMI", "CSA", "NACE", "AATCC", "AGMA", "SEMI", "ASQ",
     "ACI", "AISC", "ANSI",
 ))  # fmt: skip
+# Foreign bodies whose codes start with T: never read as a group code without its slash
+# (TCECS 1000 = T/CECS 1000, but TIS 2061 is a Thai Industrial Standard).
+_NOT_GROUP = frozenset(("TIS", "TSE", "TAPPI", "TEMA", "TGL", "TCCS"))
 _SDO_COLON_YEAR = frozenset(("IATF",))  # bodies that print "number:yyyy"
 _SDO_KEEP_CASE = frozenset(("IEEE",))  # "802.11ax", "1547a": lower-case letters are significant
 # Prefixes that may follow a national/regional one in a stacked adoption ("BS EN ISO ...").
@@ -212,20 +237,31 @@ _DEGREES: dict[str, AdoptionDegree] = {
 # --------------------------------------------------------------------------------------------
 
 # Dashes that NFKC leaves alone (PRIMER 1.5): em, en, minus, hyphen, non-breaking hyphen,
-# figure dash, horizontal bar, small hyphen-minus, full-width hyphen-minus -> "-"; invisible
-# characters that pasted text and CSV exports carry (zero-width spaces, BOM, soft hyphen) -> "".
+# figure dash, horizontal bar, small hyphen-minus, full-width hyphen-minus, and what typed and
+# OCR'd lists put in their place (box-drawing lines, the katakana long vowel mark, two- and
+# three-em dashes, hyphen bullet, modifier and heavy minus) -> "-"; invisible characters that
+# pasted text and CSV exports carry (zero-width spaces, BOM, soft hyphen) -> "".
 _CHAR_MAP = str.maketrans(
     {
-        **dict.fromkeys("\u2014\u2013\u2212\u2010\u2011\u2012\u2015\ufe63\uff0d", "-"),
+        **dict.fromkeys(
+            "\u2014\u2013\u2212\u2010\u2011\u2012\u2015\ufe63\uff0d"
+            "\u2500\u2501\u30fc\u2e3a\u2e3b\u2043\u02d7\u2796",
+            "-",
+        ),
         **dict.fromkeys("\u200b\u200c\u200d\u2060\ufeff\u00ad", ""),
     }
 )
+# The ideograph 一 ("one") typed for a dash between number and year (GB/T 7714一2015); only
+# between digits, since amendment notes spell numbers with it (第一号修改单).
+_CJK_ONE_RE = re.compile(r"(?<=\d) ?一 ?(?=\d)")
 _CYRILLIC = (("ГОСТ Р", "GOST R"), ("ГОСТ", "GOST"), ("ИСО", "ISO"), ("МЭК", "IEC"))
 _SP_AROUND_RE = re.compile(r" ?([/:]) ?")
 _SP_DASH_RE = re.compile(r"(?<=\d) ?- ?(?=\d)")
 _STEM_RE = re.compile(r"[A-Z]+")
 
 # Chinese codes ------------------------------------------------------------------------------
+# Where a number of a local engineering code may end: what can follow it (a suffix) or nothing.
+_NUM_END = r"(?=$|[\s(/第含标]|-XG)"
 _CN_NATURE_RE = re.compile(
     r"(?:/(?P<sub>[A-Z]{2})(?=/))?"  # compound sector: NB/SH/T
     r"(?:/(?P<tz>[TZ])?"  # /T, /Z, bare / (mandatory local "DB31/ 1234")
@@ -238,47 +274,83 @@ _CN_BODY_RE = re.compile(
     r"(?:\.(?P<part>\d+[A-Z]?(?:\.\d+[A-Z]?)*))?"
     r"(?:-(?P<year>\d{4}|\d{2})(?!\d))?"
 )
-_DB_REGION_RE = re.compile(r"(?:(?P<r1>\d+)(?=[/T _]|-T)| (?P<r2>\d+)(?=/))")
+_DB_REGION_RE = re.compile(r"(?:(?P<r1>\d+)(?=[/T _]|-T)| (?P<r2>\d+)(?=/|[-_]?T[-_ ]?\d))")
 _DB_NATURE_RE = re.compile(r"/JT|/T|/Z|/|[-_]?T(?=[-_ ]?\d)")
 _DBJ_RE = re.compile(
-    r"DBJ(?:(?P<region>\d{2})(?=/))?(?P<slash>/(?P<tz>T)?)?[ \-]?"
-    r"(?P<num>[A-Z]?\d+[A-Z]?(?:-\d+[A-Z]?)*?)(?:-(?P<year>\d{4}))?(?=$|[\s(/第])"
+    r"DBJ(?: ?(?P<region>\d{2})(?=/))?(?P<slash>/(?P<tz>T)?)?[ \-]?"
+    r"(?P<num>[A-Z]?\d+[A-Z]?(?:-\d+[A-Z]?)*?)(?:-(?P<year>\d{4}))?" + _NUM_END
 )
 _DGJ_RE = re.compile(
     r"DG(?P<t1>/T)?J(?P<region>\d{2})(?P<sub>/T?J)?[ \-]?"
-    r"(?P<num>\d+(?:\.\d+)?(?:-\d+)*?)(?:-(?P<year>\d{4}))?(?=$|[\s(/第])"
+    # Shanghai volumes carry a letter: DG/TJ08-2291B-2022, DG/TJ08-2433A-2023
+    r"(?P<num>\d+[A-Z]?(?:\.\d+)?(?:-\d+[A-Z]?)*?)(?:-(?P<year>\d{4}))?" + _NUM_END
 )
+# A sequence after a spaced organisation code may start with letters and hold hyphenated
+# groups (T/PTSHOES GS001-2017, T/XCFW TG06-011.3-2023); a group is part of the number only
+# when more follows it, so the last "-yyyy" stays the year. Glued codes split before the first
+# digit run, as before (T/CAS290-2017).
+_LETTER_SEQ = r"[A-Z]{1,6}\d+[A-Z]?(?:-\d+[A-Z]?(?=[-.])(?!-XG))*"
 _GROUP_RE = re.compile(
-    r"T/(?:(?P<org1>[A-Z0-9]+)[ _]|(?P<org2>[A-Z0-9]*[A-Z]))"
-    r"(?P<seq>\d+[A-Z]?)(?:\.(?P<part>\d+(?:\.\d+)*))?(?:-(?P<year>\d{4}|\d{2})(?!\d))?"
+    rf"T/(?:(?P<org1>[A-Z0-9]+)[ _](?P<seq1>{_LETTER_SEQ}|\d+[A-Z]?)"
+    r"|(?P<org2>[A-Z0-9]*[A-Z])(?P<seq2>\d+[A-Z]?))"
+    r"(?:\.(?P<part>\d+(?:\.\d+)*))?(?:-(?P<year>\d{4}|\d{2})(?!\d))?"
 )
 _ENT_RE = re.compile(
-    r"Q/(?:(?P<org1>[A-Z0-9]+(?:/[A-Z0-9]+)*)[ _]|(?P<org2>[A-Z0-9]*[A-Z](?:/[A-Z])?))"
-    r"(?P<seq>\d+[A-Z]?)(?:\.(?P<part>\d+(?:\.\d+)*))?(?:-(?P<year>\d{4}|\d{2})(?!\d))?"
+    rf"Q/(?:(?P<org1>[A-Z0-9]+(?:/[A-Z0-9]+)*)[ _](?P<seq1>{_LETTER_SEQ}|\d+[A-Z]?)"
+    r"|(?P<org2>[A-Z0-9]*[A-Z](?:/[A-Z])?)(?P<seq2>\d+[A-Z]?))"
+    r"(?:\.(?P<part>\d+(?:\.\d+)*))?(?:-(?P<year>\d{4}|\d{2})(?!\d))?"
 )
 _CECS_RE = re.compile(r"CECS ?(?P<seq>\d+[A-Z]?)(?:[:\-](?P<year>\d{4}|\d{2})(?!\d))?")
 
 # Chinese suffixes (matched on the cleaned, original-case text)
-_XG_RE = re.compile(r"/?XG(?P<n>\d+)(?:-(?P<y>\d{4}))?(?!\d)", re.IGNORECASE)
-_XG_CN_RE = re.compile(r"第 ?(?P<n>\d+) ?号修改单")
-_EDITION_RE = re.compile(r"\(?(?P<y>\d{4}) ?年?版\)?")
+# "-XG1-2006" is how some lists glue an amendment to the year (GB 15629.11-2003-XG1-2006)
+_XG_RE = re.compile(r"[/\-]?XG(?P<n>\d+)(?:-(?P<y>\d{4}))?(?!\d)", re.IGNORECASE)
+_CN_DIGITS = "一二三四五六七八九十"
+_XG_CN_RE = re.compile(rf"第 ?(?P<n>[0-9{_CN_DIGITS}]+) ?号 ?修改单")
+# Amendments a listing says the edition includes, in brackets or after 含 ("includes"):
+# (含第1号修改单2016), (含2026年第1号修改单), (含第1、2号修改单), (第1号修改单), 含XG1-2016.
+_NOTE_BODY = rf"(?:[0-9{_CN_DIGITS}年第号、,和及 ]*修改单[0-9年 \-]*|XG[0-9XG、,/ \-]*)"
+_XG_NOTE_RE = re.compile(
+    rf"\((?:含|包含|包括)? ?(?P<b1>{_NOTE_BODY})\)|(?:含|包含|包括) ?(?P<b2>{_NOTE_BODY})$",
+    re.IGNORECASE,
+)
+_NOTE_NUMBER_RE = re.compile(
+    rf"XG ?(?P<xg>\d+)|(?P<n>[0-9{_CN_DIGITS}]+(?:[、,和及][0-9{_CN_DIGITS}]+)*) ?号",
+    re.IGNORECASE,
+)
+_NOTE_LIST_RE = re.compile("[、,和及]")
+_NOTE_YEAR_RE = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
+_EDITION_RE = re.compile(r"\(?(?P<y>\d{4}) ?年? ?(?:修订)?版\)?")
+# What lists append that is not part of the code: "标准", and the language of a translation.
+_TRAILER_RE = re.compile(r"标准$|\((?P<lang>英文版|中文版|英文|中文)\)|(?P<lang2>英文版)$")
 _ALL_PARTS_RE = re.compile(r"\((?:所有部分|ALL PARTS)\)", re.IGNORECASE)
 _DEG_ALT = "IDT|MOD|NEQ|EQV|等同采用|修改采用|非等效采用|等效采用|等同|修改|非等效|等效"
-_COVER_RE = re.compile(rf"\((?P<ref>[^()]+?) ?[,;] ?(?P<deg>{_DEG_ALT})\)", re.IGNORECASE)
+_COVER_RE = re.compile(
+    rf"\((?P<ref>[^()]+?)(?: ?[,;] ?| )(?P<deg>{_DEG_ALT})\)", re.IGNORECASE
+)
 _LEGACY_RE = re.compile(
     r"(?P<open>\()?(?P<deg>IDT|EQV|NEQ|MOD) (?P<ref>[^()]+?)(?(open)\)|(?= ?\(|$))", re.IGNORECASE
 )
+# The degree in Chinese before the document, with or without brackets: (等效ISO9001),
+# 等同采用 ISO 9001:2015
+_DEG_FIRST_RE = re.compile(
+    r"(?P<open>\()?(?P<deg>等同采用|修改采用|非等效采用|等效采用|等同|修改|非等效|等效) ?:? ?"
+    r"(?P<ref>[A-Za-z][^()]*?)(?(open)\)|(?= ?\(|$))"
+)
 _DOUBLE_END_RE = re.compile(
-    r" ?(?:/XG\d|第 ?\d|\(\d{4} ?年|\(所有部分| (?:IDT|EQV|NEQ) )", re.IGNORECASE
+    r" ?(?:[/\-]XG\d|第 ?\d|\(\d{4} ?年|\(所有部分| (?:IDT|EQV|NEQ) |\(?(?:含|包含|包括)|\(第"
+    r"|标准$|\((?:英文|中文))",
+    re.IGNORECASE,
 )
 
 # ISO-like codes -----------------------------------------------------------------------------
 _ISO_HEAD_RE = re.compile(
-    r"(?P<org>ISO/IEC/IEEE|IEC/ISO/IEEE|ISO/(?:IEC|IEEE|ASTM|ASME|CIE|SAE|HL7|OECD)"
+    r"(?P<org>ISO/IEC/IEEE|IEC/ISO/IEEE|ISO/(?:IEC|IEEE|ASTM|ASME|CIE|SAE|HL7|OECD|UNDP)"
     r"|IEC/(?:IEEE|ASTM|SAE)|IEC/ISO"
     r"|ISO|IEC|CISPR|IWA)"
     r"(?:[/ ]?(?P<type>TS|TR|PAS|R|DATA|TTA|IWA|GUIDE|ISP|SRD|DIR|DIS|FDIS|CD|WD|NP|PRF|DTS"
-    r"|DTR|DPAS|PWI|AWI|ACEE|CA|TECHNOLOGY REPORT|TREND REPORT|WHITE PAPER)(?=[ \d]))?"
+    r"|DTR|DPAS|PWI|AWI|ACEE|CA|TECHNOLOGY AND MARKET OUTLOOK PAPER|TECHNOLOGY REPORT"
+    r"|TREND REPORT|WHITE PAPER)(?=[ \d]))?"
 )
 _ISO_SLASH_TYPES = frozenset((
     "TS", "TR", "PAS", "R", "DATA", "TTA", "DIS", "FDIS", "CD", "WD", "NP", "PRF", "DTS", "DTR",
@@ -289,8 +361,11 @@ _ISO_TYPE_PRINT = {
     "TECHNOLOGY REPORT": "Technology Report",
     "TREND REPORT": "Trend Report",
     "WHITE PAPER": "White Paper",
+    "TECHNOLOGY AND MARKET OUTLOOK PAPER": "Technology and Market Outlook Paper",
 }
-_REPORT_TYPES = frozenset(("TECHNOLOGY REPORT", "TREND REPORT", "WHITE PAPER"))
+_REPORT_TYPES = frozenset((
+    "TECHNOLOGY REPORT", "TREND REPORT", "WHITE PAPER", "TECHNOLOGY AND MARKET OUTLOOK PAPER",
+))  # fmt: skip
 _ISO_BODY_RE = re.compile(
     r" ?(?P<num>\d+[A-Z]?(?:\.\d+)*)"
     r"(?P<parts>(?:-(?:[A-Z]{0,3}\d+[A-Z]{0,2}|[A-Z]{1,5}))*)"
@@ -298,14 +373,22 @@ _ISO_BODY_RE = re.compile(
     r"(?::(?P<year>\d{4})(?P<month>-(?:0[1-9]|1[0-2]))?(?!\d)|:(?=$|/))?"
     r"(?P<cons>(?:\+(?:AMD|A) ?\d+:\d{4})*)"
 )
-_DIR_BODY_RE = re.compile(r" (?P<num>[A-Z0-9]+(?: [A-Z0-9]+)*?)(?::(?P<year>\d{4}))?$")
+# Directives and their supplements: "ISO/IEC DIR 1 + IEC SUP:2016-05"
+_DIR_BODY_RE = re.compile(
+    r" (?P<num>[A-Z0-9]+(?: (?:\+ )?[A-Z0-9]+)*?)(?::(?P<year>\d{4})(?P<month>-\d{2})?)?$"
+)
+# IEC and ISO documents named by a word, not a number: IEC GIORGI:2001, ISO/IEC VIM:1993,
+# IEC CENT-CHAL:2006, ISO/IEC JTC 1 DIR:2004
+_DESIGNATION_RE = re.compile(r" ?(?P<num>[A-Z][A-Z0-9]*(?:[ \-][A-Z0-9]+)*):(?P<year>\d{4})(?!\d)")
 _REPORT_BODY_RE = re.compile(r" (?P<num>.+?):(?P<year>\d{4})$")
 _DIV_RE = re.compile(r" ?(?P<div>[A-Z]) ?(?=\d)")
 _KS_STACK_RE = re.compile(r" (?P<div>[A-Z]) (?=ISO|IEC)")  # "KS C IEC 60335-1:2018"
 _NAT_SUB_RE = re.compile(r"/(?P<sub>NZS|CLC|TS|TR|CWA|GUIDE)(?=[ \d/])")
 # Tail of ISO-like codes (matched on the original-case text)
 _TAIL_AMD_RE = re.compile(
-    r"/(?:(?P<stage>CD|WD|AWI|NP|DIS|FDIS|PRF|PWI) )?"
+    # after "/", or after a space as lists print it: "ISO 9001:2015 Amd 1:2024"
+    r"(?:/| (?=(?:AMD|AMENDMENT|COR|CORRIGENDUM) ?\d))"
+    r"(?:(?P<stage>CD|WD|AWI|NP|DIS|FDIS|PRF|PWI) )?"
     r"(?P<kw>AMENDMENT|CORRIGENDUM|EXPLANATION|FDAMD|FDAM|DAMD|DAM|FDCOR|DCOR|AMD|COR|ADD|ISH"
     r"|FRAG|EXPL|EXT|SUPPL|SUP)"
     r"(?P<sp> ?)(?P<n>\d+(?:\.\d+)?)?(?::(?P<y>\d{4}R?))?:?(?![A-Za-z0-9])",
@@ -323,10 +406,11 @@ _TAIL_LETTER_RE = re.compile(r"R(?=$|[ /])")  # JIS "…:2000R"
 # Other foreign families -----------------------------------------------------------------------
 _ITU_RE = re.compile(
     r"ITU-(?P<sec>[TRD]) ?(?:REC(?:OMMENDATION)?\.? ?)?"
-    r"(?P<num>[A-Z]{1,3}\.\d+(?:\.\d+)*(?:-\d+)?)(?: ?\((?P<mm>\d{2})/(?P<yyyy>\d{4})\))?$"
+    r"(?P<num>[A-Z]{1,3}\.\d+(?:\.\d+)*(?:-\d+)?)"
+    r"(?: ?\((?:(?P<mm>\d{2})/)?(?P<yyyy>\d{4})\))?$"
 )
 _ASTM_RE = re.compile(
-    r"ASTM ?(?P<num>[A-Z]\d+[A-Z]?(?:/[A-Z]\d+[A-Z]?)?)(?:-(?P<year>\d{4}|\d{2})(?!\d))?"
+    r"ASTM ?(?P<num>[A-Z] ?\d+[A-Z]?(?:/[A-Z] ?\d+[A-Z]?)?)(?:-(?P<year>\d{4}|\d{2})(?!\d))?"
 )
 _ASTM_TAIL_RE = re.compile(r"(?P<reap> ?\(\d{4}\))|(?P<ed>[EΕ]\d+)")
 _SDO_BODY_RE = re.compile(
@@ -357,6 +441,8 @@ def _clean(raw: str) -> str:
     s = raw
     if not s.isascii():
         s = unicodedata.normalize("NFKC", s).translate(_CHAR_MAP)
+        if "一" in s:
+            s = _CJK_ONE_RE.sub("-", s)
         if "ГОСТ" in s or "ИСО" in s or "МЭК" in s:
             for cyr, lat in _CYRILLIC:
                 s = s.replace(cyr, lat)
@@ -366,6 +452,17 @@ def _clean(raw: str) -> str:
     if " -" in s or "- " in s:
         s = _SP_DASH_RE.sub("-", s)
     return s
+
+
+_RAW_WORD_RE = re.compile(r"\s*([^\W\d_]+)")
+
+
+def _unknown_prefix(raw: str, s: str, end: int) -> CodeError:
+    """"unknown prefix 'X'" quoting X as the input has it (``ｘｙｚ``, not ``XYZ``)."""
+    prefix = s[:end]
+    if prefix not in raw and (m := _RAW_WORD_RE.match(raw)) is not None:
+        prefix = m.group(1)
+    return CodeError(raw, f"unknown prefix {prefix!r}")
 
 
 def _cn_year(raw: str, text: str | None) -> tuple[int | None, int | None]:
@@ -444,15 +541,48 @@ def _foreign(
 # Chinese codes
 # --------------------------------------------------------------------------------------------
 
-_NO_SUFFIX: tuple[None, None, bool, None, None, None] = (None, None, False, None, None, None)
+_Suffixes = tuple[
+    str | None, str | None, bool, AdoptionDegree | None, str | None, str | None, str | None
+]
+_NO_SUFFIX: _Suffixes = (None, None, False, None, None, None, None)
 _TZ_NATURE = {"T": Nature.RECOMMENDED, "Z": Nature.GUIDANCE, None: Nature.MANDATORY}
 
 
-def _cn_suffixes(
-    raw: str, rest: str
-) -> tuple[str | None, str | None, bool, AdoptionDegree | None, str | None, str | None]:
-    """Read what follows a Chinese code: amendments, edition, all parts, adoption."""
+_CN_NUMBER_RE = re.compile(
+    "^(?:(?P<tens>[一二三四五六七八九]?)(?P<ten>十))?(?P<units>[一二三四五六七八九]?)$"
+)
+
+
+def _cn_number(text: str) -> str:
+    """An amendment number as digits: "1", "一" or "十二" -> "1", "1", "12"; other text as is."""
+    if text.isascii() and text.isdigit():
+        return str(int(text))
+    m = _CN_NUMBER_RE.match(text)
+    if m is None or not text:
+        return text
+    tens = (_CN_DIGITS.index(m["tens"]) + 1 if m["tens"] else 1) if m["ten"] else 0
+    units = _CN_DIGITS.index(m["units"]) + 1 if m["units"] else 0
+    return str(tens * 10 + units)
+
+
+def _amendment_note(body: str) -> str:
+    """``XG1-2016`` of a note such as 含第1号修改单2016; ``XG`` when it names no number."""
+    numbers = [_cn_number(n) for m in _NOTE_NUMBER_RE.finditer(body)
+               for n in ([m["xg"]] if m["xg"] else _NOTE_LIST_RE.split(m["n"]))]
+    numbers = [n for n in numbers if len(n) < 3]  # "2016号" is no amendment number
+    years = _NOTE_YEAR_RE.findall(body)
+    if not numbers:
+        return "XG"
+    if len(years) == len(numbers):
+        return "/".join(f"XG{n}-{y}" for n, y in zip(numbers, years, strict=True))
+    return "/".join(f"XG{n}" for n in numbers)
+
+
+def _cn_suffixes(raw: str, rest: str) -> _Suffixes:
+    """Read what follows a Chinese code: amendments (its own, or the ones a listing says it
+    includes), edition, all parts, adoption; a trailing "标准" is dropped."""
     amds: list[str] = []
+    notes: list[str] = []
     edition = None
     all_parts = False
     degree: AdoptionDegree | None = None
@@ -465,12 +595,22 @@ def _cn_suffixes(
         if m := _XG_RE.match(rest):
             amds.append(f"XG{m['n']}-{m['y']}" if m["y"] else f"XG{m['n']}")
         elif m := _XG_CN_RE.match(rest):
-            amds.append(f"XG{m['n']}")
+            amds.append(f"XG{_cn_number(m['n'])}")
+        elif m := _XG_NOTE_RE.match(rest):
+            notes.append(_amendment_note(m["b1"] or m["b2"]))
         elif m := _EDITION_RE.match(rest):
             edition = f"{m['y']}年版"
         elif m := _ALL_PARTS_RE.match(rest):
             all_parts = True
-        elif (m := _COVER_RE.match(rest)) or (m := _LEGACY_RE.match(rest)):
+        elif m := _TRAILER_RE.match(rest):
+            lang = m["lang"] or m["lang2"]
+            if lang:
+                edition = lang if lang.endswith("版") else f"{lang}版"
+        elif (
+            (m := _COVER_RE.match(rest))
+            or (m := _LEGACY_RE.match(rest))
+            or (m := _DEG_FIRST_RE.match(rest))
+        ):
             if degree is not None:
                 raise CodeError(raw, "more than one adoption marker")
             marker = m["deg"]
@@ -489,7 +629,9 @@ def _cn_suffixes(
         else:
             raise CodeError(raw, f"unexpected text {rest!r} after the code")
         rest = rest[m.end() :]
-    return "/".join(amds) or None, edition, all_parts, degree, marker, ref
+    return (
+        "/".join(amds) or None, edition, all_parts, degree, marker, ref, "/".join(notes) or None
+    )
 
 
 def _adopted_ref(raw: str, text: str, strict: bool) -> str:
@@ -530,7 +672,7 @@ def _cn_result(
 ) -> ParsedCode:
     """Read the suffixes in ``rest`` and build the result for any Chinese family."""
     year, digits = _cn_year(raw, year_text)
-    amendment, edition, all_parts, degree, marker, ref = (
+    amendment, edition, all_parts, degree, marker, ref, note = (
         _cn_suffixes(raw, rest) if rest else _NO_SUFFIX
     )
     if all_parts:
@@ -561,14 +703,16 @@ def _cn_result(
         adoption_degree=degree,
         adoption_marker=marker,
         adopted_ref=ref,
+        amendment_note=note,
     )
 
 
 def _parse_cn(
-    raw: str, s: str, u: str, entry: _CnPrefix, pos: int, forced_tz: str | None
+    raw: str, s: str, u: str, entry: _CnPrefix, pos: int, forced_tz: str | None,
+    forced_sub: str | None = None,
 ) -> ParsedCode:
     """Chinese national / industry / other codes (GB, GB/T, JB/T, NB/SH/T, JGJ, GJB, ...)."""
-    sub = None
+    sub = forced_sub
     tz = forced_tz
     if forced_tz is None:
         if entry.has_nature:
@@ -653,6 +797,8 @@ def _parse_db(raw: str, s: str, u: str) -> ParsedCode:
         part=body["part"],
         year_text=body["year"],
         region=region,
+        # the official platforms print mandatory local codes "DB31/ 890-2015"
+        number_sep="/ " if nature is Nature.MANDATORY else " ",
     )
 
 
@@ -671,7 +817,9 @@ def _parse_local_engineering(raw: str, s: str, u: str, stem: str) -> ParsedCode:
     else:
         m = _DGJ_RE.match(u)
         if m is None:
-            raise CodeError(raw, f"unknown prefix {stem!r}")
+            raise CodeError(
+                raw, "not a Shanghai or Jiangsu engineering code (e.g. 'DG/TJ08-2062-2017', "
+                "'DGJ32/J 16-2014')")
         digits = m["region"]
         # "08" is Shanghai's construction series number, not a GB/T 2260 code.
         region = "31" if digits == "08" else digits
@@ -701,7 +849,7 @@ def _parse_group_or_enterprise(raw: str, s: str, u: str, stem: str) -> ParsedCod
     """T/<association> and Q/<enterprise> codes; a glued code splits before the digit run."""
     m = (_GROUP_RE if stem == "T" else _ENT_RE).match(u)
     if m is None:
-        raise CodeError(raw, f"no organisation code and sequence number after '{stem}/'")
+        raise CodeError(raw, f"no organisation code and sequence number after '{s[:2]}'")
     org = m["org1"] or m["org2"]
     level, kind = (Level.GROUP, "group") if stem == "T" else (Level.ENTERPRISE, "enterprise")
     return _cn_result(
@@ -712,7 +860,7 @@ def _parse_group_or_enterprise(raw: str, s: str, u: str, stem: str) -> ParsedCod
         level=level,
         kind=kind,
         nature=None,
-        seq=m["seq"],
+        seq=m["seq1"] or m["seq2"],
         part=m["part"],
         year_text=m["year"],
         org=org,
@@ -894,9 +1042,10 @@ def _parse_iso_family(raw: str, s: str, u: str, stem: str, pos: int) -> ParsedCo
         num = b["num"] if typ != "DIR" else b["num"].upper()
         key = f"{prefix} {num}"
         year = b["year"]
+        month = (b["month"] or "") if typ == "DIR" else ""
         return _foreign(
             raw,
-            normalized=f"{key}:{year}" if year else key,
+            normalized=f"{key}:{year}{month}" if year else key,
             family_key=key,
             level=_INTL,
             kind="international",
@@ -906,6 +1055,25 @@ def _parse_iso_family(raw: str, s: str, u: str, stem: str, pos: int) -> ParsedCo
             part=None,
             year=int(year) if year else None,
             year_digits=4 if year else None,
+        )
+    if typ is None and (d := _DESIGNATION_RE.match(u, pos)) is not None:
+        key = f"{prefix} {d['num']}"
+        amendment, edition = (
+            _intl_tail(raw, s, d.end(), "") if d.end() < len(s) else (None, None)
+        )
+        return _foreign(
+            raw,
+            normalized=f"{key}:{d['year']}",
+            family_key=key,
+            level=_INTL,
+            kind="international",
+            prefix=prefix,
+            base_prefix=prefix,
+            number=d["num"],
+            year=int(d["year"]),
+            year_digits=4,
+            amendment=amendment,
+            edition_note=edition,
         )
     return _isolike_result(raw, s, u, pos, prefix, prefix, _INTL, "international")
 
@@ -956,7 +1124,7 @@ def _parse_division(raw: str, s: str, u: str, stem: str, pos: int) -> ParsedCode
     d = _DIV_RE.match(u, pos)
     if d is None:
         if stem in ("TR", "TS"):
-            raise CodeError(raw, f"unknown prefix {stem!r}")
+            raise _unknown_prefix(raw, s, pos)
         # KS with a stacked adoption: "KS C IEC 60335-1:2018"
         k = _KS_STACK_RE.match(u, pos) if stem == "KS" else None
         if k is None:
@@ -1017,7 +1185,8 @@ def _parse_itu(raw: str, s: str, u: str, stem: str, pos: int) -> ParsedCode:
     year, digits = _foreign_year(raw, yyyy)
     return _foreign(
         raw,
-        normalized=f"{key} ({m['mm']}/{yyyy})" if yyyy else key,
+        normalized=(f"{key} ({m['mm']}/{yyyy})" if m["mm"] else f"{key} ({yyyy})")
+        if yyyy else key,
         family_key=key,
         level=_INTL,
         kind="international",
@@ -1044,7 +1213,8 @@ def _parse_astm(raw: str, s: str, u: str, stem: str, pos: int) -> ParsedCode:
         notes.append(s[t.start() : t.end()].strip())
         p = t.end()
     year, digits = _foreign_year(raw, m["year"])
-    key = f"ASTM {m['num']}"
+    num = m["num"].replace(" ", "")  # "ASTM D 638-14" prints "ASTM D638-14"
+    key = f"ASTM {num}"
     return _foreign(
         raw,
         normalized=f"{key}-{m['year']}" if m["year"] else key,
@@ -1053,7 +1223,7 @@ def _parse_astm(raw: str, s: str, u: str, stem: str, pos: int) -> ParsedCode:
         kind="foreign-sdo",
         prefix="ASTM",
         base_prefix="ASTM",
-        number=m["num"],
+        number=num,
         part=None,
         year=year,
         year_digits=digits,
@@ -1171,7 +1341,7 @@ def _parse_codex(raw: str, s: str, u: str, stem: str, pos: int) -> ParsedCode:
     """Codex Alimentarius texts: ``CXS 192-1995``, ``CAC/RCP 1-1969``."""
     m = _CODEX_RE.match(u)
     if m is None:
-        raise CodeError(raw, f"unknown prefix {stem!r}")
+        raise _unknown_prefix(raw, s, pos)
     prefix = m["p"]
     key = f"{prefix} {m['num']}"
     year, digits = _foreign_year(raw, m["year"])
@@ -1217,7 +1387,7 @@ def _dispatch_foreign(raw: str, s: str, u: str) -> ParsedCode:
         raise CodeError(raw, f"{s!r} does not start with a prefix")
     handler = _FOREIGN_HANDLERS.get(m.group())
     if handler is None:
-        raise CodeError(raw, f"unknown prefix {m.group()!r}")
+        raise _unknown_prefix(raw, s, m.end())
     return handler(raw, s, u, m.group(), m.end())
 
 
@@ -1251,7 +1421,23 @@ def _dispatch(raw: str, s: str, u: str) -> ParsedCode:
         entry = _CN.get(stem[:-1])
         if entry is not None and entry.has_nature:
             return _parse_cn(raw, s, u, entry, pos, "T")
-    raise CodeError(raw, f"unknown prefix {stem!r}")
+        # compound sector, slashes dropped: NBSHT 137-2013 = NB/SH/T 137-2013
+        if len(stem) == 5 and stem[2:4] in _INDUSTRY_CODES:
+            entry = _CN.get(stem[:2])
+            if entry is not None and entry.level is Level.INDUSTRY:
+                return _parse_cn(raw, s, u, entry, pos, "T", stem[2:4])
+    # Group codes without their slash: TCECS 1000, TCCSAS 42-2023, "T CECS 1000". Every
+    # known prefix was tried above; foreign bodies whose codes start with T are not groups.
+    if stem[0] == "T" and stem not in _NOT_GROUP and (
+        len(stem) >= 3
+        or (stem == "T" and u.startswith(" ", 1) and u[2:3].isalpha())
+    ):
+        slashed = "T/" + (s[1:] if len(stem) > 1 else s[2:])
+        try:
+            return _parse_group_or_enterprise(raw, slashed, slashed.upper(), "T")
+        except CodeError:  # "TBD", "TOTAL": no group code either; name what was typed
+            raise _unknown_prefix(raw, s, pos) from None
+    raise _unknown_prefix(raw, s, pos)
 
 
 def _parse_uncached(raw: str) -> ParsedCode:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import operator
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -24,13 +25,27 @@ FOREIGN_LEVELS = (Level.INTERNATIONAL, Level.FOREIGN)
 
 def catalogue_key(parsed: ParsedCode) -> str:
     """The unique key of an edition: the normalized code, its amendment, and for foreign
-    documents the publication variant (an IEC ``CSV`` is another publication)."""
-    key = parsed.normalized
-    if parsed.amendment:
-        key += parsed.amendment if parsed.amendment.startswith("+") else f"/{parsed.amendment}"
-    if parsed.edition_note and parsed.level in FOREIGN_LEVELS:
-        key += f" {parsed.edition_note}"
-    return key
+    documents the publication variant (an IEC ``CSV`` is another publication).
+
+    It is also the code a standard shows (its ``code``): the official print, whatever
+    spelling a source used (``ＧＢ／Ｔ ９９９９９－２０２４`` shows as ``GB/T 99999-2024``)."""
+    amendment = parsed.amendment or ""
+    if amendment and not amendment.startswith("+"):
+        amendment = f"/{amendment}"
+    note = parsed.edition_note if parsed.level in FOREIGN_LEVELS else None
+    if not note:
+        return parsed.normalized + amendment
+    space = "" if note == "R" or note.startswith("(") else " "
+    if not _PUBLICATION_VARIANT.match(note):
+        return f"{parsed.normalized}{amendment}{space}{note}"  # ED5, SYMBOL …, (E) come last
+    # as the IEC and JIS print a publication variant: after the consolidated amendments, before
+    # the amendments and corrigenda of that publication (IEC 60529:1989+AMD1:1999 CSV/COR2:2007,
+    # JIS L 4107:2000R/AMENDMENT 1:2020)
+    consolidated, slash, rest = amendment.partition("/")
+    return f"{parsed.normalized}{consolidated}{space}{note}{slash}{rest}"
+
+
+_PUBLICATION_VARIANT = re.compile(r"(?:CSV|CMV|RLV|EXV|SER|PRV|R)(?:$|[- ])")
 
 
 def reference_key(code: str) -> str:
@@ -38,6 +53,15 @@ def reference_key(code: str) -> str:
     parsed = try_parse_code(code)
     if parsed is None:
         return " ".join(code.split()).upper()
+    return catalogue_key(parsed)
+
+
+def renormalised_key(key: str) -> str:
+    """A stored catalogue key as this version writes it (``DB31 890-2015`` is now
+    ``DB31/ 890-2015``); a key that does not parse (any more) is kept. For migrations."""
+    parsed = try_parse_code(key)
+    if parsed is None or parsed.part == "ALL":
+        return key
     return catalogue_key(parsed)
 
 
@@ -116,11 +140,27 @@ def _blank_row() -> dict[str, Any]:
 
 _CODE_COLUMNS = ("code", "family_key", "level", "kind", "nature", "prefix", "base_prefix",
                  "region_code", "industry_code", "org_code", "number", "part", "year",
-                 "amendment", "edition_note")
+                 "amendment", "edition_note", "amendment_note")
 # the columns of a new standard's row as PreparedRecord.new_row holds them; the writer adds
 # created_at and updated_at
 NEW_COLUMNS = (*_blank_row(), *_CODE_COLUMNS,
                "normalized_code", "field_sources", "extra", "source")
+# notes a code carries that are not part of its key; a later source may fill them in
+NOTE_COLUMNS = tuple((name, NEW_COLUMNS.index(name)) for name in ("edition_note",
+                                                                   "amendment_note"))
+# the extra field keeping how a source printed a code that differs from the official print
+SPELLING = "code"
+
+
+def spelling_key(source: str) -> str:
+    """The extra field of ``source``'s own spelling of the code: ``code.<source>``."""
+    return f"{SPELLING}.{source}"
+
+
+def spellings(extra: dict[str, Any]) -> dict[str, str]:
+    """``{source: spelling}`` kept in a standard's extra fields."""
+    prefix = f"{SPELLING}."
+    return {k[len(prefix):]: v for k, v in extra.items() if k.startswith(prefix)}
 
 
 @dataclass(slots=True)
@@ -173,11 +213,11 @@ def _new_row(item: StandardInput, parsed: ParsedCode, key: str,
         if len(_STATED) < 64:
             _STATED[stated] = sources
     nature = parsed.nature
-    return (*_field_values(row), item.code.strip(), parsed.family_key, parsed.level.value,
+    return (*_field_values(row), key, parsed.family_key, parsed.level.value,
             parsed.kind, nature.value if nature else None, parsed.prefix, parsed.base_prefix,
             parsed.region_code, parsed.industry_code, parsed.org_code, parsed.number,
             parsed.part, parsed.year, parsed.amendment, parsed.edition_note,
-            key, sources, dumps(result.extra), item.source)
+            parsed.amendment_note, key, sources, dumps(result.extra), item.source)
 
 
 def prepare_records(
@@ -198,7 +238,10 @@ def prepare_records(
             continue
         record.key = key = catalogue_key(code)
         record.offered = offered = offered_values(item)
-        record.extra = item.extra
+        printed = item.code.strip()
+        # the standard shows the official print (its key); a source's own spelling is kept
+        record.extra = (item.extra if printed == key
+                        else {**item.extra, spelling_key(item.source): printed})
         record.relations = _relations(item, code, key)
-        record.new_row = _new_row(item, code, key, merge(None, {}, {}, item, None, offered))
+        record.new_row = _new_row(item, code, key, merge(None, {}, {}, record, None, offered))
     return prepared

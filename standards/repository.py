@@ -15,15 +15,17 @@ from standards.codes import parse_code
 from standards.db import bound, executemany, fetch, in_list, insert_rows
 from standards.errors import NotFoundError
 from standards.lifecycle import STATUS_SQL_ARGS, effective_from, status_at, status_sql
-from standards.merge import Conflict, json_value, merge
+from standards.merge import Conflict, MergeResult, json_value, merge
 from standards.prepare import (
     NEW_COLUMNS,
+    NOTE_COLUMNS,
     PreparedRecord,
     Relation,
     catalogue_key,
     column_values,
     dumps,
     prepare_records,
+    spellings,
 )
 from standards.schemas import (
     AdoptionRead,
@@ -158,6 +160,7 @@ async def _upsert_chunk(
             sources = json.loads(row["field_sources"])
             extra = json.loads(row["extra"])
             result = merge(stored, sources, extra, record, row["source"], record.offered)
+            _merge_notes(row, record, result)
             outcome.conflicts = result.conflicts
             outcome.id = row.get("id")
             if not (result.values or result.changes or result.field_sources != sources
@@ -220,6 +223,22 @@ async def _upsert_chunk(
         await _write_relations(engine, relation_rows, ids)
         await _resolve_relations(engine, list(ids))
     return outcomes
+
+
+def _merge_notes(row: dict[str, Any], record: PreparedRecord, result: MergeResult) -> None:
+    """Notes a record's code carries (``2018年版``, ``含第1号修改单``) that the stored edition
+    lacks are filled in (a change); a different note is a conflict, the stored one kept."""
+    for column, index in NOTE_COLUMNS:
+        offered = record.new_row[index] if record.new_row else None
+        current = row.get(column)
+        if offered is None or offered == current:
+            continue
+        if current is None:
+            result.values[column] = offered
+            result.changes.append((column, None, offered))
+        else:
+            result.conflicts.append(
+                Conflict(column, current, row.get("source"), offered, record.source))
 
 
 MAX_PARAMS = 30000  # both engines accept 32k bound parameters per statement
@@ -386,6 +405,10 @@ def _detail(row: dict[str, Any], links: list[dict[str, Any]], today: dt.date) ->
         reason = f"replaced by {', '.join(sorted(replaced_by))}" if replaced_by else "abolished"
     return StandardRead(
         **summary,
+        edition_note=row["edition_note"],
+        amendment=row["amendment"] or row.get("amendment_note"),
+        amendment_included=row["amendment"] is None and row.get("amendment_note") is not None,
+        spellings=spellings(json.loads(row["extra"] or "{}")),
         family_key=row["family_key"],
         org_code=row["org_code"],
         number=row["number"],

@@ -70,9 +70,19 @@ class StandardRead(BaseModel):
     """A standard edition as the API and `stdtrack show --json` return it (DESIGN §11)."""
 
     id: int
-    code: str
+    code: str = Field(description="the official print, e.g. 'GB/T 99999-2024', 'DB31/ 890-2015'")
     normalized_code: str
     family_key: str
+    edition_note: str | None = Field(
+        description="'2018年版' (a revised text keeping its number), 'CSV' (IEC) ...")
+    amendment: str | None = Field(
+        description="'XG1-2020': the amendment this record is (code ends '/XG1-2020'), or, "
+        "with amendment_included, the amendments a source says this edition includes")
+    amendment_included: bool = Field(
+        description="true: 'amendment' names amendments included in this edition's text "
+        "(含第1号修改单), not the amendment itself")
+    spellings: dict[str, str] = Field(
+        description="how each source printed the code, where that differs from 'code'")
     level: Level
     nature: Nature | None
     prefix: str

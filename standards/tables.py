@@ -33,7 +33,8 @@ class ImportBatch(Table, tablename="import_batch"):
 
 
 class Standard(Table, tablename="standard"):
-    """One edition of a standard; ``normalized_code`` is the catalogue key.
+    """One edition of a standard; ``normalized_code`` is the catalogue key and ``code`` its
+    official print (the same text); sources' own spellings are kept in ``extra``.
 
     Indexes are few on purpose: every one costs on bulk imports; low-selectivity filters
     (level, year, CCS, industry) scan, and full-text search serves faceted browsing.
@@ -56,6 +57,8 @@ class Standard(Table, tablename="standard"):
     year = Integer(null=True, default=None)
     amendment = Varchar(length=60, null=True, default=None)
     edition_note = Varchar(length=60, null=True, default=None)
+    # amendments a source says this edition includes ("含第1号修改单2016" -> "XG1-2016")
+    amendment_note = Varchar(length=60, null=True, default=None)
     title_zh = Text(null=True, default=None)
     title_en = Text(null=True, default=None)
     status_text = Varchar(length=40, null=True, default=None)

@@ -59,3 +59,34 @@ def test_tiers_of_a_dated_code() -> None:
 @pytest.mark.parametrize("text", ["抗震", "seismic", "AND", "(", "77", ""])
 def test_words_are_not_codes(text: str) -> None:
     assert read_code(text) is None
+
+
+@pytest.mark.parametrize("spelling", ["DB31/ 890-2015", "DB31/890-2015", "DB31 890-2015",
+                                      "ｄｂ３１／８９０－２０１５"])
+def test_a_mandatory_local_code_has_the_same_keys_in_every_spelling(spelling: str) -> None:
+    assert document_keys(parse_code(spelling)) == ["f:db31/890", "b:db31890", "n:890"]
+    query = read_code(spelling)
+    assert query is not None and query.tiers()[0].keys == ("f:db31/890",)
+
+
+def test_mandatory_and_recommended_local_codes_find_each_other_as_variants() -> None:
+    mandatory = set(document_keys(parse_code("DB31/ 890-2015")))
+    recommended = set(document_keys(parse_code("DB31/T 890-2015")))
+    for query_code, other in (("DB31/ 890", recommended), ("DB31/T 890", mandatory)):
+        query = read_code(query_code)
+        assert query is not None
+        variant = next(t for t in query.tiers() if t.kind is MatchKind.VARIANT)
+        assert set(variant.keys) & other, query_code
+
+
+@pytest.mark.parametrize(("code", "number_key", "parent"), [
+    ("DG/TJ08-2062-2017", "n:2062", None),
+    ("DB31/ 890.2-2015", "n:890.2", "p:db31/890"),
+    ("IEC 60695-2-1/3:1994", "n:60695-2-1/3", "p:iec60695"),
+    ("T/XCFW TG06-011.3-2023", "n:tg06-011.3", "p:t/xcfwtg06-011"),
+])
+def test_number_and_part_keys_follow_the_printed_family(code: str, number_key: str,
+                                                        parent: str | None) -> None:
+    keys = document_keys(parse_code(code))
+    assert number_key in keys
+    assert (parent in keys) if parent else not any(k.startswith("p:") for k in keys)

@@ -441,6 +441,56 @@ EXTRA_FORMS: list[tuple[str, dict[str, object]]] = [
     ("Q/XYZ/J0003-2020", {"normalized": "Q/XYZ/J 0003-2020", "org_code": "XYZ/J"}),
     ("Q/GDW 10212.1-2016", {"org_code": "GDW", "number": "10212", "part": "1"}),
     ("Q/JB 123-89", {"year": 1989, "year_digits": 2, "normalized": "Q/JB 123-1989"}),
+    # Shapes of real lists (issue 13) not in code_spellings.csv -----------------------------------
+    ("GB／T 7714-2015", {"normalized": "GB/T 7714-2015"}),
+    ("GB/T 7714一2015", {"normalized": "GB/T 7714-2015"}),  # the ideograph "one" as a dash
+    ("GB/T 7714 一 2015", {"normalized": "GB/T 7714-2015"}),
+    ("GB/T 7714―2015", {"normalized": "GB/T 7714-2015"}),
+    ("GB/T 7714─2015", {"normalized": "GB/T 7714-2015"}),
+    ("GB/T 7714ー2015", {"normalized": "GB/T 7714-2015"}),
+    ("ＧＢ／Ｔ７７１４—２０１５", {"normalized": "GB/T 7714-2015"}),
+    ("GB/T 19001-2016标准", {"normalized": "GB/T 19001-2016", "edition_note": None}),
+    ("GB/T 19001-2016 标准", {"normalized": "GB/T 19001-2016"}),
+    ("GB/T 19001-2016(英文版)", {"normalized": "GB/T 19001-2016", "edition_note": "英文版"}),
+    ("GB/T 19001-2016（英文版）", {"edition_note": "英文版"}),
+    ("GB 50016-2014(2018年修订版)", {"edition_note": "2018年版"}),
+    ("GB 4806.7-2016 第一号修改单", {"amendment": "XG1", "amendment_note": None}),
+    ("GB 2762-2022(含第一号修改单)", {"amendment": None, "amendment_note": "XG1"}),
+    ("GB 2763-2021（含第1、2号修改单）", {"amendment_note": "XG1/XG2"}),
+    ("GB 2763-2021(含修改单)", {"amendment_note": "XG"}),
+    ("GB 2763-2021 含第1号修改单", {"normalized": "GB 2763-2021", "amendment_note": "XG1"}),
+    ("GB/T 4754-2017(第1号修改单)", {"amendment_note": "XG1", "amendment": None}),
+    ("GB 4706.1-2005(含XG1-2006)", {"amendment_note": "XG1-2006"}),
+    ("GB 20891-2014-XG1-2020", {"normalized": "GB 20891-2014", "amendment": "XG1-2020"}),
+    (
+        "GB/T 19001-2016 (ISO 9001:2015 IDT)",
+        {"adoption_degree": AdoptionDegree.IDT, "adopted_ref": "ISO 9001:2015"},
+    ),
+    (
+        "GB/T 19001-2016（等同采用ISO 9001:2015）",
+        {"adoption_degree": AdoptionDegree.IDT, "adopted_ref": "ISO 9001:2015",
+         "adoption_marker": "等同采用"},
+    ),
+    (
+        "GB/T 19001-2016 等同采用 ISO 9001:2015",
+        {"adoption_degree": AdoptionDegree.IDT, "adopted_ref": "ISO 9001:2015"},
+    ),
+    (
+        "GB/T 19001-2016/ISO 9001:2015(含第1号修改单)",
+        {"adopted_ref": "ISO 9001:2015", "amendment_note": "XG1"},
+    ),
+    ("T CECS 1000", {"normalized": "T/CECS 1000", "level": Level.GROUP, "org_code": "CECS"}),
+    ("tccsas 42-2023", {"normalized": "T/CCSAS 42-2023"}),
+    ("T/XCFW TG06-011-2023", {"number": "TG06-011", "part": None, "year": 2023}),
+    ("DG/TJ08-2291B-2022", {"region_code": "31", "nature": Nature.RECOMMENDED}),
+    ("DB4403/ 123-2020", {"normalized": "DB4403/ 123-2020", "kind": "local-city",
+                          "nature": Nature.MANDATORY}),
+    ("DB31/ 890.2-2015", {"normalized": "DB31/ 890.2-2015", "family_key": "DB31/ 890.2"}),
+    ("DBJ 33/T 1092-2016", {"normalized": "DBJ33/T 1092-2016", "region_code": "33"}),
+    ("IEC 60335-1:2020+AMD1:2023", {"normalized": "IEC 60335-1:2020", "amendment": "+AMD1:2023"}),
+    ("ISO 9001:2015 Amd 1:2024", {"normalized": "ISO 9001:2015", "amendment": "Amd 1:2024"}),
+    ("ASTM D 638-14", {"normalized": "ASTM D638-14", "number": "D638"}),
+    ("TCVN 5699-1:2010", {"level": Level.FOREIGN, "kind": "foreign-national", "prefix": "TCVN"}),
 ]
 
 
@@ -481,6 +531,13 @@ def test_extra_form(raw: str, expected: dict[str, object]) -> None:
         ("ISO 9001:2015 blah", "unexpected text"),
         ("ITU-T 264", "not an ITU Recommendation"),
         ("TR 123", "unknown prefix 'TR'"),
+        ("TIS 2061-2544", "unknown prefix 'TIS'"),
+        ("TBD", "unknown prefix 'TBD'"),
+        ("TC291", "unknown prefix 'TC'"),
+        ("xyz 12", "unknown prefix 'xyz'"),
+        ("ＸＹＺ 12", "unknown prefix 'ＸＹＺ'"),
+        ("DG/TJ08-", "not a Shanghai or Jiangsu engineering code"),
+        ("DG/TJ08-X-2022", "not a Shanghai or Jiangsu engineering code"),
     ],
 )
 def test_error_names_input_and_reason(raw: str, reason: str) -> None:
@@ -491,6 +548,105 @@ def test_error_names_input_and_reason(raw: str, reason: str) -> None:
     assert repr(raw) in str(err)
     assert reason in err.reason
     assert try_parse_code(raw) is None
+
+
+# Real spellings and their official prints (tests/data/code_spellings.csv) ----------------------
+
+SPELLINGS_PATH = Path(__file__).resolve().parents[1] / "data" / "code_spellings.csv"
+with SPELLINGS_PATH.open(encoding="utf-8", newline="") as _fh:
+    SPELLINGS = list(csv.DictReader(_fh))
+
+
+@pytest.mark.parametrize("row", SPELLINGS, ids=[r["raw"] for r in SPELLINGS])
+def test_real_spelling_reads_as_its_official_print(row: dict[str, str]) -> None:
+    p = codes._parse_uncached(row["raw"])
+    expected = {
+        "normalized": row["normalized"],
+        "prefix": row["prefix"],
+        "number": row["number"],
+        "part": row["part"] or None,
+        "year": int(row["year"]) if row["year"] else None,
+        "amendment": row["amendment"] or None,
+        "amendment_note": row["amendment_note"] or None,
+        "edition_note": row["edition_note"] or None,
+        "adopted_ref": row["adopted_ref"] or None,
+        "adoption_degree": AdoptionDegree(row["adoption_degree"]) if row["adoption_degree"]
+        else None,
+    }
+    assert {name: getattr(p, name) for name in expected} == expected
+    again = codes._parse_uncached(p.normalized)
+    assert (again.normalized, again.family_key) == (p.normalized, p.family_key)
+
+
+def test_spellings_table_covers_every_form_issue_13_names() -> None:
+    raws = {row["raw"] for row in SPELLINGS}
+    assert {
+        "T/XCFW TG06-011.3—2023", "T/PTSHOES GS001—2017", "DG/TJ08-2291B-2022",
+        "GB/T 30357.2-2013（含第1号修改单2016）", "GB 18306—2015（含2026年第1号修改单）",
+        "GB 15629.11-2003-XG1-2006", "TCECS 1000", "TCCSAS 42-2023", "NBSHT 137-2013",
+        "DB 22T 2883-2018", "GBT19001—2016（等效ISO9001）", "DB31/ 890-2015", "DB31/890-2015",
+        "DB31 890-2015", "ＧＢ／Ｔ ９９９９９－２０２４",
+    } <= raws
+
+
+def _documented_print(identifier: str) -> str:
+    """A relaton id as our official print writes it (module docstring of standards.codes):
+    ``IEC/TR``, ``ISO TS`` and ``GUIDE`` in each body's own style; a bare trailing ':'
+    dropped."""
+    import re
+
+    text = re.sub(r"^(IEC|ISO)/(TR|TS|PAS|PWI|ISP) ", r"\1 \2 ", identifier)
+    text = re.sub(r"^ISO (TR|TS) ", r"ISO/\1 ", text)
+    text = text.replace(" GUIDE ", " Guide ")
+    return text.removesuffix(":")
+
+
+@pytest.mark.parametrize("body", ["iso", "iec", "jis"])
+def test_official_print_of_every_sample_id_is_the_id(body: str) -> None:
+    from standards.prepare import catalogue_key
+
+    path = SAMPLES / f"relaton-data-{body}" / f"{body}_sample_2000.jsonl"
+    with path.open(encoding="utf-8") as fh:
+        ids = [json.loads(line)["id"] for line in fh]
+    differ = [(i, catalogue_key(parse_code(i))) for i in ids]
+    # lower-case part letters (IEC 60068-2-2a) are the only other difference: upper-cased
+    differ = [(i, k) for i, k in differ if k != _documented_print(i) and k != i.upper()]
+    assert differ == []
+
+
+@pytest.mark.parametrize("identifier", [
+    "IEC 60529:1989+AMD1:1999+AMD2:2013 CSV/COR1:2013", "IEC 60079-10-1:2020 CMV/COR1:2021",
+    "IEC 60335-2-101:2024 EXV-CMV", "CISPR 14-1:2016/AMD1/FRAG5 ED5", "JIS C 9901:2019R",
+    "JIS L 4107:2000R/AMENDMENT 1:2020", "JIS Z 8210:2017/AMENDMENT 2:2019R SYMBOL 61900",
+    "ISO 9001:2015/Amd 1:2024", "ISO/IEC DIR 1 + IEC SUP:2016-05",
+])
+def test_the_official_print_of_a_real_id_is_the_id(identifier: str) -> None:
+    from standards.prepare import catalogue_key
+
+    assert catalogue_key(parse_code(identifier)) == identifier
+
+
+# Prefixes that look like a group code without its slash ------------------------------------------
+
+@pytest.mark.parametrize("stem", sorted(
+    {s for s in codes._FOREIGN_HANDLERS if s.startswith("T")} | set(codes._NOT_GROUP)))
+def test_foreign_prefixes_starting_with_t_are_not_group_codes(stem: str) -> None:
+    parsed = try_parse_code(f"{stem} 1234-2020")
+    assert parsed is None or parsed.level is not Level.GROUP
+
+
+@settings(max_examples=300, database=None, deadline=None)
+@given(st.text(alphabet="ABCDEFGHIJKLMNOPQRSTUVWXYZabcxyzＡＢＸＹ/ -0123456789.:",
+               max_size=16))
+def test_an_unknown_prefix_is_quoted_from_the_input(text: str) -> None:
+    import re
+
+    try:
+        codes._parse_uncached(text)
+    except CodeError as err:
+        quoted = re.search(r"unknown prefix '([^']*)'", err.reason)
+        if quoted:
+            assert quoted.group(1) in text
 
 
 def test_code_error_is_value_error() -> None:
@@ -561,7 +717,7 @@ _CN_PREFIXES = st.sampled_from(
         "NB/SH/T",
         "DB22/T",
         "DB3205/T",
-        "DB31",
+        "DB31/",
         "T/CAS",
         "Q/ABC",
         "JGJ/T",
@@ -583,7 +739,7 @@ def test_spelling_variants_normalise_to_canonical(
 ) -> None:
     canonical = f"{prefix} {seq}" + (f".{part}" if part else "") + (f"-{year}" if year else "")
     variant = canonical.replace("-", dash)
-    if not prefix[-1].isdigit():  # "DB31 1" without its space is ambiguous; keep it
+    if not prefix[-1].isdigit():
         variant = variant.replace(" ", "")
     if full_width:
         variant = "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in variant)
@@ -598,6 +754,7 @@ _CODE_PIECES = st.sampled_from([
     *"GBTZDQJISOECNHK/-—:.()（）  0123456789年版所有部分第号修改单XG+,",
     "GB/T ", "ISO ", "DB22/T ", "IEC ", "T/", "Q/", "/XG", "/Amd ", "BS EN ", "ASTM ",
     "GOST R ", "JIS ", "ITU-T ", "ANSI/", "DBJ", "DG/TJ08-", "(ISO 9001:2015, MOD)", " idt ",
+    "含", "一", "二", "十", "、", "(等效", "标准", "(英文版)", "T", "TCECS ", "-XG", "Amd ",
 ])  # fmt: skip
 
 

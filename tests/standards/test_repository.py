@@ -195,3 +195,73 @@ async def test_a_month_precise_date_is_refined_not_a_conflict() -> None:
     other_month = await repo.upsert_standards([StandardInput(
         code="IEC 31010:2019", source="csv", published_on=D(2019, 7, 2))])
     assert [c.field for c in other_month[0].conflicts] == ["published_on"]
+
+
+# Official prints, the sources' own spellings and the notes a code carries ---------------------
+
+
+async def test_a_full_width_code_is_stored_and_shown_as_its_official_print() -> None:
+    outcomes = await repo.upsert_standards([StandardInput(
+        code="ＧＢ／Ｔ ９９９９９－２０２４", source="pasted.csv", title_zh="测试标准")])
+    assert [o.action for o in outcomes] == ["created"]
+    found = await repo.find_standard("GB/T 99999-2024")
+    assert (found.code, found.normalized_code) == ("GB/T 99999-2024", "GB/T 99999-2024")
+    assert found.spellings == {"pasted.csv": "ＧＢ／Ｔ ９９９９９－２０２４"}
+    page = await repo.list_standards(repo.StandardFilters())
+    assert [item.code for item in page.items] == ["GB/T 99999-2024"]
+    # the same source, same spelling: nothing to do; a second source's spelling is kept too
+    again = await repo.upsert_standards([StandardInput(
+        code="ＧＢ／Ｔ ９９９９９－２０２４", source="pasted.csv", title_zh="测试标准")])
+    assert [o.action for o in again] == ["unchanged"]
+    await repo.upsert_standards([StandardInput(code="GBT99999—2024", source="list.json")])
+    await repo.upsert_standards([StandardInput(code="GB/T 99999-2024", source="platform")])
+    found = await repo.find_standard("gb/t 99999-2024")
+    assert found.code == "GB/T 99999-2024"
+    assert found.spellings == {"pasted.csv": "ＧＢ／Ｔ ９９９９９－２０２４",
+                               "list.json": "GBT99999—2024"}
+
+
+async def test_mandatory_local_codes_print_with_slash_and_space() -> None:
+    await repo.upsert_standards([StandardInput(code="DB31 890-2015", source="legacy.csv")])
+    for spelling in ("DB31/ 890-2015", "DB31/890-2015", "DB31 890-2015", "db31／890—2015"):
+        found = await repo.find_standard(spelling)
+        assert (found.code, found.normalized_code, found.family_key) == (
+            "DB31/ 890-2015", "DB31/ 890-2015", "DB31/ 890")
+    assert (await repo.find_standard("DB31/ 890")).code == "DB31/ 890-2015"  # undated
+    page = await repo.list_standards(repo.StandardFilters(prefix="DB31"))
+    assert [item.code for item in page.items] == ["DB31/ 890-2015"]
+
+
+async def test_edition_note_and_amendments_are_kept_as_data() -> None:
+    await repo.upsert_standards([
+        StandardInput(code="GB 50016-2014(2018年版)", source="index.md"),
+        StandardInput(code="GB/T 30357.2-2013（含第1号修改单2016）", source="tea.json"),
+        StandardInput(code="GB 20891-2014/XG1-2020", source="mee.csv"),
+    ])
+    fire = await repo.find_standard("GB 50016-2014")
+    assert (fire.code, fire.edition_note, fire.amendment, fire.amendment_included) == (
+        "GB 50016-2014", "2018年版", None, False)
+    tea = await repo.find_standard("GB/T 30357.2-2013")
+    assert (tea.code, tea.amendment, tea.amendment_included, tea.edition_note) == (
+        "GB/T 30357.2-2013", "XG1-2016", True, None)
+    assert tea.editions == ["GB/T 30357.2-2013"]  # an edition, not an amendment sheet
+    sheet = await repo.find_standard("GB 20891-2014/XG1-2020")
+    assert (sheet.code, sheet.amendment, sheet.amendment_included) == (
+        "GB 20891-2014/XG1-2020", "XG1-2020", False)
+
+
+async def test_a_later_source_fills_a_missing_note_and_a_different_one_conflicts() -> None:
+    await repo.upsert_standards([StandardInput(code="JGJ 39-2016", source="first.csv")])
+    filled = await repo.upsert_standards([
+        StandardInput(code="JGJ 39-2016(2019年版)", source="second.csv")])
+    assert filled[0].action == "updated"
+    assert ("edition_note", None, "2019年版") in filled[0].changes
+    assert (await repo.find_standard("JGJ 39-2016")).edition_note == "2019年版"
+    logged = await ChangeLog.select(ChangeLog.field, ChangeLog.new_value).where(
+        ChangeLog.field == "edition_note")
+    assert logged == [{"field": "edition_note", "new_value": "2019年版"}]
+    other = await repo.upsert_standards([
+        StandardInput(code="JGJ 39-2016(2020年版)", source="third.csv")])
+    assert [(c.field, c.kept, c.offered) for c in other[0].conflicts] == [
+        ("edition_note", "2019年版", "2020年版")]
+    assert (await repo.find_standard("JGJ 39-2016")).edition_note == "2019年版"
