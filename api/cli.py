@@ -190,17 +190,37 @@ def print_rejections(report: dict[str, Any], shown: int = 20) -> None:
         click.echo(f"  ... {len(report['rejected']) - shown} more rejections (--json lists all)")
 
 
+def print_warnings(report: dict[str, Any]) -> None:
+    """The report's warnings (what the import would lose without a word), on stderr."""
+    for warning in report.get("warnings", []):
+        click.echo(f"stdtrack: 警告 warning: {warning['message']}", err=True)
+
+
 def _print_report(report: dict[str, Any]) -> None:
     print_files(report)
+    for entry in report["files"]:
+        for column in entry.get("unread_columns", []):
+            click.echo(f"  unread column {column['column']} ({column['holds']}, e.g. "
+                       f"{column['sample']}): {column['column_option']}")
     prefix = "dry run, nothing written: " if report["dry_run"] else ""
     click.echo(f"{prefix}created {report['created']}, updated {report['updated']}, "
                f"unchanged {report['unchanged']}, rejected {len(report['rejected'])}, "
+               f"values dropped {len(report['rejected_fields'])}, "
                f"conflicts {len(report['conflicts'])}"
                + (f" (batch {report['batch_id']})" if report["batch_id"] else ""))
     print_rejections(report)
+    for row in report["rejected_fields"][:20]:
+        click.echo(f"  dropped {row['location']} {row['field']} {row['value']!r}: "
+                   f"{row['reason']}")
+    for row in report["row_warnings"][:20]:
+        click.echo(f"  warning {row['location']}: {row['reason']}")
     for row in report["conflicts"][:10]:
+        times = f" ({row['times']} times)" if row.get("times") else ""
         click.echo(f"  conflict {row['code']} {row['field']}: kept {row['kept']!r} "
-                   f"({row['kept_source']}), {row['offered_source']} says {row['offered']!r}")
+                   f"({row['kept_source']}), {row['offered_source']} says "
+                   f"{row['offered']!r}{times}")
+    if len(report["conflicts"]) > 10:
+        click.echo(f"  ... {len(report['conflicts']) - 10} more conflicts (--json lists all)")
     if report.get("aborted"):
         click.echo(f"  {report['aborted']}")
 
@@ -222,14 +242,23 @@ def _run_import(settings: Settings, files: list[Path], options: ImportOptions,
                 type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--format", "fmt", default=None, help="skip detection: " + ", ".join(format_names()))
 @click.option("--column", "columns", multiple=True, metavar="HEADER=field",
-              help="map a header to a field, e.g. 标准代号=code (repeatable)")
+              help="map a header or JSON key to a field, e.g. 标准代号=code, issueDate=published "
+                   "(repeatable; fields in docs/formats.md)")
 @click.option("--dry-run", is_flag=True, help="read and check everything, write nothing")
-@click.option("--strict", is_flag=True, help="all or nothing: any rejected row writes nothing")
-@click.option("--json", "as_json", is_flag=True, help="print the import report as JSON")
+@click.option("--strict", is_flag=True,
+              help="all or nothing: any rejected row or dropped value, or any warning (no "
+                   "title column, unread dates or codes), writes nothing")
+@click.option("--json", "as_json", is_flag=True,
+              help="print the import report as JSON (docs/json.md)")
 @click.pass_obj
 def import_command(settings: Settings, paths: tuple[Path, ...], fmt: str | None,
                    columns: tuple[str, ...], dry_run: bool, strict: bool, as_json: bool) -> None:
-    """Import catalogue files of any supported format (detected from their content)."""
+    """Import catalogue files of any supported format (detected from their content).
+
+    Formats, headers and JSON keys with their aliases: docs/formats.md. Warnings (a list
+    without a title column, columns of dates or codes no field reads) are printed first, on
+    stderr, with the --column option that would read each column.
+    """
     try:
         column_map = parse_column_map(columns)
     except ValueError as exc:
@@ -245,11 +274,12 @@ def import_command(settings: Settings, paths: tuple[Path, ...], fmt: str | None,
 
         result = _run_import(settings, list(paths), options,
                              progress=lambda n: bar.advance(task, n))
+    print_warnings(result)
     if as_json:
         emit_json(result)
     else:
         _print_report(result)
-    if strict and result["rejected"]:
+    if strict and (result["rejected"] or result["aborted"]):
         sys.exit(EXIT_REJECTED)
 
 

@@ -96,9 +96,14 @@ def _suggest(column: str, holds: str, mapped: set[str]) -> str:
     return f"extra.{column}"
 
 
+_SHELL_SAFE = re.compile(r"[\w@%+=:,./-]+")
+
+
 def column_option(column: str, target: str) -> str:
-    """The ``--column`` option mapping ``column`` to ``target``, quoted for a shell."""
-    return f"--column {shlex.quote(f'{column}={target}')}"
+    """The ``--column`` option mapping ``column`` to ``target``, quoted for a shell when it
+    must be (Chinese letters need no quotes)."""
+    pair = f"{column}={target}"
+    return f"--column {pair if _SHELL_SAFE.fullmatch(pair) else shlex.quote(pair)}"
 
 
 def unread_columns(
@@ -120,7 +125,8 @@ def unread_columns(
     for name, values in columns:
         present = [(value, own_codes[index] if index < len(own_codes) else None)
                    for index, value in enumerate(values)
-                   if value is not None and (not isinstance(value, str) or value.strip())]
+                   if value is not None and value != [] and (not isinstance(value, str)
+                                                             or value.strip())]
         if not present:
             continue
         holds = "text"

@@ -118,11 +118,12 @@ class FileReading:
     unread_columns: list[UnreadColumn] = field(default_factory=list)
     mapped_fields: frozenset[str] | None = None
 
-    def warnings(self) -> list[dict[str, str]]:
+    def warnings(self, name: str | None = None) -> list[dict[str, str]]:
         """What this file would lose without a word (the import report lists these first):
-        a list whose columns map to no title, and columns of dates or codes nobody reads."""
+        a list whose columns map to no title, and columns of dates or codes nobody reads.
+        ``name`` is the file's name as the report shows it (an upload's own name)."""
         found: list[dict[str, str]] = []
-        name = self.file_name
+        name = name or self.file_name
         if self.mapped_fields is not None and not (
                 {"title", "title_zh", "title_en"} & self.mapped_fields):
             found.append({
