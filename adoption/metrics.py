@@ -1,6 +1,6 @@
-"""Indicator rules (DESIGN §7) as pure code: the query and its rules, the adoption bits, scope
-normalisation, group keys and labels, the SQL that states a product's facts on a day, and the
-arithmetic that turns counted rows into a report. No database access here.
+"""Indicator rules (docs/indicators.md) as pure code: the query and its rules, the adoption
+bits, scope normalisation, group keys and labels, the SQL that states a product's facts on a
+day, and the arithmetic that turns counted rows into a report. No database access here.
 
 How a product is judged on day ``t`` (the same SQL serves past dates and the kept facts):
 
@@ -58,7 +58,7 @@ INDICATOR_TITLES: dict[IndicatorName, str] = {
 
 
 class Reason(StrEnum):
-    """Why something was not counted (DESIGN §7)."""
+    """Why something was not counted (docs/indicators.md §3)."""
 
     NO_STANDARD = "no_standard"
     STANDARD_WITHDRAWN = "standard_withdrawn"

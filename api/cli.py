@@ -1,4 +1,5 @@
-"""The ``stdtrack`` command line (DESIGN §4): JSON on stdout, logs on stderr, exit 0 / 1 / 2."""
+"""The ``stdtrack`` command line: JSON on stdout (shapes in docs/json.md), logs on stderr, exit
+0 / 1 / 2."""
 
 from __future__ import annotations
 
@@ -158,7 +159,7 @@ def _print_standard(std: StandardRead) -> None:
 
 @main.command()
 @click.argument("code")
-@click.option("--json", "as_json", is_flag=True, help="print the standard as JSON (DESIGN §11)")
+@click.option("--json", "as_json", is_flag=True, help="print the standard as JSON (docs/json.md)")
 @click.pass_obj
 def show(settings: Settings, code: str, as_json: bool) -> None:
     """Show one standard by any spelling of its CODE, with editions and relations."""
@@ -333,7 +334,8 @@ def declarations() -> None:
 @click.option("--json", "as_json", is_flag=True, help="print the import report as JSON")
 @click.pass_obj
 def declarations_import(settings: Settings, paths: tuple[Path, ...], as_json: bool) -> None:
-    """Import self-declarations in bulk: CSV/TSV/XLSX, one row per product (DESIGN §6.2)."""
+    """Import self-declarations in bulk: CSV/TSV/XLSX, one row per product (columns:
+    docs/formats.md §2)."""
     console = Console(stderr=True)
     with Progress(SpinnerColumn(), TextColumn("[progress.description]{task.description}"),
                   MofNCompleteColumn(), TimeElapsedColumn(), console=console,
@@ -435,7 +437,7 @@ def _print_hits(result: SearchResult) -> None:
 @click.option("--region", default=None, help="region code prefix: 22, 2201")
 @click.option("--sort", type=click.Choice([s.value for s in SortOrder]), default="relevance",
               show_default=True)
-@click.option("--json", "as_json", is_flag=True, help="print the results as JSON (DESIGN §11)")
+@click.option("--json", "as_json", is_flag=True, help="print the results as JSON (docs/json.md)")
 @click.pass_obj
 def search_command(settings: Settings, query: str, limit: int, page: int, status: str | None,
                    level: str | None, prefix: str | None, region: str | None, sort: str,

@@ -426,6 +426,8 @@ def parse_adoption_text(value: Any) -> list[AdoptionRef]:
             if vocab.vocab_key(text) in vocab.ADOPTION_FLAG_WORDS:
                 refs.append(AdoptionRef(code="", degree=None, marker=text))
                 continue
+            if vocab.vocab_key(text) in vocab.NO_ADOPTION_WORDS:
+                continue
             match = _DEGREE_WORD.search(text)
             marker = match.group(0) if match else None
             rest = text if match is None else text[: match.start()] + " " + text[match.end() :]

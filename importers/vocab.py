@@ -22,7 +22,8 @@ def _table(entries: Mapping[str, Status | None]) -> dict[str, Status | None]:
     return {vocab_key(word): status for word, status in entries.items()}
 
 
-# std.samr / openstd / hbba / dbba / ttbz and third-party Chinese catalogues (PRIMER §3).
+# std.samr / openstd / hbba / dbba / ttbz and third-party Chinese catalogues (docs/formats.md
+# lists every word).
 # 部分被代替 stays current: the rest of the standard is still in force.
 CHINESE_PLATFORM_STATUS = _table(
     {
@@ -216,6 +217,8 @@ _DEGREE_BY_KEY = {vocab_key(word): degree for word, degree in ADOPTION_DEGREE_WO
 # openstd's 是否采标 column and std.samr's plan rows print 采: the standard adopts an
 # international or foreign standard, but neither which one nor the degree.
 ADOPTION_FLAG_WORDS = frozenset({"采", "是", "采标"})
+# ... and a 是否采标 column's "no".
+NO_ADOPTION_WORDS = frozenset({"否", "不采", "未采标", "no", "false"})
 
 
 def lookup_degree(word: str) -> AdoptionDegree | None:

@@ -67,7 +67,7 @@ class AdoptionRead(BaseModel):
 
 
 class StandardRead(BaseModel):
-    """A standard edition as the API and `stdtrack show --json` return it (DESIGN §11)."""
+    """A standard edition as the API and `stdtrack show --json` return it (docs/json.md)."""
 
     id: int
     code: str

@@ -195,7 +195,7 @@ def test_the_cli_says_what_would_be_lost_and_strict_refuses(settings: Settings,
     strict = stdtrack(settings, "import", path, "--strict", "--json")
     assert strict.returncode == 1
     refused = json.loads(strict.stdout)
-    assert list(refused)[0] == "warnings" and refused["created"] == 0
+    assert next(iter(refused)) == "warnings" and refused["created"] == 0
     assert [w["kind"] for w in refused["warnings"]] == ["no_title", "unread_dates"]
     assert "--strict" in refused["aborted"]
     assert "登记日期" in strict.stderr and "--column 登记日期=published" in strict.stderr
