@@ -202,7 +202,28 @@ def parse_date(value: Any, field_name: str) -> ParsedDate | None:
     match = _DATE_YEAR.match(text)
     if match is not None:
         return ParsedDate(_checked_date(int(match.group(1)), 1, 1, value, field_name), "year")
+    spelled = _english_date(text)
+    if spelled is not None:
+        return ParsedDate(_checked_date(spelled.year, spelled.month, spelled.day, value,
+                                        field_name))
     raise MappingError(field_name, value, f"{field_name}: {text!r} is not a date")
+
+
+# Dates with English month names in exports: 1 May 2019, May 1, 2019, 01-May-2019.
+_ENGLISH_DATE_FORMATS = ("%d %B %Y", "%d %b %Y", "%B %d, %Y", "%b %d, %Y", "%B %d %Y",
+                         "%b %d %Y", "%d-%b-%Y", "%d-%B-%Y", "%Y-%b-%d")
+
+
+def _english_date(text: str) -> dt.date | None:
+    if not any(char.isalpha() for char in text):
+        return None
+    cleaned = " ".join(text.replace(".", " ").split()) if "-" not in text else text
+    for pattern in _ENGLISH_DATE_FORMATS:
+        try:
+            return dt.datetime.strptime(cleaned, pattern).date()
+        except ValueError:
+            continue
+    return None
 
 
 def _checked_date(year: int, month: int, day: int, raw: Any, field_name: str) -> dt.date:
@@ -341,6 +362,20 @@ def _is_standard_code(code: str) -> bool:
                 and try_parse_code(base) is not None)
 
 
+# A Chinese code in a run of codes without separators: GB/T 28001-2011 GB/T 28002-2011.
+_CODE_IN_RUN = re.compile(
+    r"[A-Z]{1,8}(?:\s*/\s*[A-Z]{1,10})?\s*\d[\d.]*\s*[-—–－]\s*\d{2,4}(?![\d.])")
+
+
+def _run_together(text: str) -> list[str]:
+    """The codes of a value that is several codes separated by spaces only, else nothing."""
+    found = [match.group(0) for match in _CODE_IN_RUN.finditer(text)]
+    rest = _CODE_IN_RUN.sub("", text).strip(" ,，;；、/")
+    if len(found) < 2 or rest or not all(try_parse_code(code) for code in found):
+        return []
+    return found
+
+
 def _standard_codes(field_name: str, codes: list[str], own: str,
                     notes: list[RowNote] | None) -> list[str]:
     """The codes of a relation that are standard codes; each other value is dropped with a
@@ -349,6 +384,10 @@ def _standard_codes(field_name: str, codes: list[str], own: str,
     for code in codes:
         if _is_standard_code(code):
             kept.append(code)
+            continue
+        several = _run_together(code)
+        if several:
+            kept.extend(several)
         elif notes is not None and code != own:
             notes.append(RowNote(
                 "rejected_field", field_name, code,

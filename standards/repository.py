@@ -138,6 +138,9 @@ async def _upsert_chunk(
         # same key in this chunk merges into it
         new_rows: dict[str, tuple[Any, ...] | dict[str, Any]] = {}
         updates: dict[int, dict[str, Any]] = {}
+        # a stored standard several records of this chunk name: its row before them
+        before: dict[str, dict[str, Any]] = {}
+        repeated: dict[str, list[int]] = {}
         for index, record in prepared:
             key = record.key
             assert key is not None
@@ -145,6 +148,11 @@ async def _upsert_chunk(
             relation_rows.extend(record.relations)
             outcome.conflicts = list(record.conflicts)
             row = existing.get(key)
+            if row is not None:
+                seen = repeated.setdefault(key, [])
+                if not seen:
+                    before[key] = dict(row)
+                seen.append(index)
             if row is None:
                 pending = new_rows.get(key)
                 if pending is None:  # a new standard: the row was prepared with the record
@@ -186,6 +194,16 @@ async def _upsert_chunk(
                 updates.setdefault(row["id"], {}).update(update)
             elif key in new_rows:  # a second record of the same new standard in this chunk
                 outcome.action = "updated" if result.changes else "unchanged"
+
+        for key, indexes in repeated.items():
+            if len(indexes) > 1 and _no_net_change(existing[key], before[key], updates):
+                # a list naming a standard twice with different values, imported again: the
+                # rows undo each other; what is stored does not change, so nothing is reported
+                updates.pop(existing[key]["id"], None)
+                change_rows = [change for change in change_rows if change[0] != key]
+                for index in indexes:
+                    outcomes[index].action = "unchanged"
+                    outcomes[index].changes = []
 
         for index, key, field_name, new in await _new_relations(engine, prepared, existing):
             outcome = outcomes[index]
@@ -234,6 +252,14 @@ async def _upsert_chunk(
 
 
 MAX_PARAMS = 30000  # both engines accept 32k bound parameters per statement
+
+
+def _no_net_change(row: dict[str, Any], before: dict[str, Any],
+                   updates: dict[int, dict[str, Any]]) -> bool:
+    """True when the merges of a chunk left a stored row as it was."""
+    update = updates.get(row["id"])
+    return update is not None and all(
+        row.get(column) == before.get(column) for column in update if column != "updated_at")
 
 # How a relation reads on its object's side (GB/T 1-2020 replaces GB/T 1-2009: on GB/T 1-2009
 # it is "replaced_by GB/T 1-2020").

@@ -280,3 +280,26 @@ def test_column_mapping_for_json_keys_on_the_command_line(settings: Settings,
     shown = json.loads(stdtrack(settings, "show", "GB/T 7714-2015", "--json").stdout)
     assert (shown["title_zh"], shown["published_on"]) == ("信息与文献 参考文献著录规则",
                                                           "2015-05-15")
+
+
+async def test_a_list_naming_a_standard_twice_imports_once_then_nothing(settings: Settings,
+                                                                       tmp_path: Path) -> None:
+    path = tmp_path / "twice.csv"
+    path.write_text("标准号,标准名称,标准状态\nGB/T 19001-2008,质量管理体系 要求,现行\n"
+                    "GB/T 19001-2008,质量管理体系 要求,废止\n", "utf-8")
+    await imported(settings, path)
+    assert (await repo.find_standard("GB/T 19001-2008")).status is Status.WITHDRAWN
+    again = await imported(settings, path)
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 2)
+
+
+def test_space_separated_codes_and_english_dates(settings: Settings, tmp_path: Path) -> None:
+    path = tmp_path / "english.csv"
+    path.write_text("Standard No.,Title,Date of publication,Effective date,Replaces\n"
+                    "GB/T 45001-2020,职业健康安全管理体系 要求及使用指南,6 March 2020,"
+                    "\"Mar 6, 2020\",GB/T 28001-2011 GB/T 28002-2011\n", "utf-8")
+    report = report_of(stdtrack(settings, "import", path, "--json"))
+    assert (report["created"], report["rejected"], report["rejected_fields"]) == (1, [], [])
+    shown = json.loads(stdtrack(settings, "show", "GB/T 45001-2020", "--json").stdout)
+    assert shown["replaces"] == ["GB/T 28001-2011", "GB/T 28002-2011"]
+    assert (shown["published_on"], shown["implemented_on"]) == ("2020-03-06", "2020-03-06")
