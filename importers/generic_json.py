@@ -18,7 +18,7 @@ from importers.errors import ColumnMappingError
 from importers.jsonlines import first_object, json_line_records, require_content
 from importers.profiles import resolve_column
 from importers.sampling import SAMPLE_ROWS, unread_columns
-from importers.schemas import RawReading, RawRecord, make_location
+from importers.schemas import RawReading, RawRecord, UnreadColumn, make_location
 from importers.sources import SourceFile, decode_text, load_json
 from standards.codes import try_parse_code
 
@@ -116,8 +116,8 @@ def find_records(document: Any, column_map: Mapping[str, str] | None = None,
     return None
 
 
-def _describe(source: SourceFile, objects: list[Any], keys: KeyMap
-              ) -> tuple[frozenset[str], list[str], list[Any]]:
+def _describe(objects: list[Any], keys: KeyMap
+              ) -> tuple[frozenset[str], list[str], list[UnreadColumn]]:
     """Fields mapped, keys ignored (in first-seen order) and unread-column descriptions, from
     the first objects."""
     sample = [flatten(entry) for entry in islice(objects, SAMPLE_ROWS)
@@ -167,7 +167,7 @@ def read_json_list(source: SourceFile, column_map: Mapping[str, str] | None) -> 
         raise _no_code(source, column_map)
     pointer, objects = found
     keys = KeyMap(column_map)
-    mapped, ignored, unread = _describe(source, objects, keys)
+    mapped, ignored, unread = _describe(objects, keys)
     return RawReading(source="json", profile="tabular",
                       records=_records(source, pointer, objects, keys),
                       ignored_columns=ignored, unread_columns=unread, mapped_fields=mapped)
@@ -200,7 +200,7 @@ def read_json_lines(source: SourceFile, column_map: Mapping[str, str] | None) ->
     if not holds_standards([first], column_map):
         raise _no_code(source, column_map)
     head = [entry for entry in _head_objects(source) if isinstance(entry, dict)]
-    mapped, ignored, unread = _describe(source, head or [first], keys)
+    mapped, ignored, unread = _describe(head or [first], keys)
     return RawReading(source="jsonl", profile="tabular",
                       records=_coded(json_line_records(source, _line_fields(keys))),
                       ignored_columns=ignored, unread_columns=unread, mapped_fields=mapped)

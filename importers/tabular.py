@@ -79,13 +79,16 @@ def _peek_unread(
     codes = [_cell(cells[code_at]) if code_at is not None and code_at < len(cells) else None
              for _, cells in first]
     columns = [
-        (f"{label}{str(header).strip()}",
+        (str(header).strip(),
          [_cell(cells[index]) if index < len(cells) else None for _, cells in first])
         for index, (header, target) in enumerate(zip(headers, targets, strict=False))
         if target is None and header not in (None, "") and str(header).strip()
     ]
     mapped = {t for t in targets if t is not None and t != "skip"}
-    return unread_columns(columns, mapped, codes), chain(first, rows)
+    # a sheet's name qualifies the column shown, not the header --column names
+    unread = [UnreadColumn(f"{label}{c.column}", c.sample, c.holds, c.option)
+              for c in unread_columns(columns, mapped, codes)]
+    return unread, chain(first, rows)
 
 
 def _mapped_fields(targets: Sequence[str | None]) -> frozenset[str]:

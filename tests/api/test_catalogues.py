@@ -10,6 +10,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
 from api.imports import ImportOptions, ImportReport, import_files
@@ -303,3 +304,20 @@ def test_space_separated_codes_and_english_dates(settings: Settings, tmp_path: P
     shown = json.loads(stdtrack(settings, "show", "GB/T 45001-2020", "--json").stdout)
     assert shown["replaces"] == ["GB/T 28001-2011", "GB/T 28002-2011"]
     assert (shown["published_on"], shown["implemented_on"]) == ("2020-03-06", "2020-03-06")
+
+
+async def test_an_upload_reports_warnings_first(client: httpx.AsyncClient,
+                                                staff_headers: dict[str, str]) -> None:
+    body = "code,登记日期\nGB/T 19001-2016,2017-01-01\n".encode()
+    files = {"files": ("lossy.csv", body, "text/csv")}
+    refused = await client.post("/api/imports", files=files, data={"strict": "true"},
+                                headers=staff_headers)
+    assert refused.status_code == 201, refused.text
+    report = refused.json()
+    assert next(iter(report)) == "warnings" and report["aborted"] and report["created"] == 0
+    assert {w["kind"] for w in report["warnings"]} == {"no_title", "unread_dates"}
+    assert await repo.count_standards() == 0
+    done = await client.post("/api/imports", files=files, data={"column": "登记日期=published"},
+                             headers=staff_headers)
+    assert done.json()["created"] == 1
+    assert [w["kind"] for w in done.json()["warnings"]] == ["no_title", "untitled"]

@@ -231,3 +231,21 @@ def test_nature_and_status_words_of_a_list() -> None:
         "GB/T 7714-2005": Status.WITHDRAWN, "GB/T 1.1-2009": Status.WITHDRAWN,
         "ISO 9001:2015": Status.CURRENT, "ISO 9001:2008": Status.WITHDRAWN,
     }
+
+
+def test_an_unread_column_of_a_workbook_sheet(tmp_path: Path) -> None:
+    book = openpyxl.Workbook()
+    first = book.active
+    assert first is not None
+    first.title = "国家标准"
+    first.append(["标准号", "标准名称"])
+    first.append(["GB/T 7714-2015", "信息与文献 参考文献著录规则"])
+    second = book.create_sheet("行业标准")
+    second.append(["标准号", "标准名称", "备案日期2"])
+    second.append(["JB/T 13368-2018", "叉车属具 软包夹", dt.datetime(2018, 2, 26)])
+    path = tmp_path / "book.xlsx"
+    book.save(path)
+    [column] = read_file(path).unread_columns
+    assert (column.column, column.holds, column.sample) == ("行业标准!备案日期2", "dates",
+                                                            "2018-02-26")
+    assert column.option == "--column 备案日期2=published"
