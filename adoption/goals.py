@@ -1,4 +1,4 @@
-"""Goals (DESIGN §8): a metric over a scope with a target and a window, and the pure
+"""Goals (docs/indicators.md §4): a metric over a scope with a target and a window, and the pure
 arithmetic of progress as of a day: value, gap, share of time elapsed, status, forecast at the
 recent pace, and the burn-up series. Data comes from goals_repository.py.
 
@@ -36,7 +36,7 @@ LOCAL_STANDARDS = "local-standards"
 """The count metric: local standards published in the window."""
 
 INDICATOR_METRICS = ("coverage", "adoption", "standard-adoption", "conversion")
-"""Indicator names a goal may target (DESIGN §7)."""
+"""Indicator names a goal may target (docs/indicators.md §3)."""
 
 AT_RISK_MARGIN = 0.10
 PACE_DAYS = 365
@@ -171,7 +171,7 @@ class OverdueProject(BaseModel):
 
 
 class GoalProgress(BaseModel):
-    """DESIGN §11 goal progress, with the rule and the parts it is made of beside it."""
+    """Goal progress (docs/json.md), with the rule and the parts it is made of beside it."""
 
     goal: str
     goal_id: int

@@ -253,7 +253,7 @@ async def _rate(goal: GoalRead, t: dt.date) -> tuple[float | None, int | None, i
 
 
 async def goal_progress(key: int | str, as_of: dt.date | None = None) -> GoalProgress:
-    """Progress of a goal (by id or name) as of a day (today by default): DESIGN §11 shape.
+    """Progress of a goal (by id or name) as of a day (today by default): docs/json.md shape.
 
     Raises:
         RecordNotFound: no such goal.
@@ -340,7 +340,7 @@ SEED_GOALS = Path(__file__).resolve().parent / "data" / "seed_goals.json"
 
 
 def seed_goal_inputs(path: Path = SEED_GOALS) -> list[GoalInput]:
-    """The goals of the provincial plans in shared/seeds (TARGETS.md), as shipped data."""
+    """The goals of the provincial plans (adoption/data/seed_goals.json), as shipped data."""
     return [GoalInput.model_validate(item)
             for item in json.loads(path.read_text(encoding="utf-8"))]
 

@@ -398,7 +398,7 @@ def _standard_rows_sql(scope: Scope) -> tuple[str, list[Any]]:
 
 async def compute(query: IndicatorQuery, today: dt.date | None = None,
                   reuse_facts: bool = True) -> IndicatorReport:
-    """One indicator (DESIGN §7) as of ``query.as_of`` (default ``today``).
+    """One indicator (docs/indicators.md) as of ``query.as_of`` (default ``today``).
 
     Args:
         reuse_facts: on a past day, read the kept facts of products unchanged since then

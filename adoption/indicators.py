@@ -1,4 +1,4 @@
-"""Indicators (DESIGN §7): coverage (产品标准覆盖率), product adoption (采标率), standard
+"""Indicators (docs/indicators.md): coverage (产品标准覆盖率), product adoption (采标率), standard
 adoption and conversion (国际标准转化率), as of any day, over a scope, grouped, with what was not
 counted and why. The rules live in adoption/metrics.py, the database side in
 adoption/indicator_queries.py; this module is the interface other parts code against.

@@ -1,6 +1,6 @@
-"""Indicator rules (DESIGN §7) as pure code: the query and its rules, the adoption bits, scope
-normalisation, group keys and labels, the SQL that states a product's facts on a day, and the
-arithmetic that turns counted rows into a report. No database access here.
+"""Indicator rules (docs/indicators.md) as pure code: the query and its rules, the adoption
+bits, scope normalisation, group keys and labels, the SQL that states a product's facts on a
+day, and the arithmetic that turns counted rows into a report. No database access here.
 
 How a product is judged on day ``t`` (the same SQL serves past dates and the kept facts):
 
@@ -58,7 +58,7 @@ INDICATOR_TITLES: dict[IndicatorName, str] = {
 
 
 class Reason(StrEnum):
-    """Why something was not counted (DESIGN §7)."""
+    """Why something was not counted (docs/indicators.md §3)."""
 
     NO_STANDARD = "no_standard"
     STANDARD_WITHDRAWN = "standard_withdrawn"
@@ -523,6 +523,13 @@ class Dialect:
     def created_day(self, expr: str) -> str:
         return f"CAST({expr} AS date)" if self.postgres else f"substr({expr}, 1, 10)"
 
+    def starts(self, alias: str) -> str:
+        """The day an edition comes into force; 9999-12-31 for one a source calls upcoming
+        while no implementation day is known (it is not in force on any day yet)."""
+        far = "DATE '9999-12-31'" if self.postgres else "'9999-12-31'"
+        return (f"COALESCE({alias}.effective_on, CASE WHEN {alias}.upcoming_undated "
+                f"THEN {far} END)")
+
     def least(self, exprs: Sequence[str]) -> str:
         """The smallest non-null date of ``exprs`` (null when all are null)."""
         if self.postgres:
@@ -574,7 +581,7 @@ def standard_ctes(dialect: Dialect, only: str = "") -> str:
   ),
   std AS (
     SELECT s.id, s.normalized_code, s.family_key, s.amendment, s.level, s.prefix,
-      s.region_code, s.effective_on AS eff,
+      s.region_code, {dialect.starts("s")} AS eff,
       COALESCE(s.withdrawn_on, CASE WHEN s.withdrawn_undated THEN sc.first_eff END) AS wd,
       CASE WHEN s.withdrawn_on IS NULL AND s.withdrawn_undated AND sc.first_eff IS NULL
         THEN 1 ELSE 0 END AS gone,

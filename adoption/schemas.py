@@ -197,7 +197,7 @@ class ProductFacts:
 
 @dataclass(frozen=True, slots=True)
 class DeclarationRow:
-    """One validated row of a bulk self-declaration file (DESIGN §6.2)."""
+    """One validated row of a bulk self-declaration file (docs/formats.md §2)."""
 
     location: str
     enterprise: EnterpriseFacts
@@ -206,7 +206,7 @@ class DeclarationRow:
     declared_on: dt.date | None
 
 
-# ---------------------------------------------------------------- indicators (DESIGN §7, §11)
+# ---------------------------------------------------------------- indicators (docs/indicators.md)
 
 
 class IndicatorGroup(BaseModel):
@@ -219,7 +219,7 @@ class IndicatorGroup(BaseModel):
 
 
 class IndicatorReport(BaseModel):
-    """An indicator as of a day (DESIGN §11): what was counted, of what, and what was not and
+    """An indicator as of a day (docs/json.md): what was counted, of what, and what was not and
     why; the rules it was computed under."""
 
     indicator: str

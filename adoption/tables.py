@@ -279,7 +279,7 @@ class ProductFactStale(Table, tablename="product_fact_stale"):
 
 class ForeignBody(Table, tablename="foreign_body"):
     """A body whose standards count as foreign-advanced (国外先进标准) for product adoption:
-    data staff can change (defaults from DESIGN §7 seeded by the migration)."""
+    data staff can change (defaults seeded by the migration; docs/indicators.md §3)."""
 
     id = Serial(primary_key=True)
     body = Varchar(length=40, unique=True)  # the code's first word: ASTM, DIN, JIS

@@ -2,7 +2,7 @@
 
 Layout: registration authority (1), category (1), the registering authority's GB/T 2260 region
 (6 digits), the GB 11714 organization code (9, its own check digit last), and a check character
-computed over the first 17 (GB/T 17710, ISO 7064 MOD 31-3). See shared/domain/PRIMER.md §6.2.
+computed over the first 17 (GB/T 17710, ISO 7064 MOD 31-3).
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ from enum import StrEnum
 
 
 class AccountRole(StrEnum):
-    """Who an API token belongs to (DESIGN §1)."""
+    """Who an API token belongs to: staff, leader or enterprise."""
 
     STAFF = "staff"
     LEADER = "leader"
@@ -61,7 +61,8 @@ class DeclarationState(StrEnum):
 
 
 class AlertKind(StrEnum):
-    """Why an active declaration needs the enterprise's attention (names as DESIGN §7 reasons)."""
+    """Why an active declaration needs the enterprise's attention (named as the not-counted
+    reasons of docs/indicators.md)."""
 
     STANDARD_WITHDRAWN = "standard_withdrawn"  # 废止 by its dates (replaced or abolished)
     STANDARD_REPLACED = "standard_replaced"  # a full successor is in force; no withdrawal date yet

@@ -50,7 +50,7 @@ async def health() -> dict[str, str]:
 
 @get("/schema/openapi.json", opt={"roles": "public"}, include_in_schema=False)
 async def openapi_json(request: Request) -> dict[str, Any]:
-    """The OpenAPI document also at the address DESIGN §9 names (Swagger UI is at /docs)."""
+    """The OpenAPI document also at /schema/openapi.json (Swagger UI is at /docs)."""
     return request.app.openapi_schema.to_schema()
 
 
@@ -86,7 +86,12 @@ def create_app(settings: Settings, engine: Engine | None = None) -> Litestar:
     openapi = OpenAPIConfig(
         title="stdtrack",
         version="0.1.0",
-        description="标准库与采标率跟踪 — standards library and adoption-rate tracker",
+        description=(
+            "标准库与采标率跟踪 — standards library and adoption-rate tracker. Reference in the "
+            "repository: docs/formats.md (import formats, headers and JSON keys with their "
+            "aliases), docs/json.md (the JSON of reports, standards, search, indicators and "
+            "goal progress), docs/indicators.md (indicator and goal rules)."
+        ),
         path="/docs",
         render_plugins=[swagger],
         # the docs pages are public like the read API; the router states it for the role guard

@@ -1,4 +1,5 @@
-"""The ``stdtrack`` command line (DESIGN §4): JSON on stdout, logs on stderr, exit 0 / 1 / 2."""
+"""The ``stdtrack`` command line: JSON on stdout (shapes in docs/json.md), logs on stderr, exit
+0 / 1 / 2."""
 
 from __future__ import annotations
 
@@ -161,7 +162,7 @@ def _print_standard(std: StandardRead) -> None:
 
 @main.command()
 @click.argument("code")
-@click.option("--json", "as_json", is_flag=True, help="print the standard as JSON (DESIGN §11)")
+@click.option("--json", "as_json", is_flag=True, help="print the standard as JSON (docs/json.md)")
 @click.pass_obj
 def show(settings: Settings, code: str, as_json: bool) -> None:
     """Show one standard by any spelling of its CODE, with editions and relations."""
@@ -193,17 +194,37 @@ def print_rejections(report: dict[str, Any], shown: int = 20) -> None:
         click.echo(f"  ... {len(report['rejected']) - shown} more rejections (--json lists all)")
 
 
+def print_warnings(report: dict[str, Any]) -> None:
+    """The report's warnings (what the import would lose without a word), on stderr."""
+    for warning in report.get("warnings", []):
+        click.echo(f"stdtrack: 警告 warning: {warning['message']}", err=True)
+
+
 def _print_report(report: dict[str, Any]) -> None:
     print_files(report)
+    for entry in report["files"]:
+        for column in entry.get("unread_columns", []):
+            click.echo(f"  unread column {column['column']} ({column['holds']}, e.g. "
+                       f"{column['sample']}): {column['column_option']}")
     prefix = "dry run, nothing written: " if report["dry_run"] else ""
     click.echo(f"{prefix}created {report['created']}, updated {report['updated']}, "
                f"unchanged {report['unchanged']}, rejected {len(report['rejected'])}, "
+               f"values dropped {len(report['rejected_fields'])}, "
                f"conflicts {len(report['conflicts'])}"
                + (f" (batch {report['batch_id']})" if report["batch_id"] else ""))
     print_rejections(report)
+    for row in report["rejected_fields"][:20]:
+        click.echo(f"  dropped {row['location']} {row['field']} {row['value']!r}: "
+                   f"{row['reason']}")
+    for row in report["row_warnings"][:20]:
+        click.echo(f"  warning {row['location']}: {row['reason']}")
     for row in report["conflicts"][:10]:
+        times = f" ({row['times']} times)" if row.get("times") else ""
         click.echo(f"  conflict {row['code']} {row['field']}: kept {row['kept']!r} "
-                   f"({row['kept_source']}), {row['offered_source']} says {row['offered']!r}")
+                   f"({row['kept_source']}), {row['offered_source']} says "
+                   f"{row['offered']!r}{times}")
+    if len(report["conflicts"]) > 10:
+        click.echo(f"  ... {len(report['conflicts']) - 10} more conflicts (--json lists all)")
     if report.get("aborted"):
         click.echo(f"  {report['aborted']}")
 
@@ -225,14 +246,23 @@ def _run_import(settings: Settings, files: list[Path], options: ImportOptions,
                 type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--format", "fmt", default=None, help="skip detection: " + ", ".join(format_names()))
 @click.option("--column", "columns", multiple=True, metavar="HEADER=field",
-              help="map a header to a field, e.g. 标准代号=code (repeatable)")
+              help="map a header or JSON key to a field, e.g. 标准代号=code, issueDate=published "
+                   "(repeatable; fields in docs/formats.md)")
 @click.option("--dry-run", is_flag=True, help="read and check everything, write nothing")
-@click.option("--strict", is_flag=True, help="all or nothing: any rejected row writes nothing")
-@click.option("--json", "as_json", is_flag=True, help="print the import report as JSON")
+@click.option("--strict", is_flag=True,
+              help="all or nothing: any rejected row or dropped value, or any warning (no "
+                   "title column, unread dates or codes), writes nothing")
+@click.option("--json", "as_json", is_flag=True,
+              help="print the import report as JSON (docs/json.md)")
 @click.pass_obj
 def import_command(settings: Settings, paths: tuple[Path, ...], fmt: str | None,
                    columns: tuple[str, ...], dry_run: bool, strict: bool, as_json: bool) -> None:
-    """Import catalogue files of any supported format (detected from their content)."""
+    """Import catalogue files of any supported format (detected from their content).
+
+    Formats, headers and JSON keys with their aliases: docs/formats.md. Warnings (a list
+    without a title column, columns of dates or codes no field reads) are printed first, on
+    stderr, with the --column option that would read each column.
+    """
     try:
         column_map = parse_column_map(columns)
     except ValueError as exc:
@@ -248,11 +278,12 @@ def import_command(settings: Settings, paths: tuple[Path, ...], fmt: str | None,
 
         result = _run_import(settings, list(paths), options,
                              progress=lambda n: bar.advance(task, n))
+    print_warnings(result)
     if as_json:
         emit_json(result)
     else:
         _print_report(result)
-    if strict and result["rejected"]:
+    if strict and (result["rejected"] or result["aborted"]):
         sys.exit(EXIT_REJECTED)
 
 
@@ -306,7 +337,8 @@ def declarations() -> None:
 @click.option("--json", "as_json", is_flag=True, help="print the import report as JSON")
 @click.pass_obj
 def declarations_import(settings: Settings, paths: tuple[Path, ...], as_json: bool) -> None:
-    """Import self-declarations in bulk: CSV/TSV/XLSX, one row per product (DESIGN §6.2)."""
+    """Import self-declarations in bulk: CSV/TSV/XLSX, one row per product (columns:
+    docs/formats.md §2)."""
     console = Console(stderr=True)
     with Progress(SpinnerColumn(), TextColumn("[progress.description]{task.description}"),
                   MofNCompleteColumn(), TimeElapsedColumn(), console=console,
@@ -408,7 +440,7 @@ def _print_hits(result: SearchResult) -> None:
 @click.option("--region", default=None, help="region code prefix: 22, 2201")
 @click.option("--sort", type=click.Choice([s.value for s in SortOrder]), default="relevance",
               show_default=True)
-@click.option("--json", "as_json", is_flag=True, help="print the results as JSON (DESIGN §11)")
+@click.option("--json", "as_json", is_flag=True, help="print the results as JSON (docs/json.md)")
 @click.pass_obj
 def search_command(settings: Settings, query: str, limit: int, page: int, status: str | None,
                    level: str | None, prefix: str | None, region: str | None, sort: str,

@@ -1,5 +1,6 @@
-"""CLI groups ``stdtrack drafting``, ``stdtrack goals`` and ``stdtrack domains`` (DESIGN §4):
-drafting-plan imports and projects, goals and their progress, the domain rules."""
+"""CLI groups ``stdtrack drafting``, ``stdtrack goals`` and ``stdtrack domains``:
+drafting-plan imports and projects, goals and their progress (docs/indicators.md §4), the domain
+rules."""
 
 from __future__ import annotations
 
@@ -44,7 +45,7 @@ drafting: click.Group = click.Group(
 @click.option("--json", "as_json", is_flag=True, help="print the import report as JSON")
 @click.pass_obj
 def drafting_import(settings: Settings, paths: tuple[Path, ...], as_json: bool) -> None:
-    """Import drafting plans: CSV/TSV/XLSX, Chinese or English headers (DESIGN §6.3)."""
+    """Import drafting plans: CSV/TSV/XLSX, Chinese or English headers (docs/formats.md §3)."""
 
     async def work() -> dict[str, Any]:
         report = await import_drafting_plans(list(paths), actor=f"cli:{getpass.getuser()}",
@@ -213,7 +214,7 @@ def _print_progress(p: GoalProgress) -> None:
 @goals.command("progress")
 @click.argument("name")
 @click.option("--as-of", "as_of", type=DATE, default=None, help="today by default")
-@click.option("--json", "as_json", is_flag=True, help="print the progress as JSON (DESIGN §11)")
+@click.option("--json", "as_json", is_flag=True, help="print the progress as JSON (docs/json.md)")
 @click.pass_obj
 def goals_progress(settings: Settings, name: str, as_of: dt.datetime | None,
                    as_json: bool) -> None:

@@ -1,5 +1,6 @@
-"""``stdtrack indicators NAME ...`` (DESIGN §4) and ``stdtrack foreign-bodies``: indicators as of
-a day, grouped, as a trend, with what was not counted; the foreign-advanced body list."""
+"""``stdtrack indicators NAME ...`` and ``stdtrack foreign-bodies``: indicators as of a day
+(rules: docs/indicators.md), grouped, as a trend, with what was not counted; the
+foreign-advanced body list."""
 
 from __future__ import annotations
 
@@ -108,7 +109,7 @@ def write_csv(page: NotCountedPage, path: Path) -> None:
 @click.option("--page-size", default=50, type=click.IntRange(1, 10000), show_default=True)
 @click.option("--csv", "csv_path", default=None, type=click.Path(dir_okay=False, path_type=Path),
               help="write every not-counted item to this CSV file")
-@click.option("--json", "as_json", is_flag=True, help="print JSON (DESIGN §11)")
+@click.option("--json", "as_json", is_flag=True, help="print JSON (docs/json.md)")
 @click.pass_obj
 def _indicators(settings: Settings, name: str, region: str | None, sector: str | None,
                key_field: str | None, enterprise: str | None, level: str | None,
@@ -117,7 +118,7 @@ def _indicators(settings: Settings, name: str, region: str | None, sector: str |
                dates: str | None, drill: bool, reason: str | None, page: int, page_size: int,
                csv_path: Path | None, as_json: bool) -> None:
     """An indicator (coverage, adoption, standard-adoption, conversion) as of a day, with
-    its numerator, denominator, groups and what was not counted and why (DESIGN §7)."""
+    its numerator, denominator, groups and what was not counted and why (docs/indicators.md)."""
     if name not in {n.value for n in IndicatorName}:
         fail(f"{name!r} 不是指标 is not an indicator: one of {NAMES}")
     day = _day("--as-of", as_of)

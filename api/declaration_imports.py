@@ -1,4 +1,4 @@
-"""The bulk self-declaration pipeline (DESIGN §6.2): CSV/TSV/XLSX files -> validated rows ->
+"""The bulk self-declaration pipeline (docs/formats.md §2): CSV/TSV/XLSX files -> validated rows ->
 enterprises, products, declarations and their alerts; import record, archive, report.
 
 It spans reading (importers' text decoding and date forms) and adoption, so it lives in api/.
@@ -56,7 +56,7 @@ HEADERS: dict[str, tuple[str, ...]] = {
 REQUIRED = ("uscc", "product")
 
 
-SPEC = TableSpec(HEADERS, REQUIRED, "DESIGN §6.2")
+SPEC = TableSpec(HEADERS, REQUIRED, "docs/formats.md §2")
 
 
 def read_table(path: Path, name: str) -> TableReading:
@@ -138,7 +138,7 @@ def _unique_keys(codes: Sequence[DeclaredCode]) -> tuple[DeclaredCode, ...]:
 
 @dataclass(slots=True)
 class DeclarationImportReport:
-    """The import report of DESIGN §11 (rows are counted: a row is a product), with the
+    """The import report of docs/json.md (rows are counted: a row is a product), with the
     counts per kind of record beside it."""
 
     files: list[dict[str, Any]] = field(default_factory=list)

@@ -1,5 +1,5 @@
 """A generated but realistic demo province for ``stdtrack demo``: Jilin (22) and Jiangsu (32)
-enterprises, their products and self-declarations (DESIGN §6.2), drafting plans 2011–2015
+enterprises, their products and self-declarations (docs/formats.md §2), drafting plans 2011–2015
 (§6.3) — all from a fixed seed, so every run writes the same rows.
 
 Enterprises get valid USCCs in real GB/T 2260 county codes; products sit in the sectors each
@@ -293,7 +293,7 @@ def generate(pools: CataloguePools, seed: int = SEED) -> DemoProvince:
 
 
 # ------------------------------------------------------------------------------------------
-# Drafting plans 2011–2015 (DESIGN §6.3)
+# Drafting plans 2011–2015 (docs/formats.md §3)
 # ------------------------------------------------------------------------------------------
 
 _SERVICE_SUBJECTS = (
@@ -330,7 +330,7 @@ _DRAFTERS = {"22": ("吉林省标准研究院", "长春大学", "吉林农业大
              "32": ("江苏省标准化研究院", "南京大学", "江苏省产品质量监督检验研究院", "苏州大学")}
 
 _DOMAIN_MARK = {"service": "F", "special-resource": "T", "culture": "W"}  # 服务 特色 文化
-# stage labels as the plans write them (DESIGN §5)
+# stage labels as the plans write them (docs/formats.md §3)
 _STAGES = ("立项", "起草", "征求意见", "审查", "报批", "发布", "备案")
 # (province, domain, projects per plan year 2011..2015, share published, first code number)
 _PLANS = (

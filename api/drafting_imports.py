@@ -1,5 +1,5 @@
-"""Drafting-plan imports (DESIGN §6.3): CSV/TSV/XLSX plan files -> validated rows -> drafting
-projects and their stage history; import record, archive, report (DESIGN §11).
+"""Drafting-plan imports (docs/formats.md §3): CSV/TSV/XLSX plan files -> validated rows -> drafting
+projects and their stage history; import record, archive, report (docs/json.md).
 
 It spans reading (importers' text decoding and date forms) and adoption, so it lives in api/.
 Re-importing a file changes nothing; a row with a later stage adds that stage to the history.
@@ -48,7 +48,7 @@ HEADERS: dict[str, tuple[str, ...]] = {
 REQUIRED = ("plan_no", "title")
 
 
-SPEC = TableSpec(HEADERS, REQUIRED, "DESIGN §6.3")
+SPEC = TableSpec(HEADERS, REQUIRED, "docs/formats.md §3")
 
 
 @dataclass(slots=True)
@@ -160,7 +160,7 @@ def map_row(location: str, cells: dict[str, Any]) -> DraftingRow:
 
 @dataclass(slots=True)
 class DraftingImportReport:
-    """The import report of DESIGN §11 (a row is a plan row)."""
+    """The import report of docs/json.md (a row is a plan row)."""
 
     files: list[dict[str, Any]] = field(default_factory=list)
     created: int = 0
@@ -191,7 +191,7 @@ async def import_drafting_plans(
     archive_dir: Path,
     display_names: dict[Path, str] | None = None,
 ) -> DraftingImportReport:
-    """Import drafting-plan files (DESIGN §6.3); re-importing the same files changes nothing.
+    """Import drafting-plan files (docs/formats.md §3); re-importing the same files changes nothing.
 
     Raises:
         ImporterError: a file is unreadable or has no header row (nothing was written).

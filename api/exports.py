@@ -2,7 +2,7 @@
 drill-down lists, alerts, drafting projects, goal progress), Chinese headers first.
 
 Cells a spreadsheet would run as a formula (text starting ``= + - @``, or a tab / carriage
-return before one) are neutralised with a leading ``'`` in both formats (DESIGN §10); numbers
+return before one) are neutralised with a leading ``'`` in both formats (formula injection); numbers
 stay numbers, so a negative gap is still a number in Excel.
 """
 

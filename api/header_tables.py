@@ -1,4 +1,4 @@
-"""Header-mapped CSV/TSV/XLSX tables for the bulk imports of declarations (DESIGN §6.2) and
+"""Header-mapped CSV/TSV/XLSX tables for the bulk imports of declarations (docs/formats.md §2) and
 drafting plans (§6.3): the header row is found by its labels, Chinese or English, and each row
 comes out as ``(location, {field: cell})``, streamed."""
 
@@ -33,7 +33,7 @@ def header_key(text: object) -> str:
 @dataclass(frozen=True)
 class TableSpec:
     """What a file of one kind looks like: the labels of each field (first the Chinese one),
-    the fields a header row must have, and the DESIGN section errors point to."""
+    the fields a header row must have, and the reference section errors point to."""
 
     headers: dict[str, tuple[str, ...]]
     required: tuple[str, ...]

@@ -27,11 +27,13 @@ from api.read_worker import (
     fewer_collections,
     prepare_batch,
 )
-from importers import ReadOutcome, read_file
+from importers import FileReading, ReadOutcome, read_file
 from importers.errors import ImporterError
+from importers.schemas import RowNote
 from standards import repository
 from standards.codes import try_parse_code
 from standards.merge import json_value
+from standards.prepare import PreparedRecord, catalogue_key
 from standards.repository import UpsertOutcome
 from standards.settings import Settings
 
@@ -50,7 +52,13 @@ class ImportOptions:
 
 @dataclass(slots=True)
 class ImportReport:
-    """The report of DESIGN §11, accumulated over the files of one import."""
+    """The import report (docs/json.md), accumulated over the files of one import.
+
+    ``warnings`` come first: what the import would lose without a word (a list whose columns
+    map to no title, unread columns of dates or codes, standards created without a title).
+    ``rejected_fields`` are single values dropped from rows that are otherwise kept;
+    ``row_warnings`` rows kept as given although their dates contradict each other.
+    """
 
     files: list[dict[str, Any]] = field(default_factory=list)
     created: int = 0
@@ -63,14 +71,22 @@ class ImportReport:
     strict: bool = False
     aborted: str | None = None  # why nothing was written (--strict) or a file stopped early
     touched_ids: list[int] = field(default_factory=list)
+    warnings: list[dict[str, Any]] = field(default_factory=list)
+    rejected_fields: list[dict[str, Any]] = field(default_factory=list)
+    row_warnings: list[dict[str, Any]] = field(default_factory=list)
+    untitled: dict[str, int] = field(default_factory=dict)  # file -> created without a title
+    _conflict_at: dict[tuple[Any, ...], dict[str, Any]] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
         return {
+            "warnings": self.warnings,
             "files": self.files,
             "created": self.created,
             "updated": self.updated,
             "unchanged": self.unchanged,
             "rejected": self.rejected,
+            "rejected_fields": self.rejected_fields,
+            "row_warnings": self.row_warnings,
             "conflicts": self.conflicts,
             "batch_id": self.batch_id,
             "dry_run": self.dry_run,
@@ -78,14 +94,18 @@ class ImportReport:
             "aborted": self.aborted,
         }
 
-    def add(self, name: str, locations: list[str], outcomes: list[UpsertOutcome]) -> None:
-        for location, outcome in zip(locations, outcomes, strict=True):
+    def add(self, name: str, locations: list[str], outcomes: list[UpsertOutcome],
+            records: Sequence[PreparedRecord] = ()) -> None:
+        untitled = 0
+        for position, (location, outcome) in enumerate(zip(locations, outcomes, strict=True)):
             if outcome.action == "rejected":
                 self.rejected.append(
                     {"file": name, "location": location, "reason": outcome.reason})
                 continue
             if outcome.action == "created":
                 self.created += 1
+                if position < len(records) and not _titled(records[position]):
+                    untitled += 1
             elif outcome.action == "updated":
                 self.updated += 1
             else:
@@ -93,13 +113,52 @@ class ImportReport:
             if outcome.id is not None and outcome.action in ("created", "updated"):
                 self.touched_ids.append(outcome.id)
             for conflict in outcome.conflicts:
-                self.conflicts.append({
-                    "file": name, "location": location, "code": outcome.key,
-                    "field": conflict.field,
-                    "kept": json_value(conflict.kept), "kept_source": conflict.kept_source,
-                    "offered": json_value(conflict.offered),
-                    "offered_source": conflict.offered_source,
-                })
+                self._add_conflict(name, location, outcome.key, conflict)
+        if untitled:
+            self.untitled[name] = self.untitled.get(name, 0) + untitled
+
+    def _add_conflict(self, name: str, location: str, code: str | None, conflict: Any) -> None:
+        """One entry per disagreement: the same one met again (a row listed twice, a file
+        imported with others saying the same) counts ``times``."""
+        kept, offered = json_value(conflict.kept), json_value(conflict.offered)
+        key = (code, conflict.field, repr(kept), conflict.kept_source, repr(offered),
+               conflict.offered_source)
+        seen = self._conflict_at.get(key)
+        if seen is not None:
+            seen["times"] = seen.get("times", 1) + 1
+            return
+        entry = {"file": name, "location": location, "code": code, "field": conflict.field,
+                 "kept": kept, "kept_source": conflict.kept_source, "offered": offered,
+                 "offered_source": conflict.offered_source}
+        self._conflict_at[key] = entry
+        self.conflicts.append(entry)
+
+    def add_notes(self, name: str, notes: Sequence[tuple[str, RowNote]]) -> None:
+        """Dropped values and contradictory dates of accepted rows."""
+        for location, note in notes:
+            row = {"file": name, "location": location, "field": note.field,
+                   "value": note.value, "reason": note.reason}
+            if note.kind == "rejected_field":
+                self.rejected_fields.append(row)
+            else:
+                self.row_warnings.append({**row, "kind": note.kind})
+
+    def add_file_warnings(self, reading: FileReading, name: str) -> None:
+        self.warnings.extend(reading.warnings(name))
+
+    def close_warnings(self) -> None:
+        """Standards created without a title, per file, join the warnings."""
+        for name, count in self.untitled.items():
+            self.warnings.append({
+                "file": name, "kind": "untitled", "count": count,
+                "message": f"{name}: {count} 条标准没有名称 ({count} standards were created "
+                           "without a title)",
+            })
+        self.untitled.clear()
+
+
+def _titled(record: PreparedRecord) -> bool:
+    return bool(record.offered.get("title_zh") or record.offered.get("title_en"))
 
 
 def parse_column_map(pairs: str | Sequence[str] | None) -> dict[str, str] | None:
@@ -173,7 +232,8 @@ async def _read_ahead(batches: Iterator[PreparedBatch]) -> AsyncIterator[Prepare
 
 
 def _strict_problems(name: str, outcomes: list[ReadOutcome]) -> list[dict[str, Any]]:
-    """Every row a strict import would reject, found without writing anything."""
+    """Every row a strict import would reject, found without writing anything: rejected rows
+    and rows that would lose a value."""
     problems = []
     for outcome in outcomes:
         if outcome.record is None:
@@ -181,7 +241,31 @@ def _strict_problems(name: str, outcomes: list[ReadOutcome]) -> list[dict[str, A
         elif try_parse_code(outcome.record.code) is None:
             problems.append({"file": name, "location": outcome.location,
                              "reason": f"not a standard code: {outcome.record.code!r}"})
+        else:
+            problems.extend({"file": name, "location": outcome.location, "reason": note.reason}
+                            for note in outcome.notes if note.kind == "rejected_field")
     return problems
+
+
+async def _untitled_new(name: str, outcomes: list[ReadOutcome]) -> list[dict[str, Any]]:
+    """Rows of a strict import that would create a standard without a title."""
+    untitled: dict[str, str] = {}
+    for outcome in outcomes:
+        record = outcome.record
+        if record is None or record.title_zh or record.title_en:
+            continue
+        parsed = try_parse_code(record.code)
+        if parsed is not None:
+            untitled.setdefault(catalogue_key(parsed), outcome.location)
+    titled = {catalogue_key(parsed) for outcome in outcomes
+              if outcome.record is not None and (outcome.record.title_zh or outcome.record.title_en)
+              and (parsed := try_parse_code(outcome.record.code)) is not None}
+    wanted = [key for key in untitled if key not in titled]
+    stored = await repository.resolve_keys(wanted) if wanted else {}
+    return [{"file": name, "location": untitled[key],
+             "reason": f"{key}: 没有标准名称，将创建无名称的标准 (no title: the standard would be "
+                       "created without one)"}
+            for key in wanted if key not in stored]
 
 
 async def import_files(
@@ -207,15 +291,19 @@ async def import_files(
         reading = read_file(path, options.fmt, options.column_map)
         checksum = sha256_of(path)
         readings.append((path, name, reading, checksum))
+        report.add_file_warnings(reading, name)
 
     if options.strict:
         materialized = []
         for path, name, reading, checksum in readings:
             read_all = list(reading)
             report.rejected.extend(_strict_problems(name, read_all))
+            report.rejected.extend(await _untitled_new(name, read_all))
             materialized.append((path, name, reading, checksum, read_all))
-        if report.rejected:
-            report.aborted = "--strict: nothing was written because some rows were rejected"
+        if report.rejected or report.warnings:
+            report.aborted = ("--strict: nothing was written because some rows were rejected"
+                              if report.rejected else
+                              "--strict: nothing was written because of the warnings")
             for _path, name, reading, checksum, read_all in materialized:
                 report.files.append(_file_entry(name, reading, checksum, None, len(read_all)))
             return report
@@ -249,10 +337,11 @@ async def import_files(
                     for location, reason in batch.rejected:
                         report.rejected.append(
                             {"file": name, "location": location, "reason": reason})
+                    report.add_notes(name, batch.notes)
                     results = await repository.upsert_standards(
                         batch.records, batch_id=batch_id, dry_run=options.dry_run, now=now)
                     locations = batch.locations
-                    report.add(name, locations, results)
+                    report.add(name, locations, results, batch.records)
                     if progress:
                         progress(batch.size)
             except ImporterError as exc:
@@ -261,6 +350,7 @@ async def import_files(
                 raise
             report.files.append(_file_entry(name, reading, checksum, archived, count))
     finally:
+        report.close_warnings()
         if reader is not None:
             reader.close()
         if batch_id is not None:
@@ -278,6 +368,7 @@ def _file_entry(name: str, reading: Any, checksum: str, archived: Path | None,
         "archived_as": str(archived) if archived else None,
         "records": records,
         "ignored_columns": list(reading.ignored_columns),
+        "unread_columns": [column.as_dict() for column in reading.unread_columns],
     }
 
 

@@ -19,13 +19,14 @@ import subprocess
 import sys
 import threading
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
 import api
 from importers import ReadOutcome, read_file
 from importers.errors import ImporterError, UnreadableFileError
+from importers.schemas import RowNote
 from standards.prepare import PreparedRecord, prepare_records
 from standards.schemas import StandardInput
 
@@ -47,6 +48,8 @@ class PreparedBatch:
     records: list[PreparedRecord]
     locations: list[str]
     rejected: list[tuple[str, str | None]]
+    # (location, RowNote) of accepted records: dropped values and contradictory dates
+    notes: list[tuple[str, RowNote]] = field(default_factory=list)
 
 
 def prepare_batch(outcomes: list[ReadOutcome]) -> PreparedBatch:
@@ -54,13 +57,15 @@ def prepare_batch(outcomes: list[ReadOutcome]) -> PreparedBatch:
     accepted: list[StandardInput] = []
     locations: list[str] = []
     rejected: list[tuple[str, str | None]] = []
+    notes: list[tuple[str, RowNote]] = []
     for outcome in outcomes:
         if outcome.record is None:
             rejected.append((outcome.location, outcome.reason))
         else:
             accepted.append(outcome.record)
             locations.append(outcome.location)
-    return PreparedBatch(len(outcomes), prepare_records(accepted), locations, rejected)
+            notes.extend((outcome.location, note) for note in outcome.notes)
+    return PreparedBatch(len(outcomes), prepare_records(accepted), locations, rejected, notes)
 
 
 Job = tuple[str, str, dict[str, str] | None]  # path, format, column map

@@ -1,4 +1,4 @@
-"""GET /api/standards/{id} (full DESIGN §11 shape) under a bounded loopback load, per engine.
+"""GET /api/standards/{id} (full docs/json.md shape) under a bounded loopback load, per engine.
 
 Builds a catalogue of real ISO / IEC / JIS records (the bundled samples) plus generated Chinese
 national editions that replace each other and adopt ISO documents, so every response carries

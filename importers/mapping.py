@@ -30,7 +30,7 @@ from importers.profiles import (
     SCALAR_TARGETS,
     MappingProfile,
 )
-from importers.schemas import RawRecord, ReadOutcome
+from importers.schemas import RawRecord, ReadOutcome, RowNote
 from standards.codes import try_parse_code
 from standards.schemas import AdoptionRef, StandardInput
 from standards.vocab import AdoptionDegree, Nature, Status
@@ -202,7 +202,28 @@ def parse_date(value: Any, field_name: str) -> ParsedDate | None:
     match = _DATE_YEAR.match(text)
     if match is not None:
         return ParsedDate(_checked_date(int(match.group(1)), 1, 1, value, field_name), "year")
+    spelled = _english_date(text)
+    if spelled is not None:
+        return ParsedDate(_checked_date(spelled.year, spelled.month, spelled.day, value,
+                                        field_name))
     raise MappingError(field_name, value, f"{field_name}: {text!r} is not a date")
+
+
+# Dates with English month names in exports: 1 May 2019, May 1, 2019, 01-May-2019.
+_ENGLISH_DATE_FORMATS = ("%d %B %Y", "%d %b %Y", "%B %d, %Y", "%b %d, %Y", "%B %d %Y",
+                         "%b %d %Y", "%d-%b-%Y", "%d-%B-%Y", "%Y-%b-%d")
+
+
+def _english_date(text: str) -> dt.date | None:
+    if not any(char.isalpha() for char in text):
+        return None
+    cleaned = " ".join(text.replace(".", " ").split()) if "-" not in text else text
+    for pattern in _ENGLISH_DATE_FORMATS:
+        try:
+            return dt.datetime.strptime(cleaned, pattern).date()
+        except ValueError:
+            continue
+    return None
 
 
 def _checked_date(year: int, month: int, day: int, raw: Any, field_name: str) -> dt.date:
@@ -313,16 +334,90 @@ def _code_year(code: str) -> int | None:
     return int(match.group(1)) if match else None
 
 
+_PARTIAL_MARK = re.compile(r"\s*[(（]\s*部分(?:代替|替代)?\s*[)）]\s*$")
+
+
 def _replacement_codes(value: Any) -> tuple[list[str], list[str]]:
-    """Codes of a replaces-like value split into (full, partial) replacements."""
+    """Codes of a replaces-like value split into (full, partial) replacements: ``部分代替 X``
+    and ``X（部分）`` are partial."""
     full: list[str] = []
     partial: list[str] = []
     for item in split_items(value):
         target = partial if item.startswith("部分代替") else full
+        marked = _PARTIAL_MARK.search(item)
+        if marked is not None:
+            item, target = item[: marked.start()], partial
         code = clean_code(_REPLACE_WORDS.sub("", item))
         if code:
             target.append(code)
     return full, partial
+
+
+def _is_standard_code(code: str) -> bool:
+    """A standard code, or an amendment of one (``CEN ISO/TS 21003-7:2008/A1:2010``)."""
+    if try_parse_code(code) is not None:
+        return True
+    base, slash, rest = code.rpartition("/")
+    return bool(slash and base and any(c.isdigit() for c in rest)
+                and try_parse_code(base) is not None)
+
+
+# A Chinese code in a run of codes without separators: GB/T 28001-2011 GB/T 28002-2011.
+_CODE_IN_RUN = re.compile(
+    r"[A-Z]{1,8}(?:\s*/\s*[A-Z]{1,10})?\s*\d[\d.]*\s*[-—–－]\s*\d{2,4}(?![\d.])")
+
+
+def _run_together(text: str) -> list[str]:
+    """The codes of a value that is several codes separated by spaces only, else nothing."""
+    found = [match.group(0) for match in _CODE_IN_RUN.finditer(text)]
+    rest = _CODE_IN_RUN.sub("", text).strip(" ,，;；、/")
+    if len(found) < 2 or rest or not all(try_parse_code(code) for code in found):
+        return []
+    return found
+
+
+def _standard_codes(field_name: str, codes: list[str], own: str,
+                    notes: list[RowNote] | None) -> list[str]:
+    """The codes of a relation that are standard codes; each other value is dropped with a
+    note (``TC291``, a committee number, is no standard to be replaced by)."""
+    kept: list[str] = []
+    for code in codes:
+        if _is_standard_code(code):
+            kept.append(code)
+            continue
+        several = _run_together(code)
+        if several:
+            kept.extend(several)
+        elif notes is not None and code != own:
+            notes.append(RowNote(
+                "rejected_field", field_name, code,
+                f"{field_name} {code!r} 不是标准号 (is not a standard code): dropped, the rest "
+                "of the row is kept"))
+    return kept
+
+
+def _date_order_notes(dates: dict[str, dt.date | None], notes: list[RowNote]) -> None:
+    """Dates that contradict each other are kept, and said."""
+    published = dates["published"]
+    if published is None:
+        return
+    for name, word in (("implemented", "实施"), ("withdrawn", "废止")):
+        other = dates[name]
+        if other is not None and other < published:
+            notes.append(RowNote(
+                "date_order", name, other.isoformat(),
+                f"{word}日期 {other.isoformat()} 早于发布日期 {published.isoformat()} "
+                f"({name} before published); kept as given"))
+
+
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+
+
+def _title_by_script(title: Any, scalars: dict[str, Any]) -> None:
+    """A title whose language the label does not say: Chinese when it has Chinese characters."""
+    text = clean_text(title)
+    if text:
+        scalars.setdefault("title_zh" if _CJK.search(text) else "title_en", text)
 
 
 _NOTE_REPLACES = re.compile(r"(部分)?代替\s*([^，,;；。]+)")
@@ -369,6 +464,8 @@ def parse_adoption_text(value: Any) -> list[AdoptionRef]:
                 continue
             if vocab.vocab_key(text) in vocab.ADOPTION_FLAG_WORDS:
                 refs.append(AdoptionRef(code="", degree=None, marker=text))
+                continue
+            if vocab.vocab_key(text) in vocab.NO_ADOPTION_WORDS:
                 continue
             match = _DEGREE_WORD.search(text)
             marker = match.group(0) if match else None
@@ -699,8 +796,12 @@ def _tags(
     return nature, status_text, status
 
 
-def map_record(raw: RawRecord, profile: MappingProfile, source: str) -> StandardInput:
+def map_record(raw: RawRecord, profile: MappingProfile, source: str,
+               notes: list[RowNote] | None = None) -> StandardInput:
     """Map one raw record to a StandardInput.
+
+    ``notes`` (when given) receives what was wrong with single values of the record: relation
+    targets that are no standard codes (dropped) and contradictory dates (kept).
 
     Raises:
         MappingError: the record cannot become a standard (no code, malformed date, ICS or
@@ -710,6 +811,8 @@ def map_record(raw: RawRecord, profile: MappingProfile, source: str) -> Standard
         raise MappingError("record", None, raw.problem)
     got = _collect(raw, profile)
     scalars, lists, extra = got.scalars, got.lists, got.extra
+    if "title" in scalars:
+        _title_by_script(scalars.pop("title"), scalars)
 
     code = _check_code(scalars.get("code"))
     _reject_non_standards(code, scalars, extra)
@@ -734,7 +837,11 @@ def map_record(raw: RawRecord, profile: MappingProfile, source: str) -> Standard
         )
     kind = _text_field(scalars, "record_kind")
     if kind:
-        extra.setdefault("标准层级", kind)
+        kind_nature = vocab.lookup_nature(kind)
+        if kind_nature is not None:
+            nature = nature or kind_nature
+        else:
+            extra.setdefault("标准层级", kind)
 
     dates: dict[str, dt.date | None] = {"published": None, "implemented": None, "withdrawn": None}
     for name in dates:
@@ -744,6 +851,8 @@ def map_record(raw: RawRecord, profile: MappingProfile, source: str) -> Standard
                 dates[name] = parsed.value
                 if parsed.precision != "day":
                     extra.setdefault(f"{name}_precision", parsed.precision)
+    if notes is not None:
+        _date_order_notes(dates, notes)
 
     ics = clean_ics(lists["ics"]) if "ics" in lists else []
     ccs: str | None = None
@@ -786,6 +895,12 @@ def map_record(raw: RawRecord, profile: MappingProfile, source: str) -> Standard
     title_en = _text_field(scalars, "title_en")
     adopts += adoptions_from_identifier(code, title_en)
     adopts += adoptions_in_code(code)
+    replaces = _standard_codes("replaces", replaces, code, notes)
+    partially = _standard_codes("partially_replaces", partially, code, notes)
+    replaced_by = _standard_codes("replaced_by", replaced_by, code, notes)
+    if adopts:
+        named = _standard_codes("adoption", [ref.code for ref in adopts if ref.code], code, notes)
+        adopts = [ref for ref in adopts if not ref.code or ref.code in named]
 
     doctype = _text_field(scalars, "doctype")
     if doctype:
@@ -960,19 +1075,24 @@ def mapper_for(profile: MappingProfile) -> Mapper:
 
 def to_outcome(raw: RawRecord, profile: MappingProfile, source: str) -> ReadOutcome:
     """Map a raw record, turning a MappingError into a rejected outcome with its reason."""
-    try:
-        return ReadOutcome(raw.location, mapper_for(profile)(raw, profile, source))
-    except MappingError as exc:
-        return ReadOutcome(raw.location, None, exc.reason)
+    return next(map_all([raw], profile, source))
 
 
 def map_all(
     records: Iterable[RawRecord], profile: MappingProfile, source: str
 ) -> Iterator[ReadOutcome]:
-    """``to_outcome`` over a stream of raw records (the mapper is looked up once)."""
-    mapper = mapper_for(profile)
+    """``to_outcome`` over a stream of raw records (the mapper is looked up once); accepted
+    records carry the notes the generic mapping made on their values."""
+    if profile.name == "relaton-compact":
+        for raw in records:
+            try:
+                yield ReadOutcome(raw.location, map_compact_record(raw, profile, source))
+            except MappingError as exc:
+                yield ReadOutcome(raw.location, None, exc.reason)
+        return
     for raw in records:
+        notes: list[RowNote] = []
         try:
-            yield ReadOutcome(raw.location, mapper(raw, profile, source))
+            yield ReadOutcome(raw.location, map_record(raw, profile, source, notes), None, notes)
         except MappingError as exc:
             yield ReadOutcome(raw.location, None, exc.reason)

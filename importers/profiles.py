@@ -3,13 +3,15 @@
 A profile maps the labels a file prints (``标准号``, ``STD_CODE``, ``reference``, ``id``...) to
 *targets*, the names the mapping understands:
 
-* StandardInput-like fields: ``code``, ``title_zh``, ``title_en``, ``status`` (the source's
-  word), ``nature``, ``published``, ``implemented``, ``withdrawn``, ``ics``, ``ccs``, ``scope``,
-  ``department``, ``technical_committee``, ``drafters``, ``replaces``, ``partially_replaces``,
+* StandardInput-like fields: ``code``, ``title_zh``, ``title_en``, ``title`` (Chinese or
+  English, told by its script), ``status`` (the source's word), ``nature``, ``published``,
+  ``implemented``, ``withdrawn``, ``ics``, ``ccs``, ``scope``, ``department``,
+  ``technical_committee``, ``drafters``, ``replaces``, ``partially_replaces``,
   ``replaced_by``, ``source_url``, ``domains``;
 * adoption: ``adoption`` (free text such as ``ISO 9001:2015, IDT`` or ``等同 ISO/TS 9002``),
   ``adoption_flag`` (openstd's 采), ``adopts`` (structured ``(code, degree word)`` pairs);
-* gatekeeping: ``stage`` (ISO harmonized stage), ``doctype``, ``record_kind`` (国标计划...);
+* gatekeeping: ``stage`` (ISO harmonized stage), ``doctype``, ``record_kind`` (the level or
+  kind a list prints: 国家标准 kept, 国标计划 refused, 推荐性 read as the nature);
 * ``tags`` (page badges: nature, status or something else), ``note`` (free remarks, kept and
   searched for 代替 ...), ``relation:<type>`` (Relaton relation types), ``extra:<key>`` (kept
   verbatim), ``extra_date:<key>`` (a date kept as ISO text), ``skip``.
@@ -20,6 +22,7 @@ Each profile also names the status table (``importers.vocab``) its source's word
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
@@ -30,6 +33,7 @@ from standards.vocab import Status
 SCALAR_TARGETS = frozenset(
     {
         "code",
+        "title",
         "title_zh",
         "title_en",
         "status",
@@ -67,6 +71,7 @@ PREFIXED_TARGETS = ("extra:", "extra_date:", "relation:")
 # What staff may name in ``--column HEADER=field`` (StandardInput names accepted as well).
 COLUMN_TARGETS = (
     "code",
+    "title",
     "title_zh",
     "title_en",
     "status",
@@ -85,6 +90,7 @@ COLUMN_TARGETS = (
     "replaced_by",
     "adoption",
     "source_url",
+    "note",
     "domains",
 )
 _COLUMN_TARGET_SYNONYMS = {
@@ -98,8 +104,11 @@ _COLUMN_TARGET_SYNONYMS = {
 
 
 def label_key(label: str) -> str:
-    """How labels are compared: no whitespace (incl. NBSP, U+3000), no trailing colon, casefold."""
-    return "".join(label.replace("\u00a0", " ").split()).rstrip(":：").casefold()
+    """How labels are compared: NFKC (full-width letters and brackets), case folded, without
+    whitespace (incl. NBSP, U+3000) or punctuation, so ``issueDate``, ``issue_date``,
+    ``Issue Date`` and ``发布日期：`` each meet their one entry."""
+    folded = unicodedata.normalize("NFKC", label).casefold()
+    return "".join(char for char in folded if unicodedata.category(char)[0] not in "PZC")
 
 
 def _labels(
@@ -111,40 +120,112 @@ def _labels(
     return table
 
 
-# DESIGN §6.1 headers (Chinese or English), shared by every Chinese source.
-CATALOGUE_LABELS = {
-    "标准号": "code",
-    "标准编号": "code",
-    "编号": "code",
-    "标准名称": "title_zh",
-    "中文名称": "title_zh",
-    "中文标准名称": "title_zh",
-    "名称": "title_zh",
-    "英文名称": "title_en",
-    "英文标准名称": "title_en",
-    "状态": "status",
-    "标准状态": "status",
-    "发布日期": "published",
-    "批准日期": "published",
-    "实施日期": "implemented",
-    "废止日期": "withdrawn",
-    "ICS": "ics",
-    "CCS": "ccs",
-    "中国标准分类号": "ccs",
-    "采标情况": "adoption",
-    "采用国际标准": "adoption",
-    "代替标准": "replaces",
-    "类别": "nature",
-    "属性": "nature",
-    "标准性质": "nature",
-    "归口单位": "technical_committee",
-    "主管部门": "department",
-    "起草单位": "drafters",
+# THE alias table of list imports: CSV / TSV / XLSX headers and the keys of generic JSON and
+# JSON lines alike (docs/formats.md is generated from it). Labels compare by ``label_key``:
+# case, spaces and punctuation do not matter, so ``issueDate`` also covers ``issue_date``,
+# ``ISSUE DATE`` and ``Issue-Date``. Chinese first, then English and the camelCase /
+# snake_case keys real exports use. ``extra:NAME`` keeps a value verbatim under NAME;
+# ``extra_date:NAME`` keeps a date; ``record_kind`` is the level or kind a list prints
+# (国家标准, 团标: kept; a nature word counts as the nature; a plan project is refused).
+CATALOGUE_ALIASES: dict[str, tuple[str, ...]] = {
+    "code": ("标准号", "标准编号", "编号", "标准代码", "标准号码", "code", "stdCode",
+             "standardCode", "standardNo", "standardNumber", "stdNo", "stdNum", "std_id",
+             "Standard No.", "docidentifier"),
+    "title_zh": ("标准名称", "中文名称", "中文标准名称", "标准中文名称", "名称", "中文题名",
+                 "标准题名", "title_zh", "titleCn", "titleChinese", "chName", "cnName",
+                 "zhName", "chineseName", "chineseTitle", "cName"),
+    "title_en": ("英文名称", "英文标准名称", "标准英文名称", "英文题名", "title_en", "enName",
+                 "englishName", "englishTitle", "titleEnglish", "english", "eName"),
+    "title": ("title", "name", "standardName", "stdName", "题名", "标题"),
+    "status": ("状态", "标准状态", "现行状态", "有效状态", "有效性", "时效性", "status",
+               "state", "stdStatus", "standardStatus", "standardState", "validity"),
+    "nature": ("类别", "属性", "标准属性", "标准性质", "性质", "强制性/推荐性", "nature",
+               "stdNature", "standardNature"),
+    "record_kind": ("标准类型", "标准类别", "标准层级", "标准级别", "层级", "type", "level",
+                    "stdType", "standardType", "standardLevel", "stdLevel"),
+    "published": ("发布日期", "批准日期", "发布时间", "颁布日期", "批准发布日期", "公布日期",
+                  "published",
+                  "publishedOn", "publishDate", "publicationDate", "issueDate", "issuedDate",
+                  "issuedOn", "releaseDate", "approvalDate", "approvedDate", "pubDate",
+                  "dateIssued", "dateOfIssue", "dateOfPublication"),
+    "implemented": ("实施日期", "实施时间", "施行日期", "生效日期", "执行日期", "implemented",
+                    "implementedOn", "implementDate", "implementationDate", "implDate",
+                    "actDate", "effectiveDate", "effectDate", "executeDate", "inForceDate",
+                    "dateImplemented", "dateOfImplementation"),
+    "withdrawn": ("废止日期", "废止时间", "作废日期", "失效日期", "withdrawn", "withdrawnOn",
+                  "withdrawnDate", "withdrawalDate", "abolishDate", "abolishedDate",
+                  "abolitionDate", "abolDate", "obsoleteDate", "obsoletedDate", "repealDate",
+                  "expiryDate", "dateWithdrawn", "dateOfWithdrawal"),
+    "ics": ("ICS", "ICS号", "ICS分类", "ICS分类号", "国际标准分类号", "国际标准分类号(ICS)",
+            "国际标准分类", "icsCode", "icsCodes"),
+    "ccs": ("CCS", "CCS号", "CCS分类号", "中国标准分类号", "中国标准分类号(CCS)", "中标分类",
+            "中标分类号", "ccsCode"),
+    "adoption": ("采标情况", "采用国际标准", "采标", "是否采标", "采标号", "采用标准", "采标关系",
+                 "一致性程度", "adoption", "adopts", "adopted", "adoptedFrom",
+                 "adoptedStandard", "internationalStandard", "adoptedInternationalStandard"),
+    "replaces": ("代替标准", "替代标准", "代替", "替代", "全部代替标准", "代替标准号",
+                 "替代标准号", "被替代的标准", "replaces", "replace", "replacing", "supersedes",
+                 "replacedStandard", "replacedStandards", "obsoletes"),
+    "partially_replaces": ("部分代替标准", "部分代替", "partiallyReplaces"),
+    "replaced_by": ("被代替标准", "被替代标准", "被代替", "被替代", "被代替标准号",
+                    "被替代标准号", "代替为", "替代为", "replacedBy", "supersededBy",
+                    "obsoletedBy", "newStandard"),
+    "technical_committee": ("归口单位", "归口部门", "技术归口", "技术归口单位", "归口",
+                            "技术委员会", "标准化技术委员会", "团体名称", "technical_committee",
+                            "technicalCommittee", "committee", "tc", "tcName"),
+    "department": ("主管部门", "发布单位", "发布部门", "发布机构", "发布机关", "批准发布部门",
+                   "批准部门", "颁布部门", "department", "chargeDept", "issuedBy", "issuer",
+                   "publisher", "publishedBy", "approvedBy", "authority"),
+    "drafters": ("起草单位", "主要起草单位", "起草机构", "drafters", "draftingUnits",
+                 "draftingUnit", "draftUnit", "draftingOrganizations", "draftedBy"),
+    "scope": ("范围", "适用范围", "scope"),
+    "source_url": ("官方链接", "链接", "网址", "详情链接", "原文链接", "详情页", "url", "link",
+                   "href", "sourceUrl", "detailUrl", "pageUrl"),
+    "note": ("备注", "说明", "附注", "remark", "remarks", "note", "notes", "comment",
+             "comments", "memo"),
+    "domains": ("领域", "domain", "domains"),
+    "extra:摘要": ("摘要", "标准摘要", "内容摘要", "summary", "abstract"),
+    "extra:备案号": ("备案号", "备案编号", "recordNo", "recordNumber"),
+    "extra_date:备案日期": ("备案日期", "recordDate"),
+    "extra:计划编号": ("计划编号", "计划号", "项目编号", "planNo", "planNumber", "planCode"),
+    "extra:制修订": ("制修订", "制定或修订", "制修订类型"),
+    "extra:起草人": ("起草人", "主要起草人"),
+    "extra:行业分类": ("行业分类", "所属行业", "行业", "行业领域", "industry"),
+    "extra:地区": ("地区", "省份", "所属地区", "region", "province"),
+    "extra:id": ("id", "uuid", "recordId", "标识"),
+}
+
+
+def _invert(aliases: Mapping[str, tuple[str, ...]]) -> dict[str, str]:
+    """label -> target; refuses a label that two targets claim (after ``label_key``)."""
+    table: dict[str, str] = {}
+    seen: dict[str, str] = {}
+    for target, labels in aliases.items():
+        for label in labels:
+            key = label_key(label)
+            if seen.get(key, target) != target:
+                raise ValueError(f"label {label!r} maps to both {seen[key]} and {target}")
+            seen[key] = target
+            table[label] = target
+    return table
+
+
+CATALOGUE_LABELS = _invert(CATALOGUE_ALIASES)
+
+# The headers the official platforms' pages share with lists; their other labels (技术委员会,
+# 发布单位...) mean something else there, so pages take only these from the alias table.
+_PAGE_CORE_LABELS = {
+    label: CATALOGUE_LABELS[label]
+    for label in ("标准号", "标准编号", "编号", "标准名称", "中文名称", "中文标准名称", "名称",
+                  "英文名称", "英文标准名称", "状态", "标准状态", "发布日期", "批准日期",
+                  "实施日期", "废止日期", "ICS", "CCS", "中国标准分类号", "采标情况",
+                  "采用国际标准", "代替标准", "类别", "属性", "标准性质", "归口单位", "主管部门",
+                  "起草单位")
 }
 
 # Labels of std.samr / openstd / hbba / dbba detail, list and search pages.
 PLATFORM_PAGE_LABELS = {
-    **CATALOGUE_LABELS,
+    **_PAGE_CORE_LABELS,
     "中文标题": "title_zh",
     "英文标题": "title_en",
     "国际标准分类号": "ics",
@@ -274,7 +355,8 @@ PROFILES: dict[str, MappingProfile] = {
     for profile in (
         MappingProfile(
             "tabular",
-            _labels({**CATALOGUE_LABELS, **_COLUMN_TARGET_SYNONYMS}, COLUMN_TARGETS),
+            _labels({**CATALOGUE_LABELS, **_COLUMN_TARGET_SYNONYMS},
+                    (*COLUMN_TARGETS, "record_kind")),
             vocab.TABULAR_STATUS,
         ),
         MappingProfile(
@@ -295,7 +377,7 @@ PROFILES: dict[str, MappingProfile] = {
 
 
 def resolve_column(header: str, column_map: Mapping[str, str] | None = None) -> str | None:
-    """The target a table header maps to (``--column`` first, then DESIGN §6.1 aliases).
+    """The target a header or JSON key maps to (``--column`` first, then CATALOGUE_ALIASES).
 
     Returns ``"skip"`` for a header mapped to ``ignore``, None for an unknown header.
     """
@@ -329,3 +411,13 @@ def column_target(name: str) -> str:
 def profile_named(name: str) -> MappingProfile:
     """The mapping profile a reader asked for."""
     return PROFILES[name]
+
+
+def alias_table_markdown() -> str:
+    """The alias table as the Markdown table of docs/formats.md (a test keeps them equal)."""
+    lines = ["| field | headers and keys (case, spaces and punctuation ignored) |",
+             "|---|---|"]
+    for target, labels in CATALOGUE_ALIASES.items():
+        shown = ", ".join(f"`{label}`" for label in labels)
+        lines.append(f"| `{target}` | {shown} |")
+    return "\n".join(lines) + "\n"

@@ -16,7 +16,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from importers import compact, iso_open_data, platform_json, platform_pages, relaton, sts, tabular
+from importers import (
+    compact,
+    generic_json,
+    iso_open_data,
+    platform_json,
+    platform_pages,
+    relaton,
+    sts,
+    tabular,
+)
 from importers.errors import UnknownFormatError, UnreadableFileError
 from importers.mapping import map_all
 from importers.profiles import profile_named
@@ -105,6 +114,16 @@ FORMATS: dict[str, FormatSpec] = {
             _no_columns(compact.read_compact),
         ),
         FormatSpec("sts-xml", "NISO STS / ISO STS XML metadata", _no_columns(sts.read_sts)),
+        FormatSpec(
+            "json",
+            "any JSON list of standards (top level or under one key), keys as table headers",
+            generic_json.read_json_list,
+        ),
+        FormatSpec(
+            "jsonl",
+            "JSON lines, one standard object per line, keys as table headers",
+            generic_json.read_json_lines,
+        ),
     )
 }
 
@@ -193,7 +212,8 @@ def _json_keys(document: Any) -> set[str]:
     return set(document) if isinstance(document, dict) else set()
 
 
-def _detect_json_object(keys: set[str], name: str, what: str) -> str:
+def _specific_json_object(keys: set[str]) -> str | None:
+    """The specific format whose objects have these keys (ISO Open Data, compact lines)."""
     if {"reference", "currentStage"} <= keys or {"reference", "deliverableType"} <= keys:
         return "iso-open-data"
     if (
@@ -202,13 +222,39 @@ def _detect_json_object(keys: set[str], name: str, what: str) -> str:
         and ({"title_en", "title_fr", "title_ja"} & keys)
     ):
         return "relaton-compact"
+    return None
+
+
+def _no_known_format(keys: set[str], name: str, what: str) -> UnknownFormatError:
     shown = ", ".join(sorted(keys)[:8]) or "none"
-    raise UnknownFormatError(
-        f"{name}: {what} with keys {shown} is no known standards format", format_names()
+    return UnknownFormatError(
+        f"{name}: {what} with keys {shown} is no known standards format (a list of standards "
+        "needs a key for the code; map one with --column KEY=code)", format_names()
     )
 
 
-def _detect_json(text: str, name: str) -> str:
+_SAMR_KEYS = frozenset({"STD_CODE", "C_C_NAME", "C_STD_CODE"})
+_HBBA_KEYS = frozenset({"chName", "recordNo", "actDate"})
+
+
+def _list_keys(document: Any, key: str) -> set[str]:
+    items = document.get(key) if isinstance(document, dict) else None
+    return _json_keys(items) if isinstance(items, list) else set()
+
+
+_HEAD_KEY = re.compile(r'"((?:[^"\\]|\\.){1,60})"\s*:')
+_HEAD_PAIR = re.compile(r'"((?:[^"\\]|\\.){1,60})"\s*:\s*"((?:[^"\\]|\\.){0,200})"')
+
+
+def _head_holds_standards(text: str, column_map: Mapping[str, str] | None) -> bool:
+    """Judge a JSON document of which only the head was read: a key mapping to ``code`` with a
+    value that parses as a standard code (or a key ``--column`` names for the code)."""
+    pairs = [(key, value) for key, value in _HEAD_PAIR.findall(text[:HEAD_SIZE])]
+    objects = [{key: value} for key, value in pairs]
+    return generic_json.holds_standards(objects, column_map)
+
+
+def _detect_json(text: str, name: str, column_map: Mapping[str, str] | None = None) -> str:
     stripped = text.lstrip()
     first_line = stripped.split("\n", 1)[0].strip()
     more = stripped[len(first_line) :].strip()
@@ -218,7 +264,12 @@ def _detect_json(text: str, name: str) -> str:
         except ValueError:
             first = None
         if isinstance(first, dict):
-            return _detect_json_object(set(first), name, "JSON lines")
+            specific = _specific_json_object(set(first))
+            if specific:
+                return specific
+            if generic_json.holds_standards([first], column_map):
+                return "jsonl"
+            raise _no_known_format(set(first), name, "JSON lines")
     if re.search(r'"rows"\s*:', text) and '"STD_CODE"' in text:
         return "samr-json"
     if re.search(r'"records"\s*:', text) and ('"chName"' in text or '"recordNo"' in text):
@@ -227,13 +278,23 @@ def _detect_json(text: str, name: str) -> str:
         document = json.loads(text)
     except ValueError:
         # Only the head was read: judge by the keys that are visible.
-        keys = set(re.findall(r'"([A-Za-z_]+)"\s*:', text[:4096]))
-        return _detect_json_object(keys, name, "JSON")
-    if isinstance(document, dict) and "rows" in document:
+        keys = set(_HEAD_KEY.findall(text[:4096]))
+        specific = _specific_json_object(keys)
+        if specific:
+            return specific
+        if _head_holds_standards(text, column_map):
+            return "json"
+        raise _no_known_format(keys, name, "JSON") from None
+    if _list_keys(document, "rows") & _SAMR_KEYS:
         return "samr-json"
-    if isinstance(document, dict) and "records" in document:
+    if _list_keys(document, "records") & _HBBA_KEYS:
         return "hbba-json"
-    return _detect_json_object(_json_keys(document), name, "JSON")
+    specific = _specific_json_object(_json_keys(document))
+    if specific:
+        return specific
+    if generic_json.find_records(document, column_map) is not None:
+        return "json"
+    raise _no_known_format(_json_keys(document), name, "JSON")
 
 
 def _looks_like_yaml(text: str, suffixes: list[str]) -> bool:
@@ -258,8 +319,11 @@ def _suffixes(path: Path) -> list[str]:
     return [s.casefold() for s in path.suffixes]
 
 
-def detect_format(path: Path) -> str:
+def detect_format(path: Path, column_map: Mapping[str, str] | None = None) -> str:
     """The format of a file, judged by its content (through gzip), the extension breaking ties.
+
+    ``column_map`` (``--column``) lets a JSON list whose code key is no known alias be
+    recognised.
 
     Raises:
         UnreadableFileError: the file is missing, empty, binary or undecodable.
@@ -296,7 +360,7 @@ def detect_format(path: Path) -> str:
     if stripped.startswith("<"):
         return _detect_markup(stripped, name)
     if stripped.startswith(("{", "[")):
-        return _detect_json(stripped, name)
+        return _detect_json(stripped, name, column_map)
     if _looks_like_yaml(stripped, suffixes) and not any(s in (".csv", ".tsv") for s in suffixes):
         return _detect_yaml(source, name)
     first_line = stripped.split("\n", 1)[0]
@@ -354,7 +418,8 @@ def read_file(
     Args:
         path: the file; ``.gz`` compressed files are read through.
         fmt: a name from ``FORMATS`` to skip detection (``--format``).
-        column_map: header → field for tables (``--column 标准代号=code``).
+        column_map: header or JSON key → field for tables and JSON lists
+            (``--column 标准代号=code``).
 
     Returns:
         A FileReading whose ``outcomes`` yield one ReadOutcome per record, lazily.
@@ -370,7 +435,7 @@ def read_file(
         if name not in FORMATS:
             raise UnknownFormatError(f"unknown format {fmt!r}", format_names())
     else:
-        name = detect_format(file_path)
+        name = detect_format(file_path, column_map)
     source = SourceFile(file_path)
     reading = FORMATS[name].reader(source, column_map)
     return FileReading(
@@ -379,4 +444,6 @@ def read_file(
         source=reading.source,
         ignored_columns=list(reading.ignored_columns),
         outcomes=map_all(reading.records, profile_named(reading.profile), reading.source),
+        unread_columns=list(reading.unread_columns),
+        mapped_fields=reading.mapped_fields,
     )

@@ -14,11 +14,13 @@ import io
 import warnings
 import zipfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from itertools import chain, islice
 from typing import Any
 
 from importers.errors import ColumnMappingError, MappingError, UnreadableFileError
 from importers.profiles import column_target, resolve_column
-from importers.schemas import RawReading, RawRecord, make_location
+from importers.sampling import SAMPLE_ROWS, unread_columns
+from importers.schemas import RawReading, RawRecord, UnreadColumn, make_location
 from importers.sources import SourceFile, decode_text
 
 HEADER_SEARCH_ROWS = 10
@@ -62,6 +64,35 @@ def _ignored(headers: Sequence[Any], targets: Sequence[str | None]) -> list[str]
         for header, target in zip(headers, targets, strict=False)
         if target is None and header not in (None, "") and str(header).strip()
     ]
+
+
+def _peek_unread(
+    headers: Sequence[Any],
+    targets: Sequence[str | None],
+    rows: Iterator[tuple[int, Sequence[Any]]],
+    label: str = "",
+) -> tuple[list[UnreadColumn], Iterator[tuple[int, Sequence[Any]]]]:
+    """What the unread columns hold, judged on the first rows (which are handed back with the
+    rest, so nothing is read twice)."""
+    first = list(islice(rows, SAMPLE_ROWS))
+    code_at = targets.index("code") if "code" in targets else None
+    codes = [_cell(cells[code_at]) if code_at is not None and code_at < len(cells) else None
+             for _, cells in first]
+    columns = [
+        (str(header).strip(),
+         [_cell(cells[index]) if index < len(cells) else None for _, cells in first])
+        for index, (header, target) in enumerate(zip(headers, targets, strict=False))
+        if target is None and header not in (None, "") and str(header).strip()
+    ]
+    mapped = {t for t in targets if t is not None and t != "skip"}
+    # a sheet's name qualifies the column shown, not the header --column names
+    unread = [UnreadColumn(f"{label}{c.column}", c.sample, c.holds, c.option)
+              for c in unread_columns(columns, mapped, codes)]
+    return unread, chain(first, rows)
+
+
+def _mapped_fields(targets: Sequence[str | None]) -> frozenset[str]:
+    return frozenset(t for t in targets if t is not None and t != "skip")
 
 
 def _cell(value: Any) -> Any:
@@ -161,7 +192,7 @@ def read_delimited(
     text = decode_text(source.read_bytes(), source.name)
     delimiter = _sniff_delimiter(text, "\t" if fmt == "tsv" else ",")
     try:
-        rows = _csv_rows(text, delimiter)
+        rows: Iterator[tuple[int, Sequence[Any]]] = _csv_rows(text, delimiter)
         found = _find_header(rows, column_map)
     except csv.Error as exc:
         raise ColumnMappingError(
@@ -171,11 +202,17 @@ def read_delimited(
         raise _no_code_column(source.name, _likely_header(_csv_rows(text, delimiter)), column_map)
     _, headers, targets = found
     label = "tsv" if delimiter == "\t" else "csv"
+    try:
+        unread, rows = _peek_unread(headers, targets, rows)
+    except csv.Error as exc:
+        raise UnreadableFileError(source.name, f"CSV cannot be read ({exc})") from exc
     return RawReading(
         source=label,
         profile="tabular",
         records=_guard_csv(source.name, _records(source.name, "", rows, targets)),
         ignored_columns=_ignored(headers, targets),
+        unread_columns=unread,
+        mapped_fields=_mapped_fields(targets),
     )
 
 
@@ -224,10 +261,12 @@ def read_xlsx(source: SourceFile, column_map: Mapping[str, str] | None) -> RawRe
             workbook.close()
 
     ignored: list[str] = []
+    unread: list[UnreadColumn] = []
+    mapped: set[str] = set()
     readers: list[Iterator[RawRecord]] = []
     first_headers: Sequence[Any] = []
     for title, rows in sheets:
-        iterator = iter(rows)
+        iterator: Iterator[tuple[int, Sequence[Any]]] = iter(rows)
         found = _find_header(iterator, column_map)
         if found is None:
             guess = _likely_header(rows)
@@ -239,6 +278,10 @@ def read_xlsx(source: SourceFile, column_map: Mapping[str, str] | None) -> RawRe
         ignored.extend(
             f"{title}!{name}" if len(sheets) > 1 else name for name in _ignored(headers, targets)
         )
+        sheet_unread, iterator = _peek_unread(
+            headers, targets, iterator, f"{title}!" if len(sheets) > 1 else "")
+        unread.extend(sheet_unread)
+        mapped.update(_mapped_fields(targets))
         readers.append(_records(source.name, f"{title}!", iterator, targets))
     if not readers:
         raise _no_code_column(source.name, first_headers, column_map)
@@ -247,4 +290,6 @@ def read_xlsx(source: SourceFile, column_map: Mapping[str, str] | None) -> RawRe
         profile="tabular",
         records=(record for reader in readers for record in reader),
         ignored_columns=ignored,
+        unread_columns=unread,
+        mapped_fields=frozenset(mapped),
     )

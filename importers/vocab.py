@@ -22,7 +22,8 @@ def _table(entries: Mapping[str, Status | None]) -> dict[str, Status | None]:
     return {vocab_key(word): status for word, status in entries.items()}
 
 
-# std.samr / openstd / hbba / dbba / ttbz and third-party Chinese catalogues (PRIMER §3).
+# std.samr / openstd / hbba / dbba / ttbz and third-party Chinese catalogues (docs/formats.md
+# lists every word).
 # 部分被代替 stays current: the rest of the standard is still in force.
 CHINESE_PLATFORM_STATUS = _table(
     {
@@ -38,7 +39,20 @@ CHINESE_PLATFORM_STATUS = _table(
         "被代替": Status.WITHDRAWN,
         "已被代替": Status.WITHDRAWN,
         "部分被代替": Status.CURRENT,
+        "部分被替代": Status.CURRENT,
         "被修订": Status.WITHDRAWN,
+        "被替代": Status.WITHDRAWN,
+        "已被替代": Status.WITHDRAWN,
+        "已替代": Status.WITHDRAWN,
+        "已作废": Status.WITHDRAWN,
+        "失效": Status.WITHDRAWN,
+        "已失效": Status.WITHDRAWN,
+        "废除": Status.WITHDRAWN,
+        "待实施": Status.UPCOMING,
+        "未实施": Status.UPCOMING,
+        "已实施": Status.CURRENT,
+        # still in force: the withdrawal is announced, not yet effective
+        "即将废止": Status.CURRENT,
     }
 )
 
@@ -60,6 +74,15 @@ TABULAR_STATUS = {
             "replaced": Status.WITHDRAWN,
             "superseded": Status.WITHDRAWN,
             "revised": Status.WITHDRAWN,
+            "effective": Status.CURRENT,
+            "in effect": Status.CURRENT,
+            "confirmed": Status.CURRENT,
+            "to be implemented": Status.UPCOMING,
+            "forthcoming": Status.UPCOMING,
+            "expired": Status.WITHDRAWN,
+            "cancelled": Status.WITHDRAWN,
+            "canceled": Status.WITHDRAWN,
+            "repealed": Status.WITHDRAWN,
         }
     ),
 }
@@ -120,8 +143,20 @@ STATUS_TABLES: dict[str, dict[str, Status | None]] = {
 
 
 def lookup_status(table: Mapping[str, Status | None], word: str) -> Status | None:
-    """The status a source word means in ``table``; None when the word is not in it."""
-    return table.get(vocab_key(word))
+    """The status a source word means in ``table``; None when the word is not in it.
+
+    A word followed by a remark (``废止（被GB 2760-2024代替）``, ``现行 有效``) means what its
+    longest known beginning means.
+    """
+    key = vocab_key(word)
+    found = table.get(key)
+    if found is not None or key in table or len(key) <= 2:
+        return found
+    for end in range(len(key) - 1, 1, -1):
+        found = table.get(key[:end])
+        if found is not None:
+            return found
+    return None
 
 
 NATURE_WORDS = {
@@ -140,13 +175,24 @@ NATURE_WORDS = {
         "mandatory": Nature.MANDATORY,
         "guidance": Nature.GUIDANCE,
         "guide": Nature.GUIDANCE,  # relaton-gb gbmandate
+        "guiding": Nature.GUIDANCE,
+        "compulsory": Nature.MANDATORY,
+        "voluntary": Nature.RECOMMENDED,
     }.items()
 }
+# 强制性国家标准, 推荐性行业标准, 国家标准化指导性技术文件: the nature word inside a longer name.
+_NATURE_STEMS = (("指导性", Nature.GUIDANCE), ("强制", Nature.MANDATORY),
+                 ("推荐", Nature.RECOMMENDED))
 
 
 def lookup_nature(word: str) -> Nature | None:
-    """The nature a word states (推荐性, 强标, mandatory...); None when it states none."""
-    return NATURE_WORDS.get(vocab_key(word))
+    """The nature a word states (推荐性, 强标, 强制性国家标准, mandatory...); None when it
+    states none."""
+    key = vocab_key(word)
+    found = NATURE_WORDS.get(key)
+    if found is None and len(key) > 2:
+        found = next((nature for stem, nature in _NATURE_STEMS if stem in key), None)
+    return found
 
 
 # Degree words, longest first so 非等效 is not read as 等效 (used to build a regex).
@@ -171,6 +217,8 @@ _DEGREE_BY_KEY = {vocab_key(word): degree for word, degree in ADOPTION_DEGREE_WO
 # openstd's 是否采标 column and std.samr's plan rows print 采: the standard adopts an
 # international or foreign standard, but neither which one nor the degree.
 ADOPTION_FLAG_WORDS = frozenset({"采", "是", "采标"})
+# ... and a 是否采标 column's "no".
+NO_ADOPTION_WORDS = frozenset({"否", "不采", "未采标", "no", "false"})
 
 
 def lookup_degree(word: str) -> AdoptionDegree | None:

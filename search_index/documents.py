@@ -71,7 +71,9 @@ def to_document(source: IndexSource) -> IndexDocument:
         ics=source.ics,
         ccs=source.ccs.upper() if source.ccs else None,
         year=source.year,
-        effective_on=source.effective_on,
+        # an edition a source calls upcoming with no known day starts "never" until one is known
+        effective_on=(dt.date.max if source.effective_on is None and source.upcoming_undated
+                      else source.effective_on),
         withdrawn_on=source.withdrawn_on,
         withdrawn_undated=source.withdrawn_undated,
         dated_on=dated,

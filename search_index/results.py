@@ -38,7 +38,7 @@ def make_hit(*, plan: QueryPlan, highlight: bool, standard_id: int, code: str,
              normalized_code: str, title_zh: str | None, title_en: str | None,
              scope: str | None, level: str, year: int | None, status: Status, kind: MatchKind,
              text_score: float, tier_bonus: float) -> SearchHit:
-    """One hit in the shape of DESIGN §11 plus our extra keys."""
+    """One hit in the shape of docs/json.md."""
     try:
         level_value = Level(level)
     except ValueError:

@@ -1,4 +1,4 @@
-"""Shapes of search: what is indexed, what a caller asks, what comes back (DESIGN §11)."""
+"""Shapes of search: what is indexed, what a caller asks, what comes back (docs/json.md)."""
 
 from __future__ import annotations
 
@@ -78,7 +78,7 @@ class SearchRequest(BaseModel):
 
 
 class SearchHit(BaseModel):
-    """One result (DESIGN §11 keys first)."""
+    """One result (the keys of docs/json.md first)."""
 
     code: str
     title_zh: str | None

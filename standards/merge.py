@@ -2,6 +2,10 @@
 
 Rules: a field remembers the source that set it; the same source may update it; another source
 fills blanks but never blanks or overwrites a field: a disagreement is reported as a conflict.
+*Stated* fields (the nature, and the status words that stand in for missing dates) have a
+default nobody said (the code's nature; "in force"): any source's statement replaces the
+default, and from then on they are owned like the others. List fields (ICS, drafters, domains)
+compare as sets: the same items in another order are the same value.
 """
 
 from __future__ import annotations
@@ -28,6 +32,9 @@ SCALAR_FIELDS = (
 )
 LIST_FIELDS = ("ics", "drafters", "domains")
 STATUS_FIELD = "withdrawn_undated"
+UPCOMING_FIELD = "upcoming_undated"
+NATURE_FIELD = "nature"
+STATED_FIELDS = (STATUS_FIELD, UPCOMING_FIELD, NATURE_FIELD)
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,9 +73,14 @@ def offered_values(item: StandardInput) -> dict[str, Any]:
                 values[name] = list(dict.fromkeys(items))
     status = item.status
     if status is Status.WITHDRAWN and item.withdrawn_on is None:
-        values["withdrawn_undated"] = True
+        values[STATUS_FIELD] = True
     elif status is Status.CURRENT or status is Status.UPCOMING:
-        values["withdrawn_undated"] = False
+        values[STATUS_FIELD] = False
+    if item.implemented_on is None and status is not None:
+        # what the status word says stands in for the missing implementation date
+        values[UPCOMING_FIELD] = status is Status.UPCOMING
+    if item.nature is not None:
+        values[NATURE_FIELD] = item.nature.value
     return values
 
 
@@ -109,22 +121,24 @@ def merge(
         offered = offered_values(item)
     if existing is None:
         extra = {k: v for k, v in item.extra.items() if v not in (None, "")}
-        # a stated status is recorded by name: an unstated one is a default, not a statement
-        stated = {STATUS_FIELD: source} if STATUS_FIELD in offered else {}
+        # a statement is recorded by name: an unstated value is a default, not a statement
+        # ("not upcoming" is the default too: recorded only when it corrects a statement)
+        stated = {name: source for name in STATED_FIELDS
+                  if name in offered and (name != UPCOMING_FIELD or offered[name])}
         return MergeResult(values=offered, extra=extra, field_sources=stated)
     result = MergeResult(field_sources=dict(existing_sources), extra=dict(existing_extra))
 
     def set_owner(name: str) -> None:
-        if source == creator and name != STATUS_FIELD:
+        if source == creator and name not in STATED_FIELDS:
             result.field_sources.pop(name, None)
         else:
             result.field_sources[name] = source
 
     for name, value in offered.items():
         current = existing.get(name)
-        if current == value:
+        if current == value or (name in LIST_FIELDS and current and set(current) == set(value)):
             continue
-        owner = existing_sources.get(name, None if name == STATUS_FIELD else creator)
+        owner = existing_sources.get(name, None if name in STATED_FIELDS else creator)
         if name in PER_SOURCE_FIELDS and owner != source and not _blank(current):
             # each source has its own page and its own status words: kept side by side
             result.extra[f"{PER_SOURCE_FIELDS[name]}.{source}"] = value
@@ -142,7 +156,7 @@ def merge(
             if _within(current, value, theirs):  # a coarser date that agrees with ours
                 continue
         # "not withdrawn" stated by a source is a statement, not a blank
-        fillable = _blank(current) and not (name == STATUS_FIELD and owner)
+        fillable = _blank(current) and not (name in STATED_FIELDS and owner)
         if fillable or owner == source or owner is None:
             result.values[name] = value
             set_owner(name)

@@ -16,11 +16,21 @@ from typing import Any
 from standards.codes import ParsedCode, parse_code, try_parse_code
 from standards.errors import CodeError
 from standards.lifecycle import effective_from
-from standards.merge import MergeResult, merge, offered_values
+from standards.merge import (
+    NATURE_FIELD,
+    UPCOMING_FIELD,
+    Conflict,
+    MergeResult,
+    merge,
+    offered_values,
+)
 from standards.schemas import StandardInput
 from standards.vocab import Level, RelationKind
 
 FOREIGN_LEVELS = (Level.INTERNATIONAL, Level.FOREIGN)
+CODE_SOURCE = "code"
+"""The "source" of what a code's form implies (GB → mandatory, GB/T → recommended) in a
+conflict with what a list states."""
 
 
 def catalogue_key(parsed: ParsedCode) -> str:
@@ -134,7 +144,8 @@ def _blank_row() -> dict[str, Any]:
         "title_zh": None, "title_en": None, "status_text": None, "published_on": None,
         "implemented_on": None, "withdrawn_on": None, "effective_on": None, "ccs": None,
         "scope": None, "department": None, "technical_committee": None, "source_url": None,
-        "withdrawn_undated": False, "ics": "", "drafters": "[]", "domains": "[]",
+        "withdrawn_undated": False, "upcoming_undated": False, "ics": "", "drafters": "[]",
+        "domains": "[]",
     }
 
 
@@ -180,10 +191,12 @@ class PreparedRecord:
     extra: dict[str, str] = field(default_factory=dict)  # the record's own extra fields
     relations: list[Relation] = field(default_factory=list)
     new_row: tuple[Any, ...] = ()  # NEW_COLUMNS values when the key is not yet stored
+    # what the source states against the code itself (a nature other than the code's)
+    conflicts: list[Conflict] = field(default_factory=list)
 
     def __reduce__(self) -> tuple[Any, ...]:  # positional: much cheaper to unpickle
         return (PreparedRecord, (self.code, self.source, self.key, self.reason, self.offered,
-                                 self.extra, self.relations, self.new_row))
+                                 self.extra, self.relations, self.new_row, self.conflicts))
 
 
 _BLANK_ROW = _blank_row()
@@ -205,16 +218,17 @@ def _new_row(item: StandardInput, parsed: ParsedCode, key: str,
     if "domains" in values:
         row["domains"] = dumps(values["domains"])
     row["effective_on"] = effective_from(values.get("implemented_on"),
-                                         values.get("published_on"))
+                                         values.get("published_on"),
+                                         values.get(UPCOMING_FIELD, False))
     stated = tuple(result.field_sources.items())
     sources = _STATED.get(stated)
     if sources is None:
         sources = dumps(result.field_sources)
         if len(_STATED) < 64:
             _STATED[stated] = sources
-    nature = parsed.nature
+    nature = values.get(NATURE_FIELD) or (parsed.nature.value if parsed.nature else None)
     return (*_field_values(row), key, parsed.family_key, parsed.level.value,
-            parsed.kind, nature.value if nature else None, parsed.prefix, parsed.base_prefix,
+            parsed.kind, nature, parsed.prefix, parsed.base_prefix,
             parsed.region_code, parsed.industry_code, parsed.org_code, parsed.number,
             parsed.part, parsed.year, parsed.amendment, parsed.edition_note,
             parsed.amendment_note, key, sources, dumps(result.extra), item.source)
@@ -244,4 +258,9 @@ def prepare_records(
                         else {**item.extra, spelling_key(item.source): printed})
         record.relations = _relations(item, code, key)
         record.new_row = _new_row(item, code, key, merge(None, {}, {}, record, None, offered))
+        if item.nature is not None and code.nature is not None and item.nature != code.nature:
+            # the source's word wins over what the code's form implies, and the disagreement
+            # is reported: either the list or the code is wrong
+            record.conflicts.append(Conflict(NATURE_FIELD, item.nature.value, item.source,
+                                             code.nature.value, CODE_SOURCE))
     return prepared

@@ -15,7 +15,8 @@ BATCH = 5000
 _COLUMNS = (
     "id, code, normalized_code, family_key, level, prefix, base_prefix, region_code, "
     "industry_code, number, part, year, amendment, title_zh, title_en, published_on, "
-    "implemented_on, effective_on, withdrawn_on, withdrawn_undated, ics, ccs, scope, "
+    "implemented_on, effective_on, withdrawn_on, withdrawn_undated, upcoming_undated, ics, ccs, "
+    "scope, "
     "department, technical_committee, drafters"
 )
 
@@ -47,6 +48,7 @@ class IndexSource:
     effective_on: dt.date | None
     withdrawn_on: dt.date | None
     withdrawn_undated: bool
+    upcoming_undated: bool  # upcoming, implementation day unknown (effective_on is None)
     ics: tuple[str, ...]
     ccs: str | None
     scope: str | None
@@ -84,6 +86,7 @@ def _source(row: dict[str, Any], adopts: list[str]) -> IndexSource:
         effective_on=_date(row["effective_on"]),
         withdrawn_on=_date(row["withdrawn_on"]),
         withdrawn_undated=bool(row["withdrawn_undated"]),
+        upcoming_undated=bool(row["upcoming_undated"]),
         ics=tuple(row["ics"].split()) if row["ics"] else (),
         ccs=row["ccs"],
         scope=row["scope"],

@@ -66,6 +66,8 @@ def _stored_values(row: dict[str, Any]) -> dict[str, Any]:
         "technical_committee": row["technical_committee"],
         "source_url": row["source_url"],
         "withdrawn_undated": bool(row["withdrawn_undated"]),
+        "upcoming_undated": bool(row["upcoming_undated"]),
+        "nature": row["nature"],
         "ics": row["ics"].split() if row["ics"] else [],
         "drafters": json.loads(row["drafters"] or "[]"),
         "domains": json.loads(row["domains"] or "[]"),
@@ -138,12 +140,21 @@ async def _upsert_chunk(
         # same key in this chunk merges into it
         new_rows: dict[str, tuple[Any, ...] | dict[str, Any]] = {}
         updates: dict[int, dict[str, Any]] = {}
+        # a stored standard several records of this chunk name: its row before them
+        before: dict[str, dict[str, Any]] = {}
+        repeated: dict[str, list[int]] = {}
         for index, record in prepared:
             key = record.key
             assert key is not None
             outcome = outcomes[index]
             relation_rows.extend(record.relations)
+            outcome.conflicts = list(record.conflicts)
             row = existing.get(key)
+            if row is not None:
+                seen = repeated.setdefault(key, [])
+                if not seen:
+                    before[key] = dict(row)
+                seen.append(index)
             if row is None:
                 pending = new_rows.get(key)
                 if pending is None:  # a new standard: the row was prepared with the record
@@ -161,7 +172,7 @@ async def _upsert_chunk(
             extra = json.loads(row["extra"])
             result = merge(stored, sources, extra, record, row["source"], record.offered)
             _merge_notes(row, record, result)
-            outcome.conflicts = result.conflicts
+            outcome.conflicts += result.conflicts
             outcome.id = row.get("id")
             if not (result.values or result.changes or result.field_sources != sources
                     or result.extra != extra):
@@ -175,7 +186,8 @@ async def _upsert_chunk(
             update["extra"] = dumps(result.extra)
             merged_dates = {**stored, **result.values}
             update["effective_on"] = effective_from(
-                merged_dates.get("implemented_on"), merged_dates.get("published_on"))
+                merged_dates.get("implemented_on"), merged_dates.get("published_on"),
+                merged_dates.get("upcoming_undated", False))
             if result.changes:
                 update["updated_at"] = stamp
             if "ics" in result.values:
@@ -185,6 +197,23 @@ async def _upsert_chunk(
                 updates.setdefault(row["id"], {}).update(update)
             elif key in new_rows:  # a second record of the same new standard in this chunk
                 outcome.action = "updated" if result.changes else "unchanged"
+
+        for key, indexes in repeated.items():
+            if len(indexes) > 1 and _no_net_change(existing[key], before[key], updates):
+                # a list naming a standard twice with different values, imported again: the
+                # rows undo each other; what is stored does not change, so nothing is reported
+                updates.pop(existing[key]["id"], None)
+                change_rows = [change for change in change_rows if change[0] != key]
+                for index in indexes:
+                    outcomes[index].action = "unchanged"
+                    outcomes[index].changes = []
+
+        for index, key, field_name, new in await _new_relations(engine, prepared, existing):
+            outcome = outcomes[index]
+            outcome.action = "updated"
+            outcome.changes.append((field_name, None, new))
+            change_rows.append((key, field_name, None, new))
+            updates.setdefault(existing[key]["id"], {})["updated_at"] = stamp
 
         if dry_run:
             raise _DryRun(outcomes)
@@ -242,6 +271,56 @@ def _merge_notes(row: dict[str, Any], record: PreparedRecord, result: MergeResul
 
 
 MAX_PARAMS = 30000  # both engines accept 32k bound parameters per statement
+
+
+def _no_net_change(row: dict[str, Any], before: dict[str, Any],
+                   updates: dict[int, dict[str, Any]]) -> bool:
+    """True when the merges of a chunk left a stored row as it was."""
+    update = updates.get(row["id"])
+    return update is not None and all(
+        row.get(column) == before.get(column) for column in update if column != "updated_at")
+
+# How a relation reads on its object's side (GB/T 1-2020 replaces GB/T 1-2009: on GB/T 1-2009
+# it is "replaced_by GB/T 1-2020").
+_INVERSE_FIELDS = {RelationKind.REPLACES.value: "replaced_by",
+                   RelationKind.PARTIALLY_REPLACES.value: "partially_replaced_by",
+                   RelationKind.ADOPTS.value: "adopted_by",
+                   RelationKind.AMENDS.value: "amended_by"}
+
+
+async def _new_relations(
+    engine: Engine, prepared: Sequence[tuple[int, PreparedRecord]],
+    existing: dict[str, dict[str, Any]],
+) -> list[tuple[int, str, str, str]]:
+    """Relations that records of already stored standards add: ``(outcome index, key, field,
+    other code)`` each. A replacement or adoption that a source adds to a standard is a change
+    of that standard like any field's (counted as updated, written to the change log)."""
+    offered = [(index, record) for index, record in prepared
+               if record.key in existing and record.relations]
+    if not offered:
+        return []
+    keys = list(dict.fromkeys(record.key for _, record in offered if record.key))
+    stored: set[tuple[str, str, str]] = set()
+    for start in range(0, len(keys), MAX_PARAMS):
+        chunk = keys[start : start + MAX_PARAMS]
+        for end in ("subject_code", "object_code"):
+            where, args = in_list(engine, end, chunk)
+            rows = await fetch(
+                engine, f"SELECT subject_code, kind, object_code FROM relation WHERE {where}", args)
+            stored.update((r["subject_code"], r["kind"], r["object_code"]) for r in rows)
+    found: list[tuple[int, str, str, str]] = []
+    for index, record in offered:
+        key = record.key
+        assert key is not None
+        for subject, kind, obj, *_ in record.relations:
+            if (subject, kind, obj) in stored:
+                continue
+            stored.add((subject, kind, obj))
+            if subject == key:
+                found.append((index, key, kind, obj))
+            else:
+                found.append((index, key, _INVERSE_FIELDS.get(kind, kind), subject))
+    return found
 
 
 async def _insert_rows(engine: Engine, table: str, rows: list[dict[str, Any]]) -> None:
@@ -365,6 +444,7 @@ def _summary_fields(row: dict[str, Any], today: dt.date) -> dict[str, Any]:
             effective_on=row["effective_on"],
             withdrawn_on=row["withdrawn_on"],
             withdrawn_undated=bool(row["withdrawn_undated"]),
+            upcoming_undated=bool(row["upcoming_undated"]),
         ),
         "published_on": row["published_on"],
         "implemented_on": row["implemented_on"],
@@ -465,7 +545,8 @@ def current_edition(rows: list[dict[str, Any]], t: dt.date) -> dict[str, Any] | 
     by_status: dict[Status, list[dict[str, Any]]] = {s: [] for s in Status}
     for row in rows:
         by_status[status_at(t, effective_on=row["effective_on"], withdrawn_on=row["withdrawn_on"],
-                            withdrawn_undated=bool(row["withdrawn_undated"]))].append(row)
+                            withdrawn_undated=bool(row["withdrawn_undated"]),
+                            upcoming_undated=bool(row.get("upcoming_undated")))].append(row)
     for status in (Status.CURRENT, Status.UPCOMING, Status.WITHDRAWN):
         if by_status[status]:
             return max(by_status[status], key=lambda r: (r["year"] or 0, r["normalized_code"]))
@@ -683,7 +764,8 @@ async def resolve_keys(
         where, args = in_list(engine, "family_key", list(chunk))
         rows = await _select(
             "SELECT id, normalized_code, family_key, year, effective_on, withdrawn_on, "
-            f"withdrawn_undated FROM standard WHERE {where} AND amendment IS NULL", args)
+            f"withdrawn_undated, upcoming_undated FROM standard WHERE {where} "
+            "AND amendment IS NULL", args)
         by_family: dict[str, list[dict[str, Any]]] = {}
         for row in rows:
             by_family.setdefault(row["family_key"], []).append(row)
@@ -720,20 +802,21 @@ async def standings_of(ids: Sequence[int], today: dt.date | None = None) -> dict
     for chunk in _chunks(list(dict.fromkeys(ids))):
         where, args = in_list(engine, "id", list(chunk), "bigint")
         rows.extend(await _select(
-            "SELECT id, normalized_code, title_zh, effective_on, withdrawn_on, withdrawn_undated "
-            f"FROM standard WHERE {where}", args))
+            "SELECT id, normalized_code, title_zh, effective_on, withdrawn_on, withdrawn_undated, "
+            f"upcoming_undated FROM standard WHERE {where}", args))
     successors: dict[str, list[tuple[str, bool]]] = {}
     for chunk in _chunks([row["normalized_code"] for row in rows]):
         where, args = in_list(engine, "r.object_code", list(chunk))
         links = await _select(
             "SELECT r.object_code, r.subject_code, s.id AS subject_id, s.effective_on, "
-            "s.withdrawn_on, s.withdrawn_undated FROM relation r "
+            "s.withdrawn_on, s.withdrawn_undated, s.upcoming_undated FROM relation r "
             "LEFT JOIN standard s ON s.normalized_code = r.subject_code "
             f"WHERE r.kind = ? AND {where}", [RelationKind.REPLACES.value, *args])
         for link in links:
             in_force = link["subject_id"] is not None and status_at(
                 today, effective_on=link["effective_on"], withdrawn_on=link["withdrawn_on"],
-                withdrawn_undated=bool(link["withdrawn_undated"])) is Status.CURRENT
+                withdrawn_undated=bool(link["withdrawn_undated"]),
+                upcoming_undated=bool(link["upcoming_undated"])) is Status.CURRENT
             successors.setdefault(link["object_code"], []).append((link["subject_code"], in_force))
     standings: dict[int, Standing] = {}
     for row in rows:
@@ -744,7 +827,8 @@ async def standings_of(ids: Sequence[int], today: dt.date | None = None) -> dict
             title_zh=row["title_zh"],
             status=status_at(today, effective_on=row["effective_on"],
                              withdrawn_on=row["withdrawn_on"],
-                             withdrawn_undated=bool(row["withdrawn_undated"])),
+                             withdrawn_undated=bool(row["withdrawn_undated"]),
+                             upcoming_undated=bool(row["upcoming_undated"])),
             effective_on=row["effective_on"],
             withdrawn_on=row["withdrawn_on"],
             successors=tuple(code for code, _ in found),

@@ -67,7 +67,7 @@ class AdoptionRead(BaseModel):
 
 
 class StandardRead(BaseModel):
-    """A standard edition as the API and `stdtrack show --json` return it (DESIGN §11)."""
+    """A standard edition as the API and `stdtrack show --json` return it (docs/json.md)."""
 
     id: int
     code: str = Field(description="the official print, e.g. 'GB/T 99999-2024', 'DB31/ 890-2015'")

@@ -63,6 +63,8 @@ class Standard(Table, tablename="standard"):
     title_en = Text(null=True, default=None)
     status_text = Varchar(length=40, null=True, default=None)
     withdrawn_undated = Boolean(default=False)
+    # a source says upcoming (即将实施) and no implementation date is known
+    upcoming_undated = Boolean(default=False)
     published_on = Date(null=True, default=None)
     implemented_on = Date(null=True, default=None)
     withdrawn_on = Date(null=True, default=None)

@@ -1,4 +1,4 @@
-"""The import arrows of CONVENTIONS: standards <- {importers, adoption, search_index} <- api."""
+"""The import arrows of ARCHITECTURE.md: standards <- {importers, adoption, search_index} <- api."""
 
 from __future__ import annotations
 

@@ -97,7 +97,8 @@ class DeclarationController(Controller):
         return await repository.withdraw_declaration(declaration_id, reason=text,
                                                      now=dt.datetime.now(dt.UTC))
 
-    @post("/imports", summary="Import self-declaration files in bulk (staff; DESIGN §6.2)",
+    @post("/imports",
+          summary="Import self-declaration files in bulk (staff; columns: docs/formats.md §2)",
           status_code=201, opt=STAFF)
     async def create_import(
         self,

@@ -110,7 +110,7 @@ class DraftingController(Controller):
                 project_id, data, source=f"http:{identity_of(request).name}",
                 now=dt.datetime.now(dt.UTC))
 
-    @post("/imports", summary="Import drafting-plan files (staff; DESIGN §6.3)",
+    @post("/imports", summary="Import drafting-plan files (staff; columns: docs/formats.md §3)",
           status_code=201, opt=STAFF)
     async def create_import(
         self,

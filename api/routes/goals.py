@@ -1,5 +1,5 @@
 """Goals over HTTP: staff define them, staff and leaders read them, their progress as of any
-day (DESIGN §11) and the burn-up series."""
+day (docs/json.md) and the burn-up series."""
 
 from __future__ import annotations
 
@@ -40,7 +40,7 @@ class GoalController(Controller):
         return await goals_repository.delete_goal(found.id)
 
     @get("/{goal:str}/progress", summary="Progress of a goal as of a day (staff, leader; "
-         "DESIGN §11): value, target, gap, status and its rule, time elapsed, forecast, "
+         "docs/json.md): value, target, gap, status and its rule, time elapsed, forecast, "
          "pipeline by stage, overdue projects", opt=STAFF_OR_LEADER)
     async def progress(
         self, goal: FromPath[str],

@@ -36,7 +36,10 @@ class ImportController(Controller):
     tags = ["imports"]
     opt = STAFF_ONLY
 
-    @post("/", summary="Upload catalogue files and import them (staff)", status_code=201)
+    @post("/", summary="Upload catalogue files and import them (staff)", status_code=201,
+          description="Formats, headers and JSON keys: docs/formats.md; the report (warnings "
+                      "first, rejected rows and values, conflicts): docs/json.md. `strict` "
+                      "writes nothing when anything would be rejected or lost.")
     async def create(
         self,
         request: Request[Any, Any, Any],

@@ -1,6 +1,7 @@
-"""Indicators over HTTP (DESIGN §7, §11): coverage, adoption, standard adoption and conversion
-as of any day, filtered, grouped, as a trend, with the drill-down of what was not counted and
-its CSV export; the foreign-advanced body list (staff change it). Leaders and staff."""
+"""Indicators over HTTP (docs/indicators.md, docs/json.md): coverage, adoption, standard
+adoption and conversion as of any day, filtered, grouped, as a trend, with the drill-down of
+what was not counted and its CSV export; the foreign-advanced body list (staff change it).
+Leaders and staff."""
 
 from __future__ import annotations
 
@@ -99,7 +100,7 @@ class IndicatorController(Controller):
             return await indicator_queries.remove_foreign_body(code)
 
     @get("/{name:str}", summary="An indicator as of a day: numerator, denominator, rate, "
-         "groups, what was not counted and why (DESIGN §11)", opt=STAFF_OR_LEADER)
+         "groups, what was not counted and why (docs/json.md)", opt=STAFF_OR_LEADER)
     async def indicator(
         self,
         name: FromPath[IndicatorName],

@@ -1,6 +1,6 @@
 """Indicator goals: coverage and adoption targets over declarations, progress from the rate on
 the start day, status, forecast at the recent pace, the burn-up series, and the seed goals'
-DESIGN §11 shape from the CLI. Rates computed by hand (DESIGN §7 rules)."""
+docs/json.md shape from the CLI. Rates computed by hand (docs/indicators.md rules)."""
 
 from __future__ import annotations
 

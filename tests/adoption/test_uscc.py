@@ -16,7 +16,7 @@ from adoption.uscc import (
     org_check_character,
 )
 
-# PRIMER §6.2's worked example and verified code, and three more published codes: each passes
+# The widely published worked example and three more published codes: each passes
 # both the GB 32100 check and the inner GB 11714 organization-code check.
 PUBLISHED = (
     "91350100M000100Y43",

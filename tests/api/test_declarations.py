@@ -239,7 +239,7 @@ async def test_another_enterprise_changes_nothing(client: httpx.AsyncClient,
 
 
 @pytest.mark.parametrize(("uscc", "region"), [
-    ("91350100M000100Y43", "350102"),  # PRIMER's worked example, 福州
+    ("91350100M000100Y43", "350102"),  # the widely published worked example, 福州
     ("914403001922038216", "440305"),
     ("91220102100000040T", "220102"),
 ])

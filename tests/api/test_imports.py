@@ -86,7 +86,7 @@ def write_csv(path: Path, rows: list[str], encoding: str = "utf-8") -> Path:
 
 async def test_bad_rows_are_reported_and_the_rest_kept(settings: Settings, tmp_path: Path) -> None:
     csv_file = write_csv(tmp_path / "list.csv", [
-        "标准号,标准名称,发布日期,实施日期,采标情况,备注",
+        "标准号,标准名称,发布日期,实施日期,采标情况,页数",
         "DB22/T 1234-2020,人参种植技术规程,2020-01-02,2020-03-01,,x",
         "DB99/T 1-2020,不存在的省份,2020-01-02,2020-03-01,,",
         "GB/T 19001-2016,质量管理体系 要求,2016年12月30日,2017/7/1,\"ISO 9001:2015, IDT\",",
@@ -100,7 +100,7 @@ async def test_bad_rows_are_reported_and_the_rest_kept(settings: Settings, tmp_p
     assert any("99" in reason for reason in reasons.values())
     assert any("2019-13-45" in reason for reason in reasons.values())
     assert all(loc.startswith("list.csv:row") for loc in reasons)
-    assert report["files"][0]["ignored_columns"] == ["备注"]
+    assert report["files"][0]["ignored_columns"] == ["页数"]
     gb = await repo.find_standard("GB/T 19001-2016")
     assert [(a.code, a.degree) for a in gb.adopts] == [("ISO 9001:2015", AdoptionDegree.IDT)]
     assert str(gb.implemented_on) == "2017-07-01"

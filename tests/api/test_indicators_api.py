@@ -1,4 +1,4 @@
-"""Indicators over HTTP and the CLI: roles, the DESIGN §11 shape, the drill-down and its CSV
+"""Indicators over HTTP and the CLI: roles, the docs/json.md shape, the drill-down and its CSV
 (formula cells neutralised), the trend, the body list, and facts that follow a catalogue
 import. Numbers come from the hand-built dataset of tests/adoption/indicator_data.py."""
 

@@ -28,6 +28,8 @@ EXPECTED_FORMATS = [
     "iso-open-data",
     "relaton-compact",
     "sts-xml",
+    "json",
+    "jsonl",
 ]
 
 
