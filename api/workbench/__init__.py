@@ -1,0 +1,2 @@
+"""The staff workbench's pages: accounts and registrations.
+Templates in ``templates/`` (named ``workbench/…``)."""
