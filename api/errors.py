@@ -5,23 +5,36 @@ HTTP status per error (the only place that decides it):
     AuthError                        -> 401
     ForbiddenError                   -> 403
     NotFoundError                    -> 404
-    ConflictError                    -> 409
-    ValidationFailed                 -> 422 (a field breaks its rule: USCC, region; names both)
+    ConflictError, DuplicateError    -> 409
+    ValidationFailed, InvalidFieldError
+                                     -> 422 (a field breaks its rule: USCC, region; names both)
     PayloadTooLarge                  -> 413
     ValidationException (litestar)   -> 400
     DatabaseError                    -> 503
     anything else                    -> 500 (logged, message generic)
+
+Safety nets, for input no route checked (every route should bound its values itself, see
+api/params.py; these keep a missed one at 400 rather than 500):
+    OverflowError (a number or date too large for Python or the SQLite driver),
+    asyncpg DataError (a value the PostgreSQL driver or server refuses: out of int64 range,
+    a NUL character in text...),
+    UnicodeDecodeError (request text that is not UTF-8: a multipart form field)
+                                     -> 400 (logged as a warning: the route should say why)
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
+import asyncpg
 from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
+from adoption.errors import DuplicateError, InvalidFieldError, shown_text
 from standards.errors import CodeError, DatabaseError, NotFoundError
 
 log = logging.getLogger("stdtrack.api")
@@ -71,6 +84,83 @@ class PayloadTooLarge(ApiError):
     title = "Payload too large"
 
 
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """What an error means over HTTP: status, title, message and extra members."""
+
+    status: int
+    title: str
+    detail: str
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def shown_value(value: object) -> str:
+    """A refused value as a problem detail's ``value`` shows it (long ones cut)."""
+    return shown_text(str(value))
+
+
+def _validation_detail(exc: ValidationException) -> tuple[str, list[Any]]:
+    errors = exc.extra if isinstance(exc.extra, list) else []
+    parts = [
+        f"{e.get('key') or e.get('source', 'value')}: {e.get('message')}"
+        for e in errors if isinstance(e, dict)
+    ]
+    return "; ".join(parts) or exc.detail, errors
+
+
+# Each entry: the error type and how to read it; the first type the error is an instance of
+# decides (so subclasses come before their bases).
+_CLASSIFIERS: tuple[tuple[type[BaseException], Callable[[Any], Problem]], ...] = (
+    (ApiError, lambda e: Problem(e.status_code, e.title, e.detail, dict(e.extra))),
+    (CodeError, lambda e: Problem(400, "Not a standard code", str(e),
+                                  {"code": shown_value(e.raw), "reason": e.reason})),
+    (NotFoundError, lambda e: Problem(404, "Not found", str(e))),
+    (ValidationException, lambda e: Problem(400, "Invalid request", *_with_errors(e))),
+    (HTTPException, lambda e: Problem(e.status_code, e.detail or "Error", e.detail)),
+    (DatabaseError, lambda e: Problem(503, "Database unavailable",
+                                      "the database cannot be reached")),
+    (InvalidFieldError, lambda e: Problem(422, ValidationFailed.title, str(e), {
+        "field": e.field, "value": shown_value(e.value)})),
+    (DuplicateError, lambda e: Problem(409, ConflictError.title, str(e),
+                                       {"existing_id": e.existing_id})),
+    # the safety nets (module docstring)
+    (OverflowError, lambda e: Problem(400, "Value out of range",
+                                      "请求中的数值或日期超出范围 a number or date in the "
+                                      "request is out of the range this service can store")),
+    (asyncpg.exceptions.DataError, lambda e: Problem(400, "Value refused", _REFUSED)),
+    # asyncpg's client-side check of a query argument (an int beyond int64) has no public name
+    (asyncpg.exceptions._base.DataError, lambda e: Problem(400, "Value refused", _REFUSED)),
+    (UnicodeDecodeError, lambda e: Problem(400, "Invalid request",
+                                           "请求中的文本不是 UTF-8 request text (a form field) "
+                                           "is not valid UTF-8; send files as file parts")),
+)
+_REFUSED = ("数据库无法接受请求中的值 the database cannot take a value of the request "
+            "(out of range, or a character such as NUL)")
+_SAFETY_NETS = (OverflowError, asyncpg.exceptions.DataError, asyncpg.exceptions._base.DataError,
+                UnicodeDecodeError)
+INTERNAL = Problem(HTTP_500_INTERNAL_SERVER_ERROR, "Internal error",
+                   "an unexpected error occurred; it has been logged")
+
+
+def _with_errors(exc: ValidationException) -> tuple[str, dict[str, Any]]:
+    detail, errors = _validation_detail(exc)
+    return detail, {"errors": errors}
+
+
+def classify(exc: BaseException, path: str) -> Problem:
+    """The problem an error is over HTTP; unknown errors are logged and answered generically
+    (never a stack trace); a safety net catching input is logged as a warning."""
+    for kind, read in _CLASSIFIERS:
+        if isinstance(exc, kind):
+            if isinstance(exc, _SAFETY_NETS):
+                log.warning("input refused late on %s (%s): %s", path, type(exc).__name__, exc)
+            elif isinstance(exc, DatabaseError):
+                log.error("database error on %s: %s", path, exc)
+            return read(exc)
+    log.exception("unhandled error on %s", path, exc_info=exc)
+    return INTERNAL
+
+
 def problem(status: int, title: str, detail: str, request: Request, **extra: Any) -> Response:
     body = {"type": "about:blank", "title": title, "status": status, "detail": detail,
             "instance": request.url.path, **extra}
@@ -78,51 +168,25 @@ def problem(status: int, title: str, detail: str, request: Request, **extra: Any
     return Response(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
 
 
-def _api_error(request: Request, exc: ApiError) -> Response:
-    return problem(exc.status_code, exc.title, exc.detail, request, **exc.extra)
+REQUEST_PROBLEM = "stdtrack_request_problem"
+"""Scope-state key: why the HTTP layer cut a request short before the route saw it (an
+undecodable form field, api/web.py); the 400 that follows says so."""
 
 
-def _code_error(request: Request, exc: CodeError) -> Response:
-    return problem(400, "Not a standard code", str(exc), request, code=exc.raw, reason=exc.reason)
+def problem_response(request: Request, exc: Exception) -> Response:
+    """The RFC 9457 answer to any error a route raised."""
+    found = classify(exc, request.url.path)
+    reason = request.scope.get("state", {}).get(REQUEST_PROBLEM)
+    if reason and found.status == 400:
+        found = Problem(400, "Invalid request", reason)
+    return problem(found.status, found.title, found.detail, request, **found.extra)
 
 
-def _not_found(request: Request, exc: NotFoundError) -> Response:
-    return problem(404, "Not found", str(exc), request)
+HANDLED: tuple[type[Exception], ...] = (
+    *(kind for kind, _ in _CLASSIFIERS if issubclass(kind, Exception)), Exception)
+"""Every error type the app maps (a layer that answers differently, such as the HTML pages,
+registers its handler for each of them: the nearest type in an error's MRO wins)."""
 
-
-def _validation(request: Request, exc: ValidationException) -> Response:
-    errors = exc.extra if isinstance(exc.extra, list) else []
-    parts = [
-        f"{e.get('key') or e.get('source', 'value')}: {e.get('message')}"
-        for e in errors if isinstance(e, dict)
-    ]
-    detail = "; ".join(parts) or exc.detail
-    return problem(400, "Invalid request", detail, request, errors=errors)
-
-
-def _http(request: Request, exc: HTTPException) -> Response:
-    return problem(exc.status_code, exc.detail or "Error", exc.detail, request)
-
-
-def _database(request: Request, exc: DatabaseError) -> Response:
-    log.error("database error on %s: %s", request.url.path, exc)
-    return problem(503, "Database unavailable", "the database cannot be reached", request)
-
-
-def _internal(request: Request, exc: Exception) -> Response:
-    log.exception("unhandled error on %s", request.url.path, exc_info=exc)
-    return problem(HTTP_500_INTERNAL_SERVER_ERROR, "Internal error",
-                   "an unexpected error occurred; it has been logged", request)
-
-
-EXCEPTION_HANDLERS: dict[type[Exception] | int, Any] = {
-    ApiError: _api_error,
-    CodeError: _code_error,
-    NotFoundError: _not_found,
-    ValidationException: _validation,
-    HTTPException: _http,
-    DatabaseError: _database,
-    Exception: _internal,
-}
+EXCEPTION_HANDLERS: dict[type[Exception] | int, Any] = dict.fromkeys(HANDLED, problem_response)
 
 __all__ = ["MediaType"]

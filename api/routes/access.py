@@ -12,7 +12,13 @@ from litestar import Request
 from adoption.errors import DuplicateError, InvalidFieldError, RecordNotFound
 from adoption.uscc import normalize_uscc
 from api.auth import Identity, Role
-from api.errors import ConflictError, ForbiddenError, InputError, ValidationFailed
+from api.errors import (
+    ConflictError,
+    ForbiddenError,
+    InputError,
+    ValidationFailed,
+    shown_value,
+)
 
 STAFF = {"roles": frozenset({Role.STAFF})}
 OWNER_OR_STAFF = {"roles": frozenset({Role.ENTERPRISE, Role.STAFF})}
@@ -33,7 +39,8 @@ def translated() -> Iterator[None]:
     try:
         yield
     except InvalidFieldError as exc:
-        raise ValidationFailed(str(exc), field=exc.field, value=str(exc.value)) from exc
+        raise ValidationFailed(str(exc), field=exc.field, value=shown_value(exc.value)
+                               ) from exc
     except DuplicateError as exc:
         raise ConflictError(str(exc), existing_id=exc.existing_id) from exc
 

@@ -7,13 +7,15 @@ import datetime as dt
 from typing import Annotated, Any
 
 from litestar import Controller, Request, get, post
-from litestar.params import FromPath, JSONBody, QueryParameter
+from litestar.params import JSONBody, QueryParameter
 from pydantic import BaseModel, Field
 
 from adoption import repository
 from adoption.schemas import AccountRead
 from adoption.vocab import AccountRole
 from api.auth import create_account
+from api.openapi import problems
+from api.params import RecordId
 from api.routes.access import ANY_ACCOUNT, STAFF, identity_of, translated
 
 
@@ -39,7 +41,8 @@ class AccountController(Controller):
     tags = ["accounts"]
 
     @post("/", summary="Create an account and its API token (staff)", status_code=201,
-          opt=STAFF)
+          opt=STAFF,
+          responses=problems(422))
     async def create(self, data: JSONBody[AccountCreate]) -> AccountCreated:
         with translated():
             account, token = await create_account(data.role, uscc=data.uscc, name=data.name)
@@ -53,7 +56,7 @@ class AccountController(Controller):
 
     @post("/{account_id:int}/disable", summary="Disable an account: its token stops working "
           "(staff)", status_code=200, opt=STAFF)
-    async def disable(self, account_id: FromPath[int]) -> AccountRead:
+    async def disable(self, account_id: RecordId) -> AccountRead:
         return await repository.disable_account(account_id, dt.datetime.now(dt.UTC))
 
     @get("/me", summary="The account behind the token", opt=ANY_ACCOUNT)

@@ -26,7 +26,8 @@ from api.auth import (
 )
 from api.dashboard import data as board
 from api.dashboard.render import render
-from api.errors import ApiError, AuthError, ForbiddenError
+from api.errors import HANDLED, ApiError, AuthError, ForbiddenError, InputError, classify
+from api.params import Page
 from api.routes.exports import NOT_COUNTED_COLUMNS, not_counted_page
 from standards import repository as standards_repository
 from standards.errors import CodeError, NotFoundError
@@ -71,6 +72,21 @@ def page_auth_error(request: Request[Any, Any, Any], exc: Exception) -> Response
     return Redirect(f"/sign-in?{urlencode({'next': target})}", status_code=303)
 
 
+PAGE_HEADINGS = {400: "请求有误", 404: "未找到", 413: "上传的文件过大", 503: "服务暂不可用",
+                 500: "服务器出错"}
+
+
+def page_problem(request: Request[Any, Any, Any], exc: Exception) -> Response[str]:
+    """Any other error on a page is an HTML page with the message (api/errors.py decides the
+    status; a filter that breaks a field's rule is a bad request here, 400)."""
+    found = classify(exc, request.url.path)
+    status = 400 if found.status == 422 else found.status
+    heading = PAGE_HEADINGS.get(status, "请求有误" if status < 500 else "服务器出错")
+    message = f"筛选条件有误：{found.detail}" if status == 400 else found.detail
+    return render("error.html", identity_of_request(request), status_code=status,
+                  heading=heading, message=message)
+
+
 STATUS_LABELS = {Status.CURRENT: "现行 current", Status.UPCOMING: "即将实施 upcoming",
                  Status.WITHDRAWN: "废止 withdrawn"}
 
@@ -86,15 +102,15 @@ def _as_of(value: str | None) -> dt.date:
     try:
         return dt.date.fromisoformat(value)
     except ValueError as exc:
-        from api.errors import InputError
-
         raise InputError(f"as_of {value!r} 不是日期 is not a date (YYYY-MM-DD)") from exc
 
 
 class PageController(Controller):
     path = "/"
     include_in_schema = False
-    exception_handlers = {AuthError: page_auth_error, ForbiddenError: page_auth_error}
+    # every error type the app maps answers here as a page; signing in as before
+    exception_handlers = {**dict.fromkeys(HANDLED, page_problem), AuthError: page_auth_error,
+                          ForbiddenError: page_auth_error}
 
     @get("/", opt=PUBLIC)
     async def home(
@@ -110,20 +126,20 @@ class PageController(Controller):
             return render("search.html", viewer, q=q)
         day = _as_of(as_of)
         view = await board.build_dashboard(indicator, region, day)
-        scope_query = urlencode({k: v for k, v in
-                                 {"region": region, "as_of": day.isoformat()}.items() if v})
+        scope_query = urlencode({k: v for k, v in {"region": view.indicator_region,
+                                                   "as_of": day.isoformat()}.items() if v})
         return render(
             "dashboard.html", viewer, indicator=indicator, region=region,
             as_of=day.isoformat(), indicator_label=board.INDICATOR_LABELS[indicator],
             indicator_choices=list(board.INDICATOR_LABELS.items()),
             region_choices=board.REGION_CHOICES, goals=view.goals,
             indicator_summary=view.indicator_summary, indicator_charts=view.indicator_charts,
+            scope_note=view.scope_note,
             drafting_charts=view.drafting_charts, overdue=view.overdue,
             overdue_total=view.overdue_total, alerts=view.alerts,
             alerts_total=view.alerts_total, not_counted_total=view.not_counted_total,
             scope_query=scope_query, region_query=urlencode({"region": region} if region else {}),
-            export_groups=[("city", "按城市"), ("sector", "按行业")]
-            if indicator in board.PRODUCT_INDICATORS else [("province", "按省")])
+            export_groups=board.EXPORT_GROUPS[indicator])
 
     @get("/standard", opt=PUBLIC)
     async def standard_page(
@@ -190,12 +206,10 @@ class PageController(Controller):
         key_field: Annotated[str | None, QueryParameter(max_length=40)] = None,
         as_of: Annotated[str | None, QueryParameter(max_length=10)] = None,
         reason: Annotated[str | None, QueryParameter(max_length=40)] = None,
-        page: Annotated[int, QueryParameter(ge=1)] = 1,
+        page: Page = 1,
     ) -> Response[str]:
         """What an indicator did not count, and why: one page of the drill-down list."""
         if name not in board.INDICATOR_LABELS:
-            from api.errors import InputError
-
             raise InputError(f"no indicator {name!r}; one of {', '.join(board.INDICATOR_LABELS)}")
         day = _as_of(as_of)
         query = IndicatorQuery(name=IndicatorName(name), as_of=day, region=region or None,
