@@ -12,6 +12,7 @@ import datetime as dt
 import hashlib
 import hmac
 import os
+import re
 import secrets
 import time
 from dataclasses import dataclass
@@ -123,12 +124,18 @@ def session_cookie_value(secret: bytes, token_hash: str, now: float | None = Non
     return f"{token_hash}.{expires}.{_session_mac(secret, token_hash, expires)}"
 
 
+# <sha256 hex>.<unix seconds>.<hmac-sha256 hex>, ASCII only: "²".isdigit() is True, and
+# hmac.compare_digest refuses non-ASCII text, so a loose split would let garbage raise.
+_SESSION_VALUE = re.compile(r"([0-9a-f]{64})\.([0-9]{1,12})\.([0-9a-f]{64})")
+
+
 def session_token_hash(secret: bytes, value: str, now: float | None = None) -> str | None:
-    """The token hash a session cookie carries, or None when it is forged, damaged or old."""
-    parts = value.split(".")
-    if len(parts) != 3 or not parts[1].isdigit():
+    """The token hash a session cookie carries, or None when it is forged, damaged or old
+    (any garbage means "not signed in", never an error)."""
+    match = _SESSION_VALUE.fullmatch(value)
+    if match is None:
         return None
-    token_hash, expires_text, mac = parts
+    token_hash, expires_text, mac = match.groups()
     expires = int(expires_text)
     if not hmac.compare_digest(_session_mac(secret, token_hash, expires), mac):
         return None
