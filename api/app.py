@@ -13,7 +13,6 @@ import swagger_ui_bundle
 from litestar import Litestar, Request, Router, get
 from litestar.datastructures import State
 from litestar.openapi import OpenAPIConfig
-from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.static_files import create_static_files_router
 from piccolo.engine.base import Engine
 
@@ -21,6 +20,7 @@ from api.auth import role_guard
 from api.dashboard.render import STATIC as DASHBOARD_STATIC
 from api.database import configure_engine
 from api.errors import EXCEPTION_HANDLERS
+from api.openapi import document_answers
 from api.routes.accounts import AccountController
 from api.routes.alerts import AlertController
 from api.routes.changes import ChangeController
@@ -35,6 +35,7 @@ from api.routes.pages import PageController
 from api.routes.search import SearchController
 from api.routes.standards import StandardController
 from api.search_service import search_lifespan
+from api.web import StdtrackApp, SwaggerPage, docs_script, security_headers
 from standards.db import close_engine, open_engine
 from standards.settings import Settings
 
@@ -76,7 +77,7 @@ def create_app(settings: Settings, engine: Engine | None = None) -> Litestar:
         finally:
             await close_engine(engine)
 
-    swagger = SwaggerRenderPlugin(
+    swagger = SwaggerPage(
         path="/",
         js_url=f"{SWAGGER_ASSETS}/swagger-ui-bundle.js",
         css_url=f"{SWAGGER_ASSETS}/swagger-ui.css",
@@ -90,12 +91,14 @@ def create_app(settings: Settings, engine: Engine | None = None) -> Litestar:
         path="/docs",
         render_plugins=[swagger],
         # the docs pages are public like the read API; the router states it for the role guard
-        openapi_router=Router(path="/docs", route_handlers=[], opt={"roles": "public"}),
+        openapi_router=Router(path="/docs", route_handlers=[], opt={"roles": "public"},
+                              include_in_schema=False),
     )
-    app = Litestar(
+    app = StdtrackApp(
         route_handlers=[
             health,
             openapi_json,
+            docs_script,
             StandardController,
             SearchController,
             ImportController,
@@ -127,11 +130,13 @@ def create_app(settings: Settings, engine: Engine | None = None) -> Litestar:
         openapi_config=openapi,
         exception_handlers=EXCEPTION_HANDLERS,
         guards=[role_guard],
+        before_send=[security_headers],
         # uploads are streamed to disk and capped by STDTRACK_UPLOAD_LIMIT_MB in the route
         request_max_body_size=settings.upload_limit_bytes + 1024 * 1024,
         lifespan=[lifespan, search_lifespan(engine)],
         state=State({"settings": settings}),
     )
+    document_answers(app)
     return app
 
 
