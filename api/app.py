@@ -6,14 +6,13 @@ import logging
 import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from pathlib import Path
 from typing import Any
 
-import swagger_ui_bundle
 from litestar import Litestar, Request, Router, get
 from litestar.datastructures import State
 from litestar.openapi import OpenAPIConfig
 from litestar.static_files import create_static_files_router
+from openapi_ui_bundles import swagger_ui
 from piccolo.engine.base import Engine
 
 from api.auth import role_guard
@@ -122,7 +121,7 @@ def create_app(settings: Settings, engine: Engine | None = None) -> Litestar:
             ),
             create_static_files_router(
                 path=SWAGGER_ASSETS,
-                directories=[Path(swagger_ui_bundle.swagger_ui_path)],
+                directories=[swagger_ui.static_path],
                 include_in_schema=False,
                 opt={"roles": "public"},
             ),

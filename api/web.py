@@ -150,7 +150,7 @@ class StdtrackApp(Litestar):
         await super().__call__(scope, receive, send_without_body)
 
 
-# ---- the API docs page (/docs): Swagger UI from the swagger-ui-bundle package --------------
+# ---- the API docs page (/docs): Swagger UI 5 from the openapi-ui-bundles package ------------
 
 DOCS_SCRIPT = "/static/docs-init.js"
 _DOCS_INIT = """// stdtrack: start Swagger UI on /docs (a file, so that no inline script is needed)
