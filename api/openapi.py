@@ -19,6 +19,9 @@ or media type the document does not list.
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Iterator
+
 from litestar import Litestar
 from litestar.handlers import HTTPRouteHandler
 from litestar.openapi import ResponseSpec
@@ -33,6 +36,7 @@ from litestar.routes import HTTPRoute
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.errors import PROBLEM_JSON
+from standards.db import MAX_ID
 
 
 class Problem(BaseModel):
@@ -96,6 +100,10 @@ def document_answers(app: Litestar) -> None:
             if "downloads" in handler.opt:
                 downloads.append((route, handler, tuple(handler.opt["downloads"])))
     document = app.openapi_schema
+    for schema in _schemas(document):
+        _number_not_one_of(schema)
+        if schema.type == OpenAPIType.INTEGER and schema.maximum == float(MAX_ID):
+            schema.maximum = MAX_ID  # (Litestar writes bounds as floats: 2**63 - 1 became 2**63)
     for route, handler, media_types in downloads:
         item = (document.paths or {}).get(route.path_format)
         for method in handler.http_methods:
@@ -107,3 +115,31 @@ def document_answers(app: Litestar) -> None:
                 content={media_type.split(";")[0]: OpenAPIMediaType(
                     schema=Schema(type=OpenAPIType.STRING, format=OpenAPIFormat.BINARY))
                     for media_type in media_types})
+
+
+def _schemas(node: object) -> Iterator[Schema]:
+    """Every Schema object in the document, however deeply nested."""
+    if isinstance(node, Schema):
+        yield node
+    if dataclasses.is_dataclass(node) and not isinstance(node, type):
+        for item in dataclasses.fields(node):
+            yield from _schemas(getattr(node, item.name))
+    elif isinstance(node, dict):
+        for value in node.values():
+            yield from _schemas(value)
+    elif isinstance(node, list | tuple):
+        for value in node:
+            yield from _schemas(value)
+
+
+def _number_not_one_of(schema: Schema) -> None:
+    """``int | float`` is drawn as ``oneOf: [integer, number]``, which no whole number can
+    satisfy (it matches both); it means a JSON number (null too, when optional)."""
+    kinds = [part.type for part in schema.one_of or [] if isinstance(part, Schema)]
+    if not kinds or len(kinds) != len(schema.one_of or []):
+        return
+    if {OpenAPIType.INTEGER, OpenAPIType.NUMBER} <= set(kinds) <= {
+            OpenAPIType.INTEGER, OpenAPIType.NUMBER, OpenAPIType.NULL}:
+        schema.one_of = None
+        schema.type = ([OpenAPIType.NUMBER, OpenAPIType.NULL] if OpenAPIType.NULL in kinds
+                       else OpenAPIType.NUMBER)

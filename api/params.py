@@ -24,8 +24,7 @@ from typing import Annotated
 from litestar.params import PathParameter, QueryParameter
 from pydantic import Field
 
-MAX_ID = 2**63 - 1
-"""The largest id a BIGINT (PostgreSQL) or INTEGER (SQLite) column holds."""
+from standards.db import MAX_ID
 
 MAX_PAGE = 1_000_000
 """Pages past this are refused: at 500 rows a page it is half a billion rows in."""

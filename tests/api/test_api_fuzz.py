@@ -137,9 +137,10 @@ def _failure(label: str, mode: schemathesis.GenerationMode, sent: requests.Prepa
     """One line saying what failed, then the request and the answer to reproduce it."""
     found = exc.exceptions if isinstance(exc, FailureGroup) else [exc]
     titles = "; ".join(getattr(item, "title", type(item).__name__) for item in found)
+    why = "; ".join(str(getattr(item, "message", item))[:400] for item in found)
     body = sent.body[:300] if isinstance(sent.body, bytes | str) else sent.body
     return (f"{label} [{mode.value}] -> {response.status_code}: {titles}\n"
-            f"    {sent.method} {sent.url}\n    body: {body!r}\n"
+            f"    {sent.method} {sent.url}\n    body: {body!r}\n    why: {why}\n"
             f"    answer: {response.headers.get('content-type')} {response.text[:300]!r}")
 
 

@@ -15,6 +15,7 @@ import pytest
 from adoption.vocab import AccountRole
 from api.auth import SESSION_COOKIE, create_account, hash_token
 from standards.settings import Settings
+from tests.adoption.drafting_helpers import clean_drafting
 from tests.adoption.helpers import new_uscc, upload_catalogue
 
 pytestmark = pytest.mark.anyio
@@ -98,7 +99,14 @@ async def test_a_bad_filter_is_a_400_page_for_the_public_too(browser: httpx.Asyn
     assert answer.status_code == 400 and "code" in _error_of(answer)
 
 
-@pytest.mark.usefixtures("adoption_db", "db")
+@pytest.fixture
+async def no_goals(client: httpx.AsyncClient) -> AsyncIterator[None]:
+    await clean_drafting()
+    yield
+    await clean_drafting()
+
+
+@pytest.mark.usefixtures("adoption_db", "db", "no_goals")
 async def test_chart_labels_are_text_never_math(leader: httpx.AsyncClient,
                                                 staff_headers: dict[str, str],
                                                 tmp_path: Path, settings: Settings) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import types
 import typing
+from collections.abc import AsyncIterator
 from typing import Any
 
 import annotated_types
@@ -18,6 +19,7 @@ from pydantic import BaseModel
 
 from adoption.db import select
 from api.errors import EXCEPTION_HANDLERS, PROBLEM_JSON
+from tests.adoption.drafting_helpers import clean_drafting
 
 pytestmark = pytest.mark.anyio
 
@@ -157,3 +159,24 @@ async def test_a_value_the_driver_refuses_is_a_bad_request_not_a_server_error(
     assert answer.status_code == 400, answer.text
     assert answer.headers["content-type"].startswith(PROBLEM_JSON)
     assert "超出范围" in answer.json()["detail"] or "cannot take" in answer.json()["detail"]
+
+
+@pytest.fixture
+async def no_goals(client: httpx.AsyncClient) -> AsyncIterator[None]:
+    await clean_drafting()
+    yield
+    await clean_drafting()
+
+
+@pytest.mark.parametrize("key", ["%20", "%C2%B2", HUGE, "0"])
+async def test_a_goal_key_that_names_no_goal_is_not_found(
+        client: httpx.AsyncClient, staff_headers: dict[str, str], no_goals: None,
+        key: str) -> None:
+    """Goals are addressed by id or name: a blank name matched every goal without an English
+    name, '²' passed isdigit() and broke int(), 10**20 reached the driver."""
+    created = await client.post("/api/goals", headers=staff_headers, json={
+        "name": "键测试目标", "metric": "coverage", "target": 0.9, "deadline": "2030-12-31"})
+    assert created.status_code == 201, created.text
+    for path in (f"/api/goals/{key}", f"/api/goals/{key}/progress"):
+        answer = await client.get(path, headers=staff_headers)
+        assert answer.status_code == 404, (path, answer.text)
