@@ -11,7 +11,7 @@ mode); ``STDTRACK_FUZZ_EXAMPLES=200`` runs it much longer by hand.
 from __future__ import annotations
 
 import os
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 
 import anyio
@@ -62,29 +62,35 @@ class FuzzTarget:
 
 
 @pytest.fixture
-async def target(tmp_path_factory: pytest.TempPathFactory, engine: Engine
+def fuzz_database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A database of the fuzz's own (created and dropped outside the event loop)."""
+    with fresh_database(tmp_path_factory, "fuzz") as url:
+        yield url
+
+
+@pytest.fixture
+async def target(tmp_path_factory: pytest.TempPathFactory, engine: Engine, fuzz_database: str
                  ) -> AsyncIterator[FuzzTarget]:
     """An app on its own fresh database and home; the suite's engine is bound again after."""
-    with fresh_database(tmp_path_factory, "fuzz") as url:
-        own = Settings.from_env({"DATABASE_URL": url,
-                                 "STDTRACK_HOME": str(tmp_path_factory.mktemp("fuzz-home")),
-                                 "STDTRACK_UPLOAD_LIMIT_MB": "1"})
-        fuzz_engine = configure_engine(own)
-        try:
-            await open_engine(fuzz_engine)
-            await upgrade()
-            app = create_app(own, engine=fuzz_engine)
-            staff, token = await create_account(AccountRole.STAFF, name="fuzz staff")
-            transport = httpx.ASGITransport(app=app)
-            async with app.lifespan(), httpx.AsyncClient(transport=transport,
-                                                         base_url=BASE) as client:
-                headers = bearer(token)
-                await _seed(client, headers)
-                yield FuzzTarget(app, client, headers, staff.id)
-        finally:
-            await close_engine(fuzz_engine)
-            bind_tables(engine, APP_TABLES)
-            api.piccolo_conf.DB = engine
+    own = Settings.from_env({"DATABASE_URL": fuzz_database,
+                             "STDTRACK_HOME": str(tmp_path_factory.mktemp("fuzz-home")),
+                             "STDTRACK_UPLOAD_LIMIT_MB": "1"})
+    fuzz_engine = configure_engine(own)
+    try:
+        await open_engine(fuzz_engine)
+        await upgrade()
+        app = create_app(own, engine=fuzz_engine)
+        staff, token = await create_account(AccountRole.STAFF, name="fuzz staff")
+        transport = httpx.ASGITransport(app=app)
+        async with app.lifespan(), httpx.AsyncClient(transport=transport,
+                                                     base_url=BASE) as client:
+            headers = bearer(token)
+            await _seed(client, headers)
+            yield FuzzTarget(app, client, headers, staff.id)
+    finally:
+        await close_engine(fuzz_engine)
+        bind_tables(engine, APP_TABLES)
+        api.piccolo_conf.DB = engine
 
 
 async def _seed(client: httpx.AsyncClient, staff: dict[str, str]) -> None:
