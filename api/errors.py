@@ -18,7 +18,7 @@ api/params.py; these keep a missed one at 400 rather than 500):
     OverflowError (a number or date too large for Python or the SQLite driver),
     asyncpg DataError (a value the PostgreSQL driver or server refuses: out of int64 range,
     a NUL character in text...),
-    UnicodeDecodeError (request text that is not UTF-8: a multipart form field)
+    UnicodeError (request text that is not UTF-8: a form field, a lone surrogate)
                                      -> 400 (logged as a warning: the route should say why)
 """
 
@@ -99,13 +99,14 @@ def shown_value(value: object) -> str:
     return shown_text(str(value))
 
 
-def _validation_detail(exc: ValidationException) -> tuple[str, list[Any]]:
+def _with_errors(exc: ValidationException) -> tuple[str, dict[str, Any]]:
+    """The message naming each parameter that failed, and the list as ``errors``."""
     errors = exc.extra if isinstance(exc.extra, list) else []
     parts = [
         f"{e.get('key') or e.get('source', 'value')}: {e.get('message')}"
         for e in errors if isinstance(e, dict)
     ]
-    return "; ".join(parts) or exc.detail, errors
+    return "; ".join(parts) or exc.detail, {"errors": errors}
 
 
 # Each entry: the error type and how to read it; the first type the error is an instance of
@@ -130,21 +131,17 @@ _CLASSIFIERS: tuple[tuple[type[BaseException], Callable[[Any], Problem]], ...] =
     (asyncpg.exceptions.DataError, lambda e: Problem(400, "Value refused", _REFUSED)),
     # asyncpg's client-side check of a query argument (an int beyond int64) has no public name
     (asyncpg.exceptions._base.DataError, lambda e: Problem(400, "Value refused", _REFUSED)),
-    (UnicodeDecodeError, lambda e: Problem(400, "Invalid request",
-                                           "请求中的文本不是 UTF-8 request text (a form field) "
-                                           "is not valid UTF-8; send files as file parts")),
+    (UnicodeError, lambda e: Problem(400, "Invalid request",
+                                     "请求中的文本不是有效的 UTF-8 request text is not valid "
+                                     "UTF-8 (a form field, a lone surrogate); send files as "
+                                     "file parts")),
 )
 _REFUSED = ("数据库无法接受请求中的值 the database cannot take a value of the request "
             "(out of range, or a character such as NUL)")
 _SAFETY_NETS = (OverflowError, asyncpg.exceptions.DataError, asyncpg.exceptions._base.DataError,
-                UnicodeDecodeError)
+                UnicodeError)
 INTERNAL = Problem(HTTP_500_INTERNAL_SERVER_ERROR, "Internal error",
-                   "an unexpected error occurred; it has been logged")
-
-
-def _with_errors(exc: ValidationException) -> tuple[str, dict[str, Any]]:
-    detail, errors = _validation_detail(exc)
-    return detail, {"errors": errors}
+                   "服务器内部错误，已记录 an unexpected error occurred; it has been logged")
 
 
 def classify(exc: BaseException, path: str) -> Problem:
