@@ -25,7 +25,7 @@ from litestar import Litestar, Request, Response, get
 from litestar.datastructures import MutableScopeHeaders
 from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.types import HTTPRequestEvent, Message, Receive, ReceiveMessage, Scope, Send
-from multipart import MultipartSegment, ParserError, PushMultipartParser
+from multipart import MultipartError, MultipartSegment, PushMultipartParser
 
 from api.errors import REQUEST_PROBLEM
 
@@ -71,6 +71,8 @@ class FormFieldCheck:
     def problem_in(self, chunk: bytes) -> str | None:
         """The problem the body has once ``chunk`` is read, or None (malformed bodies are
         Litestar's to refuse: they raise nothing here)."""
+        if not chunk or self._parser.closed:  # (an empty chunk would mean the end to it)
+            return None
         try:
             for part in self._parser.parse(chunk):
                 if isinstance(part, MultipartSegment):
@@ -88,7 +90,7 @@ class FormFieldCheck:
             name = self._segment.name if self._segment else "?"
             return (f"表单字段 {name!r} 不是文本 form field {name!r} is not valid text "
                     "(UTF-8); send files as file parts")
-        except ParserError:
+        except MultipartError:  # malformed, or a chunk past the end: Litestar's to refuse
             return None
         return None
 

@@ -21,8 +21,9 @@ from api.routes.access import ANY_ACCOUNT, STAFF, identity_of, translated
 
 class AccountCreate(BaseModel):
     role: AccountRole
-    uscc: str | None = Field(default=None, description="required for enterprise accounts")
-    name: str = ""
+    uscc: str | None = Field(default=None, max_length=40,
+                             description="required for enterprise accounts")
+    name: str = Field(default="", max_length=200)
 
 
 class AccountCreated(AccountRead):

@@ -21,6 +21,7 @@ from adoption.drafting import (
     StageFunnel,
     parse_kinds,
 )
+from adoption.fields import NO_CONTROLS
 from adoption.vocab import Domain, DraftingStage
 from api.drafting_imports import import_drafting_plans
 from api.errors import InputError
@@ -41,11 +42,13 @@ class PlanUpload(BaseModel):
 
 
 class DomainRuleCreate(BaseModel):
-    field: str = Field(description="ics, ccs or keyword")
-    pattern: str = Field(description="ICS prefix 03.080, CCS prefix A16 or B, or a title word")
-    domain: str = Field(description="service, agriculture, industry, social, culture, "
-                        "special-resource, ecology (or 服务业, 农业...)")
-    note: str = Field(default="", max_length=500)
+    field: str = Field(max_length=20, description="ics, ccs or keyword")
+    pattern: Annotated[str, NO_CONTROLS] = Field(
+        min_length=1, max_length=200,
+        description="ICS prefix 03.080, CCS prefix A16 or B, or a title word")
+    domain: str = Field(max_length=40, description="service, agriculture, industry, social, "
+                        "culture, special-resource, ecology (or 服务业, 农业...)")
+    note: Annotated[str, NO_CONTROLS] = Field(default="", max_length=500)
 
 
 class DomainRuleChange(BaseModel):

@@ -46,7 +46,7 @@ class EnterpriseWrite(BaseModel):
     region_code: str | Annotated[int, Field(ge=0, le=999_999)] = Field(
         description="6-digit GB/T 2260 code, e.g. 220102")
     sector: str = Field(default="", description="行业")
-    key_fields: list[str] = Field(default_factory=list,
+    key_fields: list[str] = Field(default_factory=list, max_length=20,
                                   description="重点领域: automotive, petrochemical, 汽车, 石化 ...")
 
 

@@ -12,6 +12,7 @@ from litestar.params import FromPath, JSONBody, QueryParameter
 from pydantic import BaseModel, Field
 
 from adoption import indicator_queries
+from adoption.fields import NO_CONTROLS
 from adoption.indicators import (
     IndicatorName,
     IndicatorQuery,
@@ -46,8 +47,10 @@ Flag = Annotated[bool, QueryParameter()]
 
 
 class BodyCreate(BaseModel):
-    body: str = Field(description="first word of the body's codes: ASTM, DIN, JIS")
-    name: str = Field(default="", description="the body's name")
+    body: Annotated[str, NO_CONTROLS] = Field(
+        min_length=1, max_length=20, description="first word of the body's codes: ASTM, DIN, JIS")
+    name: Annotated[str, NO_CONTROLS] = Field(default="", max_length=200,
+                                              description="the body's name")
 
 
 def _query(name: IndicatorName, as_of: dt.date | None, region: str | None, sector: str | None,

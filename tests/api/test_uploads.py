@@ -4,6 +4,7 @@ a form field that is not text is a 400, never a 500."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import httpx
@@ -99,3 +100,24 @@ async def test_a_form_field_in_an_unknown_charset_is_a_bad_request(
         (b'name="format"\r\nContent-Type: text/plain; charset=no-such-codec', b"csv")])
     assert answer.status_code == 400, answer.text
     assert "no-such-codec" in answer.json()["detail"]
+
+
+async def _pieces(body: bytes, size: int) -> AsyncIterator[bytes]:
+    for start in range(0, len(body), size):
+        yield body[start:start + size]
+        yield b""  # an empty message in between, as a server may pass on
+
+
+@pytest.mark.usefixtures("db")
+@pytest.mark.parametrize("size", [1, 7, 64])
+async def test_a_body_that_arrives_in_pieces_is_read_whole(
+        client: httpx.AsyncClient, staff_headers: dict[str, str], size: int) -> None:
+    good = _multipart([(b'name="files"; filename="c.csv"', CATALOGUE.encode())])
+    answer = await client.post("/api/imports", content=_pieces(good, size), headers={
+        **staff_headers, "Content-Type": f"multipart/form-data; boundary={BOUNDARY}"})
+    assert answer.status_code == 201, answer.text
+    bad = _multipart([(b'name="files"; filename="c.csv"', CATALOGUE.encode()),
+                      (b'name="format"', b"\xe8\xa1\xe8")])
+    answer = await client.post("/api/imports", content=_pieces(bad, size), headers={
+        **staff_headers, "Content-Type": f"multipart/form-data; boundary={BOUNDARY}"})
+    assert answer.status_code == 400, answer.text
