@@ -6,12 +6,20 @@ from __future__ import annotations
 
 import datetime as dt
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Annotated
 
 from pydantic import BaseModel, Field, field_validator
 
 from adoption.errors import InvalidFieldError
+from adoption.fields import (
+    MAX_CODE_LENGTH,
+    NO_CONTROLS,
+    check_day,
+    check_past_day,
+    latest_plan_day,
+)
 from adoption.vocab import Domain, DraftingStage, ProjectKind
 
 STAGE_ORDER: tuple[DraftingStage, ...] = (
@@ -221,17 +229,41 @@ class StageChange(BaseModel):
     """A stage transition staff record (HTTP); the stage in English or Chinese (撤销)."""
 
     stage: DraftingStage
-    stage_on: dt.date
+    stage_on: dt.date = Field(description="the day the stage was reached (not in the future)")
     deadline: dt.date | None = Field(default=None, description="required for postponed: the new "
                                      "deadline")
-    note: str = Field(default="", max_length=500)
-    code: str | None = Field(default=None, description="the published standard's code "
-                             "(published)")
+    note: Annotated[str, NO_CONTROLS] = Field(default="", max_length=500)
+    code: Annotated[str, NO_CONTROLS] | None = Field(
+        default=None, max_length=MAX_CODE_LENGTH,
+        description="the published standard's code (published)")
 
     @field_validator("stage", mode="before")
     @classmethod
     def _stage_label(cls, value: object) -> DraftingStage:
         return parse_stage(value)
+
+    @field_validator("stage_on")
+    @classmethod
+    def _reached(cls, value: dt.date) -> dt.date:
+        return _plausible(check_past_day, value, "stage_on")
+
+    @field_validator("deadline")
+    @classmethod
+    def _planned(cls, value: dt.date | None) -> dt.date | None:
+        if value is None:
+            return None
+        return _plausible(lambda day, field, today: check_day(day, field, latest_plan_day(today)),
+                          value, "deadline")
+
+
+def _plausible(rule: Callable[[dt.date, str, dt.date], dt.date], value: dt.date,
+               field: str) -> dt.date:
+    """A date rule of adoption.fields as a pydantic validator (a ValueError naming field and
+    day)."""
+    try:
+        return rule(value, field, dt.date.today())
+    except InvalidFieldError as exc:
+        raise ValueError(str(exc)) from None
 
 
 def entry(stage: DraftingStage, stage_on: dt.date, deadline: dt.date | None = None,

@@ -34,7 +34,20 @@ class InvalidFieldError(AdoptionError, ValueError):
         self.field = field
         self.value = value
         self.reason = reason
-        super().__init__(f"{field}: {value!r} {reason}")
+        quoted = repr(value) if not isinstance(value, str) else shown_text(value, quote=True)
+        super().__init__(f"{field}: {quoted} {reason}")
+
+
+SHOWN_LENGTH = 80
+"""A refused value is quoted up to this many characters (a 10,000-digit code is not echoed)."""
+
+
+def shown_text(text: str, *, quote: bool = False) -> str:
+    """``text`` as an error message shows it: cut at SHOWN_LENGTH characters, saying how long
+    it was; ``quote`` gives its ``repr`` (control characters visible as escapes)."""
+    cut = text[:SHOWN_LENGTH]
+    shown = repr(cut) if quote else cut
+    return shown if len(text) <= SHOWN_LENGTH else f"{shown}…（共 {len(text)} 字 characters)"
 
 
 class DuplicateError(AdoptionError):

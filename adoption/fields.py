@@ -1,12 +1,42 @@
-"""Field rules of enterprises, products and declarations: pure functions shared by the HTTP
-routes and the bulk import, each raising InvalidFieldError naming the field and the value."""
+"""Field rules of enterprises, products, declarations and plans: pure functions shared by the
+HTTP routes and the bulk imports (declarations, drafting plans), each raising InvalidFieldError
+naming the field and the value (cut when long).
+
+Plausible data only — the same rules on every path (API bodies, bulk declaration import, plan
+import):
+
+- **Text**: no control characters (C0 but tab, line feed and carriage return; DEL; C1;
+  bidirectional overrides and marks, which make text read differently than it is stored; lone
+  surrogates and non-characters). In one-line fields (names, models, sectors, codes) tab and
+  line breaks are whitespace and collapse to one space; multi-line fields (notes) keep them.
+- **Lengths**: names ≤ 300 characters, models and categories ≤ 200, sectors ≤ 100, standard
+  codes ≤ MAX_CODE_LENGTH (the longest real code is about 40).
+- **Dates** (never before EARLIEST_DATE, 1949):
+
+  ==========================================  ========================================
+  field                                       latest
+  ==========================================  ========================================
+  declaration 公开日期 ``declared_on`` (the    today (+1 day for time zones): a fact
+  product's first registration follows it)
+  plan 阶段日期 ``stage_on``                   today (+1 day): a stage reached
+  plan 计划年度 ``plan_year``                  next year (plans are issued in advance)
+  plan 完成期限 ``deadline``, postponement     FUTURE_YEARS ahead: a deadline is a plan
+  goal start and deadline                     FUTURE_YEARS ahead
+  ==========================================  ========================================
+
+  Enterprises and products carry no date of their own (registration follows the first
+  declaration).
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
+
+from pydantic import AfterValidator, ValidationInfo
 
 from adoption.errors import InvalidFieldError
 from adoption.vocab import KEY_FIELD_LABELS, KeyField
@@ -17,6 +47,66 @@ from standards.repository import catalogue_key
 _TRUE = frozenset({"是", "1", "yes", "y", "true", "t", "主要", "√", "✓"})
 _FALSE = frozenset({"否", "0", "no", "n", "false", "f", "", "非主要", "×"})
 _LIST_SEPARATORS = re.compile(r"[;；、,，\n]+")
+
+EARLIEST_DATE = dt.date(1949, 1, 1)
+FUTURE_YEARS = 20
+GRACE = dt.timedelta(days=1)  # "today" somewhere in China while the server's day is earlier
+MAX_CODE_LENGTH = 80
+_CONTROL = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069"
+    "\ud800-\udfff\ufffe\uffff]")
+
+
+def check_text(raw: str, field: str) -> str:
+    """``raw`` unchanged when it holds no control character (tab and line breaks are allowed).
+
+    Raises:
+        InvalidFieldError: naming the field, the character (U+XXXX) and the value.
+    """
+    found = _CONTROL.search(raw)
+    if found is not None:
+        raise InvalidFieldError(field, raw, f"含控制字符 U+{ord(found.group()):04X} contains a "
+                                "control character")
+    return raw
+
+
+def latest_plan_day(today: dt.date) -> dt.date:
+    """The latest plausible deadline: FUTURE_YEARS from today."""
+    return today.replace(year=today.year + FUTURE_YEARS, day=min(today.day, 28))
+
+
+def check_day(value: dt.date, field: str, latest: dt.date) -> dt.date:
+    """``value`` when it lies between EARLIEST_DATE and ``latest`` (both included).
+
+    Raises:
+        InvalidFieldError: naming the field, the day and the window.
+    """
+    if not EARLIEST_DATE <= value <= latest:
+        raise InvalidFieldError(field, value.isoformat(), f"日期不在 {EARLIEST_DATE.year} 年至 "
+                                f"{latest.isoformat()} 之间 is outside {EARLIEST_DATE.isoformat()}"
+                                f"..{latest.isoformat()}")
+    return value
+
+
+def check_past_day(value: dt.date, field: str, today: dt.date) -> dt.date:
+    """A day that has happened (a declaration, a stage reached): not after today (+1 day).
+
+    Raises:
+        InvalidFieldError: outside EARLIEST_DATE .. today + 1 day.
+    """
+    return check_day(value, field, today + GRACE)
+
+
+def _text_rule(value: str, info: ValidationInfo) -> str:
+    try:
+        return check_text(value, info.field_name or "value")
+    except InvalidFieldError as exc:
+        raise ValueError(str(exc)) from None
+
+
+NO_CONTROLS = AfterValidator(_text_rule)
+"""Add to a pydantic ``str`` field of a request body to refuse control characters there too:
+``note: Annotated[str, Field(max_length=500), NO_CONTROLS] = ""``."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,7 +129,10 @@ def declared_code(raw: str) -> DeclaredCode:
     Raises:
         InvalidFieldError: (field ``code``) not a standard code, or a code naming all parts.
     """
-    text = " ".join(str(raw or "").split())
+    text = " ".join(check_text(str(raw or ""), "code").split())
+    if len(text) > MAX_CODE_LENGTH:
+        raise InvalidFieldError("code", text, f"超过 {MAX_CODE_LENGTH} 字，不是标准编号 is longer "
+                                f"than {MAX_CODE_LENGTH} characters: not a standard code")
     try:
         parsed = parse_code(text)
     except CodeError as exc:
@@ -108,9 +201,11 @@ def clean_label(raw: object, field: str, max_length: int, required: bool = False
     """One-line text (whitespace collapsed, full-width spaces too) within ``max_length``.
 
     Raises:
-        InvalidFieldError: empty while ``required``, or longer than ``max_length``.
+        InvalidFieldError: empty while ``required``, longer than ``max_length``, or holding a
+            control character.
     """
-    text = " ".join(str(raw if raw is not None else "").replace("\u3000", " ").split())
+    text = " ".join(check_text(str(raw if raw is not None else ""), field)
+                    .replace("\u3000", " ").split())
     if required and not text:
         raise InvalidFieldError(field, raw, "不能为空 must not be empty")
     if len(text) > max_length:

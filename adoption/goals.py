@@ -17,12 +17,14 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Annotated
 
 from pydantic import BaseModel, Field, field_validator
 
 from adoption.domains import parse_domain
 from adoption.drafting import OPEN_STAGES, DraftingProjectRead, parse_kinds
 from adoption.errors import InvalidFieldError
+from adoption.fields import NO_CONTROLS, check_day, latest_plan_day
 from adoption.vocab import (
     KEY_FIELD_LABELS,
     Domain,
@@ -37,6 +39,9 @@ LOCAL_STANDARDS = "local-standards"
 
 INDICATOR_METRICS = ("coverage", "adoption", "standard-adoption", "conversion")
 """Indicator names a goal may target (docs/indicators.md §3)."""
+
+MAX_TARGET = 1_000_000
+"""A count target above a million local standards is a typing error (rates are at most 1)."""
 
 AT_RISK_MARGIN = 0.10
 PACE_DAYS = 365
@@ -59,21 +64,25 @@ FORECAST_RULE = (
 class GoalInput(BaseModel):
     """A goal as staff define it (validated by :func:`check_goal`)."""
 
-    name: str = Field(min_length=1, max_length=300, description="中文名称 (English beside)")
-    name_en: str = Field(default="", max_length=300)
-    metric: str = Field(description=f"{LOCAL_STANDARDS} (a count) or an indicator name: "
-                        + ", ".join(INDICATOR_METRICS))
-    target: float = Field(gt=0, description="a count (300) or a rate in (0, 1] (0.98)")
-    region: str | None = Field(default=None, description="region code prefix: 22, 2201")
+    name: Annotated[str, NO_CONTROLS] = Field(min_length=1, max_length=300,
+                                              description="中文名称 (English beside)")
+    name_en: Annotated[str, NO_CONTROLS] = Field(default="", max_length=300)
+    metric: str = Field(max_length=40, description=f"{LOCAL_STANDARDS} (a count) or an "
+                        "indicator name: " + ", ".join(INDICATOR_METRICS))
+    target: float = Field(gt=0, le=MAX_TARGET,
+                          description="a count (300) or a rate in (0, 1] (0.98)")
+    region: str | None = Field(default=None, max_length=6,
+                               description="region code prefix: 22, 2201")
     domain: Domain | None = None
     kinds: list[ProjectKind] = Field(default_factory=lambda: [ProjectKind.NEW,
-                                                              ProjectKind.REVISION])
-    sector: str | None = None
-    key_field: str | None = Field(default=None, description="a key field: automotive, "
-                                  "petrochemical... (汽车, 石化)")
+                                                              ProjectKind.REVISION],
+                                     max_length=2)
+    sector: Annotated[str, NO_CONTROLS] | None = Field(default=None, max_length=100)
+    key_field: str | None = Field(default=None, max_length=40, description="a key field: "
+                                  "automotive, petrochemical... (汽车, 石化)")
     start_on: dt.date | None = Field(default=None, description="window start; today if absent")
     deadline: dt.date
-    note: str = Field(default="", max_length=2000)
+    note: Annotated[str, NO_CONTROLS] = Field(default="", max_length=2000)
 
     @field_validator("domain", mode="before")
     @classmethod
@@ -132,7 +141,8 @@ def check_goal(data: GoalInput, today: dt.date) -> GoalInput:
                                     "(a region code prefix: 22, 2201, 220102)")
         while len(region) > 2 and region.endswith("00"):
             region = region[:-2]
-    start = data.start_on or today
+    start = check_day(data.start_on or today, "start_on", latest_plan_day(today))
+    check_day(data.deadline, "deadline", latest_plan_day(today))
     if data.deadline < start:
         raise InvalidFieldError("deadline", data.deadline.isoformat(),
                                 f"完成期限早于开始日期 {start} (the deadline is before the start)")

@@ -50,7 +50,7 @@ from adoption.indicators import (
 )
 from adoption.tables import DraftingProject
 from adoption.vocab import Domain, DraftingStage, ProjectKind
-from standards.db import fetch, in_list
+from standards.db import MAX_ID, fetch, in_list
 
 _GOAL_COLUMNS = ("id, name, name_en, metric, target, region, domain, kinds, sector, key_field, "
                  "start_on, deadline, note, source")
@@ -88,11 +88,16 @@ async def get_goal(key: int | str) -> GoalRead:
     Raises:
         RecordNotFound: no goal has that id or name.
     """
-    if isinstance(key, int) or (isinstance(key, str) and key.isdigit()):
-        rows = await select(f"SELECT {_GOAL_COLUMNS} FROM goal WHERE id = ?", [int(key)])
-    else:
+    text = str(key).strip()
+    if isinstance(key, int) or (text.isascii() and text.isdigit()):  # ("²".isdigit() is True)
+        number = int(text)
+        rows = (await select(f"SELECT {_GOAL_COLUMNS} FROM goal WHERE id = ?", [number])
+                if 0 < number <= MAX_ID else [])
+    elif text:  # (a blank key must not match every goal without an English name)
         rows = await select(f"SELECT {_GOAL_COLUMNS} FROM goal WHERE name = ? OR name_en = ? "
-                            "ORDER BY id", [key.strip(), key.strip()])
+                            "ORDER BY id", [text, text])
+    else:
+        rows = []
     if not rows:
         raise RecordNotFound(f"没有该目标 no goal {key!r}")
     return _goal(rows[0])

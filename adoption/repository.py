@@ -19,7 +19,7 @@ from adoption import indicator_queries
 from adoption.alerts import AlertSpec, alert_for, alert_message
 from adoption.db import adoption_engine, select, write, writing
 from adoption.errors import DuplicateError, RecordNotFound
-from adoption.fields import DeclaredCode, clean_label, parse_key_fields
+from adoption.fields import DeclaredCode, check_past_day, clean_label, parse_key_fields
 from adoption.regions import describe, normalize_region
 from adoption.schemas import (
     AlertPage,
@@ -427,6 +427,7 @@ async def declare(
         RecordNotFound: no product has this id.
         DuplicateError: the product already actively declares this standard, or is
             discontinued.
+        InvalidFieldError: ``declared_on`` before 1949 or after today (adoption.fields).
     """
     today = now.date()
     async with writing() as engine:
@@ -454,7 +455,8 @@ async def declare(
             if _family_of(row["code_key"]) == code.family_key
             or (row["standard"] in standings
                 and code.key in standings[row["standard"]].successors)]
-        declared_on = declared_on or today
+        declared_on = (check_past_day(declared_on, "declared_on", today) if declared_on
+                       else today)
         new_id = (await _allocate_ids(engine, "declaration", 1))[0]
         await insert_rows(engine, "declaration", _DECLARATION_COLUMNS, [(
             new_id, product_id, product["enterprise"], code.declared, code.key, code.undated,

@@ -6,20 +6,19 @@ import logging
 import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from pathlib import Path
 from typing import Any
 
-import swagger_ui_bundle
 from litestar import Litestar, Request, Router, get
 from litestar.datastructures import State
 from litestar.openapi import OpenAPIConfig
-from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.static_files import create_static_files_router
+from openapi_ui_bundles import swagger_ui
 from piccolo.engine.base import Engine
 
 from api.auth import role_guard
 from api.database import configure_engine
 from api.errors import EXCEPTION_HANDLERS
+from api.openapi import document_answers
 from api.portal.registration_pages import RegistrationPages
 from api.routes.accounts import AccountController
 from api.routes.alerts import AlertController
@@ -38,6 +37,7 @@ from api.routes.sessions import SessionController
 from api.routes.standards import StandardController
 from api.search_service import search_lifespan
 from api.web.account_pages import AccountPages
+from api.web.protocol import StdtrackApp, SwaggerPage, docs_script, security_headers
 from api.web.render import API_DIR
 from api.workbench.pages import WorkbenchPages
 from standards.db import close_engine, open_engine
@@ -81,7 +81,7 @@ def create_app(settings: Settings, engine: Engine | None = None) -> Litestar:
         finally:
             await close_engine(engine)
 
-    swagger = SwaggerRenderPlugin(
+    swagger = SwaggerPage(
         path="/",
         js_url=f"{SWAGGER_ASSETS}/swagger-ui-bundle.js",
         css_url=f"{SWAGGER_ASSETS}/swagger-ui.css",
@@ -100,12 +100,14 @@ def create_app(settings: Settings, engine: Engine | None = None) -> Litestar:
         path="/docs",
         render_plugins=[swagger],
         # the docs pages are public like the read API; the router states it for the role guard
-        openapi_router=Router(path="/docs", route_handlers=[], opt={"roles": "public"}),
+        openapi_router=Router(path="/docs", route_handlers=[], opt={"roles": "public"},
+                              include_in_schema=False),
     )
-    app = Litestar(
+    app = StdtrackApp(
         route_handlers=[
             health,
             openapi_json,
+            docs_script,
             StandardController,
             SearchController,
             ImportController,
@@ -140,7 +142,7 @@ def create_app(settings: Settings, engine: Engine | None = None) -> Litestar:
             ),
             create_static_files_router(
                 path=SWAGGER_ASSETS,
-                directories=[Path(swagger_ui_bundle.swagger_ui_path)],
+                directories=[swagger_ui.static_path],
                 include_in_schema=False,
                 opt={"roles": "public"},
             ),
@@ -148,11 +150,13 @@ def create_app(settings: Settings, engine: Engine | None = None) -> Litestar:
         openapi_config=openapi,
         exception_handlers=EXCEPTION_HANDLERS,
         guards=[role_guard],
+        before_send=[security_headers],
         # uploads are streamed to disk and capped by STDTRACK_UPLOAD_LIMIT_MB in the route
         request_max_body_size=settings.upload_limit_bytes + 1024 * 1024,
         lifespan=[lifespan, search_lifespan(engine)],
         state=State({"settings": settings}),
     )
+    document_answers(app)
     return app
 
 

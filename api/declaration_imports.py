@@ -20,6 +20,7 @@ from adoption import repository
 from adoption.errors import InvalidFieldError
 from adoption.fields import (
     DeclaredCode,
+    check_past_day,
     clean_label,
     declared_code,
     parse_flag,
@@ -73,7 +74,8 @@ class RowMapper:
     """Turns a table row into a DeclarationRow, remembering each distinct USCC, region and code
     it has checked (a file repeats them thousands of times)."""
 
-    def __init__(self) -> None:
+    def __init__(self, today: dt.date | None = None) -> None:
+        self._today = today or dt.date.today()
         self._usccs: dict[str, str | InvalidFieldError] = {}
         self._regions: dict[str, str | InvalidFieldError] = {}
         self._codes: dict[str, DeclaredCode | InvalidFieldError] = {}
@@ -120,7 +122,8 @@ class RowMapper:
         declared = parse_date(cells.get("declared_on"), "declared_on")
         return DeclarationRow(location=location, enterprise=enterprise, product=product,
                               codes=_unique_keys(codes),
-                              declared_on=declared.value if declared else None)
+                              declared_on=check_past_day(declared.value, "declared_on",
+                                                         self._today) if declared else None)
 
 
 def _unique_keys(codes: Sequence[DeclaredCode]) -> tuple[DeclaredCode, ...]:
@@ -221,7 +224,7 @@ async def import_declarations(
         files=[{"name": name, "sha256": checksum} for _, name, _, checksum in readings],
         actor=actor, started_at=now)
     writer = repository.DeclarationImportWriter(import_id=report.batch_id, now=now)
-    mapper = RowMapper()
+    mapper = RowMapper(now.date())
     try:
         for path, name, reading, checksum in readings:
             archived = archive(path, checksum, archive_dir, now)

@@ -19,6 +19,13 @@ from adoption import drafting_repository
 from adoption.domains import parse_domains
 from adoption.drafting import DraftingRow, parse_kind, parse_stage
 from adoption.errors import InvalidFieldError
+from adoption.fields import (
+    MAX_CODE_LENGTH,
+    check_day,
+    check_past_day,
+    check_text,
+    latest_plan_day,
+)
 from adoption.regions import normalize_region
 from adoption.vocab import DraftingStage, ProjectKind
 from api.header_tables import TableSpec, read_table
@@ -81,25 +88,32 @@ def _text(cells: dict[str, Any], key: str, limit: int) -> str | None:
         return None
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    text = " ".join(unicodedata.normalize("NFKC", str(value)).split())
+    text = " ".join(check_text(unicodedata.normalize("NFKC", str(value)), key).split())
     if len(text) > limit:
         raise InvalidFieldError(key, text[:40] + "…", f"超过 {limit} 字 (longer than {limit})")
     return text or None
 
 
-def _year(value: Any) -> int | None:
+FIRST_PLAN_YEAR = 1980  # local standards (and their plans) began in the 1980s
+
+
+def _year(value: Any, today: dt.date) -> int | None:
+    """计划年度: from FIRST_PLAN_YEAR to next year (a plan is issued before its year)."""
     if value is None:
         return None
     text = unicodedata.normalize("NFKC", str(value)).strip().removesuffix("年")
     if text.endswith(".0"):
         text = text[:-2]
-    if not text.isdigit() or not 1980 <= int(text) <= 2100:
-        raise InvalidFieldError("plan_year", value, "计划年度应为四位年份 (a year such as 2013)")
+    last = today.year + 1
+    if not (text.isascii() and text.isdigit() and len(text) == 4
+            and FIRST_PLAN_YEAR <= int(text) <= last):
+        raise InvalidFieldError("plan_year", value, f"计划年度应为 {FIRST_PLAN_YEAR}–{last} 年 "
+                                f"(a year from {FIRST_PLAN_YEAR} to {last})")
     return int(text)
 
 
 def _code(cells: dict[str, Any], key: str) -> tuple[str | None, str | None]:
-    text = _text(cells, key, 200)
+    text = _text(cells, key, MAX_CODE_LENGTH)
     if text is None:
         return None, None
     parsed = try_parse_code(text)
@@ -108,12 +122,14 @@ def _code(cells: dict[str, Any], key: str) -> tuple[str | None, str | None]:
     return text, catalogue_key(parsed)
 
 
-def map_row(location: str, cells: dict[str, Any]) -> DraftingRow:
-    """A plan row as a DraftingRow.
+def map_row(location: str, cells: dict[str, Any], today: dt.date | None = None) -> DraftingRow:
+    """A plan row as a DraftingRow; its dates plausible as of ``today`` (adoption.fields: a
+    stage reached by today, a deadline at most 20 years ahead).
 
     Raises:
         InvalidFieldError, MappingError: naming the field and the value.
     """
+    today = today or dt.date.today()
     plan_no = _text(cells, "plan_no", 100)
     if plan_no is None:
         raise InvalidFieldError("plan_no", "", "缺少计划编号 (the plan number is required)")
@@ -123,17 +139,18 @@ def map_row(location: str, cells: dict[str, Any]) -> DraftingRow:
     if isinstance(raw_region, float) and raw_region.is_integer():
         raw_region = int(raw_region)
     region = normalize_region(raw_region, "region")
-    plan_year = _year(cells.get("plan_year"))
+    plan_year = _year(cells.get("plan_year"), today)
     stage = parse_stage(cells["stage"]) if "stage" in cells else DraftingStage.INITIATED
     parsed_on = parse_date(cells.get("stage_on"), "stage_on")
-    stage_on = parsed_on.value if parsed_on else None
+    stage_on = check_past_day(parsed_on.value, "stage_on", today) if parsed_on else None
     if stage_on is None:
         if stage is not DraftingStage.INITIATED or plan_year is None:
             raise InvalidFieldError("stage_on", "", f"阶段 {cells.get('stage', stage.value)} "
                                     "缺少阶段日期 (the stage needs its date)")
         stage_on = dt.date(plan_year, 1, 1)  # 立项 with the plan: its year's first day
     deadline_parsed = parse_date(cells.get("deadline"), "deadline")
-    deadline = deadline_parsed.value if deadline_parsed else None
+    deadline = (check_day(deadline_parsed.value, "deadline", latest_plan_day(today))
+                if deadline_parsed else None)
     if stage is DraftingStage.POSTPONED and deadline is None:
         raise InvalidFieldError("deadline", "", "延期须给出新的完成期限 (a postponement needs "
                                 "the new deadline in 完成期限)")
@@ -209,7 +226,7 @@ async def import_drafting_plans(
             rows: list[DraftingRow] = []
             for location, cells in table.rows:
                 try:
-                    rows.append(map_row(location, cells))
+                    rows.append(map_row(location, cells, now.date()))
                 except (InvalidFieldError, MappingError) as exc:
                     report.rejected.append({"file": name, "location": location,
                                             "reason": str(exc)})

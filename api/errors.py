@@ -5,26 +5,45 @@ HTTP status per error (the only place that decides it):
     AuthError                        -> 401
     ForbiddenError                   -> 403
     NotFoundError                    -> 404
-    ConflictError, StateError        -> 409
+    ConflictError, DuplicateError, StateError
+                                     -> 409
     TooManyAttempts                  -> 429 (with Retry-After: failed sign-ins, api/sign_in.py)
-    ValidationFailed                 -> 422 (a field breaks its rule: USCC, region; names both)
+    ValidationFailed, InvalidFieldError
+                                     -> 422 (a field breaks its rule: USCC, region; names both)
     PayloadTooLarge                  -> 413
     UnsupportedMediaType             -> 415
     ValidationException (litestar)   -> 400
     DatabaseError                    -> 503
     anything else                    -> 500 (logged, message generic)
+
+Safety nets, for input no route checked (every route should bound its values itself, see
+api/params.py; these keep a missed one at 400 rather than 500):
+    OverflowError (a number or date too large for Python or the SQLite driver),
+    asyncpg DataError (a value the PostgreSQL driver or server refuses: out of int64 range,
+    a NUL character in text...),
+    UnicodeError (request text that is not UTF-8: a form field, a lone surrogate)
+                                     -> 400 (logged as a warning: the route should say why)
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
+import asyncpg
 from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
-from adoption.errors import StateError, TooManyAttempts
+from adoption.errors import (
+    DuplicateError,
+    InvalidFieldError,
+    StateError,
+    TooManyAttempts,
+    shown_text,
+)
 from standards.errors import CodeError, DatabaseError, NotFoundError
 
 log = logging.getLogger("stdtrack.api")
@@ -79,71 +98,111 @@ class PayloadTooLarge(ApiError):
     title = "Payload too large"
 
 
-def problem(status: int, title: str, detail: str, request: Request, **extra: Any) -> Response:
-    body = {"type": "about:blank", "title": title, "status": status, "detail": detail,
-            "instance": request.url.path, **extra}
-    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
-    return Response(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """What an error means over HTTP: status, title, message and extra members."""
+
+    status: int
+    title: str
+    detail: str
+    extra: dict[str, Any] = field(default_factory=dict)
 
 
-def _api_error(request: Request, exc: ApiError) -> Response:
-    return problem(exc.status_code, exc.title, exc.detail, request, **exc.extra)
+def shown_value(value: object) -> str:
+    """A refused value as a problem detail's ``value`` shows it (long ones cut)."""
+    return shown_text(str(value))
 
 
-def _code_error(request: Request, exc: CodeError) -> Response:
-    return problem(400, "Not a standard code", str(exc), request, code=exc.raw, reason=exc.reason)
-
-
-def _not_found(request: Request, exc: NotFoundError) -> Response:
-    return problem(404, "Not found", str(exc), request)
-
-
-def _validation(request: Request, exc: ValidationException) -> Response:
+def _with_errors(exc: ValidationException) -> tuple[str, dict[str, Any]]:
+    """The message naming each parameter that failed, and the list as ``errors``."""
     errors = exc.extra if isinstance(exc.extra, list) else []
     parts = [
         f"{e.get('key') or e.get('source', 'value')}: {e.get('message')}"
         for e in errors if isinstance(e, dict)
     ]
-    detail = "; ".join(parts) or exc.detail
-    return problem(400, "Invalid request", detail, request, errors=errors)
+    return "; ".join(parts) or exc.detail, {"errors": errors}
 
 
-def _state(request: Request, exc: StateError) -> Response:
-    return problem(409, "Conflict", str(exc), request)
+# Each entry: the error type and how to read it; the first type the error is an instance of
+# decides (so subclasses come before their bases).
+_CLASSIFIERS: tuple[tuple[type[BaseException], Callable[[Any], Problem]], ...] = (
+    (ApiError, lambda e: Problem(e.status_code, e.title, e.detail, dict(e.extra))),
+    (CodeError, lambda e: Problem(400, "Not a standard code", str(e),
+                                  {"code": shown_value(e.raw), "reason": e.reason})),
+    (NotFoundError, lambda e: Problem(404, "Not found", str(e))),
+    (ValidationException, lambda e: Problem(400, "Invalid request", *_with_errors(e))),
+    (HTTPException, lambda e: Problem(e.status_code, e.detail or "Error", e.detail)),
+    (DatabaseError, lambda e: Problem(503, "Database unavailable",
+                                      "the database cannot be reached")),
+    (InvalidFieldError, lambda e: Problem(422, ValidationFailed.title, str(e), {
+        "field": e.field, "value": shown_value(e.value)})),
+    (DuplicateError, lambda e: Problem(409, ConflictError.title, str(e),
+                                       {"existing_id": e.existing_id})),
+    (StateError, lambda e: Problem(409, ConflictError.title, str(e))),
+    (TooManyAttempts, lambda e: Problem(429, "Too many failed sign-ins", str(e),
+                                        {"retry_after": e.retry_after})),
+    # the safety nets (module docstring)
+    (OverflowError, lambda e: Problem(400, "Value out of range",
+                                      "请求中的数值或日期超出范围 a number or date in the "
+                                      "request is out of the range this service can store")),
+    (asyncpg.exceptions.DataError, lambda e: Problem(400, "Value refused", _REFUSED)),
+    # asyncpg's client-side check of a query argument (an int beyond int64) has no public name
+    (asyncpg.exceptions._base.DataError, lambda e: Problem(400, "Value refused", _REFUSED)),
+    (UnicodeError, lambda e: Problem(400, "Invalid request",
+                                     "请求中的文本不是有效的 UTF-8 request text is not valid "
+                                     "UTF-8 (a form field, a lone surrogate); send files as "
+                                     "file parts")),
+)
+_REFUSED = ("数据库无法接受请求中的值 the database cannot take a value of the request "
+            "(out of range, or a character such as NUL)")
+_SAFETY_NETS = (OverflowError, asyncpg.exceptions.DataError, asyncpg.exceptions._base.DataError,
+                UnicodeError)
+INTERNAL = Problem(HTTP_500_INTERNAL_SERVER_ERROR, "Internal error",
+                   "服务器内部错误，已记录 an unexpected error occurred; it has been logged")
 
 
-def _too_many(request: Request, exc: TooManyAttempts) -> Response:
-    response = problem(429, "Too many failed sign-ins", str(exc), request,
-                       retry_after=exc.retry_after)
-    response.headers["Retry-After"] = str(exc.retry_after)
-    return response
+def classify(exc: BaseException, path: str) -> Problem:
+    """The problem an error is over HTTP; unknown errors are logged and answered generically
+    (never a stack trace); a safety net catching input is logged as a warning."""
+    for kind, read in _CLASSIFIERS:
+        if isinstance(exc, kind):
+            if isinstance(exc, _SAFETY_NETS):
+                log.warning("input refused late on %s (%s): %s", path, type(exc).__name__, exc)
+            elif isinstance(exc, DatabaseError):
+                log.error("database error on %s: %s", path, exc)
+            return read(exc)
+    log.exception("unhandled error on %s", path, exc_info=exc)
+    return INTERNAL
 
 
-def _http(request: Request, exc: HTTPException) -> Response:
-    return problem(exc.status_code, exc.detail or "Error", exc.detail, request)
+def problem(status: int, title: str, detail: str, request: Request, **extra: Any) -> Response:
+    body = {"type": "about:blank", "title": title, "status": status, "detail": detail,
+            "instance": request.url.path, **extra}
+    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else {}
+    if status == 429 and "retry_after" in extra:
+        headers["Retry-After"] = str(extra["retry_after"])
+    return Response(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
 
 
-def _database(request: Request, exc: DatabaseError) -> Response:
-    log.error("database error on %s: %s", request.url.path, exc)
-    return problem(503, "Database unavailable", "the database cannot be reached", request)
+REQUEST_PROBLEM = "stdtrack_request_problem"
+"""Scope-state key: why the HTTP layer cut a request short before the route saw it (an
+undecodable form field, api/web/protocol.py); the 400 that follows says so."""
 
 
-def _internal(request: Request, exc: Exception) -> Response:
-    log.exception("unhandled error on %s", request.url.path, exc_info=exc)
-    return problem(HTTP_500_INTERNAL_SERVER_ERROR, "Internal error",
-                   "an unexpected error occurred; it has been logged", request)
+def problem_response(request: Request, exc: Exception) -> Response:
+    """The RFC 9457 answer to any error a route raised."""
+    found = classify(exc, request.url.path)
+    reason = request.scope.get("state", {}).get(REQUEST_PROBLEM)
+    if reason and found.status == 400:
+        found = Problem(400, "Invalid request", reason)
+    return problem(found.status, found.title, found.detail, request, **found.extra)
 
 
-EXCEPTION_HANDLERS: dict[type[Exception] | int, Any] = {
-    ApiError: _api_error,
-    CodeError: _code_error,
-    NotFoundError: _not_found,
-    StateError: _state,
-    TooManyAttempts: _too_many,
-    ValidationException: _validation,
-    HTTPException: _http,
-    DatabaseError: _database,
-    Exception: _internal,
-}
+HANDLED: tuple[type[Exception], ...] = (
+    *(kind for kind, _ in _CLASSIFIERS if issubclass(kind, Exception)), Exception)
+"""Every error type the app maps (a layer that answers differently, such as the HTML pages,
+registers its handler for each of them: the nearest type in an error's MRO wins)."""
+
+EXCEPTION_HANDLERS: dict[type[Exception] | int, Any] = dict.fromkeys(HANDLED, problem_response)
 
 __all__ = ["MediaType"]

@@ -1,9 +1,12 @@
 """Tables for spreadsheets: one writer for every CSV and XLSX export (indicator tables,
 drill-down lists, alerts, drafting projects, goal progress), Chinese headers first.
 
-Cells a spreadsheet would run as a formula (text starting ``= + - @``, or a tab / carriage
-return before one) are neutralised with a leading ``'`` in both formats (formula injection); numbers
-stay numbers, so a negative gap is still a number in Excel.
+Cells a spreadsheet would run as a formula are neutralised with a leading ``'`` in both
+formats: text starting with ``= + - @``, with their full-width and small forms
+(``＝ ＋ － ＠ ﹦ ﹢ ﹣ ﹫``, which a Chinese input method types and a spreadsheet may read as
+the ASCII sign) or the minus sign ``−``, and text starting with a tab, carriage return or line
+feed (OWASP's list: a spreadsheet strips them and reads what follows). Numbers stay numbers,
+so a negative gap is still a number in Excel.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ import csv
 import datetime as dt
 import io
 import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -23,7 +27,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_START = frozenset("=+-@\t\r\n\u2212")
 XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
 # characters XML 1.0 (and so XLSX) cannot hold
@@ -36,9 +40,12 @@ class ExportFormat(StrEnum):
 
 
 def safe_cell(value: Any) -> str:
-    """A text cell a spreadsheet will not run: text starting ``= + - @`` gets a leading ``'``."""
+    """A text cell a spreadsheet will not run: text starting with a formula sign (any width)
+    or a tab / line break gets a leading ``'``."""
     text = "" if value is None else str(value)
-    return f"'{text}" if text.startswith(FORMULA_START) else text
+    # NFKC folds the full-width and small forms (＝, ﹦...) to the ASCII sign
+    starts_formula = bool(text) and unicodedata.normalize("NFKC", text[0]) in FORMULA_START
+    return f"'{text}" if starts_formula else text
 
 
 def cell_value(value: Any) -> Any:

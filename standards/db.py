@@ -19,6 +19,9 @@ from piccolo.table import Table
 
 from standards.errors import ConfigurationError, DatabaseError
 
+MAX_ID = 2**63 - 1
+"""The largest id a BIGINT (PostgreSQL) or INTEGER (SQLite) column holds."""
+
 SQLITE_PRAGMAS = (
     "PRAGMA foreign_keys = ON",
     "PRAGMA synchronous = NORMAL",

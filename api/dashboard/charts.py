@@ -34,6 +34,9 @@ FORECAST = "#8e44ad"
 IDEAL = "#95a5a6"
 
 _RC: dict[str, Any] = {
+    # labels are data (sector names, goal names): "$\\undefinedcmd$" is text, never math
+    "text.parse_math": False,
+    "text.usetex": False,
     "svg.fonttype": "none",
     "font.family": "sans-serif",
     "font.sans-serif": CJK_FONTS,
@@ -186,7 +189,8 @@ def trend_chart(name: str, title: str, points: Sequence[tuple[dt.date, float | N
         axes.xaxis.set_major_formatter(ConciseDateFormatter(locator))
         axes.set_title(title)
         axes.grid(alpha=0.3)
-        axes.legend(loc="lower right")
+        if axes.get_legend_handles_labels()[0]:  # no rates and no target: nothing to name
+            axes.legend(loc="lower right")
         return _render(figure, name)
 
 

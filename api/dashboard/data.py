@@ -30,6 +30,15 @@ INDICATOR_LABELS = {
     "conversion": "国际标准转化率 Conversion",
 }
 PRODUCT_INDICATORS = ("coverage", "adoption")  # those with city and sector groups
+EXPORT_GROUPS = {  # the indicator tables the dashboard offers (each a grouping it accepts)
+    "coverage": [("city", "按城市"), ("sector", "按行业")],
+    "adoption": [("city", "按城市"), ("sector", "按行业")],
+    "standard-adoption": [("province", "按省")],
+    "conversion": [("prefix", "按发布机构")],
+}
+REGIONLESS_INDICATORS = ("conversion",)  # international standards belong to no region
+REGIONLESS_NOTE = ("国际标准转化率不分地区，按全部国际标准计算；目标、制修订项目和预警仍按所选地区 "
+                   "(conversion has no region: it counts every international standard)")
 REASON_LABELS = {
     "no_standard": "未声明标准 no standard",
     "standard_withdrawn": "标准已废止 standard withdrawn",
@@ -80,6 +89,8 @@ class Dashboard:
     as_of: dt.date
     indicator: str
     region: str
+    indicator_region: str = ""  # the region the indicator is computed for ("" = all)
+    scope_note: str = ""  # why the indicator's region differs from the page's
     goals: list[GoalCard] = field(default_factory=list)
     indicator_summary: str = ""
     indicator_charts: list[ChartView] = field(default_factory=list)
@@ -126,6 +137,12 @@ def _in_region(goal_region: str | None, region: str) -> bool:
     if not region:
         return True
     return (goal_region or "").startswith(region) or region.startswith(goal_region or "-")
+
+
+def indicator_region(indicator: str, region: str) -> str:
+    """The region an indicator is computed for: the page's, except for an indicator that has
+    no region scope (conversion), which is computed for all."""
+    return "" if indicator in REGIONLESS_INDICATORS else region
 
 
 def scope_label(region: str) -> str:
@@ -192,13 +209,17 @@ def _forecast_line(series: GoalSeries) -> list[tuple[dt.date, float]]:
 
 async def build_dashboard(indicator: str, region: str, as_of: dt.date) -> Dashboard:
     """Everything the dashboard page shows for one indicator, region and day."""
-    view = Dashboard(as_of=as_of, indicator=indicator, region=region)
+    view = Dashboard(as_of=as_of, indicator=indicator, region=region,
+                     indicator_region=indicator_region(indicator, region))
+    if view.indicator_region != region:
+        view.scope_note = REGIONLESS_NOTE
     progress = await all_progress(as_of, region)
     view.goals = [goal_card(item) for item in progress]
     target = indicator_target(progress, indicator)
     name = IndicatorName(indicator)
-    scope = _query_string(region=region, as_of=as_of.isoformat())
-    report = await compute_indicator(IndicatorQuery(name=name, as_of=as_of, region=region or None))
+    scoped = view.indicator_region or None
+    scope = _query_string(region=scoped, as_of=as_of.isoformat())
+    report = await compute_indicator(IndicatorQuery(name=name, as_of=as_of, region=scoped))
     view.not_counted_total = sum(report.not_counted.values())
     view.indicator_summary = (f"{percent(report.rate)} = {report.numerator} / "
                               f"{report.denominator} · 截至 {as_of.isoformat()}")
@@ -207,9 +228,9 @@ async def build_dashboard(indicator: str, region: str, as_of: dt.date) -> Dashbo
     rendered: list[ChartView] = []
     if indicator in PRODUCT_INDICATORS:
         by_city = await compute_indicator(IndicatorQuery(
-            name=name, as_of=as_of, region=region or None, group_by="city"))
+            name=name, as_of=as_of, region=scoped, group_by="city"))
         by_sector = await compute_indicator(IndicatorQuery(
-            name=name, as_of=as_of, region=region or None, group_by="sector"))
+            name=name, as_of=as_of, region=scoped, group_by="sector"))
         city_bars, sector_bars = _bars(by_city.groups), _bars(by_sector.groups)
         rendered.append(ChartView(
             "by-city", f"{label} · 按城市 by city", await anyio.to_thread.run_sync(
@@ -217,7 +238,7 @@ async def build_dashboard(indicator: str, region: str, as_of: dt.date) -> Dashbo
         rendered.append(ChartView(
             "by-sector", f"{label} · 按行业 by sector", await anyio.to_thread.run_sync(
                 charts.bars_chart, "by-sector", f"{label} 按行业", sector_bars, target), drill))
-    series = await indicator_series(IndicatorQuery(name=name, region=region or None),
+    series = await indicator_series(IndicatorQuery(name=name, region=scoped),
                                     year_ends(TREND_START, as_of))
     points = [(point.as_of, point.rate) for point in series]
     deadline = next((item.deadline for item in progress if item.metric == indicator), None)

@@ -13,7 +13,13 @@ from adoption.accounts import PasswordRejected
 from adoption.errors import DuplicateError, InvalidFieldError, RecordNotFound
 from adoption.uscc import normalize_uscc
 from api.auth import Identity, Role
-from api.errors import ConflictError, ForbiddenError, InputError, ValidationFailed
+from api.errors import (
+    ConflictError,
+    ForbiddenError,
+    InputError,
+    ValidationFailed,
+    shown_value,
+)
 
 STAFF = {"roles": frozenset({Role.STAFF})}
 OWNER_OR_STAFF = {"roles": frozenset({Role.ENTERPRISE, Role.STAFF})}
@@ -36,7 +42,8 @@ def translated() -> Iterator[None]:
     except PasswordRejected as exc:  # never echo a password
         raise ValidationFailed(str(exc), field="password", rule=exc.rule.value) from exc
     except InvalidFieldError as exc:
-        raise ValidationFailed(str(exc), field=exc.field, value=str(exc.value)) from exc
+        raise ValidationFailed(str(exc), field=exc.field, value=shown_value(exc.value)
+                               ) from exc
     except DuplicateError as exc:
         named = {"field": exc.field, "value": exc.value} if exc.field else {}
         raise ConflictError(str(exc), existing_id=exc.existing_id, **named) from exc

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 
 from anyio import to_thread
 from litestar import Controller, Request, get, post
-from litestar.params import FromPath, JSONBody, QueryParameter
+from litestar.params import JSONBody, QueryParameter
 from pydantic import BaseModel, Field
 
 from adoption import accounts_repository
@@ -18,14 +18,17 @@ from adoption.schemas import AccountRead
 from adoption.vocab import AccountRole
 from api.auth import TOKEN_PREFIX, hash_token, new_token
 from api.errors import AuthError, InputError
+from api.openapi import problems
+from api.params import RecordId
 from api.routes.access import ANY_ACCOUNT, STAFF, identity_of, translated
 from api.sign_in import check_current_password, client_address
 
 
 class AccountCreate(BaseModel):
     role: AccountRole
-    uscc: str | None = Field(default=None, description="required for enterprise accounts")
-    name: str = ""
+    uscc: str | None = Field(default=None, max_length=40,
+                             description="required for enterprise accounts")
+    name: str = Field(default="", max_length=200)
     username: str | None = Field(
         default=None, description="a person's account: signs in on /sign-in; without a "
         "password a one-time temporary password is answered, to be changed at first sign-in")
@@ -113,7 +116,7 @@ class AccountController(Controller):
     tags = ["accounts"]
 
     @post("/", summary="Create an account: a person's (username) or a script's (token) (staff)",
-          status_code=201, opt=STAFF)
+          status_code=201, opt=STAFF, responses=problems(409, 422))
     async def create(self, data: JSONBody[AccountCreate]) -> AccountCreated:
         with translated():
             return await create_person_or_token(data)
@@ -126,13 +129,13 @@ class AccountController(Controller):
 
     @post("/{account_id:int}/disable", summary="Disable an account: its token stops working "
           "and its sessions end (staff)", status_code=200, opt=STAFF)
-    async def disable(self, account_id: FromPath[int]) -> AccountRead:
+    async def disable(self, account_id: RecordId) -> AccountRead:
         return await accounts_repository.disable_account(account_id, dt.datetime.now(dt.UTC))
 
     @post("/{account_id:int}/reset-password", summary="Reset a person's password: a temporary "
           "one (answered once) or the one given; its sessions end (staff)", status_code=200,
           opt=STAFF)
-    async def reset(self, account_id: FromPath[int], data: JSONBody[PasswordReset]
+    async def reset(self, account_id: RecordId, data: JSONBody[PasswordReset]
                     ) -> PasswordResetDone:
         with translated():
             return await reset_password(account_id, data.password)

@@ -16,6 +16,8 @@ from adoption.uscc import normalize_uscc
 from adoption.vocab import AlertKind, AlertState
 from api.auth import Identity, Role
 from api.exports import safe_cell
+from api.openapi import problems
+from api.params import Page, PageSize
 from api.routes.access import OWNER_STAFF_OR_LEADER, STAFF, identity_of, translated
 
 CSV_COLUMNS = (
@@ -52,7 +54,8 @@ class AlertController(Controller):
     tags = ["alerts"]
 
     @get("/", summary="Alerts on declarations: an enterprise's own; all for staff and leaders",
-         opt=OWNER_STAFF_OR_LEADER)
+         opt=OWNER_STAFF_OR_LEADER,
+         responses=problems(422))
     async def list_alerts(
         self,
         request: Request[Any, Any, Any],
@@ -60,14 +63,15 @@ class AlertController(Controller):
         kind: Annotated[AlertKind | None, QueryParameter()] = None,
         status: Annotated[AlertState, QueryParameter()] = AlertState.OPEN,
         region: Annotated[str | None, QueryParameter(pattern=r"^\d{2,6}$")] = None,
-        page: Annotated[int, QueryParameter(ge=1)] = 1,
-        page_size: Annotated[int, QueryParameter(ge=1, le=500)] = 50,
+        page: Page = 1,
+        page_size: PageSize = 50,
     ) -> AlertPage:
         filters = _filters(identity_of(request), uscc, kind, status, region)
         return await repository.list_alerts(filters, page=page, page_size=page_size)
 
     @get("/export", summary="The same alerts as CSV (formula cells neutralised)",
-         opt=OWNER_STAFF_OR_LEADER, media_type="text/csv")
+         opt=OWNER_STAFF_OR_LEADER, media_type="text/csv",
+         responses=problems(422))
     async def export(
         self,
         request: Request[Any, Any, Any],

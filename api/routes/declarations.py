@@ -9,7 +9,7 @@ from typing import Annotated, Any
 from litestar import Controller, Request, delete, get, post
 from litestar.datastructures import UploadFile
 from litestar.enums import RequestEncodingType
-from litestar.params import Body, FromPath, JSONBody, QueryParameter
+from litestar.params import Body, JSONBody, QueryParameter
 from pydantic import BaseModel, ConfigDict, Field
 
 from adoption import repository
@@ -19,6 +19,8 @@ from adoption.uscc import normalize_uscc
 from adoption.vocab import DeclarationState
 from api.declaration_imports import import_declarations
 from api.errors import InputError
+from api.openapi import problems
+from api.params import BodyId, Page, PageSize, QueryId, RecordId
 from api.routes.access import OWNER_OR_STAFF, STAFF, check_owner, identity_of, translated
 from api.uploads import saved_uploads
 from importers.errors import ImporterError
@@ -28,7 +30,7 @@ PUBLIC = {"roles": "public"}
 
 
 class DeclarationCreate(BaseModel):
-    product_id: int
+    product_id: BodyId
     code: str = Field(description="any spelling: 'GB/T 19001-2016', 'ＧＢ／Ｔ１９００１－２０１６'")
     declared_on: dt.date | None = Field(default=None, description="公开日期; today by default")
 
@@ -46,18 +48,19 @@ class DeclarationController(Controller):
     tags = ["declarations"]
 
     @get("/", summary="Declarations (public): by enterprise, product, standard or code",
-         opt=PUBLIC)
+         opt=PUBLIC,
+         responses=problems(422))
     async def list_declarations(
         self,
         uscc: Annotated[str | None, QueryParameter(max_length=40)] = None,
-        product: Annotated[int | None, QueryParameter(ge=1)] = None,
-        standard: Annotated[int | None, QueryParameter(ge=1, description="standard id")] = None,
+        product: QueryId = None,
+        standard: QueryId = None,
         code: Annotated[str | None, QueryParameter(
             max_length=200, description="any spelling of a standard code")] = None,
         status: Annotated[DeclarationState, QueryParameter()] = DeclarationState.ACTIVE,
         unresolved: Annotated[bool | None, QueryParameter()] = None,
-        page: Annotated[int, QueryParameter(ge=1)] = 1,
-        page_size: Annotated[int, QueryParameter(ge=1, le=500)] = 50,
+        page: Page = 1,
+        page_size: PageSize = 50,
     ) -> DeclarationPage:
         with translated():
             filters = repository.DeclarationFilters(
@@ -67,12 +70,13 @@ class DeclarationController(Controller):
         return await repository.list_declarations(filters, page=page, page_size=page_size)
 
     @get("/{declaration_id:int}", summary="One declaration (public)", opt=PUBLIC)
-    async def get_declaration(self, declaration_id: FromPath[int]) -> DeclarationRead:
+    async def get_declaration(self, declaration_id: RecordId) -> DeclarationRead:
         return await repository.get_declaration(declaration_id)
 
     @post("/", summary="Declare the standard a product follows (its enterprise, staff); another "
           "edition of a standard already declared is superseded", status_code=201,
-          opt=OWNER_OR_STAFF)
+          opt=OWNER_OR_STAFF,
+          responses=problems(404, 409, 422))
     async def declare(self, request: Request[Any, Any, Any],
                       data: JSONBody[DeclarationCreate]) -> DeclarationOutcome:
         product = await repository.get_product(data.product_id)
@@ -83,11 +87,12 @@ class DeclarationController(Controller):
                                             now=dt.datetime.now(dt.UTC))
 
     @delete("/{declaration_id:int}", summary="Withdraw a declaration; it stays readable as "
-            "history (its enterprise, staff)", status_code=200, opt=OWNER_OR_STAFF)
+            "history (its enterprise, staff)", status_code=200, opt=OWNER_OR_STAFF,
+            responses=problems(409))
     async def withdraw(
         self,
         request: Request[Any, Any, Any],
-        declaration_id: FromPath[int],
+        declaration_id: RecordId,
         reason: Annotated[str, QueryParameter(max_length=200)] = "",
     ) -> DeclarationRead:
         owner = await repository.declaration_owner(declaration_id)
@@ -118,7 +123,7 @@ class DeclarationController(Controller):
     @get("/imports", summary="Bulk declaration imports, newest first (staff)", opt=STAFF)
     async def list_imports(
         self,
-        page: Annotated[int, QueryParameter(ge=1)] = 1,
+        page: Page = 1,
         page_size: Annotated[int, QueryParameter(ge=1, le=200)] = 50,
     ) -> dict[str, Any]:
         rows = await repository.list_imports(limit=page_size, offset=(page - 1) * page_size)
@@ -126,5 +131,5 @@ class DeclarationController(Controller):
 
     @get("/imports/{import_id:int}", summary="One bulk declaration import with its report "
          "(staff)", opt=STAFF)
-    async def get_import(self, import_id: FromPath[int]) -> dict[str, Any]:
+    async def get_import(self, import_id: RecordId) -> dict[str, Any]:
         return await repository.get_import(import_id)

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 from litestar import Controller, Request, delete, get, patch, post
 from litestar.datastructures import UploadFile
 from litestar.enums import RequestEncodingType
-from litestar.params import Body, FromPath, JSONBody, QueryParameter
+from litestar.params import Body, JSONBody, QueryParameter
 from pydantic import BaseModel, ConfigDict, Field
 
 from adoption import domains_repository, drafting_repository
@@ -21,9 +21,12 @@ from adoption.drafting import (
     StageFunnel,
     parse_kinds,
 )
+from adoption.fields import NO_CONTROLS
 from adoption.vocab import Domain, DraftingStage
 from api.drafting_imports import import_drafting_plans
 from api.errors import InputError
+from api.openapi import problems
+from api.params import Page, PageSize, RecordId
 from api.routes.access import STAFF, STAFF_OR_LEADER, identity_of, translated
 from api.uploads import saved_uploads
 from importers.errors import ImporterError
@@ -39,11 +42,13 @@ class PlanUpload(BaseModel):
 
 
 class DomainRuleCreate(BaseModel):
-    field: str = Field(description="ics, ccs or keyword")
-    pattern: str = Field(description="ICS prefix 03.080, CCS prefix A16 or B, or a title word")
-    domain: str = Field(description="service, agriculture, industry, social, culture, "
-                        "special-resource, ecology (or 服务业, 农业...)")
-    note: str = Field(default="", max_length=500)
+    field: str = Field(max_length=20, description="ics, ccs or keyword")
+    pattern: Annotated[str, NO_CONTROLS] = Field(
+        min_length=1, max_length=200,
+        description="ICS prefix 03.080, CCS prefix A16 or B, or a title word")
+    domain: str = Field(max_length=40, description="service, agriculture, industry, social, "
+                        "culture, special-resource, ecology (or 服务业, 农业...)")
+    note: Annotated[str, NO_CONTROLS] = Field(default="", max_length=500)
 
 
 class DomainRuleChange(BaseModel):
@@ -55,7 +60,8 @@ class DraftingController(Controller):
     tags = ["drafting"]
 
     @get("/", summary="Drafting projects (staff, leader): filter by region prefix, domain, kind, "
-         "stage or overdue as of a day", opt=STAFF_OR_LEADER)
+         "stage or overdue as of a day", opt=STAFF_OR_LEADER,
+         responses=problems(422))
     async def list_projects(
         self,
         region: Annotated[str | None, QueryParameter(max_length=6, pattern=r"^\d{2,6}$")] = None,
@@ -67,8 +73,8 @@ class DraftingController(Controller):
         plan_year: Annotated[int | None, QueryParameter(ge=1980, le=2100)] = None,
         q: Annotated[str | None, QueryParameter(max_length=100)] = None,
         as_of: Annotated[dt.date | None, QueryParameter()] = None,
-        page: Annotated[int, QueryParameter(ge=1)] = 1,
-        page_size: Annotated[int, QueryParameter(ge=1, le=500)] = 50,
+        page: Page = 1,
+        page_size: PageSize = 50,
     ) -> DraftingProjectPage:
         with translated():
             filters = drafting_repository.ProjectFilters(
@@ -78,7 +84,8 @@ class DraftingController(Controller):
                                                        page_size=page_size)
 
     @get("/funnel", summary="Projects by stage as of a day, for a stage funnel (staff, "
-         "leader)", opt=STAFF_OR_LEADER)
+         "leader)", opt=STAFF_OR_LEADER,
+         responses=problems(422))
     async def funnel(
         self,
         region: Annotated[str | None, QueryParameter(max_length=6, pattern=r"^\d{2,6}$")] = None,
@@ -96,14 +103,15 @@ class DraftingController(Controller):
     @get("/{project_id:int}", summary="One drafting project with its stage history (staff, "
          "leader)", opt=STAFF_OR_LEADER)
     async def get_project(
-        self, project_id: FromPath[int],
+        self, project_id: RecordId,
         as_of: Annotated[dt.date | None, QueryParameter()] = None,
     ) -> DraftingProjectRead:
         return await drafting_repository.get_project(project_id, as_of)
 
     @post("/{project_id:int}/stages", summary="Record a stage transition: a later stage, 延期 "
-          "postponed with the new deadline, 撤销 cancelled (staff)", status_code=201, opt=STAFF)
-    async def record_stage(self, request: Request[Any, Any, Any], project_id: FromPath[int],
+          "postponed with the new deadline, 撤销 cancelled (staff)", status_code=201, opt=STAFF,
+          responses=problems(409, 422))
+    async def record_stage(self, request: Request[Any, Any, Any], project_id: RecordId,
                            data: JSONBody[StageChange]) -> DraftingProjectRead:
         with translated():
             return await drafting_repository.record_stage(
@@ -130,7 +138,7 @@ class DraftingController(Controller):
     @get("/imports", summary="Drafting-plan imports, newest first (staff)", opt=STAFF)
     async def list_imports(
         self,
-        page: Annotated[int, QueryParameter(ge=1)] = 1,
+        page: Page = 1,
         page_size: Annotated[int, QueryParameter(ge=1, le=200)] = 50,
     ) -> dict[str, Any]:
         rows = await drafting_repository.list_imports(limit=page_size,
@@ -139,7 +147,7 @@ class DraftingController(Controller):
 
     @get("/imports/{import_id:int}", summary="One drafting-plan import with its report (staff)",
          opt=STAFF)
-    async def get_import(self, import_id: FromPath[int]) -> dict[str, Any]:
+    async def get_import(self, import_id: RecordId) -> dict[str, Any]:
         return await drafting_repository.get_import(import_id)
 
 
@@ -153,19 +161,20 @@ class DomainRuleController(Controller):
         return await domains_repository.list_rules()
 
     @post("/", summary="Add a rule; every standard's domains are recomputed (staff)",
-          status_code=201, opt=STAFF)
+          status_code=201, opt=STAFF,
+          responses=problems(409, 422))
     async def add_rule(self, data: JSONBody[DomainRuleCreate]) -> DomainRuleRead:
         with translated():
             return await domains_repository.add_rule(data.field, data.pattern, data.domain,
                                                      data.note)
 
     @patch("/{rule_id:int}", summary="Turn a rule on or off (staff)", opt=STAFF)
-    async def change_rule(self, rule_id: FromPath[int],
+    async def change_rule(self, rule_id: RecordId,
                           data: JSONBody[DomainRuleChange]) -> DomainRuleRead:
         return await domains_repository.set_rule_enabled(rule_id, data.enabled)
 
     @delete("/{rule_id:int}", summary="Remove a rule (staff)", status_code=200, opt=STAFF)
-    async def delete_rule(self, rule_id: FromPath[int]) -> DomainRuleRead:
+    async def delete_rule(self, rule_id: RecordId) -> DomainRuleRead:
         return await domains_repository.delete_rule(rule_id)
 
     @post("/refresh", summary="Recompute every standard's domains from the rules (staff)",

@@ -24,6 +24,8 @@ from adoption.schemas import (
     ProductRead,
 )
 from adoption.vocab import DeclarationState, KeyField
+from api.openapi import problems
+from api.params import Page, PageSize, RecordId
 from api.routes.access import (
     OWNER_OR_STAFF,
     OWNER_STAFF_OR_LEADER,
@@ -41,9 +43,10 @@ class EnterpriseWrite(BaseModel):
     """Registration of an enterprise (the USCC is in the path)."""
 
     name: str = Field(description="企业名称")
-    region_code: str | int = Field(description="6-digit GB/T 2260 code, e.g. 220102")
+    region_code: str | Annotated[int, Field(ge=0, le=999_999)] = Field(
+        description="6-digit GB/T 2260 code, e.g. 220102")
     sector: str = Field(default="", description="行业")
-    key_fields: list[str] = Field(default_factory=list,
+    key_fields: list[str] = Field(default_factory=list, max_length=20,
                                   description="重点领域: automotive, petrochemical, 汽车, 石化 ...")
 
 
@@ -72,19 +75,21 @@ class EnterpriseController(Controller):
         region: Annotated[str | None, QueryParameter(
             pattern=r"^\d{2,6}$", description="region code prefix: 22, 2201, 220102")] = None,
         key_field: Annotated[KeyField | None, QueryParameter()] = None,
-        page: Annotated[int, QueryParameter(ge=1)] = 1,
-        page_size: Annotated[int, QueryParameter(ge=1, le=500)] = 50,
+        page: Page = 1,
+        page_size: PageSize = 50,
     ) -> EnterprisePage:
         return await repository.list_enterprises(region=region, key_field=key_field, page=page,
                                                  page_size=page_size)
 
-    @get("/{uscc:str}", summary="One enterprise ('me' for your own)", opt=OWNER_STAFF_OR_LEADER)
+    @get("/{uscc:str}", summary="One enterprise ('me' for your own)", opt=OWNER_STAFF_OR_LEADER,
+         responses=problems(422))
     async def get_enterprise(self, request: Request[Any, Any, Any],
                              uscc: FromPath[str]) -> EnterpriseRead:
         return await repository.get_enterprise(enterprise_uscc(identity_of(request), uscc))
 
     @put("/{uscc:str}", summary="Register or update an enterprise (its own account, staff)",
-         opt=OWNER_OR_STAFF)
+         opt=OWNER_OR_STAFF,
+         responses=problems(422))
     async def save_enterprise(self, request: Request[Any, Any, Any], uscc: FromPath[str],
                               data: JSONBody[EnterpriseWrite]) -> EnterpriseRead:
         target = enterprise_uscc(identity_of(request), uscc)
@@ -95,21 +100,23 @@ class EnterpriseController(Controller):
         saved, _created = await repository.save_enterprise(checked, dt.datetime.now(dt.UTC))
         return saved
 
-    @get("/{uscc:str}/products", summary="An enterprise's products", opt=OWNER_STAFF_OR_LEADER)
+    @get("/{uscc:str}/products", summary="An enterprise's products", opt=OWNER_STAFF_OR_LEADER,
+         responses=problems(422))
     async def list_products(
         self,
         request: Request[Any, Any, Any],
         uscc: FromPath[str],
         include_discontinued: Annotated[bool, QueryParameter()] = False,
-        page: Annotated[int, QueryParameter(ge=1)] = 1,
-        page_size: Annotated[int, QueryParameter(ge=1, le=500)] = 50,
+        page: Page = 1,
+        page_size: PageSize = 50,
     ) -> ProductPage:
         target = enterprise_uscc(identity_of(request), uscc)
         return await repository.list_products(target, include_discontinued=include_discontinued,
                                               page=page, page_size=page_size)
 
     @post("/{uscc:str}/products", summary="Register a product (its enterprise, staff)",
-          status_code=201, opt=OWNER_OR_STAFF)
+          status_code=201, opt=OWNER_OR_STAFF,
+          responses=problems(409, 422))
     async def create_product(self, request: Request[Any, Any, Any], uscc: FromPath[str],
                              data: JSONBody[ProductWrite]) -> ProductRead:
         target = enterprise_uscc(identity_of(request), uscc)
@@ -131,12 +138,13 @@ class ProductController(Controller):
     @get("/{product_id:int}", summary="One product (its enterprise, staff, leaders)",
          opt=OWNER_STAFF_OR_LEADER)
     async def get_product(self, request: Request[Any, Any, Any],
-                          product_id: FromPath[int]) -> ProductRead:
+                          product_id: RecordId) -> ProductRead:
         return await self._owned(request, product_id)
 
     @put("/{product_id:int}", summary="Update a product (its enterprise, staff)",
-         opt=OWNER_OR_STAFF)
-    async def update_product(self, request: Request[Any, Any, Any], product_id: FromPath[int],
+         opt=OWNER_OR_STAFF,
+         responses=problems(409, 422))
+    async def update_product(self, request: Request[Any, Any, Any], product_id: RecordId,
                              data: JSONBody[ProductWrite]) -> ProductRead:
         await self._owned(request, product_id)
         checked = _product_input(data)
@@ -144,9 +152,10 @@ class ProductController(Controller):
             return await repository.update_product(product_id, checked, dt.datetime.now(dt.UTC))
 
     @delete("/{product_id:int}", summary="Discontinue a product: its declarations are withdrawn "
-            "and kept as history (its enterprise, staff)", status_code=200, opt=OWNER_OR_STAFF)
+            "and kept as history (its enterprise, staff)", status_code=200, opt=OWNER_OR_STAFF,
+            responses=problems(409))
     async def discontinue_product(self, request: Request[Any, Any, Any],
-                                  product_id: FromPath[int]) -> ProductRead:
+                                  product_id: RecordId) -> ProductRead:
         await self._owned(request, product_id)
         now = dt.datetime.now(dt.UTC)
         return await repository.discontinue_product(product_id, now.date(), now)
@@ -155,9 +164,9 @@ class ProductController(Controller):
          "withdrawn ones included (public, like the national platform)", opt=PUBLIC)
     async def history(
         self,
-        product_id: FromPath[int],
-        page: Annotated[int, QueryParameter(ge=1)] = 1,
-        page_size: Annotated[int, QueryParameter(ge=1, le=500)] = 100,
+        product_id: RecordId,
+        page: Page = 1,
+        page_size: PageSize = 100,
     ) -> DeclarationPage:
         return await repository.list_declarations(
             repository.DeclarationFilters(product_id=product_id, state=DeclarationState.ALL),

@@ -21,14 +21,23 @@ from adoption.regions import region_name
 from adoption.vocab import AlertKind, AlertState, Domain
 from api.auth import Role
 from api.dashboard.data import ALERT_LABELS, REASON_LABELS, STAGE_ZH
-from api.exports import ExportFormat, Table, columns, export_response
+from api.exports import (
+    CSV_MEDIA_TYPE,
+    XLSX_MEDIA_TYPE,
+    ExportFormat,
+    Table,
+    columns,
+    export_response,
+)
+from api.openapi import problems
 from api.routes.access import translated
 
-READERS = {"roles": frozenset({Role.STAFF, Role.LEADER})}
+READERS = {"roles": frozenset({Role.STAFF, Role.LEADER}),
+           "downloads": (CSV_MEDIA_TYPE, XLSX_MEDIA_TYPE)}
 FormatParam = Annotated[ExportFormat, QueryParameter(description="csv or xlsx")]
 RegionParam = Annotated[str | None, QueryParameter(pattern=r"^\d{2}(\d{2}(\d{2})?)?$")]
 GroupParam = Annotated[str, QueryParameter(
-    pattern=r"^(city|county|province|sector|key-field)$")]
+    pattern=r"^(city|county|province|sector|key-field|level|prefix)$")]
 ExportLimit = 100_000
 
 INDICATOR_COLUMNS = columns(
@@ -123,7 +132,8 @@ class ExportController(Controller):
     tags = ["exports"]
 
     @get("/indicators/{name:str}", summary="An indicator table by group (CSV or XLSX)",
-         opt=READERS)
+         opt=READERS,
+         responses=problems(422))
     async def indicator_table(
         self, name: FromPath[str], format: FormatParam = ExportFormat.XLSX,
         group_by: GroupParam = "city", region: RegionParam = None,
@@ -149,7 +159,8 @@ class ExportController(Controller):
                                _stem("indicator", name, group_by, region, str(query.as_of)))
 
     @get("/not-counted/{name:str}", summary="What an indicator did not count, and why",
-         opt=READERS)
+         opt=READERS,
+         responses=problems(422))
     async def not_counted_list(
         self, name: FromPath[str], format: FormatParam = ExportFormat.XLSX,
         region: RegionParam = None,

@@ -11,6 +11,7 @@ from litestar.params import FromPath, JSONBody, QueryParameter
 
 from adoption import goals_repository
 from adoption.goals import GoalInput, GoalProgress, GoalRead, GoalSeries
+from api.openapi import problems
 from api.routes.access import STAFF, STAFF_OR_LEADER, translated
 
 
@@ -23,7 +24,8 @@ class GoalController(Controller):
         return await goals_repository.list_goals()
 
     @post("/", summary="Create a goal, or update the goal of that name (staff)",
-          status_code=201, opt=STAFF)
+          status_code=201, opt=STAFF,
+          responses=problems(409, 422))
     async def save_goal(self, data: JSONBody[GoalInput]) -> GoalRead:
         with translated():
             goal, _action = await goals_repository.save_goal(data, source="api")
@@ -41,7 +43,8 @@ class GoalController(Controller):
 
     @get("/{goal:str}/progress", summary="Progress of a goal as of a day (staff, leader; "
          "docs/json.md): value, target, gap, status and its rule, time elapsed, forecast, "
-         "pipeline by stage, overdue projects", opt=STAFF_OR_LEADER)
+         "pipeline by stage, overdue projects", opt=STAFF_OR_LEADER,
+         responses=problems(422))
     async def progress(
         self, goal: FromPath[str],
         as_of: Annotated[dt.date | None, QueryParameter()] = None,
@@ -50,7 +53,8 @@ class GoalController(Controller):
             return await goals_repository.goal_progress(goal, as_of)
 
     @get("/{goal:str}/series", summary="Burn-up series: value at each month end with the "
-         "target line (staff, leader)", opt=STAFF_OR_LEADER)
+         "target line (staff, leader)", opt=STAFF_OR_LEADER,
+         responses=problems(422))
     async def series(
         self, goal: FromPath[str],
         as_of: Annotated[dt.date | None, QueryParameter()] = None,

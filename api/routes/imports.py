@@ -7,12 +7,13 @@ from typing import Annotated, Any
 from litestar import Controller, Request, get, post
 from litestar.datastructures import UploadFile
 from litestar.enums import RequestEncodingType
-from litestar.params import Body, FromPath, QueryParameter
+from litestar.params import Body, QueryParameter
 from pydantic import BaseModel, ConfigDict
 
 from api.auth import STAFF_ONLY, Identity
 from api.errors import InputError
 from api.imports import ImportOptions, after_import, import_files, parse_column_map
+from api.params import Page, RecordId
 from api.uploads import saved_uploads
 from importers.errors import ImporterError
 from standards import repository
@@ -64,12 +65,12 @@ class ImportController(Controller):
     @get("/", summary="Import batches, newest first (staff)")
     async def list_batches(
         self,
-        page: Annotated[int, QueryParameter(ge=1)] = 1,
+        page: Page = 1,
         page_size: Annotated[int, QueryParameter(ge=1, le=200)] = 50,
     ) -> dict[str, Any]:
         rows = await repository.list_batches(limit=page_size, offset=(page - 1) * page_size)
         return {"page": page, "page_size": page_size, "items": rows}
 
     @get("/{batch_id:int}", summary="One import batch with its report (staff)")
-    async def get_batch(self, batch_id: FromPath[int]) -> dict[str, Any]:
+    async def get_batch(self, batch_id: RecordId) -> dict[str, Any]:
         return await repository.get_batch(batch_id)

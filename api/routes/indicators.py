@@ -13,6 +13,7 @@ from litestar.params import FromPath, JSONBody, QueryParameter
 from pydantic import BaseModel, Field
 
 from adoption import indicator_queries
+from adoption.fields import NO_CONTROLS
 from adoption.indicators import (
     IndicatorName,
     IndicatorQuery,
@@ -26,6 +27,8 @@ from adoption.metrics import REASON_LABELS, Reason
 from adoption.schemas import ForeignBodyRead, IndicatorReport, NotCountedPage
 from api.errors import InputError
 from api.exports import Table, columns, export_response
+from api.openapi import problems
+from api.params import Page, PageSize
 from api.routes.access import STAFF, STAFF_OR_LEADER, translated
 
 EXPORT_LIMIT = 1_000_000
@@ -45,8 +48,10 @@ Flag = Annotated[bool, QueryParameter()]
 
 
 class BodyCreate(BaseModel):
-    body: str = Field(description="first word of the body's codes: ASTM, DIN, JIS")
-    name: str = Field(default="", description="the body's name")
+    body: Annotated[str, NO_CONTROLS] = Field(
+        min_length=1, max_length=20, description="first word of the body's codes: ASTM, DIN, JIS")
+    name: Annotated[str, NO_CONTROLS] = Field(default="", max_length=200,
+                                              description="the body's name")
 
 
 def _query(name: IndicatorName, as_of: dt.date | None, region: str | None, sector: str | None,
@@ -88,19 +93,22 @@ class IndicatorController(Controller):
         return await indicator_queries.foreign_bodies()
 
     @post("/foreign-bodies", summary="Count a body's standards as foreign-advanced (staff)",
-          opt=STAFF, status_code=200)
+          opt=STAFF, status_code=200,
+          responses=problems(409, 422))
     async def add_body(self, data: JSONBody[BodyCreate]) -> list[ForeignBodyRead]:
         with translated():
             return await indicator_queries.add_foreign_body(data.body, data.name)
 
     @delete("/foreign-bodies/{code:str}", summary="Stop counting a body as foreign-advanced "
-            "(staff)", opt=STAFF, status_code=200)
+            "(staff)", opt=STAFF, status_code=200,
+            responses=problems(422))
     async def remove_body(self, code: FromPath[str]) -> list[ForeignBodyRead]:
         with translated():
             return await indicator_queries.remove_foreign_body(code)
 
     @get("/{name:str}", summary="An indicator as of a day: numerator, denominator, rate, "
-         "groups, what was not counted and why (docs/json.md)", opt=STAFF_OR_LEADER)
+         "groups, what was not counted and why (docs/json.md)", opt=STAFF_OR_LEADER,
+         responses=problems(422))
     async def indicator(
         self,
         name: FromPath[IndicatorName],
@@ -121,7 +129,8 @@ class IndicatorController(Controller):
                 group_by, count_neq, count_eqv, count_foreign))
 
     @get("/{name:str}/series", summary="The trend: the indicator as of each date (or each "
-         "month end from start to end)", opt=STAFF_OR_LEADER)
+         "month end from start to end)", opt=STAFF_OR_LEADER,
+         responses=problems(422))
     async def series(
         self,
         name: FromPath[IndicatorName],
@@ -141,13 +150,14 @@ class IndicatorController(Controller):
                 group_by, count_neq, count_eqv, count_foreign), days)
 
     @get("/{name:str}/not-counted", summary="Drill-down: what was not counted and why, a page "
-         "at a time", opt=STAFF_OR_LEADER)
+         "at a time", opt=STAFF_OR_LEADER,
+         responses=problems(422))
     async def drill_down(
         self,
         name: FromPath[IndicatorName],
         reason: Annotated[Reason | None, QueryParameter()] = None,
-        page: Annotated[int, QueryParameter(ge=1)] = 1,
-        page_size: Annotated[int, QueryParameter(ge=1, le=500)] = 50,
+        page: Page = 1,
+        page_size: PageSize = 50,
         as_of: Annotated[dt.date | None, QueryParameter()] = None,
         region: Text = None, sector: Text = None, key_field: Text = None,
         enterprise: Annotated[str | None, QueryParameter(max_length=40)] = None,
@@ -161,7 +171,8 @@ class IndicatorController(Controller):
                 page_size)
 
     @get("/{name:str}/not-counted/export", summary="The drill-down as CSV (formula cells "
-         "neutralised)", opt=STAFF_OR_LEADER, media_type="text/csv")
+         "neutralised)", opt=STAFF_OR_LEADER, media_type="text/csv",
+         responses=problems(422))
     async def export(
         self,
         name: FromPath[IndicatorName],

@@ -13,6 +13,8 @@ from litestar.params import FromPath, QueryParameter
 from adoption.indicators import IndicatorName, IndicatorQuery
 from api.auth import Role, identity_in
 from api.dashboard import data as board
+from api.errors import InputError
+from api.params import Page
 from api.routes.exports import NOT_COUNTED_COLUMNS, not_counted_page
 from api.web.errors import PAGE_EXCEPTION_HANDLERS
 from api.web.i18n import N_, data_translator, translator
@@ -44,8 +46,6 @@ def _as_of(value: str | None) -> dt.date:
     try:
         return dt.date.fromisoformat(value)
     except ValueError as exc:
-        from api.errors import InputError
-
         raise InputError(f"as_of {value!r} 不是日期 is not a date (YYYY-MM-DD)") from exc
 
 
@@ -69,19 +69,20 @@ class PageController(Controller):
         day = _as_of(as_of)
         view = await board.build_dashboard(indicator, region, day)
         scope_query = urlencode({k: v for k, v in
-                                 {"region": region, "as_of": day.isoformat()}.items() if v})
+                                 {"region": view.indicator_region,
+                                                    "as_of": day.isoformat()}.items() if v})
         return render_page(
             request, "dashboard/dashboard.html", indicator=indicator, region=region,
             as_of=day.isoformat(), indicator_label=board.INDICATOR_LABELS[indicator],
             indicator_choices=list(board.INDICATOR_LABELS.items()),
             region_choices=board.REGION_CHOICES, goals=view.goals,
             indicator_summary=view.indicator_summary, indicator_charts=view.indicator_charts,
+            scope_note=view.scope_note,
             drafting_charts=view.drafting_charts, overdue=view.overdue,
             overdue_total=view.overdue_total, alerts=view.alerts,
             alerts_total=view.alerts_total, not_counted_total=view.not_counted_total,
             scope_query=scope_query, region_query=urlencode({"region": region} if region else {}),
-            export_groups=[("city", "按城市"), ("sector", "按行业")]
-            if indicator in board.PRODUCT_INDICATORS else [("province", "按省")])
+            export_groups=board.EXPORT_GROUPS[indicator])
 
     @get("/standard", opt=PUBLIC)
     async def standard_page(
@@ -112,12 +113,10 @@ class PageController(Controller):
         key_field: Annotated[str | None, QueryParameter(max_length=40)] = None,
         as_of: Annotated[str | None, QueryParameter(max_length=10)] = None,
         reason: Annotated[str | None, QueryParameter(max_length=40)] = None,
-        page: Annotated[int, QueryParameter(ge=1)] = 1,
+        page: Page = 1,
     ) -> Response[str]:
         """What an indicator did not count, and why: one page of the drill-down list."""
         if name not in board.INDICATOR_LABELS:
-            from api.errors import InputError
-
             raise InputError(f"no indicator {name!r}; one of {', '.join(board.INDICATOR_LABELS)}")
         day = _as_of(as_of)
         query = IndicatorQuery(name=IndicatorName(name), as_of=day, region=region or None,

@@ -9,6 +9,7 @@ from litestar import Controller, Request, get
 from litestar.params import QueryParameter
 
 from api.errors import ApiError, InputError
+from api.params import Page
 from search_index.errors import IndexUnavailableError, QueryError
 from search_index.schemas import MAX_PAGE_SIZE, SearchFilters, SearchRequest, SearchResult
 from search_index.vocab import SortOrder
@@ -42,7 +43,7 @@ class SearchController(Controller):
         ccs: Annotated[str | None, QueryParameter(max_length=10)] = None,
         year_from: Annotated[int | None, QueryParameter(ge=1900, le=2100)] = None,
         year_to: Annotated[int | None, QueryParameter(ge=1900, le=2100)] = None,
-        page: Annotated[int, QueryParameter(ge=1)] = 1,
+        page: Page = 1,
         page_size: Annotated[int, QueryParameter(ge=1, le=MAX_PAGE_SIZE)] = 10,
         sort: Annotated[SortOrder, QueryParameter()] = SortOrder.RELEVANCE,
         facets: Annotated[bool, QueryParameter(

@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import Annotated
 
 from litestar import Controller, get
-from litestar.params import FromPath, QueryParameter
+from litestar.params import QueryParameter
 
+from api.openapi import problems
+from api.params import Page, PageSize, RecordId
 from standards import repository
 from standards.repository import StandardFilters
 from standards.schemas import StandardPage, StandardRead
@@ -18,10 +20,12 @@ class StandardController(Controller):
     tags = ["standards"]
     opt = {"roles": "public"}
 
-    @get("/", summary="List standards, or look one up by any spelling of its code")
+    @get("/", summary="List standards, or look one up by any spelling of its code",
+         responses=problems(404))
     async def list_standards(
         self,
         code: Annotated[str | None, QueryParameter(
+            max_length=200,
             description="any spelling: 'ＧＢ／Ｔ７７１４－２０１５', 'gb/t 7714'")] = None,
         level: Annotated[Level | None, QueryParameter()] = None,
         status: Annotated[Status | None, QueryParameter()] = None,
@@ -33,8 +37,8 @@ class StandardController(Controller):
         ccs: Annotated[str | None, QueryParameter(max_length=10)] = None,
         year_from: Annotated[int | None, QueryParameter(ge=1900, le=2100)] = None,
         year_to: Annotated[int | None, QueryParameter(ge=1900, le=2100)] = None,
-        page: Annotated[int, QueryParameter(ge=1)] = 1,
-        page_size: Annotated[int, QueryParameter(ge=1, le=500)] = 50,
+        page: Page = 1,
+        page_size: PageSize = 50,
     ) -> StandardPage:
         if code:
             found = await repository.find_standard(code)
@@ -47,5 +51,5 @@ class StandardController(Controller):
         return await repository.list_standards(filters, page=page, page_size=page_size)
 
     @get("/{standard_id:int}", summary="One standard with its editions and relations")
-    async def get_standard(self, standard_id: FromPath[int]) -> StandardRead:
+    async def get_standard(self, standard_id: RecordId) -> StandardRead:
         return await repository.get_standard(standard_id)

@@ -13,7 +13,7 @@ from litestar import Request, Response
 from litestar.response import Redirect
 
 from api.auth import PasswordChangeRequired
-from api.errors import ApiError, AuthError, ForbiddenError
+from api.errors import HANDLED, AuthError, ForbiddenError, classify
 from api.sessions import CsrfError
 from api.web.i18n import translator
 from api.web.render import render_page
@@ -43,13 +43,19 @@ def page_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]
     if isinstance(exc, NotFoundError):
         return render_page(request, "web/error.html", status_code=404, heading=_("未找到"),
                            message=_("没有找到要找的记录。"), back="/")
-    status = exc.status_code if isinstance(exc, ApiError) else 400
-    return render_page(request, "web/error.html", status_code=status, heading=_("请求有误"),
-                       message=str(exc), back=None)
+    # anything else: api/errors.py decides the status (unknown errors are logged there); a
+    # value that breaks a field's rule is a bad request on a page (a filter), 400
+    found = classify(exc, request.url.path)
+    status = 400 if found.status == 422 else found.status
+    headings = {400: _("请求有误"), 413: _("上传的文件过大"), 429: _("尝试次数过多"),
+                503: _("服务暂不可用")}
+    heading = headings.get(status, _("请求有误") if status < 500 else _("服务器出错"))
+    return render_page(request, "web/error.html", status_code=status, heading=heading,
+                       message=found.detail, back=None)
 
 
 PAGE_EXCEPTION_HANDLERS: dict[type[Exception] | int, Any] = {
-    AuthError: page_error,
-    ForbiddenError: page_error,
-    NotFoundError: page_error,
+    **dict.fromkeys(HANDLED, page_error),
 }
+"""Every error type the app maps answers a page as a page (the nearest type in an error's MRO
+wins, so the redirects above keep their types)."""

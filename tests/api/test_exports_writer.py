@@ -40,6 +40,28 @@ def test_safe_cell_prefixes_formula_starts(raw: str | None, expected: str) -> No
     assert safe_cell(raw) == expected
 
 
+@pytest.mark.parametrize("raw", [
+    "＝1+1", "＋SUM(A1:A2)", "－2+3", "＠HYPERLINK(\"http://x\")",  # full width (an IME types them)
+    "﹦1+1", "﹢1", "﹣1", "﹫x",  # small forms
+    "−1+1",  # the minus sign
+    "\r=1+1", "\n=1+1", "\t=1+1"])  # OWASP: a spreadsheet strips these and reads the rest
+def test_wide_signs_and_leading_breaks_are_neutralised_too(raw: str) -> None:
+    assert safe_cell(raw) == "'" + raw
+    data = to_xlsx(Table(name="t", columns=COLUMNS, rows=[{"name": raw}]))
+    sheet = openpyxl.load_workbook(io.BytesIO(data)).active
+    assert sheet is not None
+    # (XML reads a carriage return back as a line feed: compare what follows it)
+    assert sheet["A2"].value[0] == "'" and sheet["A2"].value[1:].strip() == raw.strip()
+    rows = list(csv.reader(io.StringIO(to_csv(Table(name="t", columns=COLUMNS, rows=[
+        {"name": raw}])).decode("utf-8-sig"))))
+    assert rows[1][0] == "'" + raw
+
+
+@pytest.mark.parametrize("raw", ["１２３", "（一）总则", "Ａ级", "±5%", "a=1", "—"])
+def test_other_wide_characters_stay_as_they_are(raw: str) -> None:
+    assert safe_cell(raw) == raw
+
+
 def test_numbers_stay_numbers_and_lists_join() -> None:
     assert cell_value(-2) == -2
     assert cell_value(0.5) == 0.5

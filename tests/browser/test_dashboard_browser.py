@@ -174,3 +174,22 @@ def test_a_wrong_token_is_refused(page: Any, live_server: LiveServer) -> None:
     assert "用户名或密码不正确" not in page.inner_text(".error")
     assert "令牌" in page.inner_text(".error")
     assert all(c["name"] != "stdtrack_session" for c in page.context.cookies())
+
+
+def test_the_api_docs_render_under_the_content_security_policy(page: Any,
+                                                              live_server: LiveServer) -> None:
+    page.goto(f"{live_server.url}/docs")
+    page.wait_for_selector(".opblock-summary-path")  # Swagger UI drew the operations
+    paths = page.locator(".opblock-summary-path")
+    assert any("/api/standards" in (paths.nth(i).inner_text() or "")
+               for i in range(paths.count()))
+    assert page.problems == []  # a policy violation is a console error
+
+
+def test_a_bad_filter_is_an_error_page_with_the_message(page: Any,
+                                                        live_server: LiveServer) -> None:
+    sign_in(page, live_server, live_server.leader_token)
+    answer = page.goto(f"{live_server.url}/?as_of=2024-13-45")
+    assert answer is not None and answer.status == 400
+    assert "as_of" in page.inner_text("#page-error")
+    assert answer.headers["content-security-policy"].startswith("default-src 'self'")
