@@ -9,7 +9,7 @@ from typing import Annotated, Any
 
 from anyio import to_thread
 from litestar import Controller, Request, get, post
-from litestar.params import FromPath, JSONBody, QueryParameter
+from litestar.params import JSONBody, QueryParameter
 from pydantic import BaseModel, Field
 
 from adoption import registrations_repository
@@ -18,6 +18,7 @@ from adoption.registrations import check_registration
 from adoption.schemas import RegistrationPage, RegistrationRead
 from adoption.vocab import RegistrationStatus
 from api.auth import Identity, Role
+from api.params import Page, PageSize, RecordId
 from api.routes.access import STAFF, identity_of, translated
 from api.sessions import require_json
 
@@ -72,19 +73,19 @@ class RegistrationController(Controller):
     async def list_registrations(
         self,
         status: Annotated[RegistrationStatus | None, QueryParameter()] = None,
-        page: Annotated[int, QueryParameter(ge=1, le=1_000_000)] = 1,
-        page_size: Annotated[int, QueryParameter(ge=1, le=200)] = 50,
+        page: Page = 1,
+        page_size: PageSize = 50,
     ) -> RegistrationPage:
         return await registrations_repository.list_registrations(
             status, page=page, page_size=page_size)
 
     @get("/{registration_id:int}", summary="One registration (staff)", opt=STAFF)
-    async def get_registration(self, registration_id: FromPath[int]) -> RegistrationRead:
+    async def get_registration(self, registration_id: RecordId) -> RegistrationRead:
         return await registrations_repository.get_registration(registration_id)
 
     @post("/{registration_id:int}/approve", summary="Approve: the enterprise (when new) and "
           "its account are created; it can sign in (staff)", status_code=200, opt=STAFF)
-    async def approve(self, request: Request[Any, Any, Any], registration_id: FromPath[int]
+    async def approve(self, request: Request[Any, Any, Any], registration_id: RecordId
                       ) -> RegistrationRead:
         with translated():
             return await registrations_repository.approve_registration(
@@ -93,7 +94,7 @@ class RegistrationController(Controller):
 
     @post("/{registration_id:int}/reject", summary="Reject with a reason the applicant is "
           "shown (staff)", status_code=200, opt=STAFF)
-    async def reject(self, request: Request[Any, Any, Any], registration_id: FromPath[int],
+    async def reject(self, request: Request[Any, Any, Any], registration_id: RecordId,
                      data: JSONBody[Rejection]) -> RegistrationRead:
         with translated():
             return await registrations_repository.reject_registration(

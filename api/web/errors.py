@@ -50,8 +50,12 @@ def page_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]
     headings = {400: _("请求有误"), 413: _("上传的文件过大"), 429: _("尝试次数过多"),
                 503: _("服务暂不可用")}
     heading = headings.get(status, _("请求有误") if status < 500 else _("服务器出错"))
+    message = found.detail
+    if status == 400 and request.method in ("GET", "HEAD"):
+        # a page read refused: what was asked for (a filter, a code) is what is wrong
+        message = _("筛选条件有误：{detail}").format(detail=found.detail)
     return render_page(request, "web/error.html", status_code=status, heading=heading,
-                       message=found.detail, back=None)
+                       message=message, back=None)
 
 
 PAGE_EXCEPTION_HANDLERS: dict[type[Exception] | int, Any] = {

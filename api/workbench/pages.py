@@ -8,13 +8,14 @@ from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, get, post
 from litestar.enums import RequestEncodingType
-from litestar.params import Body, FromPath, QueryParameter
+from litestar.params import Body, QueryParameter
 from litestar.response import Redirect
 
 from adoption import accounts_repository, registrations_repository
 from adoption.errors import DuplicateError, InvalidFieldError, StateError
 from adoption.vocab import AccountRole, RegistrationStatus
 from api.auth import Role, identity_in
+from api.params import Page, RecordId
 from api.routes.accounts import AccountCreate, create_person_or_token, reset_password
 from api.routes.registrations import decided_by
 from api.web.errors import PAGE_EXCEPTION_HANDLERS
@@ -80,12 +81,12 @@ class WorkbenchPages(Controller):
                            secret=created.temporary_password, kind="invited")
 
     @post("/accounts/{account_id:int}/disable", status_code=303)
-    async def disable(self, account_id: FromPath[int]) -> Response[Any]:
+    async def disable(self, account_id: RecordId) -> Response[Any]:
         await accounts_repository.disable_account(account_id, dt.datetime.now(dt.UTC))
         return Redirect("/workbench/accounts?done=disabled", status_code=303)
 
     @post("/accounts/{account_id:int}/reset-password", status_code=200)
-    async def reset(self, request: Request[Any, Any, Any], account_id: FromPath[int]
+    async def reset(self, request: Request[Any, Any, Any], account_id: RecordId
                     ) -> Response[str]:
         """A new temporary password, shown once; the account's sessions end."""
         _ = translator(request)
@@ -102,7 +103,7 @@ class WorkbenchPages(Controller):
     async def registrations(
         self, request: Request[Any, Any, Any],
         status: Annotated[RegistrationStatus, QueryParameter()] = RegistrationStatus.PENDING,
-        page: Annotated[int, QueryParameter(ge=1, le=1_000_000)] = 1,
+        page: Page = 1,
     ) -> Response[str]:
         return await self._registrations_page(request, status, page)
 
@@ -122,7 +123,7 @@ class WorkbenchPages(Controller):
             next_page=page + 1 if page * listing.page_size < listing.total else None)
 
     @post("/registrations/{registration_id:int}/approve", status_code=303)
-    async def approve(self, request: Request[Any, Any, Any], registration_id: FromPath[int]
+    async def approve(self, request: Request[Any, Any, Any], registration_id: RecordId
                       ) -> Response[Any]:
         identity = identity_in(request)
         assert identity is not None
@@ -134,7 +135,7 @@ class WorkbenchPages(Controller):
         return Redirect("/workbench/registrations?done=approved", status_code=303)
 
     @post("/registrations/{registration_id:int}/reject", status_code=303)
-    async def reject(self, request: Request[Any, Any, Any], registration_id: FromPath[int],
+    async def reject(self, request: Request[Any, Any, Any], registration_id: RecordId,
                      data: FormData) -> Response[Any]:
         identity = identity_in(request)
         assert identity is not None

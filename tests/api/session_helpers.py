@@ -50,6 +50,15 @@ async def sign_in(client: httpx.AsyncClient, username: str, password: str, next_
         "csrf_token": csrf_of(form.text)})
 
 
+async def sign_in_with_token(client: httpx.AsyncClient, token: str, next_page: str = ""
+                             ) -> httpx.Response:
+    """Open a browser session with an API token through the sign-in form (as an integration
+    does): load the token form, then post it with its CSRF token."""
+    form = await client.get("/sign-in?method=token")
+    return await client.post("/sign-in", data={
+        "method": "token", "token": token, "next": next_page, "csrf_token": csrf_of(form.text)})
+
+
 async def page_token(client: httpx.AsyncClient, path: str = "/account") -> str:
     """The session's CSRF token, read from a page's forms."""
     page = await client.get(path)
@@ -57,4 +66,5 @@ async def page_token(client: httpx.AsyncClient, path: str = "/account") -> str:
     return csrf_of(page.text)
 
 
-__all__ = ["PASSWORD", "bearer", "csrf_of", "new_username", "page_token", "person", "sign_in"]
+__all__ = ["PASSWORD", "bearer", "csrf_of", "new_username", "page_token", "person", "sign_in",
+           "sign_in_with_token"]
