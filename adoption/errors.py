@@ -6,10 +6,13 @@ StdtrackError (standards.errors)
 └── AdoptionError             anything adoption refuses on purpose
     ├── InvalidFieldError     a value breaks its rule: USCC check digit, GB/T 2260 region,
     │                         key field, main flag, standard code (names the field and value)
-    └── DuplicateError        the record already exists (a product's name and model, an active
-                              declaration of the same standard)
+    ├── DuplicateError        the record already exists (a product's name and model, an active
+    │                         declaration of the same standard)
+    ├── StateError            the record's state forbids it (a cleared alert, a standard with
+    │                         no successor to re-declare, a preview already committed)
+    └── OwnershipError        another enterprise owns it (an enterprise standard)
 
-api/errors.py decides the HTTP status of each (404, 422, 409).
+api/errors.py decides the HTTP status of each (404, 422, 409, 409, 403).
 """
 
 from __future__ import annotations
@@ -41,3 +44,11 @@ class DuplicateError(AdoptionError):
 
 class RecordNotFound(NotFoundError):
     """No enterprise, product, declaration or account has this key."""
+
+
+class StateError(AdoptionError):
+    """The record exists but its state does not allow what was asked."""
+
+
+class OwnershipError(AdoptionError):
+    """Another enterprise owns the record (an enterprise standard): it may not be changed."""

@@ -26,12 +26,17 @@ from api.routes.alerts import AlertController
 from api.routes.changes import ChangeController
 from api.routes.declarations import DeclarationController
 from api.routes.drafting import DomainRuleController, DraftingController
+from api.routes.enterprise_standards import (
+    EnterpriseStandardController,
+    EnterpriseStandardsOfEnterprise,
+)
 from api.routes.enterprises import EnterpriseController, ProductController
 from api.routes.exports import ExportController
 from api.routes.goals import GoalController
 from api.routes.imports import ImportController
 from api.routes.indicators import IndicatorController
 from api.routes.pages import PageController
+from api.routes.public import PublicEnterpriseController, QrCodeController, SuggestionController
 from api.routes.search import SearchController
 from api.routes.standards import StandardController
 from api.search_service import search_lifespan
@@ -102,6 +107,11 @@ def create_app(settings: Settings, engine: Engine | None = None) -> Litestar:
             AccountController,
             EnterpriseController,
             ProductController,
+            EnterpriseStandardsOfEnterprise,
+            EnterpriseStandardController,
+            PublicEnterpriseController,
+            QrCodeController,
+            SuggestionController,
             DeclarationController,
             AlertController,
             ChangeController,

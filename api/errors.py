@@ -5,7 +5,7 @@ HTTP status per error (the only place that decides it):
     AuthError                        -> 401
     ForbiddenError                   -> 403
     NotFoundError                    -> 404
-    ConflictError                    -> 409
+    ConflictError                    -> 409 (ConfirmationRequired: a declaration to confirm)
     ValidationFailed                 -> 422 (a field breaks its rule: USCC, region; names both)
     PayloadTooLarge                  -> 413
     ValidationException (litestar)   -> 400
@@ -59,6 +59,13 @@ class ForbiddenError(ApiError):
 class ConflictError(ApiError):
     status_code = 409
     title = "Conflict"
+
+
+class ConfirmationRequired(ConflictError):
+    """Saving would declare a withdrawn, replaced or not-yet-in-force standard: nothing was
+    saved; the same request with ``confirm: true`` saves it."""
+
+    title = "需要确认 Confirmation required"
 
 
 class ValidationFailed(ApiError):

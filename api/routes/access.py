@@ -9,7 +9,13 @@ from typing import Any
 
 from litestar import Request
 
-from adoption.errors import DuplicateError, InvalidFieldError, RecordNotFound
+from adoption.errors import (
+    DuplicateError,
+    InvalidFieldError,
+    OwnershipError,
+    RecordNotFound,
+    StateError,
+)
 from adoption.uscc import normalize_uscc
 from api.auth import Identity, Role
 from api.errors import ConflictError, ForbiddenError, InputError, ValidationFailed
@@ -29,13 +35,17 @@ def identity_of(request: Request[Any, Any, Any]) -> Identity:
 
 @contextmanager
 def translated() -> Iterator[None]:
-    """Raise adoption's refusals as API errors: 422 naming field and value, 409."""
+    """Raise adoption's refusals as API errors: 422 naming field and value, 409, 403."""
     try:
         yield
     except InvalidFieldError as exc:
         raise ValidationFailed(str(exc), field=exc.field, value=str(exc.value)) from exc
     except DuplicateError as exc:
         raise ConflictError(str(exc), existing_id=exc.existing_id) from exc
+    except StateError as exc:
+        raise ConflictError(str(exc)) from exc
+    except OwnershipError as exc:
+        raise ForbiddenError(str(exc)) from exc
 
 
 def enterprise_uscc(identity: Identity, uscc: str) -> str:
