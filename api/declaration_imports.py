@@ -77,6 +77,7 @@ class CellProblem:
     field: str
     value: str
     reason: str
+    problem: str = "invalid"  # or "other_enterprise": an enterprise's upload naming another
 
 
 class RowRejected(ValueError):
@@ -131,7 +132,7 @@ class RowMapper:
         if uscc is not None and self.only_uscc is not None and uscc != self.only_uscc:
             problems.append(CellProblem("uscc", raw_uscc, (
                 f"uscc: {raw_uscc!r} 不是本企业的统一社会信用代码 is not your enterprise's "
-                f"credit code ({self.only_uscc})")))
+                f"credit code ({self.only_uscc})"), "other_enterprise"))
         region_raw = cells.get("region")
         region = (checked("region", lambda: self._remembered(
             self._regions, str(region_raw), normalize_region))
@@ -212,10 +213,10 @@ class _Batch:
     size: int
 
 
-def _problem(reading: TableReading, field_name: str, value: str, reason: str
-             ) -> dict[str, str]:
+def _problem(reading: TableReading, field_name: str, value: str, reason: str,
+             problem: str = "invalid") -> dict[str, str]:
     return {"field": field_name, "column": reading.columns.get(field_name, HEADERS[field_name][0]),
-            "value": value, "reason": reason}
+            "value": value, "reason": reason, "problem": problem}
 
 
 def _batches(name: str, reading: TableReading, mapper: RowMapper) -> Iterator[_Batch]:
@@ -226,8 +227,8 @@ def _batches(name: str, reading: TableReading, mapper: RowMapper) -> Iterator[_B
             batch.rows.append(mapper.map(location, cells))
         except RowRejected as exc:
             batch.rejected.append({"file": name, "location": location, "reason": str(exc),
-                                   "problems": [_problem(reading, p.field, p.value, p.reason)
-                                                for p in exc.problems]})
+                                   "problems": [_problem(reading, p.field, p.value, p.reason,
+                                                         p.problem) for p in exc.problems]})
         if batch.size >= CHUNK_ROWS:
             yield batch
             batch = _Batch([], [], 0)
@@ -356,7 +357,8 @@ def _count(report: DeclarationImportReport, name: str, reading: TableReading,
         if outcome.action == "rejected":
             reason = outcome.reason or ""
             report.rejected.append({"file": name, "location": row.location, "reason": reason,
-                                    "problems": [_problem(reading, field_name, "", reason)
+                                    "problems": [_problem(reading, field_name, "", reason,
+                                                          "required_for_new_enterprise")
                                                  for field_name in outcome.fields]})
             continue
         if outcome.action == "created":

@@ -119,6 +119,8 @@ class RowProblem(BaseModel):
     reason: str
     severity: str = Field(description="error: the row is not imported; warning: it is, "
                           "but look (a withdrawn standard, a code not in the catalogue)")
+    problem: str = Field(description="what kind: invalid, other_enterprise, "
+                         "required_for_new_enterprise, row (errors); an alert kind (warnings)")
 
 
 class DeclarationPreview(BaseModel):
@@ -188,7 +190,7 @@ async def _standing_warnings(paths: list[tuple[Path, str]], rejected: set[tuple[
             file, sheet, row = _where(location)
             warnings.append(RowProblem(file=file, sheet=sheet, row=row, column=column,
                                        field="standards", value=raw, reason=warning.message,
-                                       severity="warning"))
+                                       severity="warning", problem=warning.kind.value))
     return warnings
 
 
@@ -197,11 +199,13 @@ def _problems(report: DeclarationImportReport) -> list[RowProblem]:
     for rejection in report.rejected:
         file, sheet, row = _where(rejection["location"])
         details = rejection.get("problems") or [{"field": None, "column": None, "value": "",
-                                                  "reason": rejection["reason"]}]
+                                                  "reason": rejection["reason"],
+                                                  "problem": "row"}]
         for detail in details:
             found.append(RowProblem(file=file, sheet=sheet, row=row, column=detail["column"],
                                     field=detail["field"], value=detail["value"],
-                                    reason=detail["reason"], severity="error"))
+                                    reason=detail["reason"], severity="error",
+                                    problem=detail["problem"]))
     return found
 
 

@@ -411,7 +411,11 @@ async def test_preview_lists_every_problem_and_saves_nothing(
         (6, "执行标准", "QC/T 1082-2017", "warning"),
     ]
     reasons = {(p["row"], p["value"]): p["reason"] for p in body["problems"]}
+    kinds = {(p["row"], p["value"]): p["problem"] for p in body["problems"]}
     assert "not your enterprise" in reasons[(5, stranger)]
+    assert (kinds[(5, stranger)], kinds[(3, "航天")]) == ("other_enterprise", "invalid")
+    assert kinds[(6, "GB/T 19001-2008")] == "standard_withdrawn"
+    assert kinds[(6, "QC/T 1082-2017")] == "unresolved_code"
     assert "GB/T 19001-2016" in reasons[(6, "GB/T 19001-2008")]
     assert body["problems"][0]["file"] == "声明.csv"
     # nothing was saved
@@ -445,8 +449,10 @@ async def test_a_new_enterprise_row_without_its_name_names_the_columns(
         files={"files": ("d.csv", declarations_csv([f"{stranger},,,,,滤清器,L-1,,,,"]),
                          "text/csv")})
     assert preview.status_code == 201, preview.text
-    assert [(p["row"], p["column"], p["severity"]) for p in preview.json()["problems"]] == [
-        (2, "企业名称", "error"), (2, "行政区划代码", "error")]
+    assert [(p["row"], p["column"], p["severity"], p["problem"])
+            for p in preview.json()["problems"]] == [
+        (2, "企业名称", "error", "required_for_new_enterprise"),
+        (2, "行政区划代码", "error", "required_for_new_enterprise")]
     unreadable = await client.post("/api/declarations/imports/previews", headers=staff_headers,
                                    files={"files": ("x.csv", b"a,b\n1,2\n", "text/csv")})
     assert unreadable.status_code == 400 and "统一社会信用代码" in unreadable.json()["detail"]

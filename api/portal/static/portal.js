@@ -47,12 +47,13 @@
       }).then(function (check) {
         if (!check || code !== last) { return; }
         var lines = check.warnings.map(function (warning) {
-          var template = box.getAttribute("data-msg-" + warning.kind) || warning.kind;
+          var kind = warning.kind;
+          if (kind === "standard_withdrawn" && !check.successors.length) { kind += "-alone"; }
+          var template = box.getAttribute("data-msg-" + kind) || warning.kind;
           return fill(template, {
             code: check.standard ? check.standard.code : check.code,
             successors: check.successors.join("、"),
-            effective_on: check.standard ? check.standard.effective_on : "",
-            withdrawn_on: check.standard ? check.standard.withdrawn_on : ""
+            effective_on: check.standard ? check.standard.effective_on : ""
           });
         });
         note.textContent = lines.join(" ");
