@@ -36,7 +36,7 @@ from adoption.fields import declared_code
 from adoption.schemas import DeclarationCheck, ProductRead
 from adoption.vocab import AlertState, DeclarationState, IndicatorKind
 from api.auth import Role, identity_in
-from api.errors import ApiError
+from api.errors import ApiError, PayloadTooLarge
 from api.pipelines.declaration_files import Upload, commit_preview, preview_uploads
 from api.pipelines.enterprise_standards import (
     save_enterprise_standard,
@@ -379,9 +379,13 @@ class PortalPages(Controller):
             preview = await preview_uploads(uploads, account_id=identity.account_id,
                                             uscc=_uscc(request), settings=settings,
                                             actor=f"portal:{identity.name}")
-        except (ImporterError, ApiError) as exc:
-            return render_page(request, "portal/upload.html", status_code=400,
-                               problem=_("文件无法读取：%(reason)s", reason=str(exc)))
+        except PayloadTooLarge:
+            return render_page(request, "portal/upload.html", status_code=413,
+                               problem=_("文件太大。"))
+        except (ImporterError, ApiError):
+            return render_page(request, "portal/upload.html", status_code=400, problem=_(
+                "文件无法读取，或前 10 行中没有表头（须有“统一社会信用代码”和“产品名称”两列）。"
+                "请使用模板。"))
         described = []
         for problem in preview.problems:
             if problem.severity == "warning":
