@@ -7,7 +7,7 @@ export STDTRACK_HOME ?= $(CURDIR)/var
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test test-sqlite test-postgres bench lint clean browser
+.PHONY: run test test-sqlite test-postgres bench lint clean browser i18n
 
 # Debian's Chromium and CJK fonts for the browser tests (never a test tool's own download)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
@@ -53,6 +53,16 @@ test-postgres: $(STAMP)
 ## bench: speed figures as JSON (bench/out/*.json and stdout)
 bench: $(STAMP)
 	$(BIN)/python -m bench.run
+
+## i18n: extract the pages' strings and merge them into the English catalog (then translate the
+## new entries in api/web/locale/en/LC_MESSAGES/messages.po; tests/api/test_i18n.py lists any missing)
+I18N := api/web/locale
+i18n: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -k N_ --no-location --sort-output --no-wrap \
+	  --project stdtrack --copyright-holder stdtrack -o $(I18N)/messages.pot .
+	$(BIN)/pybabel update -i $(I18N)/messages.pot -d $(I18N) -l en --no-fuzzy-matching \
+	  --ignore-obsolete --ignore-pot-creation-date --no-wrap --init-missing
+	rm -f $(I18N)/messages.pot
 
 lint: $(STAMP)
 	$(BIN)/ruff check standards importers adoption search_index api tests bench

@@ -3,10 +3,12 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
 
+import asyncpg
 from piccolo.engine.base import Engine
 from piccolo.engine.sqlite import TransactionType
 
@@ -49,3 +51,10 @@ async def select(sql: str, args: Sequence[Any] = ()) -> list[dict[str, Any]]:
 async def write(sql: str, args: Sequence[Any] = ()) -> list[dict[str, Any]]:
     """A statement with ``?`` placeholders; the rows it returns (``RETURNING``), if any."""
     return await fetch(adoption_engine(), sql, list(args))
+
+
+def is_unique_violation(exc: BaseException) -> bool:
+    """Whether a driver error is a unique key refusing a row (both engines): what a check
+    made just before the write could not see under concurrency on PostgreSQL."""
+    return isinstance(exc, asyncpg.UniqueViolationError) or (
+        isinstance(exc, sqlite3.IntegrityError) and "UNIQUE" in str(exc))

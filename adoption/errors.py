@@ -5,17 +5,22 @@ StdtrackError (standards.errors)
 │   └── RecordNotFound        no enterprise / product / declaration / account with that key
 └── AdoptionError             anything adoption refuses on purpose
     ├── InvalidFieldError     a value breaks its rule: USCC check digit, GB/T 2260 region,
-    │                         key field, main flag, standard code (names the field and value)
+    │   │                     key field, main flag, standard code (names the field and value)
+    │   └── PasswordRejected  (adoption.accounts) a password breaks the policy (never shown)
     ├── DuplicateError        the record already exists (a product's name and model, an active
-    │                         declaration of the same standard)
-    ├── StateError            the record's state forbids it (a cleared alert, a standard with
-    │                         no successor to re-declare, a preview already committed)
-    └── OwnershipError        another enterprise owns it (an enterprise standard)
+    │                         declaration of the same standard, a username, a registered USCC)
+    ├── StateError            the record is not in a state that allows this (approving a
+    │                         registration already decided, re-declaring from a cleared alert,
+    │                         committing a preview twice)
+    ├── OwnershipError        another enterprise owns it (an enterprise standard)
+    └── TooManyAttempts       sign-in is locked for a while after repeated failures
 
-api/errors.py decides the HTTP status of each (404, 422, 409, 409, 403).
+api/errors.py decides the HTTP status of each (404, 422, 409, 409, 403, 429).
 """
 
 from __future__ import annotations
+
+import datetime as dt
 
 from standards.errors import NotFoundError, StdtrackError
 
@@ -35,19 +40,32 @@ class InvalidFieldError(AdoptionError, ValueError):
 
 
 class DuplicateError(AdoptionError):
-    """The record already exists; ``existing_id`` names it when known."""
+    """The record already exists; ``existing_id`` names it when known, ``field`` and ``value``
+    the key that collided when the caller can fix it (a username, a USCC)."""
 
-    def __init__(self, message: str, existing_id: int | None = None) -> None:
+    def __init__(self, message: str, existing_id: int | None = None, *,
+                 field: str | None = None, value: str | None = None) -> None:
         self.existing_id = existing_id
+        self.field = field
+        self.value = value
         super().__init__(message)
+
+
+class StateError(AdoptionError):
+    """The record's state does not allow the change (e.g. deciding a decided registration)."""
+
+
+class TooManyAttempts(AdoptionError):
+    """Too many failed sign-ins for a username or an address: locked until ``until``."""
+
+    def __init__(self, until: dt.datetime, now: dt.datetime) -> None:
+        self.until = until
+        self.retry_after = max(1, int((until - now).total_seconds() + 0.999))
+        super().__init__(f"too many failed sign-ins: try again in {self.retry_after} seconds")
 
 
 class RecordNotFound(NotFoundError):
     """No enterprise, product, declaration or account has this key."""
-
-
-class StateError(AdoptionError):
-    """The record exists but its state does not allow what was asked."""
 
 
 class OwnershipError(AdoptionError):

@@ -1,5 +1,5 @@
-"""The only database code of the adoption package: accounts, enterprises, products,
-declarations, alerts, and the bulk declaration import.
+"""The database code of enterprises, products, declarations, alerts and the bulk declaration
+import (accounts: ``accounts_repository``; registrations: ``registrations_repository``).
 
 Standards are read only through ``standards.repository`` (resolving codes, standings); the
 tables here never leave this module: callers get the models of ``adoption.schemas``.
@@ -18,12 +18,10 @@ from piccolo.engine.base import Engine
 from adoption import indicator_queries
 from adoption.alerts import AlertSpec, alert_for, alert_message
 from adoption.db import adoption_engine, select, write, writing
-from adoption.errors import DuplicateError, InvalidFieldError, RecordNotFound
+from adoption.errors import DuplicateError, RecordNotFound
 from adoption.fields import DeclaredCode, clean_label, parse_key_fields
 from adoption.regions import describe, normalize_region
 from adoption.schemas import (
-    AccountCredential,
-    AccountRead,
     AlertPage,
     AlertRead,
     DeclarationOutcome,
@@ -40,7 +38,7 @@ from adoption.schemas import (
     ProductRead,
 )
 from adoption.uscc import normalize_uscc
-from adoption.vocab import AccountRole, AlertKind, AlertState, DeclarationState, KeyField
+from adoption.vocab import AlertKind, AlertState, DeclarationState, KeyField
 from standards import repository as standards_repository
 from standards.codes import try_parse_code
 from standards.db import executemany, fetch, in_list, insert_rows
@@ -86,79 +84,6 @@ def _key_fields_list(text: str | None) -> list[KeyField]:
 
 def _page(page: int, page_size: int) -> tuple[int, int]:
     return page_size, (page - 1) * page_size
-
-
-# ------------------------------------------------------------------------------------------
-# Accounts
-# ------------------------------------------------------------------------------------------
-
-_ACCOUNT_COLUMNS = "id, role, name, uscc, token_hint, created_at, disabled_at"
-
-
-def _account(row: dict[str, Any]) -> AccountRead:
-    return AccountRead(id=row["id"], role=AccountRole(row["role"]), name=row["name"],
-                       uscc=row["uscc"], token_hint=row["token_hint"],
-                       created_at=row["created_at"], disabled_at=row["disabled_at"])
-
-
-async def create_account(
-    *, role: AccountRole, name: str, uscc: str | None, token_hash: str, token_hint: str,
-    now: dt.datetime,
-) -> AccountRead:
-    """Store an account (the token itself is never stored, only its hash).
-
-    Raises:
-        InvalidFieldError: an enterprise account without a valid USCC, or a USCC given for
-            another role.
-    """
-    if role is AccountRole.ENTERPRISE:
-        if not uscc:
-            raise InvalidFieldError("uscc", uscc, "an enterprise account needs its USCC")
-        uscc = normalize_uscc(uscc)
-    elif uscc:
-        raise InvalidFieldError("uscc", uscc, f"only enterprise accounts have a USCC, not {role}")
-    name = clean_label(name or (uscc or role.value), "name", 200)
-    async with writing() as engine:
-        await insert_rows(engine, "account", [
-            "role", "name", "uscc", "token_hash", "token_hint", "created_at"],
-            [(role.value, name, uscc, token_hash, token_hint, now)])
-        rows = await fetch(engine, f"SELECT {_ACCOUNT_COLUMNS} FROM account WHERE token_hash = ?",
-                           [token_hash])
-    return _account(rows[0])
-
-
-async def credential_for(token_hash: str) -> AccountCredential | None:
-    """The active account whose token hashes to ``token_hash``."""
-    rows = await select(
-        "SELECT id, role, name, uscc, token_hash FROM account "
-        "WHERE token_hash = ? AND disabled_at IS NULL", [token_hash])
-    if not rows:
-        return None
-    row = rows[0]
-    return AccountCredential(id=row["id"], role=AccountRole(row["role"]), name=row["name"],
-                             uscc=row["uscc"], token_hash=row["token_hash"])
-
-
-async def list_accounts(role: AccountRole | None = None) -> list[AccountRead]:
-    where, args = ("WHERE role = ?", [role.value]) if role else ("", [])
-    rows = await select(f"SELECT {_ACCOUNT_COLUMNS} FROM account {where} ORDER BY id", args)
-    return [_account(row) for row in rows]
-
-
-async def disable_account(account_id: int, now: dt.datetime) -> AccountRead:
-    """Disable an account (its token stops working at once); disabling twice changes nothing.
-
-    Raises:
-        RecordNotFound: no account has this id.
-    """
-    async with writing():
-        await write("UPDATE account SET disabled_at = ? WHERE id = ? AND disabled_at IS NULL",
-                     [now, account_id])
-        rows = await select(f"SELECT {_ACCOUNT_COLUMNS} FROM account WHERE id = ?",
-                             [account_id])
-    if not rows:
-        raise RecordNotFound(f"no account with id {account_id}")
-    return _account(rows[0])
 
 
 # ------------------------------------------------------------------------------------------

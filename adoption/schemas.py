@@ -10,7 +10,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from adoption.fields import DeclaredCode
-from adoption.vocab import AccountRole, AlertKind, IndicatorKind, KeyField
+from adoption.vocab import AccountRole, AlertKind, IndicatorKind, KeyField, RegistrationStatus
 from standards.vocab import Status
 
 # ---------------------------------------------------------------- accounts
@@ -21,7 +21,12 @@ class AccountRead(BaseModel):
     role: AccountRole
     name: str
     uscc: str | None
-    token_hint: str = Field(description="the token's first characters, to tell tokens apart")
+    username: str | None = Field(default=None, description="for signing in with a password")
+    token_hint: str = Field(description="the token's first characters, to tell tokens apart "
+                            "('' when the account has no API token)")
+    has_password: bool = False
+    must_change_password: bool = Field(
+        default=False, description="a temporary password: it must be replaced at sign-in")
     created_at: dt.datetime
     disabled_at: dt.datetime | None
 
@@ -34,6 +39,83 @@ class AccountCredential(BaseModel):
     name: str
     uscc: str | None
     token_hash: str
+    username: str | None = None
+
+
+class PasswordLogin(BaseModel):
+    """What signing in with a username needs to know of an account (never leaves the sign-in
+    code: it carries the password hash)."""
+
+    id: int
+    role: AccountRole
+    name: str
+    uscc: str | None
+    username: str
+    password_hash: str | None
+    must_change_password: bool
+    disabled: bool
+
+
+class SessionAccount(BaseModel):
+    """The account behind a live browser session, with the session's CSRF token."""
+
+    session_id: int
+    csrf_token: str
+    via: str
+    account_id: int
+    role: AccountRole
+    name: str
+    uscc: str | None
+    username: str | None
+    must_change_password: bool
+
+
+# ---------------------------------------------------------------- registrations
+
+
+class RegistrationInput(BaseModel):
+    """A validated enterprise registration (``adoption.registrations.check_registration``)."""
+
+    uscc: str
+    name: str
+    region_code: str
+    contact_name: str
+    contact_phone: str
+    username: str
+
+
+class RegistrationRead(BaseModel):
+    id: int
+    uscc: str
+    name: str
+    region_code: str
+    region_name: str
+    contact_name: str
+    contact_phone: str
+    username: str
+    status: RegistrationStatus
+    reason: str = Field(description="why staff rejected it ('' otherwise)")
+    submitted_at: dt.datetime
+    decided_at: dt.datetime | None
+    decided_by: str
+    account_id: int | None
+
+
+class RegistrationPage(BaseModel):
+    total: int
+    page: int
+    page_size: int
+    items: list[RegistrationRead]
+
+
+class RegistrationLogin(BaseModel):
+    """A registration not (or not yet) approved, as sign-in sees it: its status and reason,
+    and the password hash that proves the person asking is the applicant."""
+
+    id: int
+    status: RegistrationStatus
+    reason: str
+    password_hash: str
 
 
 # ---------------------------------------------------------------- enterprises and products

@@ -23,16 +23,78 @@ from standards.tables import Standard
 
 
 class Account(Table, tablename="account"):
-    """An API token holder: staff, leader, or an enterprise bound to one USCC."""
+    """Who signs in or calls the API: staff, leader, or an enterprise bound to one USCC.
+
+    A person signs in with ``username`` and a password (argon2id hash); a script or an
+    integration calls the API with a token (only its SHA-256 is kept). An account has either or
+    both. ``must_change_password`` holds after an invitation or a reset: the temporary password
+    only opens the page that replaces it.
+    """
 
     id = Serial(primary_key=True)
     role = Varchar(length=20)
     name = Varchar(length=200, default="")
     uscc = Varchar(length=18, null=True, default=None, index=True)
-    token_hash = Varchar(length=64, unique=True)  # sha256 hex of the token; the token is not kept
+    token_hash = Varchar(length=64, unique=True, null=True, default=None)  # sha256 hex
     token_hint = Varchar(length=12, default="")  # its first characters, to tell tokens apart
     created_at = Timestamptz()
     disabled_at = Timestamptz(null=True, default=None)
+    username = Varchar(length=64, null=True, default=None)  # lower case; unique index
+    password_hash = Varchar(length=200, null=True, default=None)
+    must_change_password = Boolean(default=False)
+    password_changed_at = Timestamptz(null=True, default=None)
+
+
+class AccountSession(Table, tablename="account_session"):
+    """A signed-in browser: the cookie holds a random id, this row only its SHA-256.
+
+    It ends at ``expires_at`` (absolute), after ``IDLE`` without a request (``last_seen_at``),
+    at sign-out, or when its account is disabled or its password reset. ``csrf_token`` is the
+    synchronizer token every unsafe request of this session must echo.
+    """
+
+    id = Serial(primary_key=True)
+    account = ForeignKey(Account, null=False, on_delete=OnDelete.cascade, index=True)
+    id_hash = Varchar(length=64, unique=True)
+    csrf_token = Varchar(length=64)
+    via = Varchar(length=20, default="password")  # password / token
+    created_at = Timestamptz()
+    last_seen_at = Timestamptz()
+    expires_at = Timestamptz()
+
+
+class SignInThrottle(Table, tablename="sign_in_throttle"):
+    """Failed sign-ins of one username or one client address (``key``) in the current window;
+    at the fifth failure within the window the key is locked until ``locked_until``."""
+
+    id = Serial(primary_key=True)
+    key = Varchar(length=200, unique=True)  # "username:alice", "address:203.0.113.9"
+    failures = Integer(default=0)
+    window_started_at = Timestamptz()
+    locked_until = Timestamptz(null=True, default=None)
+
+
+class Registration(Table, tablename="registration"):
+    """An enterprise's application for an account (企业注册), pending until staff decide.
+
+    The password hash waits here; approval creates the enterprise (when new) and its account
+    with that username and hash, rejection keeps the reason the applicant is shown.
+    """
+
+    id = Serial(primary_key=True)
+    uscc = Varchar(length=18, index=True)
+    name = Varchar(length=300)
+    region_code = Varchar(length=6)
+    contact_name = Varchar(length=100)
+    contact_phone = Varchar(length=40)
+    username = Varchar(length=64, index=True)
+    password_hash = Varchar(length=200)
+    status = Varchar(length=20, default="pending", index=True)
+    reason = Varchar(length=500, default="")
+    submitted_at = Timestamptz()
+    decided_at = Timestamptz(null=True, default=None)
+    decided_by = Varchar(length=200, default="")
+    account = ForeignKey(Account, null=True, default=None, on_delete=OnDelete.set_null)
 
 
 class Enterprise(Table, tablename="enterprise"):
@@ -328,7 +390,8 @@ class ForeignBody(Table, tablename="foreign_body"):
 
 
 TABLES: tuple[type[Table], ...] = (
-    Account, Enterprise, Product, Declaration, Alert, DeclarationImport,
+    Account, AccountSession, SignInThrottle, Registration,
+    Enterprise, Product, Declaration, Alert, DeclarationImport,
     DraftingProject, DraftingStageEntry, DraftingImport, DomainRule, StandardDomain, Goal,
     ProductFact, IndicatorCube, ProductFactStale, ForeignBody, StandardIndicator,
     DeclarationUpload)

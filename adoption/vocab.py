@@ -13,6 +13,14 @@ class AccountRole(StrEnum):
     ENTERPRISE = "enterprise"
 
 
+class RegistrationStatus(StrEnum):
+    """Where an enterprise's registration stands: staff approve or reject a pending one."""
+
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+
+
 class KeyField(StrEnum):
     """重点领域: the fields provincial plans single out (automotive + petrochemical ≥ 90 %)."""
 

@@ -18,9 +18,11 @@ from litestar.static_files import create_static_files_router
 from piccolo.engine.base import Engine
 
 from api.auth import role_guard
-from api.dashboard.render import STATIC as DASHBOARD_STATIC
 from api.database import configure_engine
 from api.errors import EXCEPTION_HANDLERS
+from api.portal.pages import PortalPages
+from api.portal.public_pages import PublicPages
+from api.portal.registration_pages import RegistrationPages
 from api.routes.accounts import AccountController
 from api.routes.alerts import AlertController
 from api.routes.changes import ChangeController
@@ -37,9 +39,14 @@ from api.routes.imports import ImportController
 from api.routes.indicators import IndicatorController
 from api.routes.pages import PageController
 from api.routes.public import PublicEnterpriseController, QrCodeController, SuggestionController
+from api.routes.registrations import RegistrationController
 from api.routes.search import SearchController
+from api.routes.sessions import SessionController
 from api.routes.standards import StandardController
 from api.search_service import search_lifespan
+from api.web.account_pages import AccountPages
+from api.web.render import API_DIR
+from api.workbench.pages import WorkbenchPages
 from standards.db import close_engine, open_engine
 from standards.settings import Settings
 
@@ -120,10 +127,29 @@ def create_app(settings: Settings, engine: Engine | None = None) -> Litestar:
             DomainRuleController,
             GoalController,
             PageController,
+            AccountPages,
+            RegistrationPages,
+            PortalPages,
+            PublicPages,
+            WorkbenchPages,
+            SessionController,
+            RegistrationController,
             ExportController,
             create_static_files_router(
                 path="/static/dashboard",
-                directories=[DASHBOARD_STATIC],
+                directories=[API_DIR / "dashboard" / "static"],
+                include_in_schema=False,
+                opt={"roles": "public"},
+            ),
+            create_static_files_router(
+                path="/static/portal",
+                directories=[API_DIR / "portal" / "static"],
+                include_in_schema=False,
+                opt={"roles": "public"},
+            ),
+            create_static_files_router(
+                path="/static/web",
+                directories=[API_DIR / "web" / "static"],
                 include_in_schema=False,
                 opt={"roles": "public"},
             ),

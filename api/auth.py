@@ -1,9 +1,21 @@
-"""Who is calling, and may they: bearer tokens and the role rule every route states.
+"""Who is calling, and may they: bearer tokens, browser sessions, and the role rule every
+route states.
 
 Every route handler declares ``opt={"roles": ...}`` — ``"public"`` or a set of roles. One
-app-level guard enforces it and fails closed: a route that states no role answers 403.
-Tokens belong to accounts (staff, leader, or an enterprise bound to its USCC): shown once when
-issued, stored only as their SHA-256, looked up by that hash and compared in constant time.
+app-level guard (:func:`role_guard`) enforces it and fails closed: a route that states no role
+answers 403. It also puts the caller's :class:`Identity` (or None) in
+``request.scope["state"]["identity"]`` on every route, public ones included, and refuses an
+unsafe request resting on a session cookie without its CSRF token (``api/sessions.py``).
+
+Two ways in, for every role: an API token (``Authorization: Bearer stk_…``; shown once when
+issued, stored only as its SHA-256, looked up by that hash and compared in constant time),
+or a browser session opened by signing in with a username and password (or a token) on
+``/sign-in`` or ``POST /api/session``. A bearer token wins when a request has both.
+
+A person signed in with a temporary password (invited, or reset by staff) may only change it:
+any other route that needs an account answers :class:`PasswordChangeRequired` (403; pages
+send the browser to ``/account/password``) unless the handler says
+``opt={"while_password_temporary": True}``.
 """
 
 from __future__ import annotations
@@ -11,20 +23,18 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
-import os
 import secrets
-import time
 from dataclasses import dataclass
 from enum import StrEnum
-from pathlib import Path
 
 from litestar.connection import ASGIConnection
 from litestar.handlers.base import BaseRouteHandler
 
-from adoption import repository as accounts
+from adoption import accounts_repository
 from adoption.schemas import AccountRead
 from adoption.vocab import AccountRole
 from api.errors import AuthError, ForbiddenError
+from api.sessions import check_csrf, session_of
 
 
 class Role(StrEnum):
@@ -38,12 +48,32 @@ PUBLIC = {"roles": Role.PUBLIC}
 STAFF_ONLY = {"roles": frozenset({Role.STAFF})}
 
 
+class Via(StrEnum):
+    """How a request proved who it is."""
+
+    TOKEN = "token"  # Authorization: Bearer
+    SESSION = "session"  # the browser's session cookie
+
+
 @dataclass(frozen=True, slots=True)
 class Identity:
+    """The caller of a request, as the role guard found it."""
+
     role: Role
     name: str
     uscc: str | None = None
     account_id: int | None = None
+    username: str | None = None
+    via: Via = Via.TOKEN
+    session_id: int | None = None
+    csrf_token: str | None = None  # the session's synchronizer token (sessions only)
+    must_change_password: bool = False
+
+
+class PasswordChangeRequired(ForbiddenError):
+    """A session opened with a temporary password asks for anything but replacing it."""
+
+    title = "Password change required"
 
 
 def bearer_token(connection: ASGIConnection) -> str | None:
@@ -62,107 +92,52 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
+def new_token() -> str:
+    """A new API token: ``stk_`` and 256 random bits."""
+    return TOKEN_PREFIX + secrets.token_urlsafe(32)
+
+
 async def create_account(
     role: AccountRole, *, uscc: str | None = None, name: str = ""
 ) -> tuple[AccountRead, str]:
-    """Create an account and its token; the token is returned once and never stored.
+    """Create a token-only account and its token; the token is returned once, never stored.
 
     Raises:
         adoption.errors.InvalidFieldError: an enterprise role without a valid USCC.
     """
-    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    account = await accounts.create_account(
+    token = new_token()
+    account = await accounts_repository.create_account(
         role=role, name=name, uscc=uscc, token_hash=hash_token(token),
         token_hint=token[: len(TOKEN_PREFIX) + 4], now=dt.datetime.now(dt.UTC))
     return account, token
 
 
-# ---- browser sessions (the dashboard) -------------------------------------------------------
-# A signed cookie, not a server-side table: ``<token hash>.<expiry>.<HMAC-SHA256>`` keyed by a
-# secret kept in $STDTRACK_HOME. It never holds the token; each request still looks the
-# account up by the hash, so a disabled account loses its sessions at once. Cookies are
-# accepted for reading only (GET/HEAD), so a forged cross-site form can change nothing.
-
-SESSION_COOKIE = "stdtrack_session"
-SESSION_SECONDS = 12 * 3600
-SESSION_SECRET_FILE = "session-secret"
-SAFE_METHODS = frozenset({"GET", "HEAD"})
-
-
-_SECRETS: dict[Path, bytes] = {}
-
-
-def session_secret(home: Path) -> bytes:
-    """The key that signs session cookies, created (mode 0600) on first use."""
-    path = home / SESSION_SECRET_FILE
-    if path in _SECRETS:
-        return _SECRETS[path]
-    try:
-        _SECRETS[path] = path.read_bytes()
-        return _SECRETS[path]
-    except FileNotFoundError:
-        pass
-    home.mkdir(parents=True, exist_ok=True)
-    secret = secrets.token_bytes(32)
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        return path.read_bytes()  # another process wrote it first
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(secret)
-    _SECRETS[path] = secret
-    return secret
-
-
-def _session_mac(secret: bytes, token_hash: str, expires: int) -> str:
-    return hmac.new(secret, f"{token_hash}.{expires}".encode(), hashlib.sha256).hexdigest()
-
-
-def session_cookie_value(secret: bytes, token_hash: str, now: float | None = None) -> str:
-    expires = int((now if now is not None else time.time()) + SESSION_SECONDS)
-    return f"{token_hash}.{expires}.{_session_mac(secret, token_hash, expires)}"
-
-
-def session_token_hash(secret: bytes, value: str, now: float | None = None) -> str | None:
-    """The token hash a session cookie carries, or None when it is forged, damaged or old."""
-    parts = value.split(".")
-    if len(parts) != 3 or not parts[1].isdigit():
-        return None
-    token_hash, expires_text, mac = parts
-    expires = int(expires_text)
-    if not hmac.compare_digest(_session_mac(secret, token_hash, expires), mac):
-        return None
-    if expires < (now if now is not None else time.time()):
-        return None
-    return token_hash
-
-
-def _settings_home(connection: ASGIConnection) -> Path | None:
-    settings = connection.app.state.get("settings")
-    return getattr(settings, "home", None)
-
-
-async def identity_for_hash(digest: str) -> Identity | None:
-    credential = await accounts.credential_for(digest)
+async def identity_for_token(token: str) -> Identity | None:
+    """The identity of an active account's API token, or None."""
+    digest = hash_token(token)
+    credential = await accounts_repository.credential_for(digest)
     if credential is None or not hmac.compare_digest(credential.token_hash, digest):
         return None
     return Identity(role=Role(credential.role.value), name=credential.name,
-                    uscc=credential.uscc, account_id=credential.id)
+                    uscc=credential.uscc, account_id=credential.id,
+                    username=credential.username)
 
 
 async def session_identity(connection: ASGIConnection) -> Identity | None:
-    """The identity of the request's session cookie (reading requests only), else None."""
-    value = connection.cookies.get(SESSION_COOKIE)
-    home = _settings_home(connection)
-    if not value or home is None or connection.scope.get("method", "GET") not in SAFE_METHODS:
+    """The identity of the request's session cookie, or None."""
+    session = await session_of(connection)
+    if session is None:
         return None
-    digest = session_token_hash(session_secret(home), value)
-    return await identity_for_hash(digest) if digest else None
+    return Identity(role=Role(session.role.value), name=session.name, uscc=session.uscc,
+                    account_id=session.account_id, username=session.username,
+                    via=Via.SESSION, session_id=session.session_id,
+                    csrf_token=session.csrf_token,
+                    must_change_password=session.must_change_password)
 
 
 async def identify(connection: ASGIConnection) -> Identity | None:
-    """The identity behind the request's bearer token — or, for GET and HEAD without one, its
-    dashboard session cookie — or None when there is neither.
+    """The identity behind the request's bearer token — or, without one, its session cookie —
+    or None when there is neither.
 
     Raises:
         AuthError: a token was given but belongs to no active account.
@@ -170,24 +145,45 @@ async def identify(connection: ASGIConnection) -> Identity | None:
     token = bearer_token(connection)
     if token is None:
         return await session_identity(connection)
-    identity = await identity_for_hash(hash_token(token))
+    identity = await identity_for_token(token)
     if identity is None:
         raise AuthError("the bearer token is not valid")
     return identity
 
 
+def identity_in(connection: ASGIConnection) -> Identity | None:
+    """The identity the role guard found for this request (None: nobody signed in)."""
+    identity: Identity | None = connection.scope.get("state", {}).get("identity")
+    return identity
+
+
 async def role_guard(connection: ASGIConnection, handler: BaseRouteHandler) -> None:
-    """Let the request through only when its identity has one of the handler's roles."""
+    """Let the request through only when its identity has one of the handler's roles, and its
+    CSRF token matches when it is an unsafe request resting on a cookie."""
     roles = handler.opt.get("roles")
     if roles is None:
         raise ForbiddenError(f"route {connection.url.path} states no role; access denied")
+    bearer = bearer_token(connection) is not None
     if roles == Role.PUBLIC:
-        return
-    identity = await identify(connection)
-    if identity is None:
-        raise AuthError("this route needs a bearer token (Authorization: Bearer <token>)")
-    if identity.role not in roles:
-        raise ForbiddenError(
-            f"role {identity.role.value!r} may not use {connection.scope.get('method', '')} "
-            f"{connection.url.path}")
-    connection.scope["state"]["identity"] = identity
+        try:
+            identity = await identify(connection)
+        except AuthError:  # a public route ignores a bad token, as if none were given
+            identity, bearer = None, False
+    else:
+        identity = await identify(connection)
+        if identity is None:
+            raise AuthError("this route needs a bearer token (Authorization: Bearer <token>) "
+                            "or a signed-in session")
+        if identity.role not in roles:
+            raise ForbiddenError(
+                f"role {identity.role.value!r} may not use {connection.scope.get('method', '')} "
+                f"{connection.url.path}")
+        if identity.must_change_password and not handler.opt.get("while_password_temporary"):
+            raise PasswordChangeRequired(
+                "this account signed in with a temporary password: change it first "
+                "(/account/password or POST /api/accounts/me/password)")
+    connection.scope.setdefault("state", {})["identity"] = identity
+    csrf_exempt = roles == Role.PUBLIC and handler.opt.get("csrf") is False
+    await check_csrf(connection,
+                     identity.csrf_token if identity and identity.via is Via.SESSION else None,
+                     bearer=bearer, exempt=csrf_exempt)

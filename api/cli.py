@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import getpass
 import json
 import os
@@ -21,10 +22,10 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
+from adoption import accounts_repository
 from adoption import repository as adoption_repository
 from adoption.vocab import AccountRole
 from api import search_service
-from api.auth import create_account
 from api.database import configure_engine, migration_states, upgrade
 from api.declaration_imports import import_declarations
 from api.imports import ImportOptions, after_import, import_files, parse_column_map
@@ -255,41 +256,125 @@ def import_command(settings: Settings, paths: tuple[Path, ...], fmt: str | None,
 
 @main.group()
 def accounts() -> None:
-    """API accounts: staff, leaders, enterprises (each bound to its USCC)."""
+    """Accounts: people (username and password) and scripts (API token), for staff, leaders
+    and enterprises (each bound to its USCC)."""
+
+
+def _read_password_stdin() -> str:
+    """The first line of standard input, without its line ending (never echoed)."""
+    line = sys.stdin.readline()
+    password = line.rstrip("\r\n")
+    if not password:
+        fail("--password-stdin: standard input holds no password")
+    return password
 
 
 @accounts.command("add")
 @click.option("--role", type=click.Choice([r.value for r in AccountRole]), required=True)
 @click.option("--uscc", default=None, help="统一社会信用代码 of the enterprise (enterprise role)")
 @click.option("--name", default="", help="who holds the account")
-@click.option("--json", "as_json", is_flag=True, help="print the account and token as JSON")
+@click.option("--username", default=None,
+              help="a person's account: signs in on /sign-in (without --password-stdin a "
+                   "temporary password is printed once, to be changed at first sign-in)")
+@click.option("--password-stdin", is_flag=True,
+              help="read the person's password from the first line of standard input")
+@click.option("--token/--no-token", "issue_token", default=None,
+              help="also issue an API token (default: only for accounts without --username)")
+@click.option("--json", "as_json", is_flag=True, help="print the account (and secret) as JSON")
 @click.pass_obj
 def accounts_add(settings: Settings, role: str, uscc: str | None, name: str,
+                 username: str | None, password_stdin: bool, issue_token: bool | None,
                  as_json: bool) -> None:
-    """Create an account and print its API token (shown this once, stored only as a hash)."""
-    account, token = run_with_db(
-        settings, lambda: create_account(AccountRole(role), uscc=uscc, name=name))
+    """Create an account. Without --username: a script's account, its API token printed once.
+    With --username: a person's account (password from --password-stdin, or a temporary one
+    printed once). Secrets are shown this once and stored only hashed."""
+    from api.routes.accounts import AccountCreate, create_person_or_token
+
+    if password_stdin and username is None:
+        fail("--password-stdin needs --username (token accounts have no password)")
+    password = _read_password_stdin() if password_stdin else None
+    request = AccountCreate(role=AccountRole(role), uscc=uscc, name=name, username=username,
+                            password=password, token=issue_token)
+    created = run_with_db(settings, lambda: create_person_or_token(request))
     if as_json:
-        emit_json({**account.model_dump(mode="json"), "token": token})
+        emit_json(created.model_dump(mode="json"))
         return
-    owner = f" for {account.uscc}" if account.uscc else ""
-    click.echo(f"account {account.id}: {account.role.value}{owner} ({account.name})", err=True)
-    click.echo(token)
+    owner = f" for {created.uscc}" if created.uscc else ""
+    login = f", username {created.username}" if created.username else ""
+    click.echo(f"account {created.id}: {created.role.value}{owner} ({created.name}{login})",
+               err=True)
+    if created.temporary_password:
+        click.echo("temporary password (shown once; it must be changed at first sign-in):",
+                   err=True)
+        click.echo(created.temporary_password)
+    if created.token:
+        click.echo(created.token)
 
 
 @accounts.command("list")
 @click.option("--json", "as_json", is_flag=True, help="print the accounts as JSON")
 @click.pass_obj
 def accounts_list(settings: Settings, as_json: bool) -> None:
-    """Accounts (never their tokens)."""
-    found = run_with_db(settings, adoption_repository.list_accounts)
+    """Accounts (never their tokens or passwords)."""
+    found = run_with_db(settings, accounts_repository.list_accounts)
     if as_json:
         emit_json([account.model_dump(mode="json") for account in found])
         return
     for account in found:
         state = f"disabled {account.disabled_at:%Y-%m-%d}" if account.disabled_at else "active"
+        hint = f"{account.token_hint}…" if account.token_hint else "-"
         click.echo(f"{account.id:>5}  {account.role.value:<10} {account.uscc or '':<18}  "
-                   f"{account.token_hint}…  {state}  {account.name}")
+                   f"{account.username or '-':<20} {hint:<10} {state}  {account.name}")
+
+
+@accounts.command("disable")
+@click.argument("account")
+@click.option("--json", "as_json", is_flag=True, help="print the account as JSON")
+@click.pass_obj
+def accounts_disable(settings: Settings, account: str, as_json: bool) -> None:
+    """Disable ACCOUNT (a username, or an id): its token stops working and its sessions end."""
+
+    async def work() -> Any:
+        found = await accounts_repository.find_account(account)
+        return await accounts_repository.disable_account(found.id, dt.datetime.now(dt.UTC))
+
+    done = run_with_db(settings, work)
+    if as_json:
+        emit_json(done.model_dump(mode="json"))
+    else:
+        click.echo(f"account {done.id} ({done.username or done.name}) disabled; its sessions "
+                   "ended")
+
+
+@accounts.command("reset-password")
+@click.argument("account")
+@click.option("--password-stdin", is_flag=True,
+              help="set the password read from standard input instead of a temporary one")
+@click.option("--json", "as_json", is_flag=True, help="print the result as JSON")
+@click.pass_obj
+def accounts_reset_password(settings: Settings, account: str, password_stdin: bool,
+                            as_json: bool) -> None:
+    """Give ACCOUNT (a username, or an id) a new password: a temporary one printed once (it
+    must be changed at first sign-in), or the one read with --password-stdin. Every session of
+    the account ends."""
+    from api.routes.accounts import reset_password
+
+    password = _read_password_stdin() if password_stdin else None
+
+    async def work() -> Any:
+        found = await accounts_repository.find_account(account)
+        return await reset_password(found.id, password)
+
+    done = run_with_db(settings, work)
+    if as_json:
+        emit_json(done.model_dump(mode="json"))
+        return
+    click.echo(f"account {done.account.id} ({done.account.username}): password reset; its "
+               "sessions ended", err=True)
+    if done.temporary_password:
+        click.echo("temporary password (shown once; it must be changed at first sign-in):",
+                   err=True)
+        click.echo(done.temporary_password)
 
 
 @main.group()

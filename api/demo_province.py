@@ -579,25 +579,33 @@ async def load_declarations(province: DemoProvince, workdir: Path, archive_dir: 
     return {"imported": report.as_dict(), "later_editions": declared, "withdrawn": withdrawn}
 
 
-DEMO_ACCOUNTS = (("leader", "演示领导 demo leader"), ("staff", "演示工作人员 demo staff"))
+DEMO_ACCOUNTS = (("leader", "demo-leader", "演示领导"), ("staff", "demo-staff", "演示工作人员"))
 
 
 async def ensure_demo_accounts() -> list[dict[str, Any]]:
-    """A leader and a staff account for signing in to the dashboard, created once; their
-    tokens are returned only when created (stored hashed, like every token)."""
-    from adoption import repository
-    from adoption.vocab import AccountRole
-    from api.auth import create_account
+    """A leader and a staff account for signing in, created once: each has a username with a
+    random password and an API token, both returned only when created (stored hashed)."""
+    import datetime as dt
 
-    existing = {(account.role.value, account.name) for account in
-                await repository.list_accounts() if account.disabled_at is None}
+    from adoption import accounts_repository
+    from adoption.accounts import hash_password, temporary_password
+    from adoption.vocab import AccountRole
+    from api.auth import TOKEN_PREFIX, hash_token, new_token
+
+    existing = {account.username for account in await accounts_repository.list_accounts()}
     made: list[dict[str, Any]] = []
-    for role, name in DEMO_ACCOUNTS:
-        if (role, name) in existing:
-            made.append({"role": role, "name": name, "token": None})
+    for role, username, name in DEMO_ACCOUNTS:
+        if username in existing:
+            made.append({"role": role, "name": name, "username": username, "password": None,
+                         "token": None})
             continue
-        account, token = await create_account(AccountRole(role), name=name)
-        made.append({"role": role, "name": name, "token": token, "id": account.id})
+        password, token = temporary_password(), new_token()
+        account = await accounts_repository.create_account(
+            role=AccountRole(role), name=name, username=username,
+            password_hash=hash_password(password), token_hash=hash_token(token),
+            token_hint=token[: len(TOKEN_PREFIX) + 4], now=dt.datetime.now(dt.UTC))
+        made.append({"role": role, "name": name, "username": username, "password": password,
+                     "token": token, "id": account.id})
     return made
 
 
@@ -651,9 +659,10 @@ def print_demo_summary(result: dict[str, Any], echo: Callable[[str], None]) -> N
         for action in sorted(set(goals.values()))) + ")")
     for account in result["accounts"]:
         if account["token"]:
-            echo(f"{account['role']} account {account['name']}: token {account['token']} "
-                 "(shown once; sign in at http://127.0.0.1:8000/sign-in)")
+            echo(f"{account['role']} account: username {account['username']}, password "
+                 f"{account['password']}, API token {account['token']} (shown once; sign in at "
+                 "http://127.0.0.1:8000/sign-in)")
         else:
-            echo(f"{account['role']} account {account['name']} exists (its token was shown "
-                 f"when created; `stdtrack accounts add --role {account['role']}` issues "
-                 "another)")
+            echo(f"{account['role']} account {account['username']} exists (its password and "
+                 "token were shown when created; `stdtrack accounts reset-password "
+                 f"{account['username']}` gives it a new password)")

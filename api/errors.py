@@ -5,9 +5,11 @@ HTTP status per error (the only place that decides it):
     AuthError                        -> 401
     ForbiddenError                   -> 403
     NotFoundError                    -> 404
-    ConflictError                    -> 409 (ConfirmationRequired: a declaration to confirm)
+    ConflictError, StateError        -> 409 (ConfirmationRequired: a declaration to confirm)
+    TooManyAttempts                  -> 429 (with Retry-After: failed sign-ins, api/sign_in.py)
     ValidationFailed                 -> 422 (a field breaks its rule: USCC, region; names both)
     PayloadTooLarge                  -> 413
+    UnsupportedMediaType             -> 415
     ValidationException (litestar)   -> 400
     DatabaseError                    -> 503
     anything else                    -> 500 (logged, message generic)
@@ -22,6 +24,7 @@ from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
+from adoption.errors import StateError, TooManyAttempts
 from standards.errors import CodeError, DatabaseError, NotFoundError
 
 log = logging.getLogger("stdtrack.api")
@@ -73,6 +76,11 @@ class ValidationFailed(ApiError):
     title = "Invalid field value"
 
 
+class UnsupportedMediaType(ApiError):
+    status_code = 415
+    title = "Unsupported media type"
+
+
 class PayloadTooLarge(ApiError):
     status_code = 413
     title = "Payload too large"
@@ -107,6 +115,17 @@ def _validation(request: Request, exc: ValidationException) -> Response:
     return problem(400, "Invalid request", detail, request, errors=errors)
 
 
+def _state(request: Request, exc: StateError) -> Response:
+    return problem(409, "Conflict", str(exc), request)
+
+
+def _too_many(request: Request, exc: TooManyAttempts) -> Response:
+    response = problem(429, "Too many failed sign-ins", str(exc), request,
+                       retry_after=exc.retry_after)
+    response.headers["Retry-After"] = str(exc.retry_after)
+    return response
+
+
 def _http(request: Request, exc: HTTPException) -> Response:
     return problem(exc.status_code, exc.detail or "Error", exc.detail, request)
 
@@ -126,6 +145,8 @@ EXCEPTION_HANDLERS: dict[type[Exception] | int, Any] = {
     ApiError: _api_error,
     CodeError: _code_error,
     NotFoundError: _not_found,
+    StateError: _state,
+    TooManyAttempts: _too_many,
     ValidationException: _validation,
     HTTPException: _http,
     DatabaseError: _database,

@@ -108,6 +108,20 @@ async def client(app: Litestar) -> AsyncIterator[httpx.AsyncClient]:
         yield test_client
 
 
+@pytest.fixture
+async def browser(client: httpx.AsyncClient) -> AsyncIterator[httpx.AsyncClient]:
+    """The shared client with an empty cookie jar, emptied again afterwards (other tests must
+    never inherit a session, a language choice or a pre-session token), and no failed sign-in
+    counted against its address."""
+    from adoption.tables import Account
+
+    client.cookies.clear()
+    await Account.raw("DELETE FROM sign_in_throttle WHERE key = {}", "address:127.0.0.1")
+    yield client
+    client.cookies.clear()
+    await Account.raw("DELETE FROM sign_in_throttle WHERE key = {}", "address:127.0.0.1")
+
+
 @pytest.fixture(scope="session")
 async def staff_token(engine: Engine) -> str:
     """The token of a staff account created once for the run (accounts are never emptied)."""

@@ -9,13 +9,8 @@ from typing import Any
 
 from litestar import Request
 
-from adoption.errors import (
-    DuplicateError,
-    InvalidFieldError,
-    OwnershipError,
-    RecordNotFound,
-    StateError,
-)
+from adoption.accounts import PasswordRejected
+from adoption.errors import DuplicateError, InvalidFieldError, OwnershipError, RecordNotFound
 from adoption.uscc import normalize_uscc
 from api.auth import Identity, Role
 from api.errors import ConflictError, ForbiddenError, InputError, ValidationFailed
@@ -38,12 +33,13 @@ def translated() -> Iterator[None]:
     """Raise adoption's refusals as API errors: 422 naming field and value, 409, 403."""
     try:
         yield
+    except PasswordRejected as exc:  # never echo a password
+        raise ValidationFailed(str(exc), field="password", rule=exc.rule.value) from exc
     except InvalidFieldError as exc:
         raise ValidationFailed(str(exc), field=exc.field, value=str(exc.value)) from exc
     except DuplicateError as exc:
-        raise ConflictError(str(exc), existing_id=exc.existing_id) from exc
-    except StateError as exc:
-        raise ConflictError(str(exc)) from exc
+        named = {"field": exc.field, "value": exc.value} if exc.field else {}
+        raise ConflictError(str(exc), existing_id=exc.existing_id, **named) from exc
     except OwnershipError as exc:
         raise ForbiddenError(str(exc)) from exc
 

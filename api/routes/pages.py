@@ -1,5 +1,5 @@
-"""HTML pages: the leadership dashboard at ``/`` (staff and leaders, signed in with their token
-through a session cookie), the public search page, sign in / out and the drill-down list."""
+"""HTML pages: the leadership dashboard at ``/`` (staff and leaders), the public search page and
+standard page, and the drill-down list (sign-in and account pages: api/web/account_pages.py)."""
 
 from __future__ import annotations
 
@@ -7,30 +7,18 @@ import datetime as dt
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from litestar import Controller, Request, Response, get, post
-from litestar.enums import RequestEncodingType
-from litestar.params import Body, FromPath, QueryParameter
-from litestar.response import Redirect
+from litestar import Controller, Request, Response, get
+from litestar.params import FromPath, QueryParameter
 
 from adoption.indicators import IndicatorName, IndicatorQuery
-from api.auth import (
-    SESSION_COOKIE,
-    SESSION_SECONDS,
-    Identity,
-    Role,
-    hash_token,
-    identify,
-    identity_for_hash,
-    session_cookie_value,
-    session_secret,
-)
+from api.auth import Role, identity_in
 from api.dashboard import data as board
-from api.dashboard.render import render
-from api.errors import ApiError, AuthError, ForbiddenError
 from api.routes.exports import NOT_COUNTED_COLUMNS, not_counted_page
+from api.web.errors import PAGE_EXCEPTION_HANDLERS
+from api.web.i18n import N_, data_translator, translator
+from api.web.render import render_page
 from standards import repository as standards_repository
 from standards.errors import CodeError, NotFoundError
-from standards.settings import Settings
 from standards.vocab import Status
 
 PUBLIC = {"roles": Role.PUBLIC}
@@ -41,38 +29,8 @@ IndicatorParam = Annotated[str, QueryParameter(pattern=r"^(coverage|adoption|sta
 RegionParam = Annotated[str, QueryParameter(pattern=r"^(\d{2}(\d{2}(\d{2})?)?)?$")]
 
 
-def _settings(request: Request[Any, Any, Any]) -> Settings:
-    settings: Settings = request.app.state["settings"]
-    return settings
-
-
-async def _viewer(request: Request[Any, Any, Any]) -> Identity | None:
-    """Who is looking at a public page: a session (or bearer) identity, or nobody."""
-    try:
-        return await identify(request)
-    except ApiError:
-        return None
-
-
-def _safe_next(target: str | None) -> str:
-    """Only paths on this site: no scheme, no ``//host``, no backslash tricks."""
-    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
-        return "/"
-    return target
-
-
-def page_auth_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
-    """A page that needs a session sends the browser to sign in (APIs answer 401/403)."""
-    if isinstance(exc, ForbiddenError):
-        return render("sign_in.html", None, status_code=403, next=request.url.path,
-                      error="此账号无权查看看板 this account may not view the dashboard "
-                            "(staff and leaders only)")
-    target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-    return Redirect(f"/sign-in?{urlencode({'next': target})}", status_code=303)
-
-
-STATUS_LABELS = {Status.CURRENT: "现行 current", Status.UPCOMING: "即将实施 upcoming",
-                 Status.WITHDRAWN: "废止 withdrawn"}
+STATUS_LABELS = {Status.CURRENT: N_("现行"), Status.UPCOMING: N_("即将实施"),
+                 Status.WITHDRAWN: N_("废止")}
 
 
 def _web_address(url: str | None) -> str | None:
@@ -94,7 +52,7 @@ def _as_of(value: str | None) -> dt.date:
 class PageController(Controller):
     path = "/"
     include_in_schema = False
-    exception_handlers = {AuthError: page_auth_error, ForbiddenError: page_auth_error}
+    exception_handlers = PAGE_EXCEPTION_HANDLERS
 
     @get("/", opt=PUBLIC)
     async def home(
@@ -105,15 +63,15 @@ class PageController(Controller):
         q: Annotated[str, QueryParameter(max_length=200)] = "",
     ) -> Response[str]:
         """The dashboard for staff and leaders; the standards search for everyone else."""
-        viewer = await _viewer(request)
+        viewer = identity_in(request)
         if viewer is None or viewer.role not in DASHBOARD_ROLES:
-            return render("search.html", viewer, q=q)
+            return render_page(request, "dashboard/search.html", q=q)
         day = _as_of(as_of)
         view = await board.build_dashboard(indicator, region, day)
         scope_query = urlencode({k: v for k, v in
                                  {"region": region, "as_of": day.isoformat()}.items() if v})
-        return render(
-            "dashboard.html", viewer, indicator=indicator, region=region,
+        return render_page(
+            request, "dashboard/dashboard.html", indicator=indicator, region=region,
             as_of=day.isoformat(), indicator_label=board.INDICATOR_LABELS[indicator],
             indicator_choices=list(board.INDICATOR_LABELS.items()),
             region_choices=board.REGION_CHOICES, goals=view.goals,
@@ -132,55 +90,19 @@ class PageController(Controller):
     ) -> Response[str]:
         """One standard for everyone, by any spelling of its code: titles, status and its
         dates, classification, editions, replacements and adoptions, each code a link."""
-        viewer = await _viewer(request)
+        _ = data_translator(request)
         try:
             standard = await standards_repository.find_standard(code)
-        except CodeError as exc:
-            return render("standard.html", viewer, status_code=400, code=code, standard=None,
-                          error=f"“{code}” 不是标准号 is not a standard code: {exc}")
+        except CodeError:
+            return render_page(request, "dashboard/standard.html", status_code=400, code=code,
+                               standard=None,
+                               error=_("“%(code)s” 不是标准号。", code=code))
         except NotFoundError:
-            return render("standard.html", viewer, status_code=404, code=code, standard=None,
-                          error=f"标准库中没有 “{code}” (not in the catalogue)")
-        return render("standard.html", viewer, code=code, standard=standard,
-                      status_label=STATUS_LABELS[standard.status],
-                      source_url=_web_address(standard.source_url))
-
-    @get("/sign-in", opt=PUBLIC)
-    async def sign_in_form(
-        self, request: Request[Any, Any, Any],
-        next: Annotated[str, QueryParameter(max_length=2000)] = "/",
-    ) -> Response[str]:
-        return render("sign_in.html", await _viewer(request), next=_safe_next(next))
-
-    @post("/sign-in", opt=PUBLIC, status_code=303)
-    async def sign_in(
-        self, request: Request[Any, Any, Any],
-        data: Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)],
-    ) -> Response[Any]:
-        """Check the token; on success set the session cookie and go where the user was."""
-        token = (data.get("token") or "").strip()
-        target = _safe_next(data.get("next"))
-        digest = hash_token(token) if token else ""
-        identity = await identity_for_hash(digest) if token else None
-        if identity is None:
-            return render("sign_in.html", None, status_code=401, next=target,
-                          error="令牌无效或账号已停用 the token is not valid")
-        if identity.role not in DASHBOARD_ROLES:
-            return render("sign_in.html", None, status_code=403, next=target,
-                          error="企业账号请使用 API；看板仅供工作人员和领导 enterprise accounts "
-                                "use the API; the dashboard is for staff and leaders")
-        secret = session_secret(_settings(request).home)
-        response: Response[Any] = Redirect(target, status_code=303)
-        response.set_cookie(SESSION_COOKIE, session_cookie_value(secret, digest),
-                            max_age=SESSION_SECONDS, path="/", httponly=True, samesite="lax",
-                            secure=request.url.scheme == "https")
-        return response
-
-    @post("/sign-out", opt=PUBLIC, status_code=303)
-    async def sign_out(self) -> Response[Any]:
-        response: Response[Any] = Redirect("/", status_code=303)
-        response.delete_cookie(SESSION_COOKIE, path="/")
-        return response
+            return render_page(request, "dashboard/standard.html", status_code=404, code=code,
+                               standard=None, error=_("标准库中没有 “%(code)s”。", code=code))
+        return render_page(request, "dashboard/standard.html", code=code, standard=standard,
+                           status_label=translator(request)(STATUS_LABELS[standard.status]),
+                           source_url=_web_address(standard.source_url))
 
     @get("/not-counted/{name:str}", opt=READERS)
     async def not_counted(
@@ -212,8 +134,8 @@ class PageController(Controller):
                               "page": number})
 
         export = urlencode({**params, **({"reason": reason} if reason else {})})
-        return render(
-            "not_counted.html", identity_of_request(request),
+        return render_page(
+            request, "dashboard/not_counted.html",
             indicator_label=board.INDICATOR_LABELS[name], as_of=day.isoformat(),
             scope_label=board.scope_label(region), total=listing.total,
             reasons=[(key, board.REASON_LABELS.get(key, key), count)
@@ -222,8 +144,3 @@ class PageController(Controller):
             export_url=f"/api/exports/not-counted/{name}?{export}",
             columns=NOT_COUNTED_COLUMNS, rows=listing.rows, page=page, page_size=50,
             back_query=urlencode({"indicator": name, **params}))
-
-
-def identity_of_request(request: Request[Any, Any, Any]) -> Identity | None:
-    identity: Identity | None = request.scope.get("state", {}).get("identity")
-    return identity

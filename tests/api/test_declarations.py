@@ -30,6 +30,8 @@ from tests.adoption.helpers import (
     upload_catalogue,
 )
 from tests.adoption.indicator_data import ROLE_MATRIX as INDICATOR_MATRIX
+from tests.api.people_matrix import ACCOUNT_WRITES, PAGE_WRITES, PUBLIC_WRITES
+from tests.api.people_matrix import ROLE_MATRIX as PEOPLE_MATRIX
 
 pytestmark = [pytest.mark.anyio, pytest.mark.usefixtures("adoption_db", "db")]
 
@@ -214,17 +216,16 @@ MATRIX: dict[tuple[str, str], tuple[Call, bool | str]] = {
 }
 MATRIX.update(DRAFTING_GOAL_MATRIX)  # drafting, domain-rule and goal writes (staff only)
 MATRIX.update(INDICATOR_MATRIX)  # the foreign-advanced body list (staff only)
-
-
-# the dashboard's sign-in and sign-out forms: public by design (tests/api/test_dashboard.py)
-PUBLIC_WRITE_ROUTES = {("POST", "/sign-in"), ("POST", "/sign-out")}
+MATRIX.update(PEOPLE_MATRIX)  # password resets and registration decisions (staff only)
 
 
 def test_the_matrix_covers_every_write_route(app: Litestar) -> None:
+    """Every write route is in a matrix: this one (API), tests/api/test_people_roles.py (pages
+    and the routes of one's own account), or public by design (sign in and out, register)."""
     routes = {(method, route.path) for route in app.routes
               for handler in route.route_handlers
               for method in getattr(handler, "http_methods", ()) if method in WRITE_METHODS}
-    assert routes - PUBLIC_WRITE_ROUTES == set(MATRIX)
+    assert routes - PUBLIC_WRITES - ACCOUNT_WRITES - set(PAGE_WRITES) == set(MATRIX)
 
 
 async def test_the_routes_are_documented(client: httpx.AsyncClient) -> None:

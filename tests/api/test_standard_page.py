@@ -34,14 +34,14 @@ async def catalogue(db: None) -> None:
     ])
 
 
-async def test_a_standard_by_any_spelling_with_its_links(client: httpx.AsyncClient,
+async def test_a_standard_by_any_spelling_with_its_links(browser: httpx.AsyncClient,
                                                         catalogue: None) -> None:
-    page = await client.get("/standard", params={"code": "ＧＢ／Ｔ　１９００１－２０１６"})
+    page = await browser.get("/standard", params={"code": "ＧＢ／Ｔ　１９００１－２０１６"})
     assert page.status_code == 200
     assert page.headers["content-type"].startswith("text/html")
     text = page.text
     assert '<h1 id="standard-code">GB/T 19001-2016</h1>' in text
-    assert "现行 current" in text
+    assert '<span class="status status-current" id="standard-status">现行</span>' in text
     assert "2017-07-01" in text and "03.120.10" in text and "A00" in text
     # the older edition and the adopted ISO standard are links to their own pages
     assert '<a href="/standard?code=GB/T%2019001-2008">GB/T 19001-2008</a>' in text
@@ -51,19 +51,24 @@ async def test_a_standard_by_any_spelling_with_its_links(client: httpx.AsyncClie
     assert html.escape("<script>alert(1)</script>", quote=False) in text
     assert 'href="javascript:' not in text
 
-    old = await client.get("/standard", params={"code": "gbt19001-2008"})
+    old = await browser.get("/standard", params={"code": "gbt19001-2008"})
     assert old.status_code == 200
-    assert "废止 withdrawn" in old.text
+    assert 'id="standard-status">废止</span>' in old.text
+    english = await browser.get("/standard", params={"code": "gbt19001-2008", "lang": "en"})
+    assert 'id="standard-status">Withdrawn</span>' in english.text
+    assert '<p class="title-zh"><span lang="zh-CN">质量管理体系 要求</span></p>' in english.text
     assert '<a href="/standard?code=GB/T%2019001-2016">GB/T 19001-2016</a>' in old.text
     assert 'href="https://openstd.samr.gov.cn/bzgk/gb/index"' in old.text
 
 
-async def test_unknown_and_malformed_codes_get_a_clear_page(client: httpx.AsyncClient,
+async def test_unknown_and_malformed_codes_get_a_clear_page(browser: httpx.AsyncClient,
                                                            catalogue: None) -> None:
-    missing = await client.get("/standard", params={"code": "GB/T 99999-2020"})
+    missing = await browser.get("/standard", params={"code": "GB/T 99999-2020"})
     assert missing.status_code == 404
     assert "标准库中没有 “GB/T 99999-2020”" in missing.text
 
-    bad = await client.get("/standard", params={"code": "hello"})
+    bad = await browser.get("/standard", params={"code": "hello"})
     assert bad.status_code == 400
-    assert "“hello” 不是标准号 is not a standard code" in bad.text
+    assert "“hello” 不是标准号。" in bad.text
+    english = await browser.get("/standard", params={"code": "hello", "lang": "en"})
+    assert english.status_code == 400 and "“hello” is not a standard code." in english.text

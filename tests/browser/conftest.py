@@ -27,11 +27,27 @@ BIN = Path(sys.executable).parent
 
 
 @dataclass(frozen=True, slots=True)
+class Person:
+    username: str
+    password: str
+    token: str
+
+
+@dataclass(frozen=True, slots=True)
 class LiveServer:
     url: str
-    leader_token: str
-    staff_token: str
+    leader: Person
+    staff: Person
     home: Path
+    env: dict[str, str]
+
+    @property
+    def leader_token(self) -> str:
+        return self.leader.token
+
+    @property
+    def staff_token(self) -> str:
+        return self.staff.token
 
 
 def _free_port() -> int:
@@ -64,7 +80,8 @@ def live_server(browser_database: str, tmp_path_factory: pytest.TempPathFactory
     stdtrack = str(BIN / "stdtrack")
     _run([stdtrack, "db", "upgrade"], env)
     loaded = json.loads(_run([stdtrack, "demo", "--json"], env))
-    tokens = {account["role"]: account["token"] for account in loaded["province"]["accounts"]}
+    people = {account["role"]: Person(account["username"], account["password"], account["token"])
+              for account in loaded["province"]["accounts"]}
     port = _free_port()
     log = (home / "server.log").open("w")
     server = subprocess.Popen(
@@ -85,8 +102,8 @@ def live_server(browser_database: str, tmp_path_factory: pytest.TempPathFactory
                 pytest.fail("the server did not start: "
                             + (home / "server.log").read_text(errors="replace")[-3000:])
             time.sleep(0.3)
-        yield LiveServer(url=url, leader_token=tokens["leader"], staff_token=tokens["staff"],
-                         home=home)
+        yield LiveServer(url=url, leader=people["leader"], staff=people["staff"], home=home,
+                         env=env)
     finally:
         server.terminate()
         try:

@@ -33,7 +33,8 @@ def page(chromium: Any, live_server: LiveServer) -> Iterator[Any]:
 
 
 def sign_in(page: Any, server: LiveServer, token: str) -> None:
-    page.goto(f"{server.url}/sign-in")
+    """Sign in with an API token (the way in integrations keep)."""
+    page.goto(f"{server.url}/sign-in?method=token")
     page.fill("#token", token)
     page.click("#sign-in")
     page.wait_for_selector("#goal-cards")
@@ -60,14 +61,15 @@ def test_sign_in_every_chart_renders_and_screenshot(page: Any, live_server: Live
                                                     tmp_path: Path) -> None:
     page.goto(f"{live_server.url}/")
     page.click("#sign-in-link")
-    page.fill("#token", live_server.leader_token)
+    page.fill("#username", live_server.leader.username)
+    page.fill("#password", live_server.leader.password)
     page.click("#sign-in")
     page.wait_for_selector("#goal-cards .goal")
 
     cookie = next(c for c in page.context.cookies() if c["name"] == "stdtrack_session")
     assert cookie["httpOnly"] is True
     assert cookie["sameSite"] == "Lax"
-    assert live_server.leader_token not in cookie["value"]
+    assert live_server.leader.password not in cookie["value"]
 
     assert page.locator("#goal-cards .goal").count() >= 4  # the Jilin seed goals
     assert "吉林省服务业地方标准制修订300项" in page.inner_text("#goal-cards")
@@ -160,14 +162,15 @@ def test_sign_out_clears_the_session(page: Any, live_server: LiveServer) -> None
     page.wait_for_selector("#search-form")
     assert all(c["name"] != "stdtrack_session" for c in page.context.cookies())
     page.goto(f"{live_server.url}/not-counted/coverage")
-    page.wait_for_selector("#token")
+    page.wait_for_selector("#username")
     assert "/sign-in" in page.url
 
 
 def test_a_wrong_token_is_refused(page: Any, live_server: LiveServer) -> None:
-    page.goto(f"{live_server.url}/sign-in")
+    page.goto(f"{live_server.url}/sign-in?method=token")
     page.fill("#token", "stk_not-a-token")
     page.click("#sign-in")
     page.wait_for_selector(".error")
-    assert "令牌无效" in page.inner_text(".error")
+    assert "用户名或密码不正确" not in page.inner_text(".error")
+    assert "令牌" in page.inner_text(".error")
     assert all(c["name"] != "stdtrack_session" for c in page.context.cookies())

@@ -157,7 +157,8 @@ def test_the_whole_journey_of_a_company_clerk(browse: Any, live_server: LiveServ
 
     # declare by a messy spelling: suggestions, picked with the arrow keys and Enter
     keyboard_to(clerk, "#declare-code")
-    clerk.keyboard.type(f"ｇｂｔ　{number}".translate(str.maketrans("0123456789", "０１２３４５６７８９")))
+    wide = str.maketrans("0123456789", "０１２３４５６７８９")
+    clerk.keyboard.type(f"ｇｂｔ　{number}".translate(wide))  # full-width, as pasted
     clerk.wait_for_selector("#declare-suggestions li[role=option]")
     options = clerk.inner_text("#declare-suggestions")
     assert old in options and "电动自行车用控制器" in options and "现行" in options

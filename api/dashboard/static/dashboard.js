@@ -57,11 +57,12 @@
     else { downloadPng(button.dataset.chart); }
   });
 
-  var STATUS = { current: "现行 current", upcoming: "即将实施 upcoming", withdrawn: "废止 withdrawn" };
-
+  // the page's words, in its language, come from data-* attributes of the results table
   function runSearch(query) {
     var table = document.getElementById("search-results");
     var total = document.getElementById("search-total");
+    var words = table.dataset;
+    var STATUS = { current: words.current, upcoming: words.upcoming, withdrawn: words.withdrawn };
     fetch("/api/search?q=" + encodeURIComponent(query) + "&page_size=20")
       .then(function (response) { return response.json(); })
       .then(function (result) {
@@ -73,13 +74,15 @@
           link.href = "/standard?code=" + encodeURIComponent(hit.code);
           link.textContent = hit.code;
           row.insertCell().appendChild(link);
-          row.insertCell().textContent = hit.title_zh || hit.title_en || "";
+          var title = row.insertCell();
+          title.textContent = hit.title_zh || hit.title_en || "";
+          if (hit.title_zh) { title.lang = "zh-CN"; }
           row.insertCell().textContent = STATUS[hit.status] || hit.status;
         });
-        total.textContent = "共 " + (result.total || 0) + " 项 results";
+        total.textContent = words.total.replace("%(num)s", String(result.total || 0));
         table.hidden = false;
       })
-      .catch(function () { total.textContent = "检索失败 search failed"; });
+      .catch(function () { total.textContent = words.failed; });
   }
 
   var form = document.getElementById("search-form");
