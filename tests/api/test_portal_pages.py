@@ -138,7 +138,7 @@ async def test_an_enterprise_never_sees_or_changes_another_ones_records(
     mine = await owned(browser, staff_headers)
     _other_uscc, other = await enterprise(browser, staff_headers, region="320102",
                                           name="南京汽车配件厂")
-    for path in PORTAL_PAGES[2:4] + ["/portal/standards/{standard}"]:
+    for path in [*PORTAL_PAGES[2:4], "/portal/standards/{standard}"]:
         target = path.format(product=mine.product, declaration=mine.declaration,
                              standard=mine.standard)
         answer = await browser.get(target, headers=other)
