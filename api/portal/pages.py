@@ -225,7 +225,8 @@ class PortalPages(Controller):
             code = declared_code(raw)
             check = await declarations_repository.check_code(code)
             if check.needs_confirmation and data.get("confirm") != "1":
-                return await self._product_page(request, product, status_code=409,
+                # a question to answer, not an error: the form again, with the warning
+                return await self._product_page(request, product,
                                                 declare_code=raw,
                                                 warnings=_check_words(_, check))
             await repository.declare(product.id, code, now=dt.datetime.now(dt.UTC),
