@@ -4,7 +4,6 @@ public page (``/enterprises/{uscc}``), encoding the page's absolute address."""
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 from typing import Annotated, Any
 
@@ -16,6 +15,7 @@ from pydantic import BaseModel, Field
 from adoption import public_repository, repository
 from adoption.schemas import PublicEnterprise
 from adoption.uscc import normalize_uscc
+from api import search_service
 from api.routes.access import translated
 from search_index.errors import IndexUnavailableError, QueryError
 from search_index.schemas import SearchRequest
@@ -90,9 +90,9 @@ class SuggestionController(Controller):
                     title_en=found.title_en, status=found.status, level=found.level))
         if text:
             try:
-                result = await request.app.state.search.search(
-                    SearchRequest(q=text, page_size=limit, facets=False, highlight=False),
-                    dt.date.today())
+                result = await search_service.search(
+                    request.app.state.settings,
+                    SearchRequest(q=text, page_size=limit, facets=False, highlight=False))
             except (QueryError, IndexUnavailableError):
                 result = None  # suggestions stay quiet; the exact code still answers
             seen = {item.id for item in items}
