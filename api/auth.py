@@ -12,6 +12,10 @@ issued, stored only as its SHA-256, looked up by that hash and compared in const
 or a browser session opened by signing in with a username and password (or a token) on
 ``/sign-in`` or ``POST /api/session``. A bearer token wins when a request has both.
 
+Public routes may relax the CSRF check with ``opt["csrf"]``: ``False`` for JSON-only routes
+(they must call ``api.sessions.require_json``), ``"if-signed-in"`` where a request without a
+session has nothing to protect (signing out).
+
 A person signed in with a temporary password (invited, or reset by staff) may only change it:
 any other route that needs an account answers :class:`PasswordChangeRequired` (403; pages
 send the browser to ``/account/password``) unless the handler says
@@ -164,13 +168,19 @@ async def role_guard(connection: ASGIConnection, handler: BaseRouteHandler) -> N
     if roles is None:
         raise ForbiddenError(f"route {connection.url.path} states no role; access denied")
     bearer = bearer_token(connection) is not None
+    state = connection.scope.setdefault("state", {})
     if roles == Role.PUBLIC:
         try:
             identity = await identify(connection)
         except AuthError:  # a public route ignores a bad token, as if none were given
             identity, bearer = None, False
+        if identity is not None and identity.must_change_password and not handler.opt.get(
+                "while_password_temporary"):
+            identity = None  # half signed in: public pages see nobody until it is replaced
+        state["identity"] = identity
     else:
         identity = await identify(connection)
+        state["identity"] = identity  # also for the page that says why it is refused
         if identity is None:
             raise AuthError("this route needs a bearer token (Authorization: Bearer <token>) "
                             "or a signed-in session")
@@ -182,8 +192,9 @@ async def role_guard(connection: ASGIConnection, handler: BaseRouteHandler) -> N
             raise PasswordChangeRequired(
                 "this account signed in with a temporary password: change it first "
                 "(/account/password or POST /api/accounts/me/password)")
-    connection.scope.setdefault("state", {})["identity"] = identity
-    csrf_exempt = roles == Role.PUBLIC and handler.opt.get("csrf") is False
-    await check_csrf(connection,
-                     identity.csrf_token if identity and identity.via is Via.SESSION else None,
-                     bearer=bearer, exempt=csrf_exempt)
+    session = identity is not None and identity.via is Via.SESSION
+    csrf = handler.opt.get("csrf", True) if roles == Role.PUBLIC else True
+    if csrf == "if-signed-in" and not session:
+        return  # e.g. signing out without a session: there is nothing to protect
+    await check_csrf(connection, identity.csrf_token if identity and session else None,
+                     bearer=bearer, exempt=csrf is False)

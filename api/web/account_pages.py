@@ -117,7 +117,7 @@ class AccountPages(Controller):
         await start_session(request, response, identity.account_id, via=method)
         return response
 
-    @post("/sign-out", opt=PUBLIC, status_code=303)
+    @post("/sign-out", opt={**PUBLIC, "csrf": "if-signed-in"}, status_code=303)
     async def sign_out(self, request: Request[Any, Any, Any]) -> Response[Any]:
         """End this browser's session (on every app host) and forget the cookie."""
         await end_session(request)

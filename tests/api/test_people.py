@@ -107,7 +107,8 @@ async def test_an_invited_person_must_replace_the_temporary_password(
     assert done.headers["location"] == "/account/password?next=/not-counted/coverage"
     # until it is replaced, nothing else opens
     elsewhere = await browser.get("/")
-    assert elsewhere.status_code == 200  # public pages stay public
+    assert elsewhere.status_code == 200  # public pages stay public, seen as by nobody
+    assert 'id="search-form"' in elsewhere.text and 'id="sign-in-link"' in elsewhere.text
     assert (await browser.get("/account")).headers["location"].startswith("/account/password")
     refused = await browser.get("/api/alerts")
     assert refused.status_code == 403 and refused.json()["title"] == "Password change required"
@@ -534,3 +535,13 @@ def test_the_cli_refuses_in_one_line(settings: Settings, engine: Engine, args: t
     assert says in done.stderr and "Traceback" not in done.stderr
     assert len(done.stderr.strip().splitlines()) == 1
     assert not stdin or stdin not in done.stderr
+
+
+async def test_signing_out_of_an_ended_session_just_signs_out(
+        browser: httpx.AsyncClient, staff_headers: dict[str, str]) -> None:
+    created = await person(browser, staff_headers)
+    await sign_in(browser, created["username"], PASSWORD)
+    token = await page_token(browser)
+    await Account.raw("DELETE FROM account_session WHERE account = {}", created["id"])
+    done = await browser.post("/sign-out", data={"csrf_token": token})
+    assert done.status_code == 303 and SESSION_COOKIE not in browser.cookies

@@ -42,9 +42,14 @@ async def test_a_registration_is_pending_until_staff_approve_it(
     assert api.status_code == 403 and api.json()["registration"] == "pending"
     assert (await sign_in(browser, body["username"], "wrong-password!")).status_code == 401
 
-    listed = await browser.get("/api/registrations", params={"status": "pending"},
+    listed = await browser.get("/api/registrations", params={"status": "pending",
+                                                             "page_size": 200},
                                headers=staff_headers)
-    assert [item["id"] for item in listed.json()["items"]] == [pending["id"]]
+    items = listed.json()["items"]
+    assert pending["id"] in [item["id"] for item in items]
+    assert all(item["status"] == "pending" for item in items)
+    times = [item["submitted_at"] for item in items]
+    assert times == sorted(times)  # the queue: oldest first
     approved = await browser.post(f"/api/registrations/{pending['id']}/approve",
                                   headers=staff_headers)
     assert approved.status_code == 200, approved.text

@@ -28,7 +28,10 @@ def unique(prefix: str) -> str:
 @pytest.fixture
 def browse(chromium: Any) -> Iterator[Any]:
     """Open pages in new browser contexts (each its own cookies), phone-sized by default;
-    every page collects console errors and uncaught errors in ``page.problems``."""
+    every page collects console errors, uncaught errors and failed resources (a style sheet, a
+    script) in ``page.problems``. A page answering 400 or 403 on purpose (a refused form) is
+    not a problem: Chromium logs it as a failed load, so those console lines are left to the
+    resource check."""
     contexts: list[Any] = []
 
     def open_page(viewport: dict[str, int] = PHONE) -> Any:
@@ -39,8 +42,12 @@ def browse(chromium: Any) -> Iterator[Any]:
         page = context.new_page()
         page.problems = []
         page.on("console", lambda message: message.type == "error"
+                and not message.text.startswith("Failed to load resource")
                 and page.problems.append(f"console: {message.text}"))
         page.on("pageerror", lambda error: page.problems.append(f"page error: {error}"))
+        page.on("response", lambda response: response.status >= 400
+                and response.request.resource_type != "document"
+                and page.problems.append(f"{response.status} {response.url}"))
         return page
 
     try:
@@ -148,8 +155,9 @@ def test_an_invited_leader_replaces_the_temporary_password(browse: Any,
     assert "/account/password" in leader.url
     fits_the_screen(leader)
     leader.goto(f"{live_server.url}/")  # the dashboard waits until the password is replaced
-    leader.goto(f"{live_server.url}/account")
-    assert "/account/password" in leader.url
+    assert leader.locator("#goal-cards").count() == 0
+    assert leader.locator("#search-form").count() == 1
+    leader.goto(f"{live_server.url}/account/password")
     leader.fill("#current_password", temporary)
     leader.fill("#new_password", PASSWORD)
     leader.fill("#confirm_password", PASSWORD + "?")
@@ -171,7 +179,10 @@ def test_an_invited_leader_replaces_the_temporary_password(browse: Any,
     row.locator("button.disable").click()
     staff.wait_for_selector("#accounts-message")
     leader.reload()
-    leader.wait_for_selector("#username")  # signed out: sent to sign in
+    leader.wait_for_selector("#sign-in-link")  # the dashboard is gone: signed out
+    assert leader.locator("#goal-cards").count() == 0
+    leader.goto(f"{live_server.url}/account")
+    leader.wait_for_selector("#username")  # sent to sign in
     assert leader.problems == [] and staff.problems == []
 
 
