@@ -94,11 +94,14 @@ async def _own_product(request: Request[Any, Any, Any], product_id: int) -> Prod
 
 
 def _check_words(_: Translate, check: DeclarationCheck) -> list[str]:
+    """The check's warnings in the page's language (the day: withdrawn on, or in force from;
+    a replaced edition's successors carry their own dates, so none is said)."""
     standard = check.standard
-    return [words.standing_message(
-        _, w.kind, standard.code if standard else check.code, check.successors,
-        standard.withdrawn_on if standard and w.kind.value == "standard_withdrawn"
-        else standard.effective_on if standard else None) for w in check.warnings]
+    days = {"standard_withdrawn": standard.withdrawn_on if standard else None,
+            "standard_not_yet_implemented": standard.effective_on if standard else None}
+    return [words.standing_message(_, w.kind, standard.code if standard else check.code,
+                                   check.successors, days.get(w.kind.value))
+            for w in check.warnings]
 
 
 class PortalPages(Controller):

@@ -66,7 +66,8 @@ def standing_message(_: Translate, kind: AlertKind | str, code: str,
                     else _(WITHDRAWN_REPLACED_UNDATED, code=code, successors=joined))
         return _(WITHDRAWN, code=code, on=day) if day else _(WITHDRAWN_UNDATED, code=code)
     if kind is AlertKind.STANDARD_REPLACED:
-        return _(REPLACED, code=code, successors=joined, on=day or "?")
+        return (_(REPLACED, code=code, successors=joined, on=day) if day
+                else _(REPLACED_UNDATED, code=code, successors=joined))
     if kind is AlertKind.STANDARD_NOT_YET_IMPLEMENTED:
         return _(NOT_YET, code=code, on=day or "?")
     return _(UNRESOLVED, code=code)
