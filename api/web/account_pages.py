@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from anyio import to_thread
 from litestar import Controller, Request, Response, get, post
@@ -109,7 +110,8 @@ class AccountPages(Controller):
                                error=message)
         identity = result.identity
         if result.must_change_password:
-            destination = "/account/password" + (f"?next={target}" if target else "")
+            destination = "/account/password" + (f"?{urlencode({'next': target})}"
+                                                 if target else "")
         else:
             destination = target or HOME_BY_ROLE[identity.role]
         response: Response[Any] = Redirect(destination, status_code=303)

@@ -104,7 +104,7 @@ async def test_an_invited_person_must_replace_the_temporary_password(
     assert len(temporary) == 16 and invited["must_change_password"] is True
 
     done = await sign_in(browser, invited["username"], temporary, "/not-counted/coverage")
-    assert done.headers["location"] == "/account/password?next=/not-counted/coverage"
+    assert done.headers["location"] == "/account/password?next=%2Fnot-counted%2Fcoverage"
     # until it is replaced, nothing else opens
     elsewhere = await browser.get("/")
     assert elsewhere.status_code == 200  # public pages stay public, seen as by nobody
