@@ -10,10 +10,12 @@ StdtrackError (standards.errors)
     ├── DuplicateError        the record already exists (a product's name and model, an active
     │                         declaration of the same standard, a username, a registered USCC)
     ├── StateError            the record is not in a state that allows this (approving a
-    │                         registration already decided)
+    │                         registration already decided, re-declaring from a cleared alert,
+    │                         committing a preview twice)
+    ├── OwnershipError        another enterprise owns it (an enterprise standard)
     └── TooManyAttempts       sign-in is locked for a while after repeated failures
 
-api/errors.py decides the HTTP status of each (404, 422, 409).
+api/errors.py decides the HTTP status of each (404, 422, 409, 409, 403, 429).
 """
 
 from __future__ import annotations
@@ -77,3 +79,7 @@ class TooManyAttempts(AdoptionError):
 
 class RecordNotFound(NotFoundError):
     """No enterprise, product, declaration or account has this key."""
+
+
+class OwnershipError(AdoptionError):
+    """Another enterprise owns the record (an enterprise standard): it may not be changed."""

@@ -465,8 +465,7 @@ async def declare(
             await write("UPDATE product SET registered_on = ? WHERE id = ?",
                          [declared_on, product_id])
         await indicator_queries.mark_stale(engine, [product_id])
-        await _withdraw(superseded, today, f"由声明 {new_id} ({code.key}) 替代 superseded by "
-                        f"declaration {new_id}", now)
+        await supersede(superseded, new_id, code.key, today, now)
         spec = alert_for(code.key, standings.get(standard_id) if standard_id else None)
         if spec is not None:
             await _insert_alerts(engine, [(new_id, product["enterprise"], product_id, spec)], now)
@@ -494,6 +493,18 @@ async def _withdraw(ids: Sequence[int], on: dt.date, reason: str, now: dt.dateti
     await executemany(engine, "UPDATE alert SET cleared_at = ? WHERE declaration = ? "
                       "AND cleared_at IS NULL", [(now, declaration_id) for declaration_id in ids])
     await indicator_queries.mark_declarations_stale(engine, ids)
+
+
+async def supersede(ids: Sequence[int], new_id: int, new_code: str, on: dt.date,
+                    now: dt.datetime) -> None:
+    """Withdraw declarations (in the open transaction) that declaration ``new_id`` takes the
+    place of, and remember which one did."""
+    if not ids:
+        return
+    await _withdraw(ids, on, f"由声明 {new_id} ({new_code}) 替代 superseded by declaration "
+                    f"{new_id}", now)
+    await executemany(adoption_engine(), "UPDATE declaration SET superseded_by = ? WHERE id = ? "
+                      "AND superseded_by IS NULL", [(new_id, old) for old in ids])
 
 
 async def withdraw_declaration(
@@ -755,6 +766,7 @@ class RowOutcome:
     action: str
     reason: str | None = None
     conflicts: list[dict[str, Any]] = field(default_factory=list)
+    fields: tuple[str, ...] = ()  # the import fields a rejection is about
 
 
 def _tally() -> dict[str, int]:
@@ -918,7 +930,10 @@ class DeclarationImportWriter:
             if not facts.name or not facts.region_code:
                 return RowOutcome("rejected", f"企业 {facts.uscc} 尚未登记 enterprise {facts.uscc} "
                                   "is new: 企业名称 (enterprise) and 行政区划代码 (region) are "
-                                  "required")
+                                  "required", fields=tuple(
+                                      name for name, value in (("enterprise", facts.name),
+                                                               ("region", facts.region_code))
+                                      if not value))
             enterprise = _EnterpriseState(
                 uscc=facts.uscc, name=facts.name, region_code=facts.region_code,
                 sector=facts.sector or "", key_fields=_key_fields_text(facts.key_fields or ()))

@@ -10,7 +10,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from adoption.fields import DeclaredCode
-from adoption.vocab import AccountRole, AlertKind, KeyField, RegistrationStatus
+from adoption.vocab import AccountRole, AlertKind, IndicatorKind, KeyField, RegistrationStatus
 from standards.vocab import Status
 
 # ---------------------------------------------------------------- accounts
@@ -252,6 +252,156 @@ class AlertPage(BaseModel):
     page: int
     page_size: int
     items: list[AlertRead]
+
+
+class DeclarationWarning(BaseModel):
+    """Why a choice deserves a second look before it is saved."""
+
+    kind: AlertKind = Field(description="the alert the declaration would raise")
+    message: str = Field(description="Chinese first, English beside it")
+
+
+class CheckedStandard(BaseModel):
+    """The catalogue edition a code resolves to, with the dates its status comes from."""
+
+    id: int
+    code: str
+    title_zh: str | None
+    status: Status
+    effective_on: dt.date | None = Field(description="in force from (implemented, else "
+                                         "published)")
+    withdrawn_on: dt.date | None
+
+
+class DeclarationCheck(BaseModel):
+    """What declaring a code would mean today, said before anything is saved."""
+
+    declared_code: str = Field(description="the code as written, spaces collapsed")
+    code: str = Field(description="the catalogue key it means")
+    undated: bool
+    resolved: bool = Field(description="false: the catalogue does not hold the code (yet)")
+    standard: CheckedStandard | None
+    successors: list[str] = Field(description="editions that replace it")
+    warnings: list[DeclarationWarning]
+    needs_confirmation: bool = Field(description="withdrawn, replaced or not yet in force: "
+                                     "declaring it needs confirm=true")
+
+
+class DeclarationEvent(BaseModel):
+    """One step in a declaration's life."""
+
+    event: str = Field(description="declared, alert_raised, alert_cleared, superseded, "
+                       "withdrawn")
+    on: dt.date | None = Field(description="the day it took effect")
+    at: dt.datetime | None = Field(description="when it was recorded")
+    detail: str = ""
+    alert: AlertKind | None = None
+    related_declaration: int | None = Field(default=None, description="the declaration that "
+                                            "took its place")
+
+
+class DeclarationHistory(BaseModel):
+    declaration: DeclarationRead
+    source: str = Field(description="how it was made: api, portal, import N")
+    events: list[DeclarationEvent] = Field(description="oldest first")
+
+
+class SuccessorChoice(BaseModel):
+    """An edition that replaces the declared one, as a re-declaration choice."""
+
+    code: str
+    standard_id: int | None
+    title_zh: str | None
+    status: Status | None = Field(description="null: the catalogue does not hold it")
+    effective_on: dt.date | None
+
+
+class InboxItem(AlertRead):
+    """An alert as the enterprise's inbox shows it: when the edition stopped being the one in
+    force, and what it may re-declare in one step."""
+
+    replaced_on: dt.date | None = Field(description="withdrawn on, else the day its first "
+                                        "successor came into force")
+    choices: list[SuccessorChoice]
+    redeclare_code: str | None = Field(description="the successor a one-click re-declare "
+                                       "takes (the only one in force), or null")
+
+
+class InboxPage(BaseModel):
+    total: int
+    page: int
+    page_size: int
+    items: list[InboxItem]
+
+
+# ---------------------------------------------------------------- enterprise standards
+
+
+class IndicatorInput(BaseModel):
+    """A validated indicator (see :func:`adoption.enterprise_standards.check_indicators`)."""
+
+    kind: IndicatorKind
+    name: str
+    value: str = ""
+    unit: str = ""
+    test_method: str = ""
+
+
+class IndicatorRead(IndicatorInput):
+    position: int
+
+
+class EnterpriseStandardRead(BaseModel):
+    """An enterprise standard (Q/...) in the catalogue, owned by the enterprise that declared
+    it, with its current indicators."""
+
+    id: int
+    code: str
+    title_zh: str | None
+    status: Status
+    published_on: dt.date | None
+    implemented_on: dt.date | None
+    withdrawn_on: dt.date | None
+    owner_uscc: str | None
+    owner_name: str | None
+    indicators: list[IndicatorRead]
+
+
+# ---------------------------------------------------------------- public pages
+
+
+class PublicDeclaration(BaseModel):
+    id: int
+    declared_code: str
+    code: str
+    declared_on: dt.date
+    standard: DeclaredStandard | None = Field(description="null while unresolved")
+
+
+class PublicProduct(BaseModel):
+    id: int
+    name: str
+    model: str
+    category: str
+    registered_on: dt.date | None
+    declarations: list[PublicDeclaration]
+
+
+class PublicEnterprise(BaseModel):
+    """What anyone may see of an enterprise (as the national platform publishes it): its
+    active products, the standards they are declared to follow and their status today, and
+    its own enterprise standards with their indicators."""
+
+    uscc: str
+    name: str
+    region_code: str
+    region_name: str
+    as_of: dt.date
+    products_total: int
+    page: int
+    page_size: int
+    products: list[PublicProduct]
+    standards: list[EnterpriseStandardRead]
 
 
 # ---------------------------------------------------------------- bulk import rows

@@ -6,6 +6,7 @@ withdrawn and alerts cleared, each with the day or moment it happened.
 
 from piccolo.columns import (
     Boolean,
+    Bytea,
     Date,
     DoublePrecision,
     ForeignKey,
@@ -147,6 +148,8 @@ class Declaration(Table, tablename="declaration"):
     source = Varchar(length=60, default="")  # "api", "import 12"
     created_at = Timestamptz()
     updated_at = Timestamptz()
+    # the declaration that took its place (a newer edition, a re-declared successor)
+    superseded_by = Integer(null=True, default=None)
 
 
 class Alert(Table, tablename="alert"):
@@ -181,6 +184,43 @@ class DeclarationImport(Table, tablename="declaration_import"):
     unchanged = Integer(default=0)
     rejected = Integer(default=0)
     report = Text(default="{}")
+
+
+class StandardIndicator(Table, tablename="standard_indicator"):
+    """A functional, performance or safety indicator (功能指标、性能指标、安全指标) an
+    enterprise declared for its own enterprise standard. Changing the indicators retires the
+    current rows (``retired_at``) and adds new ones: earlier declarations stay readable."""
+
+    id = Serial(primary_key=True)
+    standard = ForeignKey(Standard, on_delete=OnDelete.cascade, index=True)
+    enterprise = ForeignKey(Enterprise, on_delete=OnDelete.restrict)
+    kind = Varchar(length=20)
+    position = Integer(default=0)
+    name = Varchar(length=200)
+    value = Varchar(length=200, default="")  # a value or a limit as written: ≥ 95, 0.5～1.2
+    unit = Varchar(length=50, default="")
+    test_method = Varchar(length=300, default="")
+    created_at = Timestamptz()
+    retired_at = Timestamptz(null=True, default=None)
+
+
+class DeclarationUpload(Table, tablename="declaration_upload"):
+    """A bulk declaration file between its preview and its commit: a draft, kept in the
+    database so that any app host can commit what another previewed. ``token`` is the preview
+    id the client holds; the content is emptied once committed (the import archives it)."""
+
+    id = Serial(primary_key=True)
+    token = Varchar(length=64, index=True)
+    position = Integer(default=0)  # the file's place among the preview's files
+    account = Integer(null=True, default=None)  # who previewed it: only they may commit it
+    uscc = Varchar(length=18, null=True, default=None)  # an enterprise: rows must be its own
+    name = Varchar(length=300)
+    sha256 = Varchar(length=64)
+    size = Integer(default=0)
+    content = Bytea(null=True, default=None)
+    created_at = Timestamptz()
+    committed_at = Timestamptz(null=True, default=None)
+    import_id = Integer(null=True, default=None)
 
 
 class DraftingProject(Table, tablename="drafting_project"):
@@ -353,4 +393,5 @@ TABLES: tuple[type[Table], ...] = (
     Account, AccountSession, SignInThrottle, Registration,
     Enterprise, Product, Declaration, Alert, DeclarationImport,
     DraftingProject, DraftingStageEntry, DraftingImport, DomainRule, StandardDomain, Goal,
-    ProductFact, IndicatorCube, ProductFactStale, ForeignBody)
+    ProductFact, IndicatorCube, ProductFactStale, ForeignBody, StandardIndicator,
+    DeclarationUpload)

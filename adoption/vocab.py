@@ -125,3 +125,22 @@ class GoalStatus(StrEnum):
     ON_TRACK = "on_track"
     AT_RISK = "at_risk"
     BEHIND = "behind"
+
+
+class IndicatorKind(StrEnum):
+    """What an indicator of an enterprise standard describes (企业标准自我声明, since 2024)."""
+
+    FUNCTIONAL = "functional"  # 功能指标
+    PERFORMANCE = "performance"  # 性能指标
+    SAFETY = "safety"  # 安全指标
+
+
+INDICATOR_KIND_LABELS: dict[str, IndicatorKind] = {
+    "功能": IndicatorKind.FUNCTIONAL,
+    "功能指标": IndicatorKind.FUNCTIONAL,
+    "性能": IndicatorKind.PERFORMANCE,
+    "性能指标": IndicatorKind.PERFORMANCE,
+    "安全": IndicatorKind.SAFETY,
+    "安全指标": IndicatorKind.SAFETY,
+}
+"""Chinese labels of each indicator kind (English values are accepted as they are)."""

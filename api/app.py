@@ -19,18 +19,25 @@ from api.auth import role_guard
 from api.database import configure_engine
 from api.errors import EXCEPTION_HANDLERS
 from api.openapi import document_answers
+from api.portal.pages import PortalPages
+from api.portal.public_pages import PublicPages
 from api.portal.registration_pages import RegistrationPages
 from api.routes.accounts import AccountController
 from api.routes.alerts import AlertController
 from api.routes.changes import ChangeController
 from api.routes.declarations import DeclarationController
 from api.routes.drafting import DomainRuleController, DraftingController
+from api.routes.enterprise_standards import (
+    EnterpriseStandardController,
+    EnterpriseStandardsOfEnterprise,
+)
 from api.routes.enterprises import EnterpriseController, ProductController
 from api.routes.exports import ExportController
 from api.routes.goals import GoalController
 from api.routes.imports import ImportController
 from api.routes.indicators import IndicatorController
 from api.routes.pages import PageController
+from api.routes.public import PublicEnterpriseController, QrCodeController, SuggestionController
 from api.routes.registrations import RegistrationController
 from api.routes.search import SearchController
 from api.routes.sessions import SessionController
@@ -114,6 +121,11 @@ def create_app(settings: Settings, engine: Engine | None = None) -> Litestar:
             AccountController,
             EnterpriseController,
             ProductController,
+            EnterpriseStandardsOfEnterprise,
+            EnterpriseStandardController,
+            PublicEnterpriseController,
+            QrCodeController,
+            SuggestionController,
             DeclarationController,
             AlertController,
             ChangeController,
@@ -124,6 +136,8 @@ def create_app(settings: Settings, engine: Engine | None = None) -> Litestar:
             PageController,
             AccountPages,
             RegistrationPages,
+            PortalPages,
+            PublicPages,
             WorkbenchPages,
             SessionController,
             RegistrationController,
@@ -131,6 +145,12 @@ def create_app(settings: Settings, engine: Engine | None = None) -> Litestar:
             create_static_files_router(
                 path="/static/dashboard",
                 directories=[API_DIR / "dashboard" / "static"],
+                include_in_schema=False,
+                opt={"roles": "public"},
+            ),
+            create_static_files_router(
+                path="/static/portal",
+                directories=[API_DIR / "portal" / "static"],
                 include_in_schema=False,
                 opt={"roles": "public"},
             ),

@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 import anyio
 
 from adoption import repository
+from adoption.db import writing
 from adoption.errors import InvalidFieldError
 from adoption.fields import (
     DeclaredCode,
@@ -70,11 +71,35 @@ def read_table(path: Path, name: str) -> TableReading:
 # ------------------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True, slots=True)
+class CellProblem:
+    """One cell of a row that breaks its rule: the field, the value as written, and why."""
+
+    field: str
+    value: str
+    reason: str
+    problem: str = "invalid"  # or "other_enterprise": an enterprise's upload naming another
+
+
+class RowRejected(ValueError):
+    """A row with one or more cell problems (every one of them, not just the first)."""
+
+    def __init__(self, problems: list[CellProblem]) -> None:
+        self.problems = problems
+        super().__init__("; ".join(problem.reason for problem in problems))
+
+
 class RowMapper:
     """Turns a table row into a DeclarationRow, remembering each distinct USCC, region and code
-    it has checked (a file repeats them thousands of times)."""
+    it has checked (a file repeats them thousands of times).
 
-    def __init__(self, today: dt.date | None = None) -> None:
+    Args:
+        only_uscc: an enterprise's own upload: a row naming another enterprise is refused.
+        today: the last day a declaration may be dated (today by default).
+    """
+
+    def __init__(self, only_uscc: str | None = None, today: dt.date | None = None) -> None:
+        self.only_uscc = only_uscc
         self._today = today or dt.date.today()
         self._usccs: dict[str, str | InvalidFieldError] = {}
         self._regions: dict[str, str | InvalidFieldError] = {}
@@ -94,36 +119,59 @@ class RowMapper:
         return found  # type: ignore[no-any-return]
 
     def map(self, location: str, cells: dict[str, Any]) -> DeclarationRow:
-        """Raises: InvalidFieldError or MappingError naming the field and the value."""
-        uscc = self._remembered(self._usccs, str(cells.get("uscc", "")), normalize_uscc)
+        """Raises: RowRejected naming every field that breaks its rule, with its value."""
+        problems: list[CellProblem] = []
+
+        def checked(name: str, check: Callable[[], T]) -> T | None:
+            try:
+                return check()
+            except (InvalidFieldError, MappingError) as exc:
+                raw = cells.get(name)
+                problems.append(CellProblem(name, "" if raw is None else str(raw), str(exc)))
+                return None
+
+        raw_uscc = str(cells.get("uscc", ""))
+        uscc = checked("uscc", lambda: self._remembered(self._usccs, raw_uscc, normalize_uscc))
+        if uscc is not None and self.only_uscc is not None and uscc != self.only_uscc:
+            problems.append(CellProblem("uscc", raw_uscc, (
+                f"uscc: {raw_uscc!r} 不是本企业的统一社会信用代码 is not your enterprise's "
+                f"credit code ({self.only_uscc})"), "other_enterprise"))
         region_raw = cells.get("region")
-        region = (self._remembered(self._regions, str(region_raw), normalize_region)
+        region = (checked("region", lambda: self._remembered(
+            self._regions, str(region_raw), normalize_region))
                   if region_raw is not None else None)
-        enterprise = EnterpriseFacts(
-            uscc=uscc,
-            name=clean_label(cells["enterprise"], "enterprise", 300) or None
-            if "enterprise" in cells else None,
-            region_code=region,
-            sector=clean_label(cells["sector"], "sector", 100) if "sector" in cells else None,
-            key_fields=parse_key_fields(str(cells["key_fields"]))
-            if "key_fields" in cells else None,
-        )
-        product = ProductFacts(
-            name=clean_label(cells.get("product"), "product", 300, required=True),
-            model=clean_label(cells.get("model", ""), "model", 200),
-            category=clean_label(cells["category"], "category", 200)
-            if "category" in cells else None,
-            main=parse_flag(cells["main"]) if "main" in cells else None,
-            sector=enterprise.sector,
-        )
-        codes = tuple(dict.fromkeys(
-            self._remembered(self._codes, raw, declared_code)
-            for raw in split_list(str(cells.get("standards", "")))))
-        declared = parse_date(cells.get("declared_on"), "declared_on")
-        return DeclarationRow(location=location, enterprise=enterprise, product=product,
-                              codes=_unique_keys(codes),
-                              declared_on=check_past_day(declared.value, "declared_on",
-                                                         self._today) if declared else None)
+        name = checked("enterprise", lambda: clean_label(cells["enterprise"], "enterprise", 300)
+                       ) if "enterprise" in cells else None
+        sector = checked("sector", lambda: clean_label(cells["sector"], "sector", 100)
+                         ) if "sector" in cells else None
+        key_fields = checked("key_fields", lambda: parse_key_fields(str(cells["key_fields"]))
+                             ) if "key_fields" in cells else None
+        product = checked("product", lambda: clean_label(cells.get("product"), "product", 300,
+                                                         required=True))
+        model = checked("model", lambda: clean_label(cells.get("model", ""), "model", 200))
+        category = checked("category", lambda: clean_label(cells["category"], "category", 200)
+                           ) if "category" in cells else None
+        main = checked("main", lambda: parse_flag(cells["main"])) if "main" in cells else None
+        codes: list[DeclaredCode] = []
+        for raw in split_list(str(cells.get("standards", ""))):
+            try:
+                codes.append(self._remembered(self._codes, raw, declared_code))
+            except InvalidFieldError as exc:
+                problems.append(CellProblem("standards", raw, str(exc)))
+        declared = checked("declared_on", lambda: parse_date(cells.get("declared_on"),
+                                                             "declared_on"))
+        declared_on = checked("declared_on", lambda: check_past_day(
+            declared.value, "declared_on", self._today)) if declared else None
+        if problems:
+            raise RowRejected(problems)
+        assert uscc is not None and product is not None and model is not None
+        enterprise = EnterpriseFacts(uscc=uscc, name=name or None, region_code=region,
+                                     sector=sector, key_fields=key_fields)
+        facts = ProductFacts(name=product, model=model, category=category, main=main,
+                             sector=sector)
+        return DeclarationRow(location=location, enterprise=enterprise, product=facts,
+                              codes=_unique_keys(tuple(dict.fromkeys(codes))),
+                              declared_on=declared_on)
 
 
 def _unique_keys(codes: Sequence[DeclaredCode]) -> tuple[DeclaredCode, ...]:
@@ -153,12 +201,14 @@ class DeclarationImportReport:
     batch_id: int | None = None
     aborted: str | None = None
     tallies: dict[str, dict[str, int]] = field(default_factory=dict)
+    dry_run: bool = False
 
     def as_dict(self) -> dict[str, Any]:
         return {"files": self.files, "created": self.created, "updated": self.updated,
                 "unchanged": self.unchanged, "rejected": self.rejected,
-                "conflicts": self.conflicts, "batch_id": self.batch_id, "dry_run": False,
-                "strict": False, "aborted": self.aborted, **self.tallies}
+                "conflicts": self.conflicts, "batch_id": self.batch_id,
+                "dry_run": self.dry_run, "strict": False, "aborted": self.aborted,
+                **self.tallies}
 
 
 @dataclass(slots=True)
@@ -168,14 +218,22 @@ class _Batch:
     size: int
 
 
+def _problem(reading: TableReading, field_name: str, value: str, reason: str,
+             problem: str = "invalid") -> dict[str, str]:
+    return {"field": field_name, "column": reading.columns.get(field_name, HEADERS[field_name][0]),
+            "value": value, "reason": reason, "problem": problem}
+
+
 def _batches(name: str, reading: TableReading, mapper: RowMapper) -> Iterator[_Batch]:
     batch = _Batch([], [], 0)
     for location, cells in reading.rows:
         batch.size += 1
         try:
             batch.rows.append(mapper.map(location, cells))
-        except (InvalidFieldError, MappingError) as exc:
-            batch.rejected.append({"file": name, "location": location, "reason": str(exc)})
+        except RowRejected as exc:
+            batch.rejected.append({"file": name, "location": location, "reason": str(exc),
+                                   "problems": [_problem(reading, p.field, p.value, p.reason,
+                                                         p.problem) for p in exc.problems]})
         if batch.size >= CHUNK_ROWS:
             yield batch
             batch = _Batch([], [], 0)
@@ -199,6 +257,14 @@ async def _read_ahead(items: Iterator[T]) -> AsyncIterator[T]:
             await asyncio.wait([pending])
 
 
+class _RolledBack(Exception):
+    """Ends a dry run's transaction (everything it wrote is rolled back)."""
+
+    def __init__(self, report: DeclarationImportReport) -> None:
+        super().__init__("dry run")
+        self.report = report
+
+
 async def import_declarations(
     paths: list[Path],
     *,
@@ -206,14 +272,47 @@ async def import_declarations(
     archive_dir: Path,
     progress: ProgressCallback | None = None,
     display_names: dict[Path, str] | None = None,
+    dry_run: bool = False,
+    only_uscc: str | None = None,
 ) -> DeclarationImportReport:
     """Import self-declaration files; re-importing the same files changes nothing.
+
+    Args:
+        dry_run: run the whole import in one transaction and roll it back: the report says
+            what the import would do (counts, rejections, conflicts), nothing is kept and no
+            file is archived.
+        only_uscc: an enterprise's own upload: rows naming another enterprise are rejected.
 
     Raises:
         ImporterError: a file is unreadable or has no header row (raised before anything of
             it is written, except for damage found after earlier rows were stored: those are
             kept and the report says where the file stopped).
     """
+    if not dry_run:
+        return await _import(paths, actor=actor, archive_dir=archive_dir, progress=progress,
+                             display_names=display_names, only_uscc=only_uscc, dry_run=False)
+    try:
+        async with writing():
+            report = await _import(paths, actor=actor, archive_dir=archive_dir,
+                                   progress=progress, display_names=display_names,
+                                   only_uscc=only_uscc, dry_run=True)
+            raise _RolledBack(report)
+    except _RolledBack as done:
+        done.report.batch_id = None
+        done.report.dry_run = True
+        return done.report
+
+
+async def _import(
+    paths: list[Path],
+    *,
+    actor: str,
+    archive_dir: Path,
+    progress: ProgressCallback | None,
+    display_names: dict[Path, str] | None,
+    only_uscc: str | None,
+    dry_run: bool,
+) -> DeclarationImportReport:
     now = dt.datetime.now(dt.UTC)
     readings = []
     for path in paths:
@@ -224,29 +323,30 @@ async def import_declarations(
         files=[{"name": name, "sha256": checksum} for _, name, _, checksum in readings],
         actor=actor, started_at=now)
     writer = repository.DeclarationImportWriter(import_id=report.batch_id, now=now)
-    mapper = RowMapper(now.date())
+    mapper = RowMapper(only_uscc, now.date())
     try:
         for path, name, reading, checksum in readings:
-            archived = archive(path, checksum, archive_dir, now)
+            archived = None if dry_run else archive(path, checksum, archive_dir, now)
             count = 0
             try:
                 async for batch in _read_ahead(_batches(name, reading, mapper)):
                     count += batch.size
                     report.rejected.extend(batch.rejected)
                     outcomes = await writer.write(batch.rows)
-                    _count(report, name, batch.rows, outcomes)
+                    _count(report, name, reading, batch.rows, outcomes)
                     if progress:
                         progress(batch.size)
             finally:
                 report.files.append({
                     "name": name, "format": reading.format, "source": "declarations",
-                    "sha256": checksum, "archived_as": str(archived), "records": count,
-                    "ignored_columns": reading.ignored_columns})
+                    "sha256": checksum, "archived_as": str(archived) if archived else None,
+                    "records": count, "ignored_columns": reading.ignored_columns})
         turned = await writer.finish()  # rows whose product lost declarations they omit
         report.unchanged -= turned
         report.updated += turned
-        # indicator facts follow now, so the first indicator query after an import is fast
-        await ensure_facts()
+        if not dry_run:
+            # indicator facts follow now, so the first indicator query after an import is fast
+            await ensure_facts()
     except UnreadableFileError as exc:
         report.aborted = str(exc)
         raise
@@ -256,12 +356,15 @@ async def import_declarations(
     return report
 
 
-def _count(report: DeclarationImportReport, name: str, rows: list[DeclarationRow],
-           outcomes: list[repository.RowOutcome]) -> None:
+def _count(report: DeclarationImportReport, name: str, reading: TableReading,
+           rows: list[DeclarationRow], outcomes: list[repository.RowOutcome]) -> None:
     for row, outcome in zip(rows, outcomes, strict=True):
         if outcome.action == "rejected":
-            report.rejected.append({"file": name, "location": row.location,
-                                    "reason": outcome.reason})
+            reason = outcome.reason or ""
+            report.rejected.append({"file": name, "location": row.location, "reason": reason,
+                                    "problems": [_problem(reading, field_name, "", reason,
+                                                          "required_for_new_enterprise")
+                                                 for field_name in outcome.fields]})
             continue
         if outcome.action == "created":
             report.created += 1

@@ -6,7 +6,7 @@ HTTP status per error (the only place that decides it):
     ForbiddenError                   -> 403
     NotFoundError                    -> 404
     ConflictError, DuplicateError, StateError
-                                     -> 409
+                                     -> 409 (ConfirmationRequired: a declaration to confirm)
     TooManyAttempts                  -> 429 (with Retry-After: failed sign-ins, api/sign_in.py)
     ValidationFailed, InvalidFieldError
                                      -> 422 (a field breaks its rule: USCC, region; names both)
@@ -81,6 +81,13 @@ class ForbiddenError(ApiError):
 class ConflictError(ApiError):
     status_code = 409
     title = "Conflict"
+
+
+class ConfirmationRequired(ConflictError):
+    """Saving would declare a withdrawn, replaced or not-yet-in-force standard: nothing was
+    saved; the same request with ``confirm: true`` saves it."""
+
+    title = "需要确认 Confirmation required"
 
 
 class ValidationFailed(ApiError):

@@ -65,6 +65,7 @@ class TableReading:
     format: str
     ignored_columns: list[str]
     rows: Iterator[tuple[str, dict[str, Any]]]
+    columns: dict[str, str] = field(default_factory=dict)  # field -> its header as written
 
 
 def _find_header(spec: TableSpec, rows: Iterator[tuple[int, Sequence[Any]]],
@@ -96,6 +97,14 @@ def _records(name: str, where: str, rows: Iterator[tuple[int, Sequence[Any]]],
             fields.setdefault(target, value)
         if fields:
             yield f"{name}:{where}row {number}", fields
+
+
+def _columns(headers: Sequence[Any], targets: Sequence[str | None]) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for header, target in zip(headers, targets, strict=False):
+        if target is not None:
+            found.setdefault(target, str(header).strip())
+    return found
 
 
 def _ignored(headers: Sequence[Any], targets: Sequence[str | None]) -> list[str]:
@@ -140,7 +149,8 @@ def read_delimited(data: bytes, name: str, spec: TableSpec) -> TableReading:
         raise spec.no_header(name)
     targets, headers = found
     return TableReading(label, _ignored(headers, targets),
-                        _guard_csv(name, _records(name, "", rows, targets)))
+                        _guard_csv(name, _records(name, "", rows, targets)),
+                        _columns(headers, targets))
 
 
 def read_xlsx(data: bytes, name: str, spec: TableSpec) -> TableReading:
@@ -156,6 +166,7 @@ def read_xlsx(data: bytes, name: str, spec: TableSpec) -> TableReading:
         except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
             raise UnreadableFileError(name, f"not a readable XLSX workbook ({exc})") from exc
     ignored: list[str] = []
+    columns: dict[str, str] = {}
     sheets: list[tuple[str, list[str | None]]] = []
     try:
         for sheet in workbook.worksheets:
@@ -163,6 +174,7 @@ def read_xlsx(data: bytes, name: str, spec: TableSpec) -> TableReading:
             if found is not None:
                 targets, headers = found
                 ignored.extend(_ignored(headers, targets))
+                columns = {**_columns(headers, targets), **columns}
                 sheets.append((sheet.title, targets))
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
         workbook.close()
@@ -183,7 +195,7 @@ def read_xlsx(data: bytes, name: str, spec: TableSpec) -> TableReading:
         finally:
             workbook.close()
 
-    return TableReading("xlsx", ignored, rows())
+    return TableReading("xlsx", ignored, rows(), columns)
 
 
 def read_table(path: Path, name: str, spec: TableSpec) -> TableReading:

@@ -507,6 +507,7 @@ def _detail(row: dict[str, Any], links: list[dict[str, Any]], today: dt.date) ->
         adopted_by=sorted(set(adopted_by)),
         editions=[code for _, code in sorted(editions)],
         amendments=sorted(set(amendments)),
+        owner_uscc=row.get("owner_uscc"),
     )
 
 
@@ -835,6 +836,44 @@ async def standings_of(ids: Sequence[int], today: dt.date | None = None) -> dict
             successors_in_force=tuple(code for code, in_force in found if in_force),
         )
     return standings
+
+
+@dataclass(frozen=True, slots=True)
+class OwnedStandard:
+    """A catalogue edition and the enterprise that owns it (enterprise standards only)."""
+
+    standard_id: int
+    code: str
+    owner_uscc: str | None
+
+
+async def owned_standards(keys: Sequence[str] = (), *, owner_uscc: str | None = None,
+                          ids: Sequence[int] = ()) -> list[OwnedStandard]:
+    """Editions by catalogue key, by id, or all those an enterprise owns, with their owner."""
+    engine: Engine = Standard._meta.db
+    rows: list[dict[str, Any]] = []
+    select = "SELECT id, normalized_code, owner_uscc FROM standard WHERE "
+    for chunk in _chunks(list(dict.fromkeys(keys))):
+        where, args = in_list(engine, "normalized_code", list(chunk))
+        rows.extend(await _select(select + where, args))
+    for chunk in _chunks(list(dict.fromkeys(ids))):
+        where, args = in_list(engine, "id", list(chunk), "bigint")
+        rows.extend(await _select(select + where, args))
+    if owner_uscc is not None:
+        rows.extend(await _select(select + "owner_uscc = ? ORDER BY "
+                                  f"{_bytewise('normalized_code')}", [owner_uscc]))
+    unique = {row["id"]: row for row in rows}
+    return [OwnedStandard(row["id"], row["normalized_code"], row["owner_uscc"])
+            for row in unique.values()]
+
+
+async def claim_standard(standard_id: int, owner_uscc: str) -> bool:
+    """Make an enterprise the owner of an edition nobody owns; returns whether it owns it now
+    (an edition another enterprise owns keeps its owner)."""
+    await Standard.raw("UPDATE standard SET owner_uscc = {} WHERE id = {} AND owner_uscc IS NULL",
+                       owner_uscc, standard_id)
+    rows = await _select("SELECT owner_uscc FROM standard WHERE id = ?", [standard_id])
+    return bool(rows) and rows[0]["owner_uscc"] == owner_uscc
 
 
 async def change_feed(

@@ -114,6 +114,8 @@ class StandardRead(BaseModel):
     adopted_by: list[str]
     editions: list[str]
     amendments: list[str]
+    owner_uscc: str | None = Field(default=None, description="the enterprise that declared "
+                                   "this enterprise standard (Q/...) and alone may change it")
 
 
 class StandardSummary(BaseModel):

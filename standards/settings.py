@@ -21,12 +21,15 @@ class Settings:
         database_url: ``sqlite:///path`` or ``postgresql://user@host:port/db``.
         search_backend: ``whoosh`` (embedded) or ``postgres``.
         upload_limit_bytes: cap on an uploaded import file.
+        public_url: the site's public address (``https://bz.example.gov.cn``), for links that
+            leave the site such as an enterprise page's QR code; ``None``: the request's own.
     """
 
     home: Path
     database_url: str
     search_backend: str = "whoosh"
     upload_limit_bytes: int = 50 * 1024 * 1024
+    public_url: str | None = None
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str]) -> Settings:
@@ -54,11 +57,19 @@ class Settings:
             raise ConfigurationError(
                 f"STDTRACK_UPLOAD_LIMIT_MB={limit_raw!r}: expected a number of megabytes"
             ) from exc
+        public_url = (environ.get("STDTRACK_PUBLIC_URL") or "").strip().rstrip("/") or None
+        if public_url is not None:
+            parts = urlsplit(public_url)
+            if parts.scheme not in {"http", "https"} or not parts.netloc or parts.query:
+                raise ConfigurationError(
+                    f"STDTRACK_PUBLIC_URL={public_url!r}: expected the site's address, "
+                    "e.g. https://bz.example.gov.cn")
         return cls(
             home=home,
             database_url=url,
             search_backend=search,
             upload_limit_bytes=limit,
+            public_url=public_url,
         )
 
     @property

@@ -80,6 +80,9 @@ class Standard(Table, tablename="standard"):
     source_url = Text(null=True, default=None)
     field_sources = Text(default="{}")  # JSON {field: source}: who said each value
     extra = Text(default="{}")  # JSON of source fields kept verbatim
+    # the enterprise (USCC) that declared an enterprise standard (Q/...) through the portal;
+    # only it (or staff) may change it. Null for everything imported from a catalogue.
+    owner_uscc = Varchar(length=18, null=True, default=None, index=True)
     created_at = Timestamptz()
     updated_at = Timestamptz()
 

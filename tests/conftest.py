@@ -137,8 +137,9 @@ def staff_headers(staff_token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {staff_token}"}
 
 
-ADOPTION_CLEAN_ORDER = ("alert", "declaration", "product", "enterprise", "declaration_import",
-                        "product_fact", "indicator_cube", "product_fact_stale")
+ADOPTION_CLEAN_ORDER = ("alert", "standard_indicator", "declaration_upload", "declaration",
+                        "product", "enterprise", "declaration_import", "product_fact",
+                        "indicator_cube", "product_fact_stale")
 
 
 @pytest.fixture

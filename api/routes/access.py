@@ -10,7 +10,7 @@ from typing import Any
 from litestar import Request
 
 from adoption.accounts import PasswordRejected
-from adoption.errors import DuplicateError, InvalidFieldError, RecordNotFound
+from adoption.errors import DuplicateError, InvalidFieldError, OwnershipError, RecordNotFound
 from adoption.uscc import normalize_uscc
 from api.auth import Identity, Role
 from api.errors import (
@@ -36,7 +36,7 @@ def identity_of(request: Request[Any, Any, Any]) -> Identity:
 
 @contextmanager
 def translated() -> Iterator[None]:
-    """Raise adoption's refusals as API errors: 422 naming field and value, 409."""
+    """Raise adoption's refusals as API errors: 422 naming field and value, 409, 403."""
     try:
         yield
     except PasswordRejected as exc:  # never echo a password
@@ -47,6 +47,8 @@ def translated() -> Iterator[None]:
     except DuplicateError as exc:
         named = {"field": exc.field, "value": exc.value} if exc.field else {}
         raise ConflictError(str(exc), existing_id=exc.existing_id, **named) from exc
+    except OwnershipError as exc:
+        raise ForbiddenError(str(exc)) from exc
 
 
 def enterprise_uscc(identity: Identity, uscc: str) -> str:

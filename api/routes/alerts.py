@@ -8,17 +8,26 @@ import io
 from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, get, post
-from litestar.params import QueryParameter
+from litestar.params import JSONBody, QueryParameter
+from pydantic import BaseModel, Field
 
-from adoption import repository
-from adoption.schemas import AlertPage, AlertRead
+from adoption import declarations_repository, repository
+from adoption.schemas import AlertPage, AlertRead, DeclarationOutcome, InboxPage
 from adoption.uscc import normalize_uscc
 from adoption.vocab import AlertKind, AlertState
 from api.auth import Identity, Role
 from api.exports import safe_cell
 from api.openapi import problems
-from api.params import Page, PageSize
-from api.routes.access import OWNER_STAFF_OR_LEADER, STAFF, identity_of, translated
+from api.params import Page, PageSize, RecordId
+from api.routes.access import (
+    OWNER_OR_STAFF,
+    OWNER_STAFF_OR_LEADER,
+    STAFF,
+    check_owner,
+    identity_of,
+    translated,
+)
+from api.routes.declarations import confirmed
 
 CSV_COLUMNS = (
     "id", "kind", "message", "uscc", "enterprise_name", "product_id", "product_name",
@@ -47,6 +56,13 @@ def _filters(identity: Identity, uscc: str | None, kind: AlertKind | None, state
         with translated():
             uscc = normalize_uscc(uscc)
     return repository.AlertFilters(uscc=uscc, kind=kind, state=state, region=region)
+
+
+class Redeclare(BaseModel):
+    code: str | None = Field(default=None, description="one of the alert's successors (any "
+                             "spelling); by default the only one in force")
+    confirm: bool = Field(default=False, description="declare it although it is not in force "
+                          "(see POST /api/declarations)")
 
 
 class AlertController(Controller):
@@ -90,3 +106,32 @@ class AlertController(Controller):
           "catalogue import)", status_code=200, opt=STAFF)
     async def refresh(self) -> dict[str, int]:
         return (await repository.refresh_alerts()).as_dict()
+
+    @get("/inbox", summary="The alerts inbox: alerts with the editions replacing the declared "
+         "one, the day it was replaced and the successor a one-click re-declare takes (an "
+         "enterprise's own; all for staff and leaders)", opt=OWNER_STAFF_OR_LEADER)
+    async def inbox(
+        self,
+        request: Request[Any, Any, Any],
+        uscc: Annotated[str | None, QueryParameter(max_length=40)] = None,
+        kind: Annotated[AlertKind | None, QueryParameter()] = None,
+        status: Annotated[AlertState, QueryParameter()] = AlertState.OPEN,
+        page: Page = 1,
+        page_size: PageSize = 50,
+    ) -> InboxPage:
+        filters = _filters(identity_of(request), uscc, kind, status, None)
+        return await declarations_repository.inbox(filters, page=page, page_size=page_size)
+
+    @post("/{alert_id:int}/redeclare", summary="Re-declare the successor of the declared "
+          "standard for the same product: the old declaration is superseded and the alert "
+          "cleared (its enterprise, staff)", status_code=201, opt=OWNER_OR_STAFF)
+    async def redeclare(self, request: Request[Any, Any, Any], alert_id: RecordId,
+                        data: JSONBody[Redeclare | None] = None) -> DeclarationOutcome:
+        target = await declarations_repository.alert_target(alert_id)
+        check_owner(identity_of(request), target.uscc, f"no alert with id {alert_id}")
+        choice = data or Redeclare()
+        with translated():
+            code = await declarations_repository.successor_for(target, choice.code)
+            await confirmed(code, choice.confirm)
+            return await declarations_repository.redeclare(target, code,
+                                                           now=dt.datetime.now(dt.UTC))

@@ -6,22 +6,46 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from litestar import Controller, Request, delete, get, post
+from litestar import Controller, Request, Response, delete, get, post
 from litestar.datastructures import UploadFile
 from litestar.enums import RequestEncodingType
-from litestar.params import Body, JSONBody, QueryParameter
+from litestar.params import Body, FromPath, JSONBody, QueryParameter
 from pydantic import BaseModel, ConfigDict, Field
 
-from adoption import repository
-from adoption.fields import declared_code
-from adoption.schemas import DeclarationOutcome, DeclarationPage, DeclarationRead
+from adoption import declarations_repository, public_repository, repository
+from adoption.fields import DeclaredCode, declared_code
+from adoption.public_repository import SearchField
+from adoption.schemas import (
+    DeclarationCheck,
+    DeclarationHistory,
+    DeclarationOutcome,
+    DeclarationPage,
+    DeclarationRead,
+)
 from adoption.uscc import normalize_uscc
 from adoption.vocab import DeclarationState
+from api.auth import Role
 from api.declaration_imports import import_declarations
-from api.errors import InputError
+from api.errors import ConfirmationRequired, InputError
+from api.exports import CSV_MEDIA_TYPE, XLSX_MEDIA_TYPE, ExportFormat, content_disposition
 from api.openapi import problems
 from api.params import BodyId, Page, PageSize, QueryId, RecordId
-from api.routes.access import OWNER_OR_STAFF, STAFF, check_owner, identity_of, translated
+from api.pipelines.declaration_files import (
+    DeclarationPreview,
+    Upload,
+    commit_preview,
+    preview_uploads,
+    template_csv,
+    template_xlsx,
+)
+from api.routes.access import (
+    OWNER_OR_STAFF,
+    OWNER_STAFF_OR_LEADER,
+    STAFF,
+    check_owner,
+    identity_of,
+    translated,
+)
 from api.uploads import saved_uploads
 from importers.errors import ImporterError
 from standards.settings import Settings
@@ -33,6 +57,9 @@ class DeclarationCreate(BaseModel):
     product_id: BodyId
     code: str = Field(description="any spelling: 'GB/T 19001-2016', 'ＧＢ／Ｔ１９００１－２０１６'")
     declared_on: dt.date | None = Field(default=None, description="公开日期; today by default")
+    confirm: bool = Field(default=False, description="declare it although the standard is "
+                          "withdrawn, replaced or not yet in force (without it such a "
+                          "declaration answers 409 with the warnings, and nothing is saved)")
 
 
 class DeclarationUpload(BaseModel):
@@ -41,6 +68,21 @@ class DeclarationUpload(BaseModel):
     model_config = ConfigDict(arbitrary_types_allowed=True)
 
     files: list[UploadFile] | UploadFile
+
+
+async def confirmed(code: DeclaredCode, confirm: bool) -> None:
+    """Refuse to declare a withdrawn, replaced or not-yet-in-force standard unconfirmed.
+
+    Raises:
+        ConfirmationRequired: with the warnings and what the code resolves to.
+    """
+    check = await declarations_repository.check_code(code)
+    if check.needs_confirmation and not confirm:
+        raise ConfirmationRequired(
+            " ".join(w.message for w in check.warnings) + " — 确认后再声明 resend with "
+            "confirm=true to declare it anyway", warnings=[w.model_dump(mode="json")
+                                                        for w in check.warnings],
+            check=check.model_dump(mode="json"))
 
 
 class DeclarationController(Controller):
@@ -83,8 +125,42 @@ class DeclarationController(Controller):
         check_owner(identity_of(request), product.uscc, f"no product with id {data.product_id}")
         with translated():
             code = declared_code(data.code)
+            await confirmed(code, data.confirm)
             return await repository.declare(product.id, code, declared_on=data.declared_on,
                                             now=dt.datetime.now(dt.UTC))
+
+    @get("/check", summary="What declaring a code would mean today (public): the edition it "
+         "resolves to, its status, what replaces it, and the warnings to confirm",
+         opt=PUBLIC)
+    async def check(
+        self,
+        code: Annotated[str, QueryParameter(min_length=1, max_length=200,
+                                            description="any spelling of a standard code")],
+    ) -> DeclarationCheck:
+        with translated():
+            return await declarations_repository.check_code(declared_code(code))
+
+    @get("/search", summary="Search active declarations by enterprise (name, credit code), "
+         "product (name, model) or standard (code in any spelling, title) (public)",
+         opt=PUBLIC)
+    async def search(
+        self,
+        q: Annotated[str, QueryParameter(max_length=200)] = "",
+        by: Annotated[SearchField, QueryParameter()] = SearchField.ALL,
+        page: Page = 1,
+        page_size: PageSize = 50,
+    ) -> DeclarationPage:
+        return await public_repository.search_declarations(q, by=by, page=page,
+                                                           page_size=page_size)
+
+    @get("/{declaration_id:int}/history", summary="A declaration's history: declared, alerts "
+         "raised and cleared, superseded or withdrawn (its enterprise, staff, leaders)",
+         opt=OWNER_STAFF_OR_LEADER)
+    async def history(self, request: Request[Any, Any, Any],
+                      declaration_id: RecordId) -> DeclarationHistory:
+        owner = await repository.declaration_owner(declaration_id)
+        check_owner(identity_of(request), owner, f"no declaration with id {declaration_id}")
+        return await declarations_repository.declaration_history(declaration_id)
 
     @delete("/{declaration_id:int}", summary="Withdraw a declaration; it stays readable as "
             "history (its enterprise, staff)", status_code=200, opt=OWNER_OR_STAFF,
@@ -120,11 +196,63 @@ class DeclarationController(Controller):
                 raise InputError(str(exc)) from exc
         return report.as_dict()
 
+    @post("/imports/previews", summary="Preview a bulk declaration upload: every row's "
+          "problems (row, column, value, reason) and what the import would do; nothing is "
+          "saved (an enterprise's file may hold its own rows only)", status_code=201,
+          opt=OWNER_OR_STAFF)
+    async def preview_import(
+        self,
+        request: Request[Any, Any, Any],
+        data: Annotated[DeclarationUpload, Body(media_type=RequestEncodingType.MULTI_PART)],
+    ) -> DeclarationPreview:
+        settings: Settings = request.app.state.settings
+        identity = identity_of(request)
+        async with saved_uploads(data.files, settings) as paths:
+            uploads = [Upload(path.name, path.read_bytes()) for path in paths]
+        try:
+            return await preview_uploads(
+                uploads, account_id=identity.account_id,
+                uscc=identity.uscc if identity.role is Role.ENTERPRISE else None,
+                settings=settings, actor=f"http:{identity.name}")
+        except ImporterError as exc:
+            raise InputError(str(exc)) from exc
+
+    @post("/imports/previews/{preview_id:str}/commit", summary="Import the files of a preview "
+          "(once; the account that previewed them, or staff)", status_code=201,
+          opt=OWNER_OR_STAFF)
+    async def commit_import(self, request: Request[Any, Any, Any],
+                            preview_id: FromPath[str]) -> dict[str, Any]:
+        settings: Settings = request.app.state.settings
+        identity = identity_of(request)
+        with translated():
+            try:
+                report = await commit_preview(
+                    preview_id, account_id=identity.account_id,
+                    staff=identity.role is Role.STAFF, settings=settings,
+                    actor=f"http:{identity.name}")
+            except ImporterError as exc:
+                raise InputError(str(exc)) from exc
+        return report.as_dict()
+
+    @get("/template", summary="The bulk declaration file to fill in (public): XLSX with a "
+         "sheet of instructions, or CSV; Chinese headers as the import expects them",
+         opt=PUBLIC, media_type=XLSX_MEDIA_TYPE)
+    async def template(
+        self,
+        format: Annotated[ExportFormat, QueryParameter()] = ExportFormat.XLSX,
+    ) -> Response[bytes]:
+        if format is ExportFormat.CSV:
+            body, media_type = template_csv(), CSV_MEDIA_TYPE
+        else:
+            body, media_type = template_xlsx(), XLSX_MEDIA_TYPE
+        return Response(body, media_type=media_type, headers={
+            "Content-Disposition": content_disposition(f"自我声明模板.{format.value}")})
+
     @get("/imports", summary="Bulk declaration imports, newest first (staff)", opt=STAFF)
     async def list_imports(
         self,
         page: Page = 1,
-        page_size: Annotated[int, QueryParameter(ge=1, le=200)] = 50,
+        page_size: PageSize = 50,
     ) -> dict[str, Any]:
         rows = await repository.list_imports(limit=page_size, offset=(page - 1) * page_size)
         return {"page": page, "page_size": page_size, "items": rows}

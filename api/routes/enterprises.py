@@ -10,11 +10,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from litestar import Controller, Request, delete, get, post, put
+from litestar import Controller, Request, delete, get, patch, post, put
 from litestar.params import FromPath, JSONBody, QueryParameter
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
-from adoption import repository
+from adoption import products_repository, repository
 from adoption.schemas import (
     DeclarationPage,
     EnterprisePage,
@@ -51,11 +51,25 @@ class EnterpriseWrite(BaseModel):
 
 
 class ProductWrite(BaseModel):
+    """A whole product: with PUT, a field left out takes its default (``main`` false)."""
+
     name: str = Field(description="产品名称")
     model: str = Field(default="", description="产品型号")
     category: str = Field(default="", description="产品分类")
-    main: bool = Field(default=False, description="主要产品")
+    main: bool = Field(default=False, description="主要产品 (counts for the adoption rate)")
     sector: str = ""
+
+
+class ProductPatch(BaseModel):
+    """Some fields of a product: those left out keep their values."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str | None = Field(default=None, description="产品名称")
+    model: str | None = Field(default=None, description="产品型号")
+    category: str | None = Field(default=None, description="产品分类")
+    main: bool | None = Field(default=None, description="主要产品")
+    sector: str | None = None
 
 
 def _product_input(data: ProductWrite) -> ProductInput:
@@ -141,8 +155,10 @@ class ProductController(Controller):
                           product_id: RecordId) -> ProductRead:
         return await self._owned(request, product_id)
 
-    @put("/{product_id:int}", summary="Update a product (its enterprise, staff)",
-         opt=OWNER_OR_STAFF,
+    @put("/{product_id:int}", summary="Replace a product (its enterprise, staff)",
+         description="A full replace: every field left out takes its default, so leaving out "
+         "`main` makes the product a non-main one (which changes the adoption rate). To change "
+         "some fields only, use PATCH.", opt=OWNER_OR_STAFF,
          responses=problems(409, 422))
     async def update_product(self, request: Request[Any, Any, Any], product_id: RecordId,
                              data: JSONBody[ProductWrite]) -> ProductRead:
@@ -150,6 +166,18 @@ class ProductController(Controller):
         checked = _product_input(data)
         with translated():
             return await repository.update_product(product_id, checked, dt.datetime.now(dt.UTC))
+
+    @patch("/{product_id:int}", summary="Change some fields of a product (its enterprise, "
+           "staff)", description="Fields left out keep their values; a field given as null "
+           "answers 422.", opt=OWNER_OR_STAFF,
+           responses=problems(409, 422))
+    async def patch_product(self, request: Request[Any, Any, Any], product_id: RecordId,
+                            data: JSONBody[ProductPatch]) -> ProductRead:
+        await self._owned(request, product_id)
+        changes = {name: getattr(data, name) for name in data.model_fields_set}
+        with translated():
+            return await products_repository.patch_product(product_id, changes,
+                                                           dt.datetime.now(dt.UTC))
 
     @delete("/{product_id:int}", summary="Discontinue a product: its declarations are withdrawn "
             "and kept as history (its enterprise, staff)", status_code=200, opt=OWNER_OR_STAFF,

@@ -61,6 +61,10 @@ SIGNED_IN = frozenset({Role.STAFF, Role.LEADER, Role.ENTERPRISE})
 NAV: list[NavItem] = [
     NavItem("/", N_("标准检索"), frozenset({None, Role.ENTERPRISE}), "nav-search"),
     NavItem("/", N_("看板"), frozenset({Role.STAFF, Role.LEADER}), "nav-dashboard"),
+    NavItem("/portal", N_("我的企业"), frozenset({Role.ENTERPRISE}), "nav-portal"),
+    NavItem("/portal/products", N_("产品与声明"), frozenset({Role.ENTERPRISE}), "nav-products"),
+    NavItem("/portal/alerts", N_("提醒"), frozenset({Role.ENTERPRISE}), "nav-alerts"),
+    NavItem("/declarations", N_("声明查询"), frozenset({None, *SIGNED_IN}), "nav-declarations"),
     NavItem("/register", N_("企业注册"), frozenset({None}), "nav-register"),
     NavItem("/workbench/registrations", N_("注册审核"), frozenset({Role.STAFF}),
             "nav-registrations"),

@@ -56,9 +56,9 @@ async def product(client: httpx.AsyncClient, headers: dict[str, str], uscc: str 
 
 
 async def declare(client: httpx.AsyncClient, headers: dict[str, str], product_id: int,
-                  code: str) -> dict:
+                  code: str, confirm: bool = False) -> dict:
     done = await client.post("/api/declarations", headers=headers,
-                             json={"product_id": product_id, "code": code})
+                             json={"product_id": product_id, "code": code, "confirm": confirm})
     assert done.status_code == 201, done.text
     return done.json()
 

@@ -120,7 +120,13 @@ async def test_a_standard_not_yet_in_force(client: httpx.AsyncClient,
     await upload_catalogue(client, staff_headers, "future.csv", [
         HEADER, f"{code},电动自行车安全技术规范,{today},{starts},,"])
     _uscc, owner = await enterprise(client, staff_headers)
-    await declare(client, owner, await product(client, owner), code)
+    item = await product(client, owner)
+    unconfirmed = await client.post("/api/declarations", headers=owner,
+                                    json={"product_id": item, "code": code})
+    assert unconfirmed.status_code == 409, unconfirmed.text
+    assert [w["kind"] for w in unconfirmed.json()["warnings"]] == ["standard_not_yet_implemented"]
+    assert (await client.get("/api/declarations", params={"product": item})).json()["total"] == 0
+    await declare(client, owner, item, code, confirm=True)
     [alert] = await open_alerts(client, owner)
     assert alert["kind"] == "standard_not_yet_implemented"
     assert alert["effective_on"] == starts.isoformat() and str(starts) in alert["message"]

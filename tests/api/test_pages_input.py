@@ -18,7 +18,6 @@ from api.sessions import SESSION_COOKIE
 from standards.settings import Settings
 from tests.adoption.drafting_helpers import clean_drafting
 from tests.adoption.helpers import new_uscc, upload_catalogue
-
 from tests.api.session_helpers import sign_in_with_token
 
 pytestmark = pytest.mark.anyio

@@ -11,7 +11,6 @@ import pytest
 
 from adoption.vocab import AccountRole
 from api.auth import create_account
-
 from tests.api.session_helpers import sign_in_with_token
 
 pytestmark = pytest.mark.anyio

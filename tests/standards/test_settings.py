@@ -29,8 +29,16 @@ def test_postgres_url_is_taken_as_is() -> None:
         ({"STDTRACK_SEARCH": "solr"}, "STDTRACK_SEARCH='solr'"),
         ({"STDTRACK_SEARCH": "postgres"}, "STDTRACK_SEARCH=postgres"),
         ({"STDTRACK_UPLOAD_LIMIT_MB": "lots"}, "STDTRACK_UPLOAD_LIMIT_MB='lots'"),
+        ({"STDTRACK_PUBLIC_URL": "bz.example.cn"}, "STDTRACK_PUBLIC_URL='bz.example.cn'"),
+        ({"STDTRACK_PUBLIC_URL": "ftp://bz.example.cn"}, "STDTRACK_PUBLIC_URL="),
     ],
 )
 def test_bad_values_name_the_variable(env: dict[str, str], names: str) -> None:
     with pytest.raises(ConfigurationError, match=names.replace("(", r"\(")):
         Settings.from_env(env)
+
+
+def test_the_public_url_loses_its_trailing_slash() -> None:
+    settings = Settings.from_env({"STDTRACK_PUBLIC_URL": " https://bz.example.gov.cn/portal/ "})
+    assert settings.public_url == "https://bz.example.gov.cn/portal"
+    assert Settings.from_env({}).public_url is None
