@@ -104,6 +104,12 @@ def document_answers(app: Litestar) -> None:
         _number_not_one_of(schema)
         if schema.type == OpenAPIType.INTEGER and schema.maximum == float(MAX_ID):
             schema.maximum = MAX_ID  # (Litestar writes bounds as floats: 2**63 - 1 became 2**63)
+    for path_item in (document.paths or {}).values():
+        for method in ("get", "post", "put", "patch", "delete"):
+            operation = getattr(path_item, method, None)
+            answer = (operation.responses or {}).get("204") if operation else None
+            if isinstance(answer, OpenAPIResponse):
+                answer.content = None  # "No Content": whatever the handler's type says
     for route, handler, media_types in downloads:
         item = (document.paths or {}).get(route.path_format)
         for method in handler.http_methods:

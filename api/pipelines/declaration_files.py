@@ -58,7 +58,7 @@ TEMPLATE_NOTES: tuple[tuple[str, str, str], ...] = (
      "GB/T 19001-2016;QC/T 1082"),
     ("declared_on", "可选。公开日期，默认为导入当天。", "2024-05-01"),
 )
-"""For each column of DESIGN §6.2: what to write (Chinese, for the clerk filling it in) and an
+"""For each column of the declaration table (docs/formats.md): what to write (Chinese, for the clerk filling it in) and an
 example."""
 
 
@@ -114,7 +114,7 @@ class RowProblem(BaseModel):
     sheet: str | None = None
     row: int | None = Field(description="the row number in the file (1 = the first line)")
     column: str | None = Field(description="the header as written in the file")
-    field: str | None = Field(description="the DESIGN §6.2 field of the column")
+    field: str | None = Field(description="the field of the column (docs/formats.md)")
     value: str = ""
     reason: str
     severity: str = Field(description="error: the row is not imported; warning: it is, "

@@ -134,7 +134,8 @@ class AccountController(Controller):
 
     @post("/{account_id:int}/reset-password", summary="Reset a person's password: a temporary "
           "one (answered once) or the one given; its sessions end (staff)", status_code=200,
-          opt=STAFF)
+          opt=STAFF,
+          responses=problems(422))
     async def reset(self, account_id: RecordId, data: JSONBody[PasswordReset]
                     ) -> PasswordResetDone:
         with translated():

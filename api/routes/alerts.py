@@ -109,7 +109,8 @@ class AlertController(Controller):
 
     @get("/inbox", summary="The alerts inbox: alerts with the editions replacing the declared "
          "one, the day it was replaced and the successor a one-click re-declare takes (an "
-         "enterprise's own; all for staff and leaders)", opt=OWNER_STAFF_OR_LEADER)
+         "enterprise's own; all for staff and leaders)", opt=OWNER_STAFF_OR_LEADER,
+         responses=problems(422))
     async def inbox(
         self,
         request: Request[Any, Any, Any],

@@ -131,7 +131,8 @@ class DeclarationController(Controller):
 
     @get("/check", summary="What declaring a code would mean today (public): the edition it "
          "resolves to, its status, what replaces it, and the warnings to confirm",
-         opt=PUBLIC)
+         opt=PUBLIC,
+         responses=problems(422))
     async def check(
         self,
         code: Annotated[str, QueryParameter(min_length=1, max_length=200,
@@ -236,7 +237,8 @@ class DeclarationController(Controller):
 
     @get("/template", summary="The bulk declaration file to fill in (public): XLSX with a "
          "sheet of instructions, or CSV; Chinese headers as the import expects them",
-         opt=PUBLIC, media_type=XLSX_MEDIA_TYPE)
+         opt={**PUBLIC, "downloads": (XLSX_MEDIA_TYPE, CSV_MEDIA_TYPE)},
+         media_type=XLSX_MEDIA_TYPE)
     async def template(
         self,
         format: Annotated[ExportFormat, QueryParameter()] = ExportFormat.XLSX,

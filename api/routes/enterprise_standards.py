@@ -14,6 +14,7 @@ from pydantic import BaseModel, Field
 from adoption import enterprise_standards_repository
 from adoption.schemas import EnterpriseStandardRead
 from api.auth import Role
+from api.openapi import problems
 from api.params import RecordId
 from api.pipelines.enterprise_standards import (
     save_enterprise_standard,
@@ -69,7 +70,8 @@ class EnterpriseStandardsOfEnterprise(Controller):
     tags = ["enterprise standards"]
 
     @get("/{uscc:str}/standards", summary="An enterprise's own enterprise standards with their "
-         "indicators ('me' for your own)", opt=OWNER_STAFF_OR_LEADER)
+         "indicators ('me' for your own)", opt=OWNER_STAFF_OR_LEADER,
+         responses=problems(422))
     async def list_standards(self, request: Request[Any, Any, Any],
                              uscc: FromPath[str]) -> list[EnterpriseStandardRead]:
         target = enterprise_uscc(identity_of(request), uscc)
@@ -77,7 +79,8 @@ class EnterpriseStandardsOfEnterprise(Controller):
 
     @post("/{uscc:str}/standards", summary="Declare an enterprise standard with its indicators "
           "(its enterprise, staff); saving the same code again changes it", status_code=201,
-          opt=OWNER_OR_STAFF)
+          opt=OWNER_OR_STAFF,
+          responses=problems(409, 422))
     async def save_standard(self, request: Request[Any, Any, Any], uscc: FromPath[str],
                             data: JSONBody[EnterpriseStandardWrite]) -> EnterpriseStandardRead:
         target = enterprise_uscc(identity_of(request), uscc)

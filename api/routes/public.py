@@ -16,6 +16,7 @@ from adoption import public_repository, repository
 from adoption.schemas import PublicEnterprise
 from adoption.uscc import normalize_uscc
 from api import search_service
+from api.openapi import problems
 from api.params import Page, PageSize
 from api.routes.access import translated
 from search_index.errors import IndexUnavailableError, QueryError
@@ -113,7 +114,8 @@ class PublicEnterpriseController(Controller):
 
     @get("/{uscc:str}/public", summary="What anyone may see of an enterprise: its products "
          "and the standards they follow with their status today, its enterprise standards "
-         "with their indicators (public, like the national platform)", opt=PUBLIC)
+         "with their indicators (public, like the national platform)", opt=PUBLIC,
+         responses=problems(422))
     async def public_enterprise(
         self,
         uscc: FromPath[str],
@@ -131,7 +133,8 @@ class QrCodeController(Controller):
     tags = ["enterprises"]
 
     @get("/{uscc:str}/qr.svg", summary="QR code of an enterprise's public page (SVG)",
-         opt=PUBLIC, media_type="image/svg+xml")
+         opt=PUBLIC, media_type="image/svg+xml",
+         responses=problems(422))
     async def qr_svg(self, request: Request[Any, Any, Any], uscc: FromPath[str]) -> Response[bytes]:
         url = enterprise_page_url(request, await _registered_uscc(uscc))
         buffer = io.BytesIO()
@@ -141,7 +144,8 @@ class QrCodeController(Controller):
                         headers={"Cache-Control": "public, max-age=3600"})
 
     @get("/{uscc:str}/qr.png", summary="QR code of an enterprise's public page (PNG)",
-         opt=PUBLIC, media_type="image/png")
+         opt=PUBLIC, media_type="image/png",
+         responses=problems(422))
     async def qr_png(self, request: Request[Any, Any, Any], uscc: FromPath[str]) -> Response[bytes]:
         code = await _registered_uscc(uscc)
         url = enterprise_page_url(request, code)

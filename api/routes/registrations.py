@@ -18,6 +18,7 @@ from adoption.registrations import check_registration
 from adoption.schemas import RegistrationPage, RegistrationRead
 from adoption.vocab import RegistrationStatus
 from api.auth import Identity, Role
+from api.openapi import problems
 from api.params import Page, PageSize, RecordId
 from api.routes.access import STAFF, identity_of, translated
 from api.sessions import require_json
@@ -62,7 +63,8 @@ class RegistrationController(Controller):
     tags = ["registrations"]
 
     @post("/", summary="Register an enterprise: a pending registration for staff to approve "
-          "(public, JSON only)", status_code=201, opt={"roles": Role.PUBLIC, "csrf": False})
+          "(public, JSON only)", status_code=201, opt={"roles": Role.PUBLIC, "csrf": False},
+          responses=problems(409, 422))
     async def create(self, request: Request[Any, Any, Any],
                      data: JSONBody[RegistrationCreate]) -> RegistrationRead:
         require_json(request)
@@ -93,7 +95,8 @@ class RegistrationController(Controller):
                 now=dt.datetime.now(dt.UTC))
 
     @post("/{registration_id:int}/reject", summary="Reject with a reason the applicant is "
-          "shown (staff)", status_code=200, opt=STAFF)
+          "shown (staff)", status_code=200, opt=STAFF,
+          responses=problems(409, 422))
     async def reject(self, request: Request[Any, Any, Any], registration_id: RecordId,
                      data: JSONBody[Rejection]) -> RegistrationRead:
         with translated():

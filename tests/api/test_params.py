@@ -18,6 +18,7 @@ from litestar.routes import HTTPRoute
 from pydantic import BaseModel
 
 from adoption.db import select
+from api.auth import Role
 from api.errors import EXCEPTION_HANDLERS, PROBLEM_JSON
 from tests.adoption.drafting_helpers import clean_drafting
 
@@ -88,6 +89,9 @@ def _path_id_routes(app: Litestar) -> list[tuple[str, str, bool]]:
     """(method, path with every id 2**63, whether the route also takes a body)."""
     found = []
     for route, handler in _handlers(app):
+        roles = handler.opt.get("roles")
+        if roles != "public" and Role.STAFF not in roles:
+            continue  # (an enterprise's own pages: staff are refused before any parameter)
         ids = [name for name, kind in route.path_parameters.items() if kind.type is int]
         for method in sorted(handler.http_methods):
             if ids:
