@@ -35,6 +35,7 @@ from api.header_tables import TableReading, TableSpec
 from api.imports import archive, sha256_of
 from importers.errors import MappingError, UnreadableFileError
 from importers.mapping import parse_date
+from standards.settings import ReadLimits
 
 CHUNK_ROWS = 5000
 ProgressCallback = Callable[[int], None]
@@ -59,9 +60,9 @@ REQUIRED = ("uscc", "product")
 SPEC = TableSpec(HEADERS, REQUIRED, "DESIGN §6.2")
 
 
-def read_table(path: Path, name: str) -> TableReading:
+def read_table(path: Path, name: str, limits: ReadLimits | None = None) -> TableReading:
     """Read a declaration file, the format told by its content (XLSX is a zip)."""
-    return header_tables.read_table(path, name, SPEC)
+    return header_tables.read_table(path, name, SPEC, limits)
 
 
 # ------------------------------------------------------------------------------------------
@@ -167,8 +168,11 @@ class _Batch:
 
 def _batches(name: str, reading: TableReading, mapper: RowMapper) -> Iterator[_Batch]:
     batch = _Batch([], [], 0)
-    for location, cells in reading.rows:
+    for location, cells, problem in reading.rows:
         batch.size += 1
+        if problem is not None:
+            batch.rejected.append({"file": name, "location": location, "reason": problem})
+            continue
         try:
             batch.rows.append(mapper.map(location, cells))
         except (InvalidFieldError, MappingError) as exc:
@@ -203,6 +207,7 @@ async def import_declarations(
     archive_dir: Path,
     progress: ProgressCallback | None = None,
     display_names: dict[Path, str] | None = None,
+    limits: ReadLimits | None = None,
 ) -> DeclarationImportReport:
     """Import self-declaration files; re-importing the same files changes nothing.
 
@@ -215,7 +220,9 @@ async def import_declarations(
     readings = []
     for path in paths:
         name = (display_names or {}).get(path, path.name)
-        readings.append((path, name, read_table(path, name), sha256_of(path)))
+        # opening a workbook checks and parses it: never on the event loop
+        reading, checksum = await anyio.to_thread.run_sync(_open, path, name, limits)
+        readings.append((path, name, reading, checksum))
     report = DeclarationImportReport()
     report.batch_id = await repository.create_import(
         files=[{"name": name, "sha256": checksum} for _, name, _, checksum in readings],
@@ -224,7 +231,7 @@ async def import_declarations(
     mapper = RowMapper()
     try:
         for path, name, reading, checksum in readings:
-            archived = archive(path, checksum, archive_dir, now)
+            archived = await anyio.to_thread.run_sync(archive, path, checksum, archive_dir, now)
             count = 0
             try:
                 async for batch in _read_ahead(_batches(name, reading, mapper)):
@@ -251,6 +258,10 @@ async def import_declarations(
         report.tallies = writer.tallies.as_dict()
         await repository.finish_import(report.batch_id, report=report.as_dict())
     return report
+
+
+def _open(path: Path, name: str, limits: ReadLimits | None) -> tuple[TableReading, str]:
+    return read_table(path, name, limits), sha256_of(path)
 
 
 def _count(report: DeclarationImportReport, name: str, rows: list[DeclarationRow],

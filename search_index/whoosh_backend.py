@@ -826,6 +826,13 @@ class _WriterLock:
             self._handle = None
 
 
+def _write_meta(generation: Path, meta: dict[str, Any]) -> None:
+    """Replace a generation's meta file atomically (a reader never sees half of it)."""
+    partial = generation / f".{META_FILE}.{secrets.token_hex(4)}"
+    partial.write_text(json.dumps(meta, indent=2), encoding="utf-8")
+    os.replace(partial, generation / META_FILE)
+
+
 class _Build:
     """An index being written aside (one thread drives it; children do the analysis)."""
 
@@ -848,13 +855,15 @@ class _Build:
 
     def commit(self) -> None:
         self.writer.commit()
+        now = dt.datetime.now(dt.UTC)
         meta = {
             "backend": BACKEND,
             "schema_version": expected_schema_version(),
-            "built_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            "built_at": now.isoformat(timespec="seconds"),
+            "updated_at": now.isoformat(),
             "documents": self.count,
         }
-        (self.path / META_FILE).write_text(json.dumps(meta, indent=2), encoding="utf-8")
+        _write_meta(self.path, meta)
         self.ix.close()
 
     def cancel(self) -> None:
@@ -983,6 +992,13 @@ class WhooshEngine:
                 writer.commit()
             finally:
                 ix.close()
+            # when the index last took in a change: `index status` compares the catalogue's
+            # own change times with it
+            generation = self.root / CURRENT
+            meta_path = generation / META_FILE
+            meta = json.loads(meta_path.read_text(encoding="utf-8")) if meta_path.exists() \
+                else {}
+            _write_meta(generation, {**meta, "updated_at": dt.datetime.now(dt.UTC).isoformat()})
         finally:
             lock.release()
         self._snapshot_now(force=True)
@@ -1024,15 +1040,16 @@ class WhooshEngine:
                              location=str(path))
 
     def _swap(self, path: Path) -> None:
-        previous = self._current_target()
         link = self.root / f".current-{secrets.token_hex(4)}"
         os.symlink(path.name, link)
         os.replace(link, self.root / CURRENT)
-        # keep the generation just replaced: another process may still read it for a second
+        self._snapshot_now(force=True)  # this process lets go of the old generation first
+        # Older generations go: a process still searching one keeps its open files (POSIX
+        # keeps an unlinked file's data while it is open) and moves to the new generation
+        # at its next check.
         for old in self.root.glob("gen-*"):
-            if old.name not in (path.name, previous):
+            if old.name != path.name:
                 shutil.rmtree(old, ignore_errors=True)
-        self._snapshot_now(force=True)
 
     # ---- facts ---------------------------------------------------------------------------
 
@@ -1046,6 +1063,7 @@ class WhooshEngine:
             "documents": snap.doc_count,
             "schema_version": snap.meta.get("schema_version"),
             "built_at": snap.meta.get("built_at"),
+            "updated_at": snap.meta.get("updated_at"),
             "size_bytes": sum(f.stat().st_size for f in (self.root / CURRENT).iterdir()
                               if f.is_file()),
         }

@@ -36,7 +36,10 @@ class ImportController(Controller):
     tags = ["imports"]
     opt = STAFF_ONLY
 
-    @post("/", summary="Upload catalogue files and import them (staff)", status_code=201)
+    @post("/", summary="Upload catalogue files and import them (staff)", status_code=201,
+          description="A file that cannot be read, or stops part-way, is listed in `failures` "
+          "(and in `rejected`, its entry in `files` carrying `error`) while the other files "
+          "are imported; the batch's `state` is then `failed`. 400 when no file can be read.")
     async def create(
         self,
         request: Request[Any, Any, Any],
@@ -49,16 +52,20 @@ class ImportController(Controller):
         except ValueError as exc:
             raise InputError(str(exc)) from exc
         options = ImportOptions(fmt=data.format, column_map=column_map, dry_run=data.dry_run,
-                                strict=data.strict, actor=f"http:{identity.name}")
+                                strict=data.strict, actor=f"http:{identity.name}",
+                                limits=settings.read_limits)
         async with saved_uploads(data.files, settings) as paths:
             try:
+                # files are read and parsed in threads or the reader process, never here
                 report = await import_files(paths, options, settings.archive_dir)
             except ImporterError as exc:
                 raise InputError(str(exc)) from exc
-        await after_import(settings, report)
-        return report.as_dict()
+        indexed = await after_import(settings, report)
+        return {**report.as_dict(), "index": indexed}
 
-    @get("/", summary="Import batches, newest first (staff)")
+    @get("/", summary="Import batches, newest first, with their state (staff)",
+         description="`state`: running, finished, failed, or interrupted (a batch still marked "
+         "running whose process is gone).")
     async def list_batches(
         self,
         page: Annotated[int, QueryParameter(ge=1)] = 1,

@@ -1,0 +1,253 @@
+"""XLSX workbooks opened within the read limits, then read by openpyxl in read-only mode.
+
+openpyxl reads worksheets as a stream but holds the shared-string table and the styles in
+memory, and parses every part with the standard library's expat. So before openpyxl sees a
+workbook, its zip directory is checked (parts, sizes, compression ratios) and every XML part
+is read once with the importers' hardened parser (``sources.safe_xml_parser``): a DOCTYPE is
+refused, the shared strings are counted, the rows of each sheet are counted. The zip reader
+never inflates a part past the size the directory declares (its CRC check fails instead), so
+directory sizes that lie cannot get more past the checks than they declare.
+"""
+
+from __future__ import annotations
+
+import shutil
+import struct
+import tempfile
+import warnings
+import zipfile
+from collections.abc import Iterator
+from typing import IO, Any
+
+from lxml import etree
+
+from importers.errors import UnreadableFileError
+from importers.sources import (
+    RATIO_FLOOR,
+    SourceFile,
+    document_too_large,
+    inflated_too_large,
+    ratio_too_high,
+)
+
+MAX_PARTS = 10_000  # parts of one workbook; Excel writes a few dozen
+EXCEL_MAX_ROW = 1_048_576  # the last row a worksheet can have
+MAX_COLUMNS = 1024  # columns searched for a header row; data rows are read as wide as it
+_EOCD = b"PK\x05\x06"
+_EOCD_SIZE = 22
+
+
+def _declared_parts(handle: IO[bytes], source: SourceFile) -> None:
+    """Read the end-of-central-directory record and refuse a workbook with too many parts
+    before ``zipfile`` builds an object for each of them."""
+    handle.seek(0, 2)
+    size = handle.tell()
+    tail_size = min(size, _EOCD_SIZE + 65535)
+    handle.seek(size - tail_size)
+    tail = handle.read(tail_size)
+    at = tail.rfind(_EOCD)
+    if at < 0 or len(tail) < at + _EOCD_SIZE:
+        raise source.unreadable("not a readable XLSX workbook (no zip directory at its end)")
+    entries, directory_size = struct.unpack("<HI", tail[at + 10 : at + 16])
+    if entries == 0xFFFF or directory_size == 0xFFFFFFFF:
+        raise source.unreadable("a ZIP64 archive is not accepted as an XLSX workbook")
+    if entries > MAX_PARTS:
+        raise source.unreadable(
+            f"工作簿包含 {entries} 个部件 (the workbook has {entries} parts, more than the fixed "
+            f"limit of {MAX_PARTS})")
+    handle.seek(0)
+
+
+def _is_sheet(name: str) -> bool:
+    return name.startswith("xl/worksheets/") and name.endswith(".xml")
+
+
+def _is_xml(name: str) -> bool:
+    return name.endswith((".xml", ".rels", ".vml"))
+
+
+def _check_directory(archive: zipfile.ZipFile, source: SourceFile) -> None:
+    """Sizes and ratios as the zip directory declares them, before anything is inflated."""
+    limits = source.limits
+    total = 0
+    for info in archive.infolist():
+        total += info.file_size
+        if total > limits.max_inflated_bytes:
+            raise inflated_too_large(source.name, limits)
+        if info.file_size > RATIO_FLOOR:
+            ratio = info.file_size / max(1, info.compress_size)
+            if ratio > limits.max_ratio:
+                raise ratio_too_high(f"{source.name}: {info.filename}", limits, ratio)
+        if not _is_sheet(info.filename) and info.file_size > limits.max_document_bytes:
+            raise document_too_large(source.name, limits, info.filename)
+
+
+def _refuse_doctype(element: Any, source: SourceFile, part: str) -> None:
+    info = element.getroottree().docinfo
+    if info.doctype or info.internalDTD is not None:
+        raise source.unreadable(
+            f"{part} 含 DOCTYPE 声明，已拒绝 ({part} has a DOCTYPE declaration; workbooks never "
+            "need one and it is refused for safety: XXE, entity expansion)")
+
+
+def _scan_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo, source: SourceFile) -> None:
+    """Parse one XML part with the hardened parser: refuse a DOCTYPE; count the shared strings
+    and a sheet's rows against their limits."""
+    limits = source.limits
+    name = info.filename
+    sheet = _is_sheet(name)
+    strings = name.endswith("sharedStrings.xml")
+    options: dict[str, Any] = {"resolve_entities": False, "no_network": True, "load_dtd": False,
+                               "huge_tree": False, "remove_comments": True, "remove_pis": True}
+    with archive.open(info) as stream:
+        if not (sheet or strings):
+            # a DOCTYPE can only come before the first element
+            for _event, element in etree.iterparse(stream, events=("start",), **options):
+                _refuse_doctype(element, source, name)
+                return
+            return
+        events = etree.iterparse(stream, events=("end",),
+                                 tag="{*}row" if sheet else "{*}si", **options)
+        count = 0
+        last_row = 0
+        for _event, element in events:
+            if count == 0:
+                _refuse_doctype(element, source, name)
+            count += 1
+            if strings and count > limits.max_shared_strings:
+                raise source.unreadable(
+                    f"共享字符串超过 {limits.max_shared_strings} 个 (the workbook's shared "
+                    f"string table has more than {limits.max_shared_strings} entries: "
+                    "STDTRACK_IMPORT_MAX_SHARED_STRINGS)")
+            if sheet:
+                number = element.get("r")
+                last_row = int(number) if number is not None and number.isdigit() \
+                    else last_row + 1
+                if last_row > EXCEL_MAX_ROW:
+                    raise source.unreadable(
+                        f"{name}: row number {last_row} is past Excel's last row {EXCEL_MAX_ROW}")
+                if max(count, last_row) > limits.max_rows:
+                    raise source.unreadable(
+                        f"工作表行数超过 {limits.max_rows} (a sheet has more than "
+                        f"{limits.max_rows} rows: STDTRACK_IMPORT_MAX_ROWS)")
+            # keep memory flat: drop what is done with, and the siblings before it
+            element.clear(keep_tail=False)
+            while element.getprevious() is not None:
+                del element.getparent()[0]
+        if count == 0 and events.root is not None:
+            _refuse_doctype(events.root, source, name)
+
+
+def _checked_archive(handle: IO[bytes], source: SourceFile) -> None:
+    _declared_parts(handle, source)
+    try:
+        with zipfile.ZipFile(handle) as archive:
+            _check_directory(archive, source)
+            for info in archive.infolist():
+                if _is_xml(info.filename):
+                    _scan_part(archive, info, source)
+    except etree.XMLSyntaxError as exc:
+        raise source.unreadable(
+            f"the workbook has a damaged or unsafe XML part ({exc}); texts over 10 MB are "
+            "refused by the XML parser") from exc
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError,
+            NotImplementedError) as exc:
+        raise source.unreadable(f"not a readable XLSX workbook ({exc})") from exc
+    handle.seek(0)
+
+
+def _workbook_file(source: SourceFile) -> IO[bytes]:
+    """The workbook as a seekable file: the file itself, or a gzip-compressed one inflated
+    (within the inflated-size limit) into a temporary file."""
+    if not source.is_gzip():
+        return source.path.open("rb")
+    spooled = tempfile.TemporaryFile()
+    try:
+        with source.open_binary() as stream:
+            shutil.copyfileobj(stream, spooled, 1 << 20)
+    except BaseException:
+        spooled.close()
+        raise
+    spooled.seek(0)
+    return spooled
+
+
+class Workbook:
+    """An openpyxl read-only workbook (``book``) and the file under it, closed together."""
+
+    def __init__(self, book: Any, handle: IO[bytes]) -> None:
+        self.book = book
+        self._handle = handle
+
+    def close(self) -> None:
+        """Close the workbook and its file (again is harmless)."""
+        try:
+            self.book.close()
+        finally:
+            self._handle.close()
+
+
+def open_workbook(source: SourceFile) -> Workbook:
+    """The workbook read-only, once the file has passed every check above.
+
+    The caller closes it (``close()``).
+
+    Raises:
+        UnreadableFileError: not a workbook, damaged, unsafe, or over a read limit (the message
+            names the limit and its setting).
+    """
+    # imported here: openpyxl (and numpy under it) would cost every import process a third
+    # of a second to start, most of them reading no workbook
+    import openpyxl
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    handle = _workbook_file(source)
+    try:
+        _checked_archive(handle, source)
+        with warnings.catch_warnings():
+            # openpyxl warns about styles and extensions it does not read; they carry no data
+            warnings.filterwarnings("ignore", category=UserWarning, module=r"openpyxl(\..*)?")
+            return Workbook(openpyxl.load_workbook(handle, read_only=True, data_only=True),
+                            handle)
+    except UnreadableFileError:
+        handle.close()
+        raise
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError,
+            TypeError, SyntaxError) as exc:  # expat's ParseError is a SyntaxError
+        handle.close()
+        raise source.unreadable(f"not a readable XLSX workbook ({exc})") from exc
+
+
+def sheet_rows(sheet: Any, min_row: int = 1, max_col: int = MAX_COLUMNS
+               ) -> Iterator[tuple[int, tuple[Any, ...]]]:
+    """``(row number, values)`` of a read-only sheet from ``min_row``, at most ``max_col``
+    wide, streamed. The sheet's declared dimension is ignored: it may lie."""
+    sheet.reset_dimensions()
+    rows = sheet.iter_rows(min_row=min_row, max_col=max_col, values_only=True)
+    return enumerate(rows, start=min_row)
+
+
+def damaged(source_name: str, exc: BaseException) -> UnreadableFileError:
+    """A workbook found damaged while its rows were read."""
+    return UnreadableFileError(source_name, f"the workbook is damaged ({exc})")
+
+
+READ_ERRORS: tuple[type[BaseException], ...] = (
+    zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError, SyntaxError, EOFError)
+"""What openpyxl raises on a damaged part while rows are read."""
+
+
+def is_workbook(source: SourceFile) -> bool:
+    """True when a zip archive (maybe gzip-compressed) holds an ``xl/`` folder, as an XLSX
+    workbook does.
+
+    Raises:
+        UnreadableFileError: a damaged archive, or one with too many parts.
+    """
+    with _workbook_file(source) as handle:
+        _declared_parts(handle, source)
+        try:
+            with zipfile.ZipFile(handle) as archive:
+                return any(name.startswith("xl/") for name in archive.namelist())
+        except (zipfile.BadZipFile, OSError, ValueError) as exc:
+            raise source.unreadable(f"a damaged ZIP/XLSX archive ({exc})") from exc
