@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from importers.errors import UnreadableFileError
-from importers.limits import field_too_long
+from importers.limits import field_too_long, line_too_long
 from importers.sources import SourceFile
 from importers.tabular import CutRow, delimited_rows
 from importers.workbooks import READ_ERRORS, damaged, open_workbook, sheet_rows
@@ -93,7 +93,7 @@ def _records(name: str, where: str, rows: Iterator[tuple[int, Sequence[Any]]],
             column = len(cells) - 1
             label = targets[column] if column < len(targets) and targets[column] else \
                 f"column {column + 1}"
-            yield location, {}, field_too_long(str(label), cells.length, cells.limit)
+            yield location, {}, line_too_long(str(label), cells.length, cells.limit)
             continue
         fields: dict[str, Any] = {}
         problem = None

@@ -19,6 +19,13 @@ def field_too_long(field: str, length: int, limit: int,
             f"characters long, over the limit of {limit}: {setting})")
 
 
+def line_too_long(field: str, length: int, limit: int) -> str:
+    """The reason a row is rejected whose line ran past the line limit in ``field``."""
+    return (f"字段 {field} 使该行长达 {length} 字，超过行上限 {limit} (field {field!r} runs the "
+            f"line to {length} characters, over the line limit of {limit}: 16 × "
+            "STDTRACK_IMPORT_MAX_FIELD_CHARS); the rest of the line was skipped unread")
+
+
 def _longest(value: Any, limit: int) -> int:
     """The length of the first string in ``value`` (nested lists and dicts too) that is over
     ``limit``, else 0."""

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any, TextIO
 
 from importers.errors import ColumnMappingError, MappingError, UnreadableFileError
-from importers.limits import field_too_long
+from importers.limits import line_too_long
 from importers.profiles import column_target, resolve_column
 from importers.schemas import RawReading, RawRecord, make_location
 from importers.sources import HEAD_SIZE, SourceFile
@@ -129,7 +129,7 @@ def _records(
             target = targets[column] if column < len(targets) else None
             label = target or f"column {column + 1}"
             yield RawRecord(make_location(file_name, f"{where}row {number}"), {},
-                            field_too_long(label, cells.length, cells.limit))
+                            line_too_long(label, cells.length, cells.limit))
             continue
         if not any(_cell(cell) not in (None, "") for cell in cells):
             continue
@@ -215,8 +215,8 @@ def delimited_rows(source: SourceFile, default: str) -> tuple[str, Iterator[tupl
                 raise source.unreadable(f"CSV cannot be read ({exc})") from exc
             except UnicodeDecodeError as exc:
                 raise source.unreadable(
-                    f"text stops decoding as {stream.encoding} near line {start} "
-                    f"({exc.reason}); save the file as UTF-8") from exc
+                    f"text stops decoding as {stream.encoding} after line {start - 1} "
+                    f"({exc.reason}); save the whole file in one encoding (UTF-8)") from exc
 
     return delimiter, rows()
 

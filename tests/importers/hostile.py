@@ -40,8 +40,8 @@ WORKBOOK_RELS = (
     "</Relationships>")
 
 
-def _sheet(rows: Iterable[str]) -> Iterator[str]:
-    yield f'{XML_DECLARATION}<worksheet xmlns="{NS}"><sheetData>'
+def _sheet(rows: Iterable[str], prolog: str = "") -> Iterator[str]:
+    yield f'{XML_DECLARATION}{prolog}<worksheet xmlns="{NS}"><sheetData>'
     yield from rows
     yield "</sheetData></worksheet>"
 
@@ -144,3 +144,42 @@ def gzip_bomb(path: Path, header: bytes, filler: bytes = b" ", inflated: int = 1
         for _ in range(max(1, (inflated - len(header)) // len(block))):
             out.write(member)
     return path
+
+
+def _column(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def table_workbook(path: Path, rows: list[list[str]], sheet_prolog: str = "",
+                   shared_prolog: str = "") -> Path:
+    """A one-sheet workbook of text cells (shared strings), optionally with a prolog (a
+    DOCTYPE, a comment) before the sheet's or the shared strings' root element."""
+    strings: dict[str, int] = {}
+    body = []
+    for number, cells in enumerate(rows, start=1):
+        row = "".join(string_cell(f"{_column(i)}{number}", strings.setdefault(cell, len(strings)))
+                      for i, cell in enumerate(cells))
+        body.append(f'<row r="{number}">{row}</row>')
+    entries = [f"<si><t>{text}</t></si>" for text in strings]
+    return write_workbook(path, _sheet(body, sheet_prolog),
+                          _shared(entries, len(entries), shared_prolog))
+
+
+def declare_smaller(path: Path, part: str, size: int) -> Path:
+    """Make the zip directory claim ``part`` inflates to ``size`` bytes (a lying header)."""
+    data = bytearray(path.read_bytes())
+    name = part.encode()
+    at = data.find(b"PK\x01\x02")
+    while at >= 0:
+        name_length = int.from_bytes(data[at + 28 : at + 30], "little")
+        if data[at + 46 : at + 46 + name_length] == name:
+            data[at + 24 : at + 28] = size.to_bytes(4, "little")
+            path.write_bytes(bytes(data))
+            return path
+        at = data.find(b"PK\x01\x02", at + 4)
+    raise AssertionError(f"{part} is not in {path}")
