@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import logging
 from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,6 +39,7 @@ from importers.mapping import parse_date
 from standards.settings import ReadLimits
 
 CHUNK_ROWS = 5000
+log = logging.getLogger("stdtrack.imports")
 ProgressCallback = Callable[[int], None]
 T = TypeVar("T")
 
@@ -168,18 +170,23 @@ class _Batch:
 
 def _batches(name: str, reading: TableReading, mapper: RowMapper) -> Iterator[_Batch]:
     batch = _Batch([], [], 0)
-    for location, cells, problem in reading.rows:
-        batch.size += 1
-        if problem is not None:
-            batch.rejected.append({"file": name, "location": location, "reason": problem})
-            continue
-        try:
-            batch.rows.append(mapper.map(location, cells))
-        except (InvalidFieldError, MappingError) as exc:
-            batch.rejected.append({"file": name, "location": location, "reason": str(exc)})
-        if batch.size >= CHUNK_ROWS:
+    try:
+        for location, cells, problem in reading.rows:
+            batch.size += 1
+            if problem is not None:
+                batch.rejected.append({"file": name, "location": location, "reason": problem})
+                continue
+            try:
+                batch.rows.append(mapper.map(location, cells))
+            except (InvalidFieldError, MappingError) as exc:
+                batch.rejected.append({"file": name, "location": location, "reason": str(exc)})
+            if batch.size >= CHUNK_ROWS:
+                yield batch
+                batch = _Batch([], [], 0)
+    except UnreadableFileError:
+        if batch.size:  # the rows read before the damage are written too
             yield batch
-            batch = _Batch([], [], 0)
+        raise
     if batch.size:
         yield batch
 
@@ -198,6 +205,10 @@ async def _read_ahead(items: Iterator[T]) -> AsyncIterator[T]:
     finally:
         if not pending.done():
             await asyncio.wait([pending])
+        if not pending.cancelled() and pending.exception() is not None:
+            # the writer stopped first (its error is the one raised); the reader's own
+            # failure, if any, is dropped here rather than reported as never retrieved
+            log.debug("read-ahead stopped: %s", pending.exception())
 
 
 async def import_declarations(
@@ -252,8 +263,12 @@ async def import_declarations(
         # indicator facts follow now, so the first indicator query after an import is fast
         await ensure_facts()
     except UnreadableFileError as exc:
-        report.aborted = str(exc)
-        raise
+        kept = report.created + report.updated + report.unchanged
+        stopped = UnreadableFileError(
+            exc.file_name, f"{exc.problem}; 此前的 {kept} 行已保存在导入 {report.batch_id} (the "
+            f"{kept} rows before it were kept in import {report.batch_id})")
+        report.aborted = str(stopped)
+        raise stopped from exc
     finally:
         report.tallies = writer.tallies.as_dict()
         await repository.finish_import(report.batch_id, report=report.as_dict())

@@ -205,6 +205,10 @@ async def _read_ahead(batches: Iterator[PreparedBatch]) -> AsyncIterator[Prepare
         if not pending.done():
             # let the reader finish its batch before the file is closed under it
             await asyncio.wait([pending])
+        if not pending.cancelled() and pending.exception() is not None:
+            # the writer stopped first (its error is the one raised); the reader's own
+            # failure, if any, is dropped here rather than reported as never retrieved
+            log.debug("read-ahead stopped: %s", pending.exception())
 
 
 def _strict_problems(name: str, outcomes: list[ReadOutcome]) -> list[dict[str, Any]]:
@@ -247,27 +251,28 @@ async def import_files(
     """
     now = dt.datetime.now(dt.UTC)
     report = ImportReport(dry_run=options.dry_run, strict=options.strict)
-    readings = []
-    refused: list[tuple[str, ImporterError]] = []
+    # in the order given: (path, name, reading, checksum, outcomes) or (.., the refusal)
+    inputs: list[tuple[Path, str, Any, str | None, Any]] = []
+    refusals: list[ImporterError] = []
     for path in paths:
         name = (display_names or {}).get(path, path.name)
         try:
-            reading, checksum = await anyio.to_thread.run_sync(_open, path, options)
+            opened, digest = await anyio.to_thread.run_sync(_open, path, options)
         except ImporterError as exc:
             if options.strict:
                 raise
-            refused.append((name, exc))
+            refusals.append(exc)
+            inputs.append((path, name, None, None, exc))
             continue
-        readings.append((path, name, reading, checksum))
-    if not readings:
-        first = refused[0][1]
-        if len(refused) == 1:
-            raise first
-        raise ImporterError("; ".join(str(exc) for _, exc in refused))
+        inputs.append((path, name, opened, digest, iter(opened)))
+    if len(refusals) == len(inputs):
+        if len(refusals) == 1:
+            raise refusals[0]
+        raise ImporterError("; ".join(str(exc) for exc in refusals))
 
     if options.strict:
         materialized = []
-        for path, name, reading, checksum in readings:
+        for path, name, reading, checksum, _ in inputs:
             read_all = await anyio.to_thread.run_sync(list, reading)
             report.rejected.extend(_strict_problems(name, read_all))
             materialized.append((path, name, reading, checksum, read_all))
@@ -277,30 +282,30 @@ async def import_files(
             for _path, name, reading, checksum, read_all in materialized:
                 report.files.append(_file_entry(name, reading, checksum, None, len(read_all)))
             return report
-        sources = [(p, n, r, c, iter(o)) for p, n, r, c, o in materialized]
-    else:
-        sources = [(p, n, r, c, iter(r)) for p, n, r, c in readings]
+        inputs = [(p, n, r, c, iter(o)) for p, n, r, c, o in materialized]
 
     batch_id = None
     if not options.dry_run:
         batch_id = await repository.create_batch(
-            files=[{"name": n, "sha256": c} for _, n, _, c, _ in sources]
-            + [{"name": name, "sha256": None} for name, _ in refused],
+            files=[{"name": name, "sha256": checksum} for _, name, _, checksum, _ in inputs],
             actor=options.actor, strict=options.strict, started_at=now)
     report.batch_id = batch_id
-    for name, problem in refused:
-        report.file_failed(name, problem, 0, 0)
-        report.files.append({"name": name, "format": None, "source": None, "sha256": None,
-                             "archived_as": None, "records": 0, "ignored_columns": [],
-                             "error": report.rejected[-1]["reason"]})
 
-    large = [(p, r) for p, _, r, _, _ in sources if _uses_worker(p, options)]
+    large = [(p, r) for p, _, r, _, _ in inputs if r is not None and _uses_worker(p, options)]
     reader = (ReaderProcess([(p, r.format, options.column_map) for p, r in large],
                             options.limits) if large else None)
     job = 0
     beaten = time.monotonic()
     try:
-        for path, name, reading, checksum, outcomes in sources:
+        for path, name, reading, checksum, outcomes in inputs:
+            if reading is None:
+                report.file_failed(name, outcomes, 0, 0)
+                report.files.append({
+                    "name": name, "format": None, "source": None, "sha256": None,
+                    "archived_as": None, "records": 0, "ignored_columns": [],
+                    "error": report.rejected[-1]["reason"]})
+                continue
+            assert checksum is not None
             if reader is not None and _uses_worker(path, options):
                 batches = reader.batches(job)
                 job += 1
@@ -345,7 +350,7 @@ async def import_files(
     return report
 
 
-def _file_entry(name: str, reading: Any, checksum: str, archived: Path | None,
+def _file_entry(name: str, reading: Any, checksum: str | None, archived: Path | None,
                 records: int) -> dict[str, Any]:
     return {
         "name": name,

@@ -213,6 +213,8 @@ def _docnums_of(reader: Any, standard_ids: set[int]) -> list[int]:
     found: list[int] = []
     for leaf, offset in _leaves(reader):
         count = leaf.doc_count_all()
+        if count == 0:  # an empty index's reader has no columns
+            continue
         sids = _load_numeric(leaf.column_reader("sid", translate=False), count, "i")
         deleted = leaf.deleted_docs_set if leaf.has_deletions() else frozenset()
         found.extend(offset + local for local, sid in enumerate(sids)
@@ -268,6 +270,8 @@ class _Snapshot:
         lengths: dict[str, bytearray] = {name: bytearray() for name in TEXT_FIELDS}
         for leaf, offset in self.leaves:
             count = leaf.doc_count_all()
+            if count == 0:  # an empty index (an empty catalogue) has a reader with no columns
+                continue
             if leaf.has_deletions():
                 self.deleted.update(offset + d for d in leaf.deleted_docs_set)
             for name, values in columns.items():
