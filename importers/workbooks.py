@@ -90,35 +90,46 @@ def _refuse_doctype(element: Any, source: SourceFile, part: str) -> None:
             "need one and it is refused for safety: XXE, entity expansion)")
 
 
-def _scan_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo, source: SourceFile) -> None:
-    """Parse one XML part with the hardened parser: refuse a DOCTYPE; count the shared strings
-    and a sheet's rows against their limits."""
+def _shared_string(element: Any) -> str:
+    """A shared string's text as openpyxl gives it: the plain text, then the text of each
+    rich-text run (phonetic runs left out)."""
+    namespace = element.tag[: -len("si")]
+    plain, run = namespace + "t", namespace + "r"
+    if len(element) == 1 and element[0].tag == plain:  # the common case: one plain text
+        text = element[0].text or ""
+    else:
+        parts = []
+        for child in element:
+            if child.tag == plain:
+                parts.append(child.text or "")
+            elif child.tag == run:
+                parts.extend(part.text or "" for part in child if part.tag == plain)
+        text = "".join(parts)
+    return text.replace("x005F_", "") if "x005F_" in text else text
+
+
+def _scan_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo, source: SourceFile
+               ) -> list[str] | None:
+    """Parse one XML part with the hardened parser: refuse a DOCTYPE; count a sheet's rows
+    against the row limit; count the shared strings of any other part against theirs and
+    return them (openpyxl is handed these instead of parsing the table again, slowly)."""
     limits = source.limits
     name = info.filename
     sheet = _is_sheet(name)
-    strings = name.endswith("sharedStrings.xml")
     options: dict[str, Any] = {"resolve_entities": False, "no_network": True, "load_dtd": False,
                                "huge_tree": False, "remove_comments": True, "remove_pis": True}
+    strings: list[str] = []
+    count = 0
     with archive.open(info) as stream:
-        if not (sheet or strings):
-            # a DOCTYPE can only come before the first element
-            for _event, element in etree.iterparse(stream, events=("start",), **options):
-                _refuse_doctype(element, source, name)
-                return
-            return
-        events = etree.iterparse(stream, events=("end",),
-                                 tag="{*}row" if sheet else "{*}si", **options)
-        count = 0
+        # entities are never expanded, so a DOCTYPE can be refused once the first element
+        # of interest (or the whole part, when it has none) has been parsed
+        events = etree.iterparse(stream, events=("end",), tag="{*}row" if sheet else "{*}si",
+                                 **options)
         last_row = 0
         for _event, element in events:
-            if count == 0:
-                _refuse_doctype(element, source, name)
             count += 1
-            if strings and count > limits.max_shared_strings:
-                raise source.unreadable(
-                    f"共享字符串超过 {limits.max_shared_strings} 个 (the workbook's shared "
-                    f"string table has more than {limits.max_shared_strings} entries: "
-                    "STDTRACK_IMPORT_MAX_SHARED_STRINGS)")
+            if count == 1:
+                _refuse_doctype(element, source, name)
             if sheet:
                 number = element.get("r")
                 last_row = int(number) if number is not None and number.isdigit() \
@@ -126,26 +137,41 @@ def _scan_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo, source: SourceFi
                 if last_row > EXCEL_MAX_ROW:
                     raise source.unreadable(
                         f"{name}: row number {last_row} is past Excel's last row {EXCEL_MAX_ROW}")
-                if max(count, last_row) > limits.max_rows:
+                if count > limits.max_rows or last_row > limits.max_rows:
                     raise source.unreadable(
                         f"工作表行数超过 {limits.max_rows} (a sheet has more than "
                         f"{limits.max_rows} rows: STDTRACK_IMPORT_MAX_ROWS)")
+            else:
+                if count > limits.max_shared_strings:
+                    raise source.unreadable(
+                        f"共享字符串超过 {limits.max_shared_strings} 个 (the workbook's shared "
+                        f"string table has more than {limits.max_shared_strings} entries: "
+                        "STDTRACK_IMPORT_MAX_SHARED_STRINGS)")
+                strings.append(_shared_string(element))
             # keep memory flat: drop what is done with, and the siblings before it
             element.clear(keep_tail=False)
-            while element.getprevious() is not None:
-                del element.getparent()[0]
+            previous = element.getprevious()
+            while previous is not None:
+                parent = element.getparent()
+                parent.remove(previous)
+                previous = element.getprevious()
         if count == 0 and events.root is not None:
             _refuse_doctype(events.root, source, name)
+    return strings if count and not sheet else None
 
 
-def _checked_archive(handle: IO[bytes], source: SourceFile) -> None:
+def _checked_archive(handle: IO[bytes], source: SourceFile) -> dict[str, list[str]]:
+    """Check the workbook part by part; the shared strings found, by part name."""
     _declared_parts(handle, source)
+    found: dict[str, list[str]] = {}
     try:
         with zipfile.ZipFile(handle) as archive:
             _check_directory(archive, source)
             for info in archive.infolist():
                 if _is_xml(info.filename):
-                    _scan_part(archive, info, source)
+                    strings = _scan_part(archive, info, source)
+                    if strings is not None:
+                        found[info.filename] = strings
     except etree.XMLSyntaxError as exc:
         raise source.unreadable(
             f"the workbook has a damaged or unsafe XML part ({exc}); texts over 10 MB are "
@@ -154,6 +180,7 @@ def _checked_archive(handle: IO[bytes], source: SourceFile) -> None:
             NotImplementedError) as exc:
         raise source.unreadable(f"not a readable XLSX workbook ({exc})") from exc
     handle.seek(0)
+    return found
 
 
 def _workbook_file(source: SourceFile) -> IO[bytes]:
@@ -198,17 +225,32 @@ def open_workbook(source: SourceFile) -> Workbook:
     """
     # imported here: openpyxl (and numpy under it) would cost every import process a third
     # of a second to start, most of them reading no workbook
-    import openpyxl
+    from openpyxl.reader.excel import ExcelReader
     from openpyxl.utils.exceptions import InvalidFileException
+    from openpyxl.xml.constants import SHARED_STRINGS
+
+    class _Reader(ExcelReader):  # type: ignore[misc]
+        """openpyxl's own reader (what ``load_workbook`` runs), given the shared strings the
+        checks already read: its expat parse of them keeps every entry's element until the
+        end, slow and several times larger."""
+
+        def read_strings(self) -> None:
+            part = self.package.find(SHARED_STRINGS)
+            if part is None:
+                return
+            self.shared_strings = strings.get(part.PartName[1:])
+            if self.shared_strings is None:
+                super().read_strings()
 
     handle = _workbook_file(source)
     try:
-        _checked_archive(handle, source)
+        strings = _checked_archive(handle, source)
         with warnings.catch_warnings():
             # openpyxl warns about styles and extensions it does not read; they carry no data
             warnings.filterwarnings("ignore", category=UserWarning, module=r"openpyxl(\..*)?")
-            return Workbook(openpyxl.load_workbook(handle, read_only=True, data_only=True),
-                            handle)
+            reader = _Reader(handle, read_only=True, data_only=True)
+            reader.read()
+            return Workbook(reader.wb, handle)
     except UnreadableFileError:
         handle.close()
         raise
