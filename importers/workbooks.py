@@ -33,6 +33,7 @@ from importers.sources import (
 MAX_PARTS = 10_000  # parts of one workbook; Excel writes a few dozen
 EXCEL_MAX_ROW = 1_048_576  # the last row a worksheet can have
 MAX_COLUMNS = 1024  # columns searched for a header row; data rows are read as wide as it
+MAX_PART_ITEMS = 100_000  # elements of a part openpyxl holds whole (styles, workbook, names)
 _EOCD = b"PK\x05\x06"
 _EOCD_SIZE = 22
 
@@ -108,56 +109,102 @@ def _shared_string(element: Any) -> str:
     return text.replace("x005F_", "") if "x005F_" in text else text
 
 
+_OPTIONS: dict[str, Any] = {"resolve_entities": False, "no_network": True, "load_dtd": False,
+                            "huge_tree": False, "remove_comments": True, "remove_pis": True}
+# What openpyxl turns into an object each, in a sheet besides its rows: counted together.
+_SHEET_ITEMS = ("{*}mergeCell", "{*}hyperlink", "{*}dataValidation", "{*}conditionalFormatting",
+                "{*}cfRule", "{*}col", "{*}brk", "{*}customSheetView", "{*}scenario",
+                "{*}tablePart", "{*}selection")
+
+
+def _root_of(archive: zipfile.ZipFile, info: zipfile.ZipInfo, source: SourceFile) -> str | None:
+    """The local name of a part's root element, after refusing a DOCTYPE before it (nothing
+    past the root's start tag is parsed)."""
+    with archive.open(info) as stream:
+        for _event, element in etree.iterparse(stream, events=("start",), **_OPTIONS):
+            _refuse_doctype(element, source, info.filename)
+            return str(etree.QName(element).localname)
+    return None
+
+
+def _too_many_items(source: SourceFile, part: str) -> UnreadableFileError:
+    return source.unreadable(
+        f"{part} 含超过 {MAX_PART_ITEMS} 项 ({part} holds more than {MAX_PART_ITEMS} entries, "
+        "the fixed limit for a workbook's styles, names and other parts read whole; Excel "
+        "itself allows 64,000 cell formats)")
+
+
+def _flatten(element: Any) -> None:
+    """Keep memory flat while parsing: drop what is done with, and the siblings before it."""
+    element.clear(keep_tail=False)
+    previous = element.getprevious()
+    while previous is not None:
+        element.getparent().remove(previous)
+        previous = element.getprevious()
+
+
+def _scan_sheet(stream: IO[bytes], source: SourceFile, name: str) -> None:
+    limits = source.limits
+    rows = items = last_row = 0
+    for _event, element in etree.iterparse(stream, events=("end",),
+                                           tag=("{*}row", *_SHEET_ITEMS), **_OPTIONS):
+        if etree.QName(element).localname != "row":
+            items += 1
+            if items > MAX_PART_ITEMS:
+                raise _too_many_items(source, name)
+            _flatten(element)
+            continue
+        rows += 1
+        number = element.get("r")
+        last_row = int(number) if number is not None and number.isdigit() else last_row + 1
+        if last_row > EXCEL_MAX_ROW:
+            raise source.unreadable(
+                f"{name}: row number {last_row} is past Excel's last row {EXCEL_MAX_ROW}")
+        if rows > limits.max_rows or last_row > limits.max_rows:
+            raise source.unreadable(
+                f"工作表行数超过 {limits.max_rows} (a sheet has more than {limits.max_rows} rows: "
+                "STDTRACK_IMPORT_MAX_ROWS)")
+        _flatten(element)
+
+
+def _scan_strings(stream: IO[bytes], source: SourceFile) -> list[str]:
+    limit = source.limits.max_shared_strings
+    strings: list[str] = []
+    for _event, element in etree.iterparse(stream, events=("end",), tag="{*}si", **_OPTIONS):
+        if len(strings) >= limit:
+            raise source.unreadable(
+                f"共享字符串超过 {limit} 个 (the workbook's shared string table has more than "
+                f"{limit} entries: STDTRACK_IMPORT_MAX_SHARED_STRINGS)")
+        strings.append(_shared_string(element))
+        _flatten(element)
+    return strings
+
+
+def _scan_other(stream: IO[bytes], source: SourceFile, name: str) -> None:
+    count = 0
+    for _event, element in etree.iterparse(stream, events=("end",), **_OPTIONS):
+        count += 1
+        if count > MAX_PART_ITEMS:
+            raise _too_many_items(source, name)
+        if element.getparent() is not None and len(element) == 0:
+            _flatten(element)
+
+
 def _scan_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo, source: SourceFile
                ) -> list[str] | None:
     """Parse one XML part with the hardened parser: refuse a DOCTYPE; count a sheet's rows
-    against the row limit; count the shared strings of any other part against theirs and
-    return them (openpyxl is handed these instead of parsing the table again, slowly)."""
-    limits = source.limits
-    name = info.filename
-    sheet = _is_sheet(name)
-    options: dict[str, Any] = {"resolve_entities": False, "no_network": True, "load_dtd": False,
-                               "huge_tree": False, "remove_comments": True, "remove_pis": True}
-    strings: list[str] = []
-    count = 0
+    (and what else openpyxl keeps of it) against their limits; read a shared-string table,
+    counted, and return it (openpyxl is handed it instead of parsing it again, slowly); count
+    the entries of any other part (styles, names...), which openpyxl holds whole."""
+    root = _root_of(archive, info, source)
     with archive.open(info) as stream:
-        # entities are never expanded, so a DOCTYPE can be refused once the first element
-        # of interest (or the whole part, when it has none) has been parsed
-        events = etree.iterparse(stream, events=("end",), tag="{*}row" if sheet else "{*}si",
-                                 **options)
-        last_row = 0
-        for _event, element in events:
-            count += 1
-            if count == 1:
-                _refuse_doctype(element, source, name)
-            if sheet:
-                number = element.get("r")
-                last_row = int(number) if number is not None and number.isdigit() \
-                    else last_row + 1
-                if last_row > EXCEL_MAX_ROW:
-                    raise source.unreadable(
-                        f"{name}: row number {last_row} is past Excel's last row {EXCEL_MAX_ROW}")
-                if count > limits.max_rows or last_row > limits.max_rows:
-                    raise source.unreadable(
-                        f"工作表行数超过 {limits.max_rows} (a sheet has more than "
-                        f"{limits.max_rows} rows: STDTRACK_IMPORT_MAX_ROWS)")
-            else:
-                if count > limits.max_shared_strings:
-                    raise source.unreadable(
-                        f"共享字符串超过 {limits.max_shared_strings} 个 (the workbook's shared "
-                        f"string table has more than {limits.max_shared_strings} entries: "
-                        "STDTRACK_IMPORT_MAX_SHARED_STRINGS)")
-                strings.append(_shared_string(element))
-            # keep memory flat: drop what is done with, and the siblings before it
-            element.clear(keep_tail=False)
-            previous = element.getprevious()
-            while previous is not None:
-                parent = element.getparent()
-                parent.remove(previous)
-                previous = element.getprevious()
-        if count == 0 and events.root is not None:
-            _refuse_doctype(events.root, source, name)
-    return strings if count and not sheet else None
+        if root in ("worksheet", "chartsheet", "dialogsheet"):
+            _scan_sheet(stream, source, info.filename)
+        elif root == "sst":
+            return _scan_strings(stream, source)
+        elif root is not None:
+            _scan_other(stream, source, info.filename)
+    return None
 
 
 def _checked_archive(handle: IO[bytes], source: SourceFile) -> dict[str, list[str]]:

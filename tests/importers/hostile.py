@@ -183,3 +183,35 @@ def declare_smaller(path: Path, part: str, size: int) -> Path:
             return path
         at = data.find(b"PK\x01\x02", at + 4)
     raise AssertionError(f"{part} is not in {path}")
+
+
+def many_styles(path: Path, formats: int) -> Path:
+    """A workbook whose stylesheet lists ``formats`` cell formats, each a little different
+    (so that they do not compress away)."""
+    xfs = "".join(f'<xf numFmtId="{n % 164}" fontId="0" fillId="0" borderId="0" xfId="{n}"/>'
+                  for n in range(formats))
+    styles = (f'{XML_DECLARATION}<styleSheet xmlns="{NS}"><cellXfs count="{formats}">{xfs}'
+              "</cellXfs></styleSheet>")
+    rels = WORKBOOK_RELS.replace("</Relationships>", f'<Relationship Id="rId3" '
+                                 f'Type="{OFFICE}/styles" Target="styles.xml"/></Relationships>')
+    types = CONTENT_TYPES.replace("</Types>", '<Override PartName="/xl/styles.xml" '
+                                  f'ContentType="{TYPE}.styles+xml"/></Types>')
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", types)
+        archive.writestr("_rels/.rels", ROOT_RELS)
+        archive.writestr("xl/workbook.xml", WORKBOOK)
+        archive.writestr("xl/_rels/workbook.xml.rels", rels)
+        archive.writestr("xl/worksheets/sheet1.xml", "".join(_sheet([HEADER_ROW])))
+        archive.writestr("xl/sharedStrings.xml", "".join(_shared(
+            ["<si><t>标准号</t></si>", "<si><t>标准名称</t></si>"], 2)))
+        archive.writestr("xl/styles.xml", styles)
+    return path
+
+
+def many_merged_cells(path: Path, merges: int) -> Path:
+    """A workbook whose sheet merges ``merges`` ranges after its rows."""
+    body = "".join(f'<mergeCell ref="C{n}:D{n}"/>' for n in range(1, merges + 1))
+    sheet = (f'{XML_DECLARATION}<worksheet xmlns="{NS}"><sheetData>{HEADER_ROW}</sheetData>'
+             f'<mergeCells count="{merges}">{body}</mergeCells></worksheet>')
+    return write_workbook(path, [sheet], _shared(
+        ["<si><t>标准号</t></si>", "<si><t>标准名称</t></si>"], 2))

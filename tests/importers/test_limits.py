@@ -9,6 +9,7 @@ import gzip
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -178,6 +179,22 @@ def test_an_xlsx_with_too_many_shared_strings_is_refused(tmp_path: Path) -> None
     message = one_line(refused.value, "strings.xlsx")
     assert "more than 20000 entries" in message
     assert "STDTRACK_IMPORT_MAX_SHARED_STRINGS" in message
+
+
+@pytest.mark.parametrize(("write", "part"), [
+    (hostile.many_styles, "xl/styles.xml"),
+    (hostile.many_merged_cells, "xl/worksheets/sheet1.xml"),
+])
+def test_an_xlsx_part_openpyxl_holds_whole_is_held_to_a_count(
+        tmp_path: Path, write: Any, part: str) -> None:
+    # each cell format costs openpyxl about 3 KB: 470,000 of them (a 3 MB file) took 1.4 GB
+    path = write(tmp_path / "entries.xlsx", 120_000)
+    assert path.stat().st_size < 1024 * 1024
+    with pytest.raises(UnreadableFileError) as refused:
+        read_file(path)
+    message = one_line(refused.value, "entries.xlsx")
+    assert f"{part} holds more than 100000 entries" in message
+    assert len(read(write(tmp_path / "fewer.xlsx", 1000)).outcomes) == 0  # a header alone
 
 
 def test_an_xlsx_with_too_many_rows_is_refused_before_any_row(tmp_path: Path) -> None:
