@@ -52,13 +52,16 @@ def ratio_too_high(name: str, limits: ReadLimits, ratio: float) -> UnreadableFil
         f"the limit of {limits.max_ratio}:1, a compression bomb?: STDTRACK_IMPORT_MAX_RATIO)")
 
 
-def document_too_large(name: str, limits: ReadLimits, what: str = "the file") -> \
-        UnreadableFileError:
-    """The refusal of a document too large to be held whole while it is parsed."""
+def document_too_large(name: str, limits: ReadLimits, what: str = "the file",
+                       cap: int | None = None) -> UnreadableFileError:
+    """The refusal of a document too large to be held whole while it is parsed (``cap``:
+    the limit when it is a multiple of ``max_document_bytes``)."""
+    size = _mb(cap or limits.max_document_bytes)
+    times = f"{cap // limits.max_document_bytes} × " if cap and cap != \
+        limits.max_document_bytes else ""
     return UnreadableFileError(
-        name, f"{what} 超过整体读取上限 {_mb(limits.max_document_bytes)} ({what} is larger than "
-        f"the limit of {_mb(limits.max_document_bytes)} for data parsed whole: "
-        "STDTRACK_IMPORT_MAX_DOCUMENT_MB)")
+        name, f"{what} 超过整体读取上限 {size} ({what} is larger than the limit of {size} for "
+        f"data parsed whole: {times}STDTRACK_IMPORT_MAX_DOCUMENT_MB)")
 
 
 class _BoundedInflate(io.RawIOBase):

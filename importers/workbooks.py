@@ -34,6 +34,7 @@ MAX_PARTS = 10_000  # parts of one workbook; Excel writes a few dozen
 EXCEL_MAX_ROW = 1_048_576  # the last row a worksheet can have
 MAX_COLUMNS = 1024  # columns searched for a header row; data rows are read as wide as it
 MAX_PART_ITEMS = 100_000  # elements of a part openpyxl holds whole (styles, workbook, names)
+SHARED_STRINGS_ROOM = 4  # the shared-string table may be this many times max_document_bytes
 _EOCD = b"PK\x05\x06"
 _EOCD_SIZE = 22
 
@@ -79,8 +80,13 @@ def _check_directory(archive: zipfile.ZipFile, source: SourceFile) -> None:
             ratio = info.file_size / max(1, info.compress_size)
             if ratio > limits.max_ratio:
                 raise ratio_too_high(f"{source.name}: {info.filename}", limits, ratio)
-        if not _is_sheet(info.filename) and info.file_size > limits.max_document_bytes:
-            raise document_too_large(source.name, limits, info.filename)
+        if _is_sheet(info.filename):
+            continue
+        # the shared strings are read lean (a list of texts, see _scan_strings): 4 times room
+        cap = limits.max_document_bytes * (SHARED_STRINGS_ROOM
+                                           if info.filename.endswith("sharedStrings.xml") else 1)
+        if info.file_size > cap:
+            raise document_too_large(source.name, limits, info.filename, cap)
 
 
 def _refuse_doctype(element: Any, source: SourceFile, part: str) -> None:

@@ -26,8 +26,9 @@ class ReadLimits:
         max_ratio: decompressed size over compressed size, for gzip streams and each part of
             a workbook (``STDTRACK_IMPORT_MAX_RATIO``); a zip/gzip bomb fails it at once.
         max_document_bytes: a file (or workbook part) that must be held whole to be parsed:
-            JSON and XML documents, HTML pages, YAML, a workbook's shared strings and styles
-            (``STDTRACK_IMPORT_MAX_DOCUMENT_MB``).
+            JSON and XML documents, HTML pages, YAML, a workbook's styles; its shared strings
+            (read lean) may be 4 times this (``STDTRACK_IMPORT_MAX_DOCUMENT_MB``). 16 MB of
+            the worst HTML (7 million empty tags) peaks near 600 MB in lxml.
         max_field_chars: characters of any one field of a record; a longer field rejects its
             row (``STDTRACK_IMPORT_MAX_FIELD_CHARS``). A line or row may hold 16 times this.
         max_title_chars: characters of a standard's title (``STDTRACK_IMPORT_MAX_TITLE_CHARS``).
@@ -38,7 +39,7 @@ class ReadLimits:
 
     max_inflated_bytes: int = 1024 * MB
     max_ratio: int = 100
-    max_document_bytes: int = 32 * MB
+    max_document_bytes: int = 16 * MB
     max_field_chars: int = 10_000
     max_title_chars: int = 1_000
     max_rows: int = 500_000

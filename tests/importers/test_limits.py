@@ -161,7 +161,7 @@ def test_csv_is_decoded_as_it_is_read(tmp_path: Path) -> None:
 
 def test_an_xlsx_with_one_huge_shared_string_is_refused_before_it_is_read(
         tmp_path: Path) -> None:
-    path = hostile.one_huge_string(tmp_path / "huge.xlsx", chars=64 * 1024 * 1024)
+    path = hostile.one_huge_string(tmp_path / "huge.xlsx", chars=72 * 1024 * 1024)
     with pytest.raises(UnreadableFileError) as refused:
         read_file(path)
     message = one_line(refused.value, "huge.xlsx")
