@@ -93,18 +93,18 @@ class ImportReport:
     def file_failed(self, name: str, exc: ImporterError, records: int, kept: int) -> None:
         """A file that could not be read at all (``records`` 0) or stopped part-way: its
         reason goes to ``rejected`` and ``failures``; the rows written before are kept."""
-        problem = exc.problem if isinstance(exc, UnreadableFileError) else str(exc)
+        # the messages name the file first; the report says which file beside them
+        problem = exc.problem if isinstance(exc, UnreadableFileError) else \
+            str(exc).removeprefix(f"{name}: ")
         if records:
-            where = f"{name}: {records} records read"
             line = (f"{name}: 读到第 {records} 条后中止 (stopped after {records} records): "
                     f"{problem}")
             if not self.dry_run:
                 line += (f"; 此前的 {kept} 条已保存在导入批次 {self.batch_id} (the {kept} "
                          f"rows before it were kept in batch {self.batch_id})")
         else:
-            where = name
             line = f"{name}: 无法读取，未导入 (not imported): {problem}"
-        self.rejected.append({"file": name, "location": where, "reason": problem})
+        self.rejected.append({"file": name, "location": f"{name}:file", "reason": problem})
         self.failures.append(line)
         self.aborted = self.aborted or line
 
