@@ -10,7 +10,7 @@ from piccolo.apps.migrations.auto.migration_manager import MigrationManager
 from piccolo.engine import engine_finder
 from piccolo.table import Table
 
-ID = "2026-12-10T12:00:00:000000"
+ID = "2026-12-10T13:00:00:000000"
 VERSION = "1.38.0"
 DESCRIPTION = "import batch state, process, heartbeat, message and index time"
 
