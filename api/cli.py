@@ -23,6 +23,7 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
+import api.piccolo_conf
 from adoption import accounts_repository
 from adoption import repository as adoption_repository
 from adoption.vocab import AccountRole
@@ -39,8 +40,8 @@ from search_index.schemas import (
     SearchResult,
 )
 from search_index.vocab import SortOrder
-from standards import repository
-from standards.db import close_engine, describe_engine, open_engine
+from standards import batch_repository, repository
+from standards.db import busy_error, close_engine, describe_engine, is_lock_timeout, open_engine
 from standards.errors import StdtrackError
 from standards.schemas import StandardRead
 from standards.settings import Settings
@@ -74,6 +75,11 @@ def run_with_db(settings: Settings, work: Callable[[], Awaitable[T]]) -> T:
     except StdtrackError as exc:
         fail(str(exc))
         raise  # unreachable: fail exits
+    except Exception as exc:
+        # a lock waited for in vain outside the catalogue writer's own transaction
+        if is_lock_timeout(exc):
+            fail(str(busy_error(api.piccolo_conf.DB)))
+        raise
 
 
 def emit_json(payload: Any) -> None:
@@ -117,10 +123,13 @@ def db_status(settings: Settings, as_json: bool) -> None:
         from api.piccolo_conf import DB
 
         states = await migration_states()
+        pending = [s.migration_id for s in states if not s.applied]
+        unfinished = [] if pending else await batch_repository.unfinished_batches()
         return {
             "engine": describe_engine(DB),
             "applied": [s.migration_id for s in states if s.applied],
-            "pending": [s.migration_id for s in states if not s.applied],
+            "pending": pending,
+            "unfinished_imports": [_batch_summary(row) for row in unfinished],
         }
 
     status = run_with_db(settings, work)
@@ -131,6 +140,43 @@ def db_status(settings: Settings, as_json: bool) -> None:
     click.echo(f"applied: {len(status['applied'])}")
     click.echo(f"pending: {len(status['pending'])}"
                + (f" ({', '.join(status['pending'])})" if status["pending"] else ""))
+    unfinished = status["unfinished_imports"]
+    click.echo(f"unfinished imports 未完成的导入: {len(unfinished)}")
+    for row in unfinished:
+        _print_batch(row)
+
+
+def _batch_summary(row: dict[str, Any]) -> dict[str, Any]:
+    """A batch as `db status` and `batches` show it."""
+    return {key: row.get(key) for key in (
+        "id", "state", "actor", "started_at", "finished_at", "created", "updated", "unchanged",
+        "rejected", "message", "host", "pid", "indexed_at")} | {
+        "files": [entry.get("name") for entry in row.get("files") or []]}
+
+
+def _print_batch(row: dict[str, Any]) -> None:
+    started = str(row["started_at"])[:19]
+    click.echo(f"  batch {row['id']:>5}  {row['state']:<11} {started}  {row['actor']}  "
+               f"created {row['created']}, updated {row['updated']}, rejected {row['rejected']}"
+               f"  {', '.join(row['files'][:3])}{' …' if len(row['files']) > 3 else ''}")
+    if row.get("message"):
+        click.echo(f"         {row['message']}")
+
+
+@main.command("batches")
+@click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 1000))
+@click.option("--json", "as_json", is_flag=True, help="print the batches as JSON")
+@click.pass_obj
+def batches_command(settings: Settings, limit: int, as_json: bool) -> None:
+    """Catalogue import batches, newest first, with their state (running, finished, failed,
+    interrupted)."""
+    rows = run_with_db(settings, lambda: batch_repository.list_batches(limit=limit))
+    summaries = [_batch_summary(row) for row in rows]
+    if as_json:
+        emit_json(summaries)
+        return
+    for row in summaries:
+        _print_batch(row)
 
 
 def _print_standard(std: StandardRead) -> None:
@@ -226,7 +272,7 @@ def _print_report(report: dict[str, Any]) -> None:
                    f"{row['offered']!r}{times}")
     if len(report["conflicts"]) > 10:
         click.echo(f"  ... {len(report['conflicts']) - 10} more conflicts (--json lists all)")
-    if report.get("aborted"):
+    if report.get("aborted") and not report.get("failures"):
         click.echo(f"  {report['aborted']}")
 
 
@@ -236,8 +282,8 @@ def _run_import(settings: Settings, files: list[Path], options: ImportOptions,
 
     async def work() -> dict[str, Any]:
         report = await import_files(files, options, settings.archive_dir, progress=progress)
-        await after_import(settings, report)
-        return report.as_dict()
+        indexed = await after_import(settings, report)
+        return {**report.as_dict(), "index": indexed}
 
     return run_with_db(settings, work)
 
@@ -270,7 +316,8 @@ def import_command(settings: Settings, paths: tuple[Path, ...], fmt: str | None,
         fail(f"--{exc}")
         raise  # unreachable: fail exits
     options = ImportOptions(fmt=fmt, column_map=column_map, dry_run=dry_run,
-                            strict=strict, actor=f"cli:{getpass.getuser()}")
+                            strict=strict, actor=f"cli:{getpass.getuser()}",
+                            limits=settings.read_limits)
     console = Console(stderr=True)
     with Progress(SpinnerColumn(), TextColumn("[progress.description]{task.description}"),
                   MofNCompleteColumn(), TimeElapsedColumn(), console=console,
@@ -284,7 +331,9 @@ def import_command(settings: Settings, paths: tuple[Path, ...], fmt: str | None,
         emit_json(result)
     else:
         _print_report(result)
-    if strict and (result["rejected"] or result["aborted"]):
+    for line in result["failures"]:  # a file unreadable or cut short: said on stderr too
+        click.echo(f"stdtrack: {line}", err=True)
+    if result["failures"] or (strict and (result["rejected"] or result["aborted"])):
         sys.exit(EXIT_REJECTED)
 
 
@@ -433,7 +482,7 @@ def declarations_import(settings: Settings, paths: tuple[Path, ...], as_json: bo
         async def work() -> dict[str, Any]:
             report = await import_declarations(
                 list(paths), actor=f"cli:{getpass.getuser()}", archive_dir=settings.archive_dir,
-                progress=lambda n: bar.advance(task, n))
+                progress=lambda n: bar.advance(task, n), limits=settings.read_limits)
             return report.as_dict()
 
         result = run_with_db(settings, work)
@@ -481,7 +530,8 @@ def demo(settings: Settings, as_json: bool) -> None:
 
     files = sorted(p for p in DEMO_DATA.rglob("*") if p.is_file() and p.suffix != ".md")
 
-    result = _run_import(settings, files, ImportOptions(actor="demo"))
+    result = _run_import(settings, files, ImportOptions(actor="demo",
+                                                        limits=settings.read_limits))
     province = run_with_db(settings, lambda: load_demo_province(settings.archive_dir))
     if as_json:
         emit_json({**result, "province": province})
@@ -598,6 +648,8 @@ def index_status_command(settings: Settings, as_json: bool) -> None:
         click.echo(f"index: {held}, built {status.built_at or '-'}, "
                    f"schema {status.schema_version or '-'}")
         click.echo(f"database: {status.database_documents} standards")
+        if status.updated_at:
+            click.echo(f"last index update: {status.updated_at}")
         for problem in status.problems:
             click.echo(f"  {problem}")
         if not status.problems:

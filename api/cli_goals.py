@@ -49,7 +49,8 @@ def drafting_import(settings: Settings, paths: tuple[Path, ...], as_json: bool) 
 
     async def work() -> dict[str, Any]:
         report = await import_drafting_plans(list(paths), actor=f"cli:{getpass.getuser()}",
-                                             archive_dir=settings.archive_dir)
+                                             archive_dir=settings.archive_dir,
+                                             limits=settings.read_limits)
         return report.as_dict()
 
     result = run_with_db(settings, work)

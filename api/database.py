@@ -27,7 +27,7 @@ def configure_engine(settings: Settings) -> Engine:
     """Build the engine for ``settings`` and make it the one piccolo and our tables use."""
     # Piccolo's migration manager looks its engine up through PICCOLO_CONF; point it at ours.
     os.environ["PICCOLO_CONF"] = "api.piccolo_conf"
-    engine = create_engine(settings.database_url)
+    engine = create_engine(settings.database_url, settings.db_lock_timeout)
     api.piccolo_conf.DB = engine
     bind_tables(engine, APP_TABLES)
     return engine

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import logging
 from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,8 +38,10 @@ from api.header_tables import TableReading, TableSpec
 from api.imports import archive, sha256_of
 from importers.errors import MappingError, UnreadableFileError
 from importers.mapping import parse_date
+from standards.settings import ReadLimits
 
 CHUNK_ROWS = 5000
+log = logging.getLogger("stdtrack.imports")
 ProgressCallback = Callable[[int], None]
 T = TypeVar("T")
 
@@ -61,9 +64,9 @@ REQUIRED = ("uscc", "product")
 SPEC = TableSpec(HEADERS, REQUIRED, "docs/formats.md §2")
 
 
-def read_table(path: Path, name: str) -> TableReading:
+def read_table(path: Path, name: str, limits: ReadLimits | None = None) -> TableReading:
     """Read a declaration file, the format told by its content (XLSX is a zip)."""
-    return header_tables.read_table(path, name, SPEC)
+    return header_tables.read_table(path, name, SPEC, limits)
 
 
 # ------------------------------------------------------------------------------------------
@@ -226,17 +229,26 @@ def _problem(reading: TableReading, field_name: str, value: str, reason: str,
 
 def _batches(name: str, reading: TableReading, mapper: RowMapper) -> Iterator[_Batch]:
     batch = _Batch([], [], 0)
-    for location, cells in reading.rows:
-        batch.size += 1
-        try:
-            batch.rows.append(mapper.map(location, cells))
-        except RowRejected as exc:
-            batch.rejected.append({"file": name, "location": location, "reason": str(exc),
-                                   "problems": [_problem(reading, p.field, p.value, p.reason,
-                                                         p.problem) for p in exc.problems]})
-        if batch.size >= CHUNK_ROWS:
+    try:
+        for location, cells, problem in reading.rows:
+            batch.size += 1
+            if problem is not None:
+                batch.rejected.append({"file": name, "location": location, "reason": problem})
+                continue
+            try:
+                batch.rows.append(mapper.map(location, cells))
+            except RowRejected as exc:
+                batch.rejected.append({
+                    "file": name, "location": location, "reason": str(exc),
+                    "problems": [_problem(reading, p.field, p.value, p.reason, p.problem)
+                                 for p in exc.problems]})
+            if batch.size >= CHUNK_ROWS:
+                yield batch
+                batch = _Batch([], [], 0)
+    except UnreadableFileError:
+        if batch.size:  # the rows read before the damage are written too
             yield batch
-            batch = _Batch([], [], 0)
+        raise
     if batch.size:
         yield batch
 
@@ -255,6 +267,10 @@ async def _read_ahead(items: Iterator[T]) -> AsyncIterator[T]:
     finally:
         if not pending.done():
             await asyncio.wait([pending])
+        if not pending.cancelled() and pending.exception() is not None:
+            # the writer stopped first (its error is the one raised); the reader's own
+            # failure, if any, is dropped here rather than reported as never retrieved
+            log.debug("read-ahead stopped: %s", pending.exception())
 
 
 class _RolledBack(Exception):
@@ -274,6 +290,7 @@ async def import_declarations(
     display_names: dict[Path, str] | None = None,
     dry_run: bool = False,
     only_uscc: str | None = None,
+    limits: ReadLimits | None = None,
 ) -> DeclarationImportReport:
     """Import self-declaration files; re-importing the same files changes nothing.
 
@@ -282,6 +299,7 @@ async def import_declarations(
             what the import would do (counts, rejections, conflicts), nothing is kept and no
             file is archived.
         only_uscc: an enterprise's own upload: rows naming another enterprise are rejected.
+        limits: what a file may hold (defaults: ``ReadLimits()``).
 
     Raises:
         ImporterError: a file is unreadable or has no header row (raised before anything of
@@ -290,12 +308,13 @@ async def import_declarations(
     """
     if not dry_run:
         return await _import(paths, actor=actor, archive_dir=archive_dir, progress=progress,
-                             display_names=display_names, only_uscc=only_uscc, dry_run=False)
+                             display_names=display_names, only_uscc=only_uscc, dry_run=False,
+                             limits=limits)
     try:
         async with writing():
             report = await _import(paths, actor=actor, archive_dir=archive_dir,
                                    progress=progress, display_names=display_names,
-                                   only_uscc=only_uscc, dry_run=True)
+                                   only_uscc=only_uscc, dry_run=True, limits=limits)
             raise _RolledBack(report)
     except _RolledBack as done:
         done.report.batch_id = None
@@ -312,12 +331,15 @@ async def _import(
     display_names: dict[Path, str] | None,
     only_uscc: str | None,
     dry_run: bool,
+    limits: ReadLimits | None,
 ) -> DeclarationImportReport:
     now = dt.datetime.now(dt.UTC)
     readings = []
     for path in paths:
         name = (display_names or {}).get(path, path.name)
-        readings.append((path, name, read_table(path, name), sha256_of(path)))
+        # opening a workbook checks and parses it: never on the event loop
+        reading, checksum = await anyio.to_thread.run_sync(_open, path, name, limits)
+        readings.append((path, name, reading, checksum))
     report = DeclarationImportReport()
     report.batch_id = await repository.create_import(
         files=[{"name": name, "sha256": checksum} for _, name, _, checksum in readings],
@@ -326,7 +348,8 @@ async def _import(
     mapper = RowMapper(only_uscc, now.date())
     try:
         for path, name, reading, checksum in readings:
-            archived = None if dry_run else archive(path, checksum, archive_dir, now)
+            archived = (None if dry_run else await anyio.to_thread.run_sync(
+                archive, path, checksum, archive_dir, now))
             count = 0
             try:
                 async for batch in _read_ahead(_batches(name, reading, mapper)):
@@ -348,12 +371,20 @@ async def _import(
             # indicator facts follow now, so the first indicator query after an import is fast
             await ensure_facts()
     except UnreadableFileError as exc:
-        report.aborted = str(exc)
-        raise
+        kept = report.created + report.updated + report.unchanged
+        stopped = UnreadableFileError(
+            exc.file_name, f"{exc.problem}; 此前的 {kept} 行已保存在导入 {report.batch_id} (the "
+            f"{kept} rows before it were kept in import {report.batch_id})")
+        report.aborted = str(stopped)
+        raise stopped from exc
     finally:
         report.tallies = writer.tallies.as_dict()
         await repository.finish_import(report.batch_id, report=report.as_dict())
     return report
+
+
+def _open(path: Path, name: str, limits: ReadLimits | None) -> tuple[TableReading, str]:
+    return read_table(path, name, limits), sha256_of(path)
 
 
 def _count(report: DeclarationImportReport, name: str, reading: TableReading,

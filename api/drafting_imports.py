@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -28,12 +29,13 @@ from adoption.fields import (
 )
 from adoption.regions import normalize_region
 from adoption.vocab import DraftingStage, ProjectKind
-from api.header_tables import TableSpec, read_table
+from api.header_tables import TableReading, TableSpec, read_table
 from api.imports import archive, sha256_of
 from importers.errors import MappingError
 from importers.mapping import parse_date
 from standards.codes import try_parse_code
 from standards.repository import catalogue_key
+from standards.settings import ReadLimits
 
 CHUNK_ROWS = 1000
 
@@ -58,23 +60,13 @@ REQUIRED = ("plan_no", "title")
 SPEC = TableSpec(HEADERS, REQUIRED, "docs/formats.md §3")
 
 
-@dataclass(slots=True)
-class PlanTable:
-    """A plan file read: its format, the columns nobody maps, its rows ``(location, cells)``."""
-
-    format: str
-    ignored_columns: list[str]
-    rows: list[tuple[str, dict[str, Any]]]
-
-
-def read_plan(path: Path, name: str) -> PlanTable:
-    """Read a plan file whole (plans are small; rows of one plan number apply in file order).
+def read_plan(path: Path, name: str, limits: ReadLimits | None = None) -> TableReading:
+    """Open a plan file (its rows stream; rows of one plan number apply in file order).
 
     Raises:
-        UnreadableFileError: empty, binary, damaged, or no header row.
+        UnreadableFileError: empty, binary, damaged, over a read limit, or no header row.
     """
-    reading = read_table(path, name, SPEC)
-    return PlanTable(reading.format, reading.ignored_columns, list(reading.rows))
+    return read_table(path, name, SPEC, limits)
 
 
 # ------------------------------------------------------------------------------------------
@@ -195,10 +187,33 @@ class DraftingImportReport:
                 "strict": False, "projects": len(set(self.projects))}
 
 
-def _read_all(paths: list[Path], names: dict[Path, str]
-              ) -> list[tuple[Path, str, PlanTable, str]]:
-    return [(path, names.get(path, path.name), read_plan(path, names.get(path, path.name)),
-             sha256_of(path)) for path in paths]
+def _open_all(paths: list[Path], names: dict[Path, str], limits: ReadLimits | None
+              ) -> list[tuple[Path, str, TableReading, str]]:
+    return [(path, names.get(path, path.name),
+             read_plan(path, names.get(path, path.name), limits), sha256_of(path))
+            for path in paths]
+
+
+def _mapped_chunks(name: str, table: TableReading, rejected: list[dict[str, Any]]
+                   ) -> Iterator[tuple[int, list[DraftingRow]]]:
+    """``(rows read, mapped rows)`` per chunk of the file, in file order; rows that cannot be
+    mapped go to ``rejected``."""
+    read = 0
+    rows: list[DraftingRow] = []
+    for location, cells, problem in table.rows:
+        read += 1
+        if problem is not None:
+            rejected.append({"file": name, "location": location, "reason": problem})
+            continue
+        try:
+            rows.append(map_row(location, cells))
+        except (InvalidFieldError, MappingError) as exc:
+            rejected.append({"file": name, "location": location, "reason": str(exc)})
+        if len(rows) >= CHUNK_ROWS:
+            yield read, rows
+            read, rows = 0, []
+    if read:
+        yield read, rows
 
 
 async def import_drafting_plans(
@@ -207,14 +222,16 @@ async def import_drafting_plans(
     actor: str,
     archive_dir: Path,
     display_names: dict[Path, str] | None = None,
+    limits: ReadLimits | None = None,
 ) -> DraftingImportReport:
     """Import drafting-plan files (docs/formats.md §3); re-importing the same files changes nothing.
 
     Raises:
-        ImporterError: a file is unreadable or has no header row (nothing was written).
+        ImporterError: a file is unreadable or has no header row (nothing was written), or
+            is found damaged or over a read limit part-way (the rows before were written).
     """
     now = dt.datetime.now(dt.UTC)
-    readings = await anyio.to_thread.run_sync(_read_all, paths, display_names or {})
+    readings = await anyio.to_thread.run_sync(_open_all, paths, display_names or {}, limits)
     report = DraftingImportReport()
     report.batch_id = await drafting_repository.create_import(
         files=[{"name": name, "sha256": checksum} for _, name, _, checksum in readings],
@@ -222,17 +239,15 @@ async def import_drafting_plans(
     source = f"import {report.batch_id}"
     try:
         for path, name, table, checksum in readings:
-            archived = archive(path, checksum, archive_dir, now)
-            rows: list[DraftingRow] = []
-            for location, cells in table.rows:
-                try:
-                    rows.append(map_row(location, cells, now.date()))
-                except (InvalidFieldError, MappingError) as exc:
-                    report.rejected.append({"file": name, "location": location,
-                                            "reason": str(exc)})
-            for start in range(0, len(rows), CHUNK_ROWS):
-                chunk = rows[start : start + CHUNK_ROWS]
-                outcomes = await drafting_repository.write_rows(chunk, source=source, now=now)
+            archived = await anyio.to_thread.run_sync(archive, path, checksum, archive_dir, now)
+            records = 0
+            chunks = _mapped_chunks(name, table, report.rejected)
+            # each chunk is read and mapped in a thread: the event loop keeps answering
+            while (item := await anyio.to_thread.run_sync(next, chunks, None)) is not None:
+                read, chunk = item
+                records += read
+                outcomes = await drafting_repository.write_rows(
+                    chunk, source=source, now=now) if chunk else []
                 for row, outcome in zip(chunk, outcomes, strict=True):
                     if outcome.action == "rejected":
                         report.rejected.append({"file": name, "location": row.location,
@@ -243,7 +258,7 @@ async def import_drafting_plans(
                         report.projects.append(outcome.project_id)
             report.files.append({
                 "name": name, "format": table.format, "source": "drafting-plan",
-                "sha256": checksum, "archived_as": str(archived), "records": len(table.rows),
+                "sha256": checksum, "archived_as": str(archived), "records": records,
                 "ignored_columns": table.ignored_columns})
     finally:
         await drafting_repository.finish_import(report.batch_id, report=report.as_dict())

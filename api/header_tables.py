@@ -1,25 +1,24 @@
 """Header-mapped CSV/TSV/XLSX tables for the bulk imports of declarations (docs/formats.md §2) and
 drafting plans (§6.3): the header row is found by its labels, Chinese or English, and each row
-comes out as ``(location, {field: cell})``, streamed."""
+comes out as ``(location, {field: cell}, problem)``, streamed, within the read limits the
+catalogue readers keep (``importers.sources`` / ``tabular`` / ``workbooks``)."""
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 import unicodedata
-import warnings
-import zipfile
+import weakref
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import openpyxl
-from openpyxl.utils.exceptions import InvalidFileException
-
 from importers.errors import UnreadableFileError
-from importers.sources import decode_text
+from importers.limits import field_too_long, line_too_long
+from importers.sources import SourceFile
+from importers.tabular import CutRow, delimited_rows
+from importers.workbooks import READ_ERRORS, damaged, open_workbook, sheet_rows
+from standards.settings import ReadLimits
 
 HEADER_SEARCH_ROWS = 10
 
@@ -60,23 +59,24 @@ class TableSpec:
 @dataclass(slots=True)
 class TableReading:
     """A table read: its format, the columns nobody maps, and its rows as
-    ``(location, {field: cell})``."""
+    ``(location, {field: cell}, problem)``, streamed; ``problem`` is set (and the cells
+    empty) for a row over a read limit, which must be rejected with it."""
 
     format: str
     ignored_columns: list[str]
-    rows: Iterator[tuple[str, dict[str, Any]]]
+    rows: Iterator[tuple[str, dict[str, Any], str | None]]
     columns: dict[str, str] = field(default_factory=dict)  # field -> its header as written
 
 
 def _find_header(spec: TableSpec, rows: Iterator[tuple[int, Sequence[Any]]],
-                 ) -> tuple[list[str | None], Sequence[Any]] | None:
+                 ) -> tuple[int, list[str | None], Sequence[Any]] | None:
     seen = 0
-    for _number, cells in rows:
-        if not any(cell not in (None, "") for cell in cells):
+    for number, cells in rows:
+        if type(cells) is CutRow or not any(cell not in (None, "") for cell in cells):
             continue
         targets = spec.header_targets(cells)
         if targets is not None:
-            return targets, cells
+            return number, targets, cells
         seen += 1
         if seen >= HEADER_SEARCH_ROWS:
             return None
@@ -84,19 +84,40 @@ def _find_header(spec: TableSpec, rows: Iterator[tuple[int, Sequence[Any]]],
 
 
 def _records(name: str, where: str, rows: Iterator[tuple[int, Sequence[Any]]],
-             targets: list[str | None]) -> Iterator[tuple[str, dict[str, Any]]]:
+             targets: list[str | None], limits: ReadLimits,
+             ) -> Iterator[tuple[str, dict[str, Any], str | None]]:
+    limit = limits.max_field_chars
+    count = 0
     for number, cells in rows:
+        location = f"{name}:{where}row {number}"
+        if type(cells) is CutRow:
+            column = len(cells) - 1
+            label = targets[column] if column < len(targets) and targets[column] else \
+                f"column {column + 1}"
+            yield location, {}, line_too_long(str(label), cells.length, cells.limit)
+            continue
         fields: dict[str, Any] = {}
+        problem = None
         for value, target in zip(cells, targets, strict=False):
             if target is None or value is None:
                 continue
             if isinstance(value, str):
+                if len(value) > limit:
+                    problem = field_too_long(target, len(value), limit)
+                    break
                 value = value.strip()
                 if not value:
                     continue
             fields.setdefault(target, value)
-        if fields:
-            yield f"{name}:{where}row {number}", fields
+        if problem is not None:
+            yield location, {}, problem
+        elif fields:
+            count += 1
+            if count > limits.max_rows:
+                raise UnreadableFileError(
+                    name, f"超过 {limits.max_rows} 行的部分未读 (the file has more than "
+                    f"{limits.max_rows} rows; the rest was not read: STDTRACK_IMPORT_MAX_ROWS)")
+            yield location, fields, None
 
 
 def _columns(headers: Sequence[Any], targets: Sequence[str | None]) -> dict[str, str]:
@@ -112,95 +133,80 @@ def _ignored(headers: Sequence[Any], targets: Sequence[str | None]) -> list[str]
             if t is None and h not in (None, "") and str(h).strip()]
 
 
-def _delimited_rows(text: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    start = 1
-    for cells in reader:
-        yield start, cells
-        start = reader.line_num + 1
-
-
-def _guard_csv(name: str, rows: Iterator[tuple[str, dict[str, Any]]]
-               ) -> Iterator[tuple[str, dict[str, Any]]]:
-    try:
-        yield from rows
-    except csv.Error as exc:
-        raise UnreadableFileError(name, f"CSV cannot be read ({exc})") from exc
-
-
-def read_delimited(data: bytes, name: str, spec: TableSpec) -> TableReading:
-    """CSV or TSV in UTF-8 (with or without BOM), GB18030/GBK or UTF-16.
+def read_delimited(source: SourceFile, name: str, spec: TableSpec) -> TableReading:
+    """CSV or TSV in UTF-8 (with or without BOM), GB18030/GBK or UTF-16, decoded and parsed as
+    a stream (gzip-compressed too), lines capped in length.
 
     Raises:
         UnreadableFileError: empty, binary or undecodable, or no header row.
     """
-    if not data.strip():
-        raise UnreadableFileError(name, "the file is empty")
-    text = decode_text(data, name)
-    first = next((line for line in text.splitlines() if line.strip()), "")
-    delimiter = max(("\t", ",", ";"), key=first.count) if first else ","
-    label = "tsv" if delimiter == "\t" else "csv"
-    rows = _delimited_rows(text, delimiter)
-    try:
-        found = _find_header(spec, rows)
-    except csv.Error as exc:
-        raise UnreadableFileError(name, f"CSV cannot be read ({exc})") from exc
+    delimiter, rows = delimited_rows(source, ",")
+    found = _find_header(spec, rows)
     if found is None:
         raise spec.no_header(name)
-    targets, headers = found
+    _, targets, headers = found
+    label = "tsv" if delimiter == "\t" else "csv"
     return TableReading(label, _ignored(headers, targets),
-                        _guard_csv(name, _records(name, "", rows, targets)),
+                        _records(name, "", rows, targets, source.limits),
                         _columns(headers, targets))
 
 
-def read_xlsx(data: bytes, name: str, spec: TableSpec) -> TableReading:
-    """Every sheet of a workbook that has the header row (openpyxl, read-only, streamed).
+def read_xlsx(source: SourceFile, name: str, spec: TableSpec) -> TableReading:
+    """Every sheet of a workbook that has the header row, streamed (openpyxl read-only, after
+    the checks of ``importers.workbooks.open_workbook``).
 
     Raises:
-        UnreadableFileError: not a readable workbook, or no sheet with the header row.
+        UnreadableFileError: not a readable workbook, over a read limit, or no sheet with the
+            header row.
     """
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", category=UserWarning, module=r"openpyxl(\..*)?")
-        try:
-            workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
-            raise UnreadableFileError(name, f"not a readable XLSX workbook ({exc})") from exc
+    workbook = open_workbook(source)
     ignored: list[str] = []
     columns: dict[str, str] = {}
-    sheets: list[tuple[str, list[str | None]]] = []
+    sheets: list[tuple[Any, int, int, list[str | None]]] = []
     try:
-        for sheet in workbook.worksheets:
-            found = _find_header(spec, enumerate(sheet.iter_rows(values_only=True), start=1))
+        for sheet in workbook.book.worksheets:
+            found = _find_header(spec, sheet_rows(sheet))
             if found is not None:
-                targets, headers = found
+                number, targets, headers = found
+                width = max((i + 1 for i, t in enumerate(targets) if t is not None), default=1)
                 ignored.extend(_ignored(headers, targets))
                 columns = {**_columns(headers, targets), **columns}
-                sheets.append((sheet.title, targets))
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+                sheets.append((sheet, number + 1, width, targets[:width]))
+    except READ_ERRORS as exc:
         workbook.close()
-        raise UnreadableFileError(name, f"the workbook is damaged ({exc})") from exc
+        raise damaged(name, exc) from exc
+    except BaseException:
+        workbook.close()
+        raise
     if not sheets:
         workbook.close()
         raise spec.no_header(name)
+    several = len(workbook.book.sheetnames) > 1
 
-    def rows() -> Iterator[tuple[str, dict[str, Any]]]:
+    def rows() -> Iterator[tuple[str, dict[str, Any], str | None]]:
         try:
-            for title, targets in sheets:
-                sheet_rows = enumerate(workbook[title].iter_rows(values_only=True), start=1)
-                _find_header(spec, sheet_rows)  # skip to just after the header row
-                where = f"{title}!" if len(workbook.sheetnames) > 1 else ""
-                yield from _records(name, where, sheet_rows, targets)
-        except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-            raise UnreadableFileError(name, f"the workbook is damaged ({exc})") from exc
+            for sheet, first, width, targets in sheets:
+                where = f"{sheet.title}!" if several else ""
+                yield from _records(name, where, sheet_rows(sheet, first, width), targets,
+                                    source.limits)
+        except READ_ERRORS as exc:
+            raise damaged(name, exc) from exc
         finally:
             workbook.close()
 
-    return TableReading("xlsx", ignored, rows(), columns)
+    streamed = rows()
+    weakref.finalize(streamed, workbook.close)  # a reading dropped unread closes its file
+    return TableReading("xlsx", ignored, streamed, columns)
 
 
-def read_table(path: Path, name: str, spec: TableSpec) -> TableReading:
-    """Read a table file, the format told by its content (XLSX is a zip)."""
-    data = path.read_bytes()
-    if data.startswith(b"PK\x03\x04"):
-        return read_xlsx(data, name, spec)
-    return read_delimited(data, name, spec)
+def read_table(path: Path, name: str, spec: TableSpec,
+               limits: ReadLimits | None = None) -> TableReading:
+    """Read a table file within ``limits``, the format told by its content (XLSX is a zip).
+
+    Raises:
+        UnreadableFileError: unreadable, over a read limit, or no header row.
+    """
+    source = SourceFile(path, limits or ReadLimits())
+    if source.head(4).startswith(b"PK\x03\x04"):
+        return read_xlsx(source, name, spec)
+    return read_delimited(source, name, spec)

@@ -1,6 +1,9 @@
 """The catalogue import pipeline: files -> readers -> upsert -> batch record, archive, report.
 
 It spans packages (importers read, standards store, search re-indexes), so it lives in api/.
+Files are opened, checksummed and read off the event loop (threads, or the reader process for
+large ones). A file that cannot be read, or stops part-way, is reported and the others are
+imported; what was written before a failure is kept, counted and indexed.
 """
 
 from __future__ import annotations
@@ -8,7 +11,9 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import hashlib
+import logging
 import shutil
+import time
 from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,17 +33,19 @@ from api.read_worker import (
     prepare_batch,
 )
 from importers import FileReading, ReadOutcome, read_file
-from importers.errors import ImporterError
+from importers.errors import ImporterError, UnreadableFileError
 from importers.schemas import RowNote
-from standards import repository
+from standards import batch_repository, queries, repository
 from standards.codes import try_parse_code
 from standards.merge import json_value
 from standards.prepare import PreparedRecord, catalogue_key
 from standards.repository import UpsertOutcome
-from standards.settings import Settings
+from standards.settings import ReadLimits, Settings
+from standards.vocab import BatchState
 
 BATCH_SIZE = 2000
 ProgressCallback = Callable[[int], None]
+log = logging.getLogger("stdtrack.imports")
 
 
 @dataclass(slots=True)
@@ -48,6 +55,7 @@ class ImportOptions:
     dry_run: bool = False
     strict: bool = False
     actor: str = "cli"
+    limits: ReadLimits = field(default_factory=ReadLimits)
 
 
 @dataclass(slots=True)
@@ -70,6 +78,8 @@ class ImportReport:
     dry_run: bool = False
     strict: bool = False
     aborted: str | None = None  # why nothing was written (--strict) or a file stopped early
+    state: BatchState = BatchState.RUNNING
+    failures: list[str] = field(default_factory=list)  # one line per file that failed
     touched_ids: list[int] = field(default_factory=list)
     warnings: list[dict[str, Any]] = field(default_factory=list)
     rejected_fields: list[dict[str, Any]] = field(default_factory=list)
@@ -92,7 +102,27 @@ class ImportReport:
             "dry_run": self.dry_run,
             "strict": self.strict,
             "aborted": self.aborted,
+            "state": self.state.value,
+            "failures": self.failures,
         }
+
+    def file_failed(self, name: str, exc: ImporterError, records: int, kept: int) -> None:
+        """A file that could not be read at all (``records`` 0) or stopped part-way: its
+        reason goes to ``rejected`` and ``failures``; the rows written before are kept."""
+        # the messages name the file first; the report says which file beside them
+        problem = exc.problem if isinstance(exc, UnreadableFileError) else \
+            str(exc).removeprefix(f"{name}: ")
+        if records:
+            line = (f"{name}: 读到第 {records} 条后中止 (stopped after {records} records): "
+                    f"{problem}")
+            if not self.dry_run:
+                line += (f"; 此前的 {kept} 条已保存在导入批次 {self.batch_id} (the {kept} "
+                         f"rows before it were kept in batch {self.batch_id})")
+        else:
+            line = f"{name}: 无法读取，未导入 (not imported): {problem}"
+        self.rejected.append({"file": name, "location": f"{name}:file", "reason": problem})
+        self.failures.append(line)
+        self.aborted = self.aborted or line
 
     def add(self, name: str, locations: list[str], outcomes: list[UpsertOutcome],
             records: Sequence[PreparedRecord] = ()) -> None:
@@ -197,11 +227,16 @@ def archive(path: Path, checksum: str, archive_dir: Path, now: dt.datetime) -> P
 
 def _batches(outcomes: Iterator[ReadOutcome], size: int) -> Iterator[PreparedBatch]:
     batch: list[ReadOutcome] = []
-    for outcome in outcomes:
-        batch.append(outcome)
-        if len(batch) >= size:
+    try:
+        for outcome in outcomes:
+            batch.append(outcome)
+            if len(batch) >= size:
+                yield prepare_batch(batch)
+                batch = []
+    except ImporterError:
+        if batch:  # the rows read before the damage are written too
             yield prepare_batch(batch)
-            batch = []
+        raise
     if batch:
         yield prepare_batch(batch)
 
@@ -229,6 +264,10 @@ async def _read_ahead(batches: Iterator[PreparedBatch]) -> AsyncIterator[Prepare
         if not pending.done():
             # let the reader finish its batch before the file is closed under it
             await asyncio.wait([pending])
+        if not pending.cancelled() and pending.exception() is not None:
+            # the writer stopped first (its error is the one raised); the reader's own
+            # failure, if any, is dropped here rather than reported as never retrieved
+            log.debug("read-ahead stopped: %s", pending.exception())
 
 
 def _strict_problems(name: str, outcomes: list[ReadOutcome]) -> list[dict[str, Any]]:
@@ -268,6 +307,12 @@ async def _untitled_new(name: str, outcomes: list[ReadOutcome]) -> list[dict[str
             for key in wanted if key not in stored]
 
 
+def _open(path: Path, options: ImportOptions) -> tuple[FileReading, str]:
+    """Detect, open and checksum one file (blocking: run it in a thread)."""
+    reading = read_file(path, options.fmt, options.column_map, options.limits)
+    return reading, sha256_of(path)
+
+
 async def import_files(
     paths: list[Path],
     options: ImportOptions,
@@ -276,27 +321,44 @@ async def import_files(
     progress: ProgressCallback | None = None,
     display_names: dict[Path, str] | None = None,
 ) -> ImportReport:
-    """Import catalogue files; returns the report (the caller re-indexes ``touched_ids``).
+    """Import catalogue files; returns the report (the caller runs :func:`after_import`).
+
+    A file that cannot be read, or stops part-way (cut short, over a limit, its reader gone),
+    is reported in ``rejected`` and ``failures`` and its entry in ``files`` carries ``error``;
+    the other files are imported and the batch is recorded as failed. Rows written before a
+    failure are kept and counted.
 
     Raises:
-        ImporterError: a file is unreadable or of an unknown format (nothing of it was written
-            unless the damage only showed after earlier rows were stored; those are kept and the
-            report says where the file stopped).
+        ImporterError: no file could be read at all, or ``--strict`` and a file cannot be read
+            (nothing was written).
+        DatabaseError: the database failed or stayed busy (the batch is recorded as failed).
     """
     now = dt.datetime.now(dt.UTC)
     report = ImportReport(dry_run=options.dry_run, strict=options.strict)
-    readings = []
+    # in the order given: (path, name, reading, checksum, outcomes) or (.., the refusal)
+    inputs: list[tuple[Path, str, Any, str | None, Any]] = []
+    refusals: list[ImporterError] = []
     for path in paths:
         name = (display_names or {}).get(path, path.name)
-        reading = read_file(path, options.fmt, options.column_map)
-        checksum = sha256_of(path)
-        readings.append((path, name, reading, checksum))
-        report.add_file_warnings(reading, name)
+        try:
+            opened, digest = await anyio.to_thread.run_sync(_open, path, options)
+        except ImporterError as exc:
+            if options.strict:
+                raise
+            refusals.append(exc)
+            inputs.append((path, name, None, None, exc))
+            continue
+        report.add_file_warnings(opened, name)
+        inputs.append((path, name, opened, digest, iter(opened)))
+    if len(refusals) == len(inputs):
+        if len(refusals) == 1:
+            raise refusals[0]
+        raise ImporterError("; ".join(str(exc) for exc in refusals))
 
     if options.strict:
         materialized = []
-        for path, name, reading, checksum in readings:
-            read_all = list(reading)
+        for path, name, reading, checksum, _ in inputs:
+            read_all = await anyio.to_thread.run_sync(list, reading)
             report.rejected.extend(_strict_problems(name, read_all))
             report.rejected.extend(await _untitled_new(name, read_all))
             materialized.append((path, name, reading, checksum, read_all))
@@ -304,33 +366,42 @@ async def import_files(
             report.aborted = ("--strict: nothing was written because some rows were rejected"
                               if report.rejected else
                               "--strict: nothing was written because of the warnings")
+            report.state = BatchState.FAILED
             for _path, name, reading, checksum, read_all in materialized:
                 report.files.append(_file_entry(name, reading, checksum, None, len(read_all)))
             return report
-        sources = [(p, n, r, c, iter(o)) for p, n, r, c, o in materialized]
-    else:
-        sources = [(p, n, r, c, iter(r)) for p, n, r, c in readings]
+        inputs = [(p, n, r, c, iter(o)) for p, n, r, c, o in materialized]
 
     batch_id = None
     if not options.dry_run:
         batch_id = await repository.create_batch(
-            files=[{"name": n, "sha256": c} for _, n, _, c, _ in sources],
+            files=[{"name": name, "sha256": checksum} for _, name, _, checksum, _ in inputs],
             actor=options.actor, strict=options.strict, started_at=now)
     report.batch_id = batch_id
 
-    large = [(p, r) for p, _, r, _, _ in sources if _uses_worker(p, options)]
-    reader = (ReaderProcess([(p, r.format, options.column_map) for p, r in large])
-              if large else None)
+    large = [(p, r) for p, _, r, _, _ in inputs if r is not None and _uses_worker(p, options)]
+    reader = (ReaderProcess([(p, r.format, options.column_map) for p, r in large],
+                            options.limits) if large else None)
     job = 0
+    beaten = time.monotonic()
     try:
-        for path, name, reading, checksum, outcomes in sources:
+        for path, name, reading, checksum, outcomes in inputs:
+            if reading is None:
+                report.file_failed(name, outcomes, 0, 0)
+                report.files.append({
+                    "name": name, "format": None, "source": None, "sha256": None,
+                    "archived_as": None, "records": 0, "ignored_columns": [],
+                    "error": report.rejected[-1]["reason"]})
+                continue
+            assert checksum is not None
             if reader is not None and _uses_worker(path, options):
                 batches = reader.batches(job)
                 job += 1
             else:
                 batches = _batches(outcomes, BATCH_SIZE)
-            archived = None if options.dry_run else archive(path, checksum, archive_dir, now)
-            count = 0
+            archived = None if options.dry_run else await anyio.to_thread.run_sync(
+                archive, path, checksum, archive_dir, now)
+            count = kept = 0
             try:
                 async for batch in _read_ahead(batches):
                     count += batch.size
@@ -340,15 +411,26 @@ async def import_files(
                     report.add_notes(name, batch.notes)
                     results = await repository.upsert_standards(
                         batch.records, batch_id=batch_id, dry_run=options.dry_run, now=now)
-                    locations = batch.locations
-                    report.add(name, locations, results, batch.records)
+                    kept += sum(1 for result in results if result.action != "rejected")
+                    report.add(name, batch.locations, results, batch.records)
                     if progress:
                         progress(batch.size)
+                    if batch_id is not None and \
+                            time.monotonic() - beaten > batch_repository.HEARTBEAT_SECONDS:
+                        await batch_repository.beat(batch_id)
+                        beaten = time.monotonic()
             except ImporterError as exc:
-                report.aborted = f"{name} stopped after {count} records: {exc}"
-                report.files.append(_file_entry(name, reading, checksum, archived, count))
-                raise
+                report.file_failed(name, exc, count, kept)
+                entry = _file_entry(name, reading, checksum, archived, count)
+                entry["error"] = report.rejected[-1]["reason"]
+                report.files.append(entry)
+                continue
             report.files.append(_file_entry(name, reading, checksum, archived, count))
+        report.state = BatchState.FAILED if report.failures else BatchState.FINISHED
+    except BaseException as exc:
+        report.state = BatchState.FAILED
+        report.aborted = report.aborted or f"导入中止 / the import stopped: {exc}"
+        raise
     finally:
         report.close_warnings()
         if reader is not None:
@@ -358,7 +440,7 @@ async def import_files(
     return report
 
 
-def _file_entry(name: str, reading: Any, checksum: str, archived: Path | None,
+def _file_entry(name: str, reading: Any, checksum: str | None, archived: Path | None,
                 records: int) -> dict[str, Any]:
     return {
         "name": name,
@@ -373,20 +455,50 @@ def _file_entry(name: str, reading: Any, checksum: str, archived: Path | None,
 
 
 async def _finish_batch(batch_id: int, report: ImportReport) -> None:
-    await repository.finish_batch(
-        batch_id, files=report.files, created=report.created, updated=report.updated,
-        unchanged=report.unchanged, rejected=len(report.rejected), report=report.as_dict())
+    """Record how the batch ended, even while the import is being cancelled. When that fails
+    too (the database is gone or busy), the batch stays "running" with this process's id and
+    reads as interrupted once the process is gone; the import's own error is the one raised."""
+    failing = report.state is not BatchState.FINISHED
+    with anyio.CancelScope(shield=True):
+        try:
+            await batch_repository.finish_batch(
+                batch_id, files=report.files, created=report.created, updated=report.updated,
+                unchanged=report.unchanged, rejected=len(report.rejected),
+                report=report.as_dict(), state=report.state,
+                message=(report.aborted or "") if failing else "")
+        except Exception as exc:
+            if not failing:
+                raise
+            log.warning("import batch %s could not be recorded as failed: %s", batch_id, exc)
 
 
-async def after_import(settings: Settings, report: ImportReport) -> None:
-    """Keep derived data in step with what an import touched."""
-    if report.dry_run or not report.touched_ids:
-        return
-    # the search index follows the catalogue (never fails the import: problems are logged)
-    await search_service.reindex_standards(report.touched_ids, settings)
+async def after_import(settings: Settings, report: ImportReport) -> dict[str, Any]:
+    """Keep derived data in step with what an import touched, and with what earlier imports
+    that died (killed, cut off) left unindexed: those rows are indexed now too.
+
+    Returns what the search index did (see ``search_service.reindex_standards``).
+    """
+    if report.dry_run:
+        return {"mode": "none", "documents": 0}
+    ids = list(report.touched_ids)
+    await batch_repository.settle_interrupted()
+    current = [report.batch_id] if report.batch_id is not None else []
+    pending = await batch_repository.unindexed_batches(exclude=current)
+    if pending:
+        since = min(batch["started_at"] for batch in pending)
+        ids.extend(await queries.ids_changed_since(since))
+    indexed: dict[str, Any] = {"mode": "none", "documents": 0}
+    if ids:
+        # the search index follows the catalogue (never fails the import: problems are logged)
+        indexed = await search_service.reindex_standards(ids, settings)
+    if indexed["mode"] != "failed":
+        await batch_repository.mark_indexed(current + [batch["id"] for batch in pending])
+    if not ids:
+        return indexed
     # declarations: unresolved codes resolve, undated ones follow new editions, alerts follow
     await refresh_alerts()
     # domains of the touched standards; drafting projects link to standards that arrived
-    await follow_catalogue(report.touched_ids)
+    await follow_catalogue(ids)
     # indicator facts: editions' dates, successors and adoptions may have changed
     await rebuild_facts()
+    return indexed

@@ -11,6 +11,7 @@ from piccolo.conf.apps import AppRegistry
 from standards.db import create_engine
 from standards.settings import Settings
 
-DB = create_engine(Settings.from_env(os.environ).database_url)
+_SETTINGS = Settings.from_env(os.environ)
+DB = create_engine(_SETTINGS.database_url, _SETTINGS.db_lock_timeout)
 
 APP_REGISTRY = AppRegistry(apps=["standards.piccolo_app", "adoption.piccolo_app"])

@@ -29,6 +29,7 @@ from importers.errors import ImporterError, UnreadableFileError
 from importers.schemas import RowNote
 from standards.prepare import PreparedRecord, prepare_records
 from standards.schemas import StandardInput
+from standards.settings import ReadLimits
 
 BATCH = 2000
 # files at least this large (bytes) are read in a worker process; smaller ones in-process,
@@ -99,8 +100,10 @@ _HEADER = struct.Struct("<Q")
 AHEAD = 4  # batches read ahead of the writer
 
 
-def _produce(jobs: list[Job], send: Any) -> None:
-    """Reader process: read each file in turn, sending its batches, then an end mark."""
+def _produce(jobs: list[Job], limits: ReadLimits, send: Any) -> None:
+    """Reader process: read each file in turn, sending its batches, then an end mark; a file
+    that fails sends the rows read before the failure, then the error, and the next file is
+    read."""
     # The records of a batch are freed by reference counting; the cyclic collector would
     # only rescan them (a quarter of this process's time). Cycles (a rejected record's
     # traceback) are collected once per file.
@@ -109,7 +112,7 @@ def _produce(jobs: list[Job], send: Any) -> None:
         gc.collect()
         batch: list[ReadOutcome] = []
         try:
-            for outcome in read_file(Path(path), fmt, column_map):
+            for outcome in read_file(Path(path), fmt, column_map, limits):
                 batch.append(outcome)
                 if len(batch) >= BATCH:
                     send((_BATCH, index, prepare_batch(batch)))
@@ -117,12 +120,12 @@ def _produce(jobs: list[Job], send: Any) -> None:
             if batch:
                 send((_BATCH, index, prepare_batch(batch)))
             send((_DONE, index, None))
-        except UnreadableFileError as exc:
-            send((_ERROR, index, (exc.file_name, exc.problem)))
-            return
         except ImporterError as exc:
-            send((_ERROR, index, (Path(path).name, str(exc))))
-            return
+            if batch:
+                send((_BATCH, index, prepare_batch(batch)))
+            name = exc.file_name if isinstance(exc, UnreadableFileError) else Path(path).name
+            problem = exc.problem if isinstance(exc, UnreadableFileError) else str(exc)
+            send((_ERROR, index, (name, problem)))
 
 
 def serve() -> None:
@@ -130,7 +133,7 @@ def serve() -> None:
     channel = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())  # a stray print cannot corrupt a message
     sys.stdout = sys.stderr
-    jobs = pickle.load(sys.stdin.buffer)
+    jobs, limits = pickle.load(sys.stdin.buffer)
 
     def send(message: tuple[str, int, Any]) -> None:
         data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
@@ -139,7 +142,7 @@ def serve() -> None:
         channel.flush()
 
     try:
-        _produce(jobs, send)
+        _produce(jobs, limits, send)
     except BrokenPipeError:  # the importing process stopped reading (it failed or was closed)
         os._exit(1)
     channel.close()
@@ -161,7 +164,8 @@ class ReaderProcess:
     """One reader process that reads, maps and prepares the large files of an import, in
     order, while this process writes (one interpreter start-up per import, not per file)."""
 
-    def __init__(self, jobs: list[tuple[Path, str, dict[str, str] | None]]) -> None:
+    def __init__(self, jobs: list[tuple[Path, str, dict[str, str] | None]],
+                 limits: ReadLimits | None = None) -> None:
         self._names = [path.name for path, _, _ in jobs]
         env = dict(os.environ)
         # the child imports this package as this process does, installed or not
@@ -173,7 +177,8 @@ class ReaderProcess:
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env)
         assert self._process.stdin is not None and self._process.stdout is not None
         with self._process.stdin as stdin:
-            pickle.dump([(str(path), fmt, columns) for path, fmt, columns in jobs], stdin)
+            pickle.dump(([(str(path), fmt, columns) for path, fmt, columns in jobs],
+                         limits or ReadLimits()), stdin)
         self._messages: queue.Queue[tuple[str, int, Any] | None] = queue.Queue(AHEAD)
         self._pump = threading.Thread(target=self._pump_messages, args=(self._process.stdout,),
                                       name="import-reader", daemon=True)
@@ -202,7 +207,8 @@ class ReaderProcess:
                 self._messages.put(None)  # later files end here too
                 raise UnreadableFileError(
                     self._names[index],
-                    f"the reader process stopped (exit code {self._process.wait()})")
+                    f"读取进程已停止 (the reader process stopped, exit code "
+                    f"{self._process.wait()})")
             kind, job, payload = message
             if job != index:
                 raise RuntimeError(f"reader process sent file {job} while {index} was read")

@@ -30,7 +30,7 @@ from search_index.schemas import (
     SearchResult,
 )
 from search_index.whoosh_backend import WhooshEngine
-from standards import queries
+from standards import batch_repository, queries
 from standards.errors import StdtrackError
 from standards.queries import IndexSource
 from standards.settings import Settings
@@ -90,8 +90,12 @@ async def rebuild_index(settings: Settings, database: Engine | None = None) -> R
         IndexBuildError: the build failed (the old index is still in place).
     """
     engine = search_engine(settings, database)
+    await batch_repository.settle_interrupted()
+    # batches that no import will index any more: a rebuild takes in everything they wrote
+    done = [batch["id"] for batch in await batch_repository.unindexed_batches()]
     expected = await queries.count_standards()
     report = await engine.rebuild(_document_batches(), expected)
+    await batch_repository.mark_indexed(done)
     log.info("search index rebuilt: %s standards in %.1f s (%s)", report.documents,
              report.seconds, engine.name)
     return report
@@ -141,6 +145,8 @@ async def index_status(settings: Settings, database: Engine | None = None) -> In
     in_database = await queries.count_standards()
     expected = engine.expected_schema_version()
     problems: list[str] = []
+    changed: int | None = None
+    unindexed: list[dict[str, Any]] = []
     if not facts.get("exists"):
         problems.append(
             "检索索引不存在 / the search index is missing: run `stdtrack index rebuild`")
@@ -154,11 +160,27 @@ async def index_status(settings: Settings, database: Engine | None = None) -> In
             problems.append(
                 f"索引与数据库不一致 / the index holds {facts.get('documents')} standards, "
                 f"the database {in_database}: run `stdtrack index rebuild`")
+        updated = facts.get("updated_at") or facts.get("built_at")
+        if updated:
+            changed = await queries.count_changed_after(dt.datetime.fromisoformat(updated))
+            if changed:
+                problems.append(
+                    f"{changed} 条标准在索引最近一次更新 ({updated}) 之后有改动 / {changed} "
+                    f"standards changed after the index was last written ({updated}): run "
+                    "`stdtrack index rebuild`")
+        unindexed = await batch_repository.unindexed_batches()
+        for batch in unindexed:
+            problems.append(
+                f"导入批次 {batch['id']} ({batch['state']}) 写入的标准未进入索引 / import batch "
+                f"{batch['id']} ({batch['state']}) wrote standards the index has not taken in: "
+                "run `stdtrack index rebuild`")
     return IndexStatus(
         backend=engine.name, location=engine.location, exists=bool(facts.get("exists")),
         documents=facts.get("documents"), database_documents=in_database,
         schema_version=facts.get("schema_version"), expected_schema_version=expected,
-        built_at=facts.get("built_at"), stale=bool(problems), problems=problems,
+        built_at=facts.get("built_at"), updated_at=facts.get("updated_at"),
+        changed_since_update=changed, unindexed_batches=[batch["id"] for batch in unindexed],
+        stale=bool(problems), problems=problems,
     )
 
 

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from importers.schemas import RawRecord
-from importers.sources import SourceFile
+from importers.sources import LongLine, SourceFile
 
 _DECODER = json.JSONDecoder()
 
@@ -24,6 +24,13 @@ def _problem(source: SourceFile, number: int, line: bytes, exc: ValueError) -> s
     return f"line {number} is not valid JSON ({exc})"
 
 
+def _too_long(number: int, line: LongLine, source: SourceFile) -> str:
+    limit = source.limits.max_line_chars
+    return (f"第 {number} 行长 {line.length} 字节，超过上限 {limit} (line {number} is "
+            f"{line.length} bytes long, over the limit of {limit}: 16 × "
+            "STDTRACK_IMPORT_MAX_FIELD_CHARS); it was skipped unread")
+
+
 def json_line_records(
     source: SourceFile, transform: Transform | None = None
 ) -> Iterator[RawRecord]:
@@ -35,6 +42,9 @@ def json_line_records(
     name = source.name
     raw_decode = _DECODER.raw_decode
     for number, line in enumerate(source.iter_lines(), start=1):
+        if type(line) is LongLine:  # only its start was read: reject the line, go on
+            yield RawRecord(f"{name}:line {number}", {}, _too_long(number, line, source))
+            continue
         try:
             # Decoding to str first skips json.loads' encoding detection; raw_decode skips its
             # whitespace regexes. Together a third of the per-line cost.

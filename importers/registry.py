@@ -7,10 +7,8 @@ a ``.txt`` that is really a TSV, or a Relaton file saved as ``.xml.gz``, still r
 
 from __future__ import annotations
 
-import io
 import json
 import re
-import zipfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +25,7 @@ from importers import (
     tabular,
 )
 from importers.errors import UnknownFormatError, UnreadableFileError
+from importers.limits import capped_records, capped_titles
 from importers.mapping import map_all
 from importers.profiles import profile_named
 from importers.schemas import FileReading, RawReading
@@ -37,6 +36,8 @@ from importers.sources import (
     load_yaml_documents,
     looks_binary,
 )
+from importers.workbooks import is_workbook
+from standards.settings import ReadLimits
 
 Reader = Callable[[SourceFile, Mapping[str, str] | None], RawReading]
 
@@ -319,7 +320,8 @@ def _suffixes(path: Path) -> list[str]:
     return [s.casefold() for s in path.suffixes]
 
 
-def detect_format(path: Path, column_map: Mapping[str, str] | None = None) -> str:
+def detect_format(path: Path, column_map: Mapping[str, str] | None = None,
+                  limits: ReadLimits | None = None) -> str:
     """The format of a file, judged by its content (through gzip), the extension breaking ties.
 
     ``column_map`` (``--column``) lets a JSON list whose code key is no known alias be
@@ -329,7 +331,7 @@ def detect_format(path: Path, column_map: Mapping[str, str] | None = None) -> st
         UnreadableFileError: the file is missing, empty, binary or undecodable.
         UnknownFormatError: the content matches no known format.
     """
-    source = SourceFile(Path(path))
+    source = SourceFile(Path(path), limits or ReadLimits())
     name = source.name
     head = source.head(HEAD_SIZE)
     suffixes = [s for s in _suffixes(source.path) if s != ".gz"]
@@ -338,13 +340,8 @@ def detect_format(path: Path, column_map: Mapping[str, str] | None = None) -> st
             source.read_bytes()  # a gzip stream cut before any data: say so precisely
         raise UnreadableFileError(name, "empty file (no content)")
     if head.startswith(b"PK\x03\x04"):
-        try:
-            packed = io.BytesIO(source.read_bytes()) if source.is_gzip() else source.path
-            with zipfile.ZipFile(packed) as archive:
-                if any(n.startswith("xl/") for n in archive.namelist()):
-                    return "xlsx"
-        except zipfile.BadZipFile as exc:
-            raise UnreadableFileError(name, f"a damaged ZIP/XLSX archive ({exc})") from exc
+        if is_workbook(source):
+            return "xlsx"
         raise UnknownFormatError(
             f"{name}: a ZIP archive that is not an XLSX workbook", format_names()
         )
@@ -411,7 +408,8 @@ def _parses(line: str) -> bool:
 
 
 def read_file(
-    path: Path, fmt: str | None = None, column_map: dict[str, str] | None = None
+    path: Path, fmt: str | None = None, column_map: dict[str, str] | None = None,
+    limits: ReadLimits | None = None,
 ) -> FileReading:
     """Read a catalogue file: detect (or take) its format, run the reader, map each record.
 
@@ -420,6 +418,8 @@ def read_file(
         fmt: a name from ``FORMATS`` to skip detection (``--format``).
         column_map: header or JSON key → field for tables and JSON lists
             (``--column 标准代号=code``).
+        limits: what the file may hold (defaults: ``ReadLimits()``); over-long fields and
+            titles reject their record, other limits refuse or stop the file.
 
     Returns:
         A FileReading whose ``outcomes`` yield one ReadOutcome per record, lazily.
@@ -435,15 +435,17 @@ def read_file(
         if name not in FORMATS:
             raise UnknownFormatError(f"unknown format {fmt!r}", format_names())
     else:
-        name = detect_format(file_path, column_map)
-    source = SourceFile(file_path)
+        name = detect_format(file_path, column_map, limits)
+    source = SourceFile(file_path, limits or ReadLimits())
     reading = FORMATS[name].reader(source, column_map)
+    records = capped_records(reading.records, source.limits, source.name)
     return FileReading(
         path=file_path,
         format=name,
         source=reading.source,
         ignored_columns=list(reading.ignored_columns),
-        outcomes=map_all(reading.records, profile_named(reading.profile), reading.source),
+        outcomes=capped_titles(
+            map_all(records, profile_named(reading.profile), reading.source), source.limits),
         unread_columns=list(reading.unread_columns),
         mapped_fields=reading.mapped_fields,
     )

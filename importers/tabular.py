@@ -3,25 +3,26 @@ headers (or ``--column`` mappings) to fields, and yields one raw record per data
 
 The header row is the first of the first rows whose cells name the code, so a title line
 such as ``2019年吉林省地方标准目录`` above the header is fine. Columns nobody maps are reported
-as ignored.
+as ignored. Both formats stream: text is decoded as it is parsed, lines are capped in length,
+workbooks are read row by row (see ``workbooks``).
 """
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
-import io
-import warnings
-import zipfile
+import weakref
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from itertools import chain, islice
-from typing import Any
+from typing import Any, TextIO
 
 from importers.errors import ColumnMappingError, MappingError, UnreadableFileError
+from importers.limits import line_too_long
 from importers.profiles import column_target, resolve_column
 from importers.sampling import SAMPLE_ROWS, unread_columns
 from importers.schemas import RawReading, RawRecord, UnreadColumn, make_location
-from importers.sources import SourceFile, decode_text
+from importers.sources import HEAD_SIZE, SourceFile
+from importers.workbooks import READ_ERRORS, damaged, open_workbook, sheet_rows
 
 HEADER_SEARCH_ROWS = 10
 _EXCEL_ERRORS = frozenset({"#N/A", "#VALUE!", "#REF!", "#DIV/0!", "#NUM!", "#NAME?", "#NULL!"})
@@ -66,15 +67,14 @@ def _ignored(headers: Sequence[Any], targets: Sequence[str | None]) -> list[str]
     ]
 
 
-def _peek_unread(
+def _unread_in(
     headers: Sequence[Any],
     targets: Sequence[str | None],
-    rows: Iterator[tuple[int, Sequence[Any]]],
+    first: Sequence[tuple[int, Sequence[Any]]],
     label: str = "",
-) -> tuple[list[UnreadColumn], Iterator[tuple[int, Sequence[Any]]]]:
-    """What the unread columns hold, judged on the first rows (which are handed back with the
-    rest, so nothing is read twice)."""
-    first = list(islice(rows, SAMPLE_ROWS))
+) -> list[UnreadColumn]:
+    """What the unread columns hold, judged on the first rows of the data."""
+    first = [row for row in first if type(row[1]) is not CutRow]
     code_at = targets.index("code") if "code" in targets else None
     codes = [_cell(cells[code_at]) if code_at is not None and code_at < len(cells) else None
              for _, cells in first]
@@ -84,11 +84,20 @@ def _peek_unread(
         for index, (header, target) in enumerate(zip(headers, targets, strict=False))
         if target is None and header not in (None, "") and str(header).strip()
     ]
-    mapped = {t for t in targets if t is not None and t != "skip"}
     # a sheet's name qualifies the column shown, not the header --column names
-    unread = [UnreadColumn(f"{label}{c.column}", c.sample, c.holds, c.option)
-              for c in unread_columns(columns, mapped, codes)]
-    return unread, chain(first, rows)
+    return [UnreadColumn(f"{label}{c.column}", c.sample, c.holds, c.option)
+            for c in unread_columns(columns, _mapped_fields(targets), codes)]
+
+
+def _peek_unread(
+    headers: Sequence[Any],
+    targets: Sequence[str | None],
+    rows: Iterator[tuple[int, Sequence[Any]]],
+) -> tuple[list[UnreadColumn], Iterator[tuple[int, Sequence[Any]]]]:
+    """:func:`_unread_in` of a stream's first rows, which are handed back with the rest (so
+    nothing is read twice)."""
+    first = list(islice(rows, SAMPLE_ROWS))
+    return _unread_in(headers, targets, first), chain(first, rows)
 
 
 def _mapped_fields(targets: Sequence[str | None]) -> frozenset[str]:
@@ -154,6 +163,13 @@ def _records(
     targets: list[str | None],
 ) -> Iterator[RawRecord]:
     for number, cells in rows:
+        if type(cells) is CutRow:
+            column = len(cells) - 1
+            target = targets[column] if column < len(targets) else None
+            label = target or f"column {column + 1}"
+            yield RawRecord(make_location(file_name, f"{where}row {number}"), {},
+                            line_too_long(label, cells.length, cells.limit))
+            continue
         if not any(_cell(cell) not in (None, "") for cell in cells):
             continue
         fields = _row_fields(cells, targets)
@@ -164,132 +180,182 @@ def _records(
         yield RawRecord(location, fields)
 
 
-def _sniff_delimiter(text: str, default: str) -> str:
+def sniff_delimiter(text: str, default: str) -> str:
+    """The delimiter of a table's first non-empty line (tab, comma or semicolon)."""
     first = next((line for line in text.splitlines() if line.strip()), "")
     counts = {delimiter: first.count(delimiter) for delimiter in ("\t", ",", ";")}
     best = max(counts, key=lambda d: counts[d])
     return best if counts[best] > 0 else default
 
 
-def _csv_rows(text: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    start = 1
-    for cells in reader:
-        yield start, cells
-        start = reader.line_num + 1
+class CutRow(list[str]):
+    """The cells of a row whose line was longer than the line limit: only its start was
+    read; its last cell is the field that ran over. ``length`` is the line's length."""
+
+    length: int
+    limit: int
+
+
+class _Lines:
+    """Lines of a text stream for ``csv.reader``, none longer than ``limit``: an over-long
+    line is cut (the rest skipped, counted, never held) and remembered as ``cut``."""
+
+    def __init__(self, stream: TextIO, limit: int) -> None:
+        self._readline = stream.readline
+        self._limit = limit
+        self.cut = 0
+
+    def __iter__(self) -> Iterator[str]:
+        readline, limit = self._readline, self._limit
+        while line := readline(limit):
+            if len(line) < limit or line.endswith(("\n", "\r")):
+                yield line
+                continue
+            length = len(line)
+            while more := readline(1 << 16):
+                length += len(more)
+                if more.endswith(("\n", "\r")):
+                    break
+            self.cut = length
+            # end the record here, closing a quoted field the cut may have left open
+            yield line.rstrip('"') + '"\n'
+
+
+def delimited_rows(source: SourceFile, default: str) -> tuple[str, Iterator[tuple[int, list[str]]]]:
+    """The delimiter and the ``(line number, cells)`` of a CSV/TSV file, decoded and parsed as
+    a stream; a row whose line is over the line limit comes as a :class:`CutRow`.
+
+    Raises:
+        UnreadableFileError: empty, binary or undecodable (also while iterating: damage
+            further on, a csv error, or bytes that stop decoding).
+    """
+    head = source.head(HEAD_SIZE)
+    delimiter = sniff_delimiter(head[:HEAD_SIZE // 2].decode("utf-8", "replace"), default)
+    limit = source.limits.max_line_chars
+    # the csv module's own cap (128 KiB by default) must not cut a line the limit allows
+    if csv.field_size_limit() < limit + 2:
+        csv.field_size_limit(limit + 2)
+
+    def rows() -> Iterator[tuple[int, list[str]]]:
+        stream = source.open_text()
+        lines = _Lines(stream, limit)
+        reader = csv.reader(lines, delimiter=delimiter)
+        start = 1
+        with stream:
+            try:
+                for cells in reader:
+                    if lines.cut:
+                        cut = CutRow(cells)
+                        cut.length, cut.limit, lines.cut = lines.cut, limit, 0
+                        cells = cut
+                    yield start, cells
+                    start = reader.line_num + 1
+            except csv.Error as exc:
+                raise source.unreadable(f"CSV cannot be read ({exc})") from exc
+            except UnicodeDecodeError as exc:
+                raise source.unreadable(
+                    f"text stops decoding as {stream.encoding} after line {start - 1} "
+                    f"({exc.reason}); save the whole file in one encoding (UTF-8)") from exc
+
+    return delimiter, rows()
 
 
 def read_delimited(
     source: SourceFile, column_map: Mapping[str, str] | None, fmt: str
 ) -> RawReading:
-    """Read a CSV or TSV catalogue (UTF-8 with or without BOM, GB18030/GBK, UTF-16).
+    """Read a CSV or TSV catalogue (UTF-8 with or without BOM, GB18030/GBK, UTF-16), streamed.
 
     Raises:
         UnreadableFileError: the file is empty, binary or undecodable.
         ColumnMappingError: no header maps to ``code`` or a --column target is unknown.
     """
     _check_column_map(source.name, column_map)
-    text = decode_text(source.read_bytes(), source.name)
-    delimiter = _sniff_delimiter(text, "\t" if fmt == "tsv" else ",")
+    delimiter, rows = delimited_rows(source, "\t" if fmt == "tsv" else ",")
     try:
-        rows: Iterator[tuple[int, Sequence[Any]]] = _csv_rows(text, delimiter)
         found = _find_header(rows, column_map)
-    except csv.Error as exc:
-        raise ColumnMappingError(
-            source.name, "header", None, f"CSV cannot be read ({exc})"
-        ) from exc
+    except UnreadableFileError as exc:
+        if not exc.problem.startswith("CSV cannot be read"):
+            raise
+        raise ColumnMappingError(source.name, "header", None, exc.problem) from exc
     if found is None:
-        raise _no_code_column(source.name, _likely_header(_csv_rows(text, delimiter)), column_map)
+        _, again = delimited_rows(source, delimiter)
+        raise _no_code_column(source.name, _likely_header(again), column_map)
     _, headers, targets = found
     label = "tsv" if delimiter == "\t" else "csv"
-    try:
-        unread, rows = _peek_unread(headers, targets, rows)
-    except csv.Error as exc:
-        raise UnreadableFileError(source.name, f"CSV cannot be read ({exc})") from exc
+    unread, data_rows = _peek_unread(headers, targets, rows)
     return RawReading(
         source=label,
         profile="tabular",
-        records=_guard_csv(source.name, _records(source.name, "", rows, targets)),
+        records=_records(source.name, "", data_rows, targets),
         ignored_columns=_ignored(headers, targets),
         unread_columns=unread,
         mapped_fields=_mapped_fields(targets),
     )
 
 
-def _guard_csv(file_name: str, records: Iterator[RawRecord]) -> Iterator[RawRecord]:
-    try:
-        yield from records
-    except csv.Error as exc:
-        raise UnreadableFileError(file_name, f"CSV cannot be read ({exc})") from exc
-
-
-def _sheet_rows(sheet: Any) -> list[tuple[int, tuple[Any, ...]]]:
-    return list(enumerate(sheet.iter_rows(min_row=1, values_only=True), start=1))
+def _header_width(cells: Sequence[Any]) -> int:
+    return max((i + 1 for i, cell in enumerate(cells) if cell not in (None, "")), default=1)
 
 
 def read_xlsx(source: SourceFile, column_map: Mapping[str, str] | None) -> RawReading:
-    """Read every sheet of an XLSX workbook that has a code column (openpyxl, read-only).
-
-    Values are read eagerly and the workbook closed at once, so no file handle outlives the
-    call; catalogues are small enough for that.
+    """Read every sheet of an XLSX workbook that has a code column, streamed (openpyxl
+    read-only, after the checks of :func:`importers.workbooks.open_workbook`).
 
     Raises:
-        UnreadableFileError: not a readable XLSX workbook.
+        UnreadableFileError: not a readable XLSX workbook, or over a read limit.
         ColumnMappingError: no sheet has a column that maps to ``code``.
     """
-    # imported here: openpyxl (and numpy under it) would cost every import process a third
-    # of a second to start, most of them reading no workbook
-    import openpyxl
-    from openpyxl.utils.exceptions import InvalidFileException
-
     _check_column_map(source.name, column_map)
-    data = source.read_bytes()
-    sheets: list[tuple[str, list[tuple[int, tuple[Any, ...]]]]] = []
-    with warnings.catch_warnings():
-        # openpyxl warns about styles and extensions it does not read; they carry no data.
-        warnings.filterwarnings("ignore", category=UserWarning, module=r"openpyxl(\..*)?")
-        try:
-            workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
-            raise source.unreadable(f"not a readable XLSX workbook ({exc})") from exc
-        try:
-            for sheet in workbook.worksheets:
-                sheets.append((sheet.title, _sheet_rows(sheet)))
-        except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-            raise source.unreadable(f"the workbook is damaged ({exc})") from exc
-        finally:
-            workbook.close()
-
+    workbook = open_workbook(source)
     ignored: list[str] = []
     unread: list[UnreadColumn] = []
     mapped: set[str] = set()
-    readers: list[Iterator[RawRecord]] = []
+    sheets: list[tuple[Any, int, int, list[str | None]]] = []
     first_headers: Sequence[Any] = []
-    for title, rows in sheets:
-        iterator: Iterator[tuple[int, Sequence[Any]]] = iter(rows)
-        found = _find_header(iterator, column_map)
-        if found is None:
-            guess = _likely_header(rows)
-            if guess:
-                first_headers = first_headers or guess
-                ignored.append(f"{title}!* (no column maps to code)")
-            continue
-        _, headers, targets = found
-        ignored.extend(
-            f"{title}!{name}" if len(sheets) > 1 else name for name in _ignored(headers, targets)
-        )
-        sheet_unread, iterator = _peek_unread(
-            headers, targets, iterator, f"{title}!" if len(sheets) > 1 else "")
-        unread.extend(sheet_unread)
-        mapped.update(_mapped_fields(targets))
-        readers.append(_records(source.name, f"{title}!", iterator, targets))
-    if not readers:
+    try:
+        titles = workbook.book.sheetnames
+        for sheet in workbook.book.worksheets:
+            found = _find_header(sheet_rows(sheet), column_map)
+            if found is None:
+                guess = _likely_header(sheet_rows(sheet))
+                if guess:
+                    first_headers = first_headers or guess
+                    ignored.append(f"{sheet.title}!* (no column maps to code)")
+                continue
+            number, headers, targets = found
+            width = _header_width(headers)
+            ignored.extend(f"{sheet.title}!{name}" if len(titles) > 1 else name
+                           for name in _ignored(headers, targets))
+            # the first rows read once more to sample the unread columns (a read-only sheet
+            # streams from its start; the records are read afterwards)
+            first = list(islice(sheet_rows(sheet, number + 1, width), SAMPLE_ROWS))
+            unread.extend(_unread_in(headers[:width], targets[:width], first,
+                                     f"{sheet.title}!" if len(titles) > 1 else ""))
+            mapped.update(_mapped_fields(targets))
+            sheets.append((sheet, number + 1, width, targets[:width]))
+    except READ_ERRORS as exc:
+        workbook.close()
+        raise damaged(source.name, exc) from exc
+    except BaseException:
+        workbook.close()
+        raise
+    if not sheets:
+        workbook.close()
         raise _no_code_column(source.name, first_headers, column_map)
-    return RawReading(
-        source="xlsx",
-        profile="tabular",
-        records=(record for reader in readers for record in reader),
-        ignored_columns=ignored,
-        unread_columns=unread,
-        mapped_fields=frozenset(mapped),
-    )
+
+    def records() -> Iterator[RawRecord]:
+        try:
+            for sheet, first, width, targets in sheets:
+                yield from _records(source.name, f"{sheet.title}!",
+                                    sheet_rows(sheet, first, width), targets)
+        except READ_ERRORS as exc:
+            raise damaged(source.name, exc) from exc
+        finally:
+            workbook.close()
+
+    streamed = records()
+    # a reading dropped before its first record must still close the file
+    weakref.finalize(streamed, workbook.close)
+    return RawReading(source="xlsx", profile="tabular", records=streamed,
+                      ignored_columns=ignored, unread_columns=unread,
+                      mapped_fields=frozenset(mapped))

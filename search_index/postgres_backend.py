@@ -520,6 +520,10 @@ class PostgresSearchEngine:
                         f"INSERT INTO {LEXEME_TABLE} (term, docs) VALUES ($1, $2) "
                         f"ON CONFLICT (term) DO UPDATE SET docs = {LEXEME_TABLE}.docs + "
                         "excluded.docs", sorted(terms.items()))
+                await connection.execute(
+                    f"INSERT INTO {META_TABLE} (key, value) VALUES ('updated_at', $1) "
+                    "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                    dt.datetime.now(dt.UTC).isoformat())
 
     async def rebuild(self, batches: AsyncIterator[list[IndexDocument]],
                       expected: int) -> RebuildReport:
@@ -578,10 +582,11 @@ class PostgresSearchEngine:
                         f"ALTER TABLE search_lexeme_build RENAME TO {LEXEME_TABLE}")
                     await connection.execute(
                         f"INSERT INTO {META_TABLE} (key, value) VALUES "
-                        "('schema_version', $1), ('built_at', $2) "
+                        "('schema_version', $1), ('built_at', $2), ('updated_at', $3) "
                         "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                         expected_schema_version(),
-                        dt.datetime.now(dt.UTC).isoformat(timespec="seconds"))
+                        dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+                        dt.datetime.now(dt.UTC).isoformat())
         except IndexUnavailableError:
             raise
         except Exception as exc:  # asyncpg's errors have no common base of ours
@@ -613,6 +618,7 @@ class PostgresSearchEngine:
             "documents": int(documents),
             "schema_version": meta.get("schema_version"),
             "built_at": meta.get("built_at"),
+            "updated_at": meta.get("updated_at"),
             "size_bytes": await self._size(),
         }
 

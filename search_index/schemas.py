@@ -126,6 +126,12 @@ class IndexStatus(BaseModel):
     schema_version: str | None = None
     expected_schema_version: str
     built_at: str | None = None
+    updated_at: str | None = Field(default=None, description="the index's last write (UTC)")
+    changed_since_update: int | None = Field(
+        default=None, description="standards created or changed after the index's last write")
+    unindexed_batches: list[int] = Field(
+        default_factory=list,
+        description="import batches (failed or interrupted) whose rows the index has not seen")
     stale: bool
     problems: list[str] = Field(default_factory=list)
 

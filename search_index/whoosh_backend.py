@@ -213,6 +213,8 @@ def _docnums_of(reader: Any, standard_ids: set[int]) -> list[int]:
     found: list[int] = []
     for leaf, offset in _leaves(reader):
         count = leaf.doc_count_all()
+        if count == 0:  # an empty index's reader has no columns
+            continue
         sids = _load_numeric(leaf.column_reader("sid", translate=False), count, "i")
         deleted = leaf.deleted_docs_set if leaf.has_deletions() else frozenset()
         found.extend(offset + local for local, sid in enumerate(sids)
@@ -268,6 +270,8 @@ class _Snapshot:
         lengths: dict[str, bytearray] = {name: bytearray() for name in TEXT_FIELDS}
         for leaf, offset in self.leaves:
             count = leaf.doc_count_all()
+            if count == 0:  # an empty index (an empty catalogue) has a reader with no columns
+                continue
             if leaf.has_deletions():
                 self.deleted.update(offset + d for d in leaf.deleted_docs_set)
             for name, values in columns.items():
@@ -826,6 +830,13 @@ class _WriterLock:
             self._handle = None
 
 
+def _write_meta(generation: Path, meta: dict[str, Any]) -> None:
+    """Replace a generation's meta file atomically (a reader never sees half of it)."""
+    partial = generation / f".{META_FILE}.{secrets.token_hex(4)}"
+    partial.write_text(json.dumps(meta, indent=2), encoding="utf-8")
+    os.replace(partial, generation / META_FILE)
+
+
 class _Build:
     """An index being written aside (one thread drives it; children do the analysis)."""
 
@@ -848,13 +859,15 @@ class _Build:
 
     def commit(self) -> None:
         self.writer.commit()
+        now = dt.datetime.now(dt.UTC)
         meta = {
             "backend": BACKEND,
             "schema_version": expected_schema_version(),
-            "built_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            "built_at": now.isoformat(timespec="seconds"),
+            "updated_at": now.isoformat(),
             "documents": self.count,
         }
-        (self.path / META_FILE).write_text(json.dumps(meta, indent=2), encoding="utf-8")
+        _write_meta(self.path, meta)
         self.ix.close()
 
     def cancel(self) -> None:
@@ -983,6 +996,13 @@ class WhooshEngine:
                 writer.commit()
             finally:
                 ix.close()
+            # when the index last took in a change: `index status` compares the catalogue's
+            # own change times with it
+            generation = self.root / CURRENT
+            meta_path = generation / META_FILE
+            meta = json.loads(meta_path.read_text(encoding="utf-8")) if meta_path.exists() \
+                else {}
+            _write_meta(generation, {**meta, "updated_at": dt.datetime.now(dt.UTC).isoformat()})
         finally:
             lock.release()
         self._snapshot_now(force=True)
@@ -1024,15 +1044,16 @@ class WhooshEngine:
                              location=str(path))
 
     def _swap(self, path: Path) -> None:
-        previous = self._current_target()
         link = self.root / f".current-{secrets.token_hex(4)}"
         os.symlink(path.name, link)
         os.replace(link, self.root / CURRENT)
-        # keep the generation just replaced: another process may still read it for a second
+        self._snapshot_now(force=True)  # this process lets go of the old generation first
+        # Older generations go: a process still searching one keeps its open files (POSIX
+        # keeps an unlinked file's data while it is open) and moves to the new generation
+        # at its next check.
         for old in self.root.glob("gen-*"):
-            if old.name not in (path.name, previous):
+            if old.name != path.name:
                 shutil.rmtree(old, ignore_errors=True)
-        self._snapshot_now(force=True)
 
     # ---- facts ---------------------------------------------------------------------------
 
@@ -1046,6 +1067,7 @@ class WhooshEngine:
             "documents": snap.doc_count,
             "schema_version": snap.meta.get("schema_version"),
             "built_at": snap.meta.get("built_at"),
+            "updated_at": snap.meta.get("updated_at"),
             "size_bytes": sum(f.stat().st_size for f in (self.root / CURRENT).iterdir()
                               if f.is_file()),
         }

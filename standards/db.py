@@ -7,14 +7,15 @@ would otherwise open a connection (and a thread) for every query, about 2 ms eac
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import AsyncIterator, Iterable
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
 import aiosqlite
 from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
-from piccolo.engine.sqlite import SQLiteEngine, dict_factory
+from piccolo.engine.sqlite import SQLiteEngine, TransactionType, dict_factory
 from piccolo.table import Table
 
 from standards.errors import ConfigurationError, DatabaseError
@@ -28,20 +29,30 @@ SQLITE_PRAGMAS = (
     "PRAGMA cache_size = -65536",  # 64 MB page cache: the 2 MB default hurts grouped queries
     "PRAGMA mmap_size = 268435456",
     "PRAGMA temp_store = MEMORY",
-    "PRAGMA busy_timeout = 30000",
 )
+DEFAULT_LOCK_TIMEOUT = 60.0
+# PostgreSQL advisory lock held by each catalogue write transaction: two imports take turns
+# chunk by chunk, so neither inserts a code the other has just inserted
+CATALOGUE_WRITE_LOCK = 60062
 
 
 class StdtrackSQLiteEngine(SQLiteEngine):
-    """SQLite engine: WAL, a larger cache, one shared connection for autocommit statements."""
+    """SQLite engine: WAL, a larger cache, one shared connection for autocommit statements.
 
-    def __init__(self, path: str, **kwargs: Any) -> None:
-        super().__init__(path=path, timeout=30, check_same_thread=False, **kwargs)
+    ``lock_timeout`` (seconds) is how long a statement waits for another connection's write
+    lock (``busy_timeout``) before it fails with "database is locked".
+    """
+
+    def __init__(self, path: str, lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
+                 **kwargs: Any) -> None:
+        super().__init__(path=path, timeout=lock_timeout, check_same_thread=False, **kwargs)
+        self.lock_timeout = lock_timeout
         self._shared: aiosqlite.Connection | None = None
 
     async def _prepare(self, connection: aiosqlite.Connection) -> None:
         for pragma in SQLITE_PRAGMAS:
             await connection.execute(pragma)
+        await connection.execute(f"PRAGMA busy_timeout = {int(self.lock_timeout * 1000)}")
 
     async def get_connection(self) -> aiosqlite.Connection:
         connection = await aiosqlite.connect(**self.connection_kwargs)
@@ -83,15 +94,74 @@ def sqlite_path(url: str) -> Path:
     return Path(url[len("sqlite:///") :])
 
 
-def create_engine(url: str) -> Engine:
-    """Build (but do not connect) the engine a ``DATABASE_URL`` names."""
+class StdtrackPostgresEngine(PostgresEngine):
+    """PostgreSQL engine that knows how long a write waits for another writer's lock."""
+
+    def __init__(self, config: dict[str, Any], lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
+                 **kwargs: Any) -> None:
+        super().__init__(config=config, **kwargs)
+        self.lock_timeout = lock_timeout
+
+
+def create_engine(url: str, lock_timeout: float = DEFAULT_LOCK_TIMEOUT) -> Engine:
+    """Build (but do not connect) the engine a ``DATABASE_URL`` names; writes wait up to
+    ``lock_timeout`` seconds for another writer (``STDTRACK_DB_LOCK_TIMEOUT``)."""
     if url.startswith("sqlite"):
         path = sqlite_path(url)
         path.parent.mkdir(parents=True, exist_ok=True)
-        return StdtrackSQLiteEngine(path=str(path))
+        return StdtrackSQLiteEngine(path=str(path), lock_timeout=lock_timeout)
     if url.startswith(("postgresql://", "postgres://")):
-        return PostgresEngine(config={"dsn": url})
+        return StdtrackPostgresEngine(config={"dsn": url}, lock_timeout=lock_timeout)
     raise ConfigurationError(f"DATABASE_URL={url!r}: unsupported database")
+
+
+def lock_timeout_of(engine: Engine) -> float:
+    """The engine's lock timeout in seconds (the default for a plain piccolo engine)."""
+    return float(getattr(engine, "lock_timeout", DEFAULT_LOCK_TIMEOUT))
+
+
+def busy_error(engine: Engine) -> DatabaseError:
+    """The one-line error of a write that waited for the lock in vain."""
+    seconds = lock_timeout_of(engine)
+    return DatabaseError(
+        f"数据库正忙 / the database is busy: another import or writer held the write lock for "
+        f"more than {seconds:g} s (STDTRACK_DB_LOCK_TIMEOUT); try again when it has finished")
+
+
+def is_lock_timeout(exc: BaseException) -> bool:
+    """True for a driver error that means "waited for a lock too long" (SQLite's locked /
+    busy, PostgreSQL's lock_timeout)."""
+    if isinstance(exc, sqlite3.OperationalError):
+        text = str(exc).casefold()
+        return "locked" in text or "busy" in text
+    return type(exc).__name__ in ("LockNotAvailableError", "DeadlockDetectedError")
+
+
+@asynccontextmanager
+async def write_transaction(engine: Engine) -> AsyncIterator[None]:
+    """A catalogue write transaction that takes the write lock at its start: SQLite's
+    (``BEGIN IMMEDIATE``: a deferred transaction that reads first fails at once when another
+    writer committed in between) or a PostgreSQL advisory lock; both wait up to the lock
+    timeout.
+
+    Raises:
+        DatabaseError: the lock was not had in time (the message names the setting).
+    """
+    try:
+        if isinstance(engine, SQLiteEngine):
+            async with engine.transaction(  # type: ignore[call-arg]
+                    transaction_type=TransactionType.immediate):
+                yield
+            return
+        async with engine.transaction():
+            timeout_ms = int(lock_timeout_of(engine) * 1000)
+            await fetch(engine, f"SET LOCAL lock_timeout = {timeout_ms}", [])
+            await fetch(engine, f"SELECT pg_advisory_xact_lock({CATALOGUE_WRITE_LOCK})", [])
+            yield
+    except Exception as exc:
+        if is_lock_timeout(exc):
+            raise busy_error(engine) from exc
+        raise
 
 
 def bind_tables(engine: Engine, tables: Iterable[type[Table]]) -> None:

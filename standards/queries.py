@@ -140,3 +140,17 @@ async def index_sources(ids: Sequence[int], batch_size: int = 1000) -> list[Inde
 async def count_standards() -> int:
     rows = await Standard.raw("SELECT COUNT(*) AS n FROM standard")
     return int(rows[0]["n"])
+
+
+async def ids_changed_since(since: dt.datetime) -> list[int]:
+    """Standards created or changed at or after ``since`` (an import stamps what it writes
+    with its start time), in id order."""
+    rows = await Standard.raw("SELECT id FROM standard WHERE updated_at >= {} ORDER BY id",
+                              since)
+    return [int(row["id"]) for row in rows]
+
+
+async def count_changed_after(moment: dt.datetime) -> int:
+    """How many standards were created or changed after ``moment``."""
+    rows = await Standard.raw("SELECT COUNT(*) AS n FROM standard WHERE updated_at > {}", moment)
+    return int(rows[0]["n"])

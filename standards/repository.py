@@ -11,8 +11,14 @@ from typing import Any
 
 from piccolo.engine.base import Engine
 
+from standards.batch_repository import (  # noqa: F401  (the batch functions' former home)
+    create_batch,
+    finish_batch,
+    get_batch,
+    list_batches,
+)
 from standards.codes import parse_code
-from standards.db import bound, executemany, fetch, in_list, insert_rows
+from standards.db import bound, executemany, fetch, in_list, insert_rows, write_transaction
 from standards.errors import NotFoundError
 from standards.lifecycle import STATUS_SQL_ARGS, effective_from, status_at, status_sql
 from standards.merge import Conflict, MergeResult, json_value, merge
@@ -34,7 +40,7 @@ from standards.schemas import (
     StandardRead,
     StandardSummary,
 )
-from standards.tables import ImportBatch, Standard
+from standards.tables import Standard
 from standards.vocab import Level, Nature, RelationKind, Status
 
 CHUNK = 2000
@@ -115,7 +121,7 @@ async def _upsert_chunk(
 ) -> list[UpsertOutcome]:
     engine: Engine = Standard._meta.db
     stamp = bound(engine, now)  # adapted once, not on every row
-    async with engine.transaction():
+    async with write_transaction(engine):
         outcomes: list[UpsertOutcome] = []
         prepared: list[tuple[int, PreparedRecord]] = []
         for record in records:
@@ -655,67 +661,6 @@ def summary_of(detail: StandardRead) -> StandardSummary:
     """The list-row view of a detailed standard."""
     fields = set(StandardSummary.model_fields)
     return StandardSummary.model_validate(detail.model_dump(include=fields))
-
-
-# ------------------------------------------------------------------------------------------
-# Import batches
-# ------------------------------------------------------------------------------------------
-
-
-async def create_batch(
-    *, files: list[dict[str, Any]], actor: str, strict: bool, started_at: dt.datetime
-) -> int:
-    """Record the start of an import; returns the batch id."""
-    rows = await ImportBatch.insert(ImportBatch(
-        files=dumps(files), checksum=files[0]["sha256"] if len(files) == 1 else "",
-        actor=actor, dry_run=False, strict=strict, started_at=started_at,
-    )).returning(ImportBatch.id)
-    return int(rows[0]["id"])
-
-
-async def finish_batch(
-    batch_id: int, *, files: list[dict[str, Any]], created: int, updated: int, unchanged: int,
-    rejected: int, report: dict[str, Any],
-) -> None:
-    await ImportBatch.update({
-        ImportBatch.finished_at: dt.datetime.now(dt.UTC),
-        ImportBatch.files: dumps(files),
-        ImportBatch.created: created,
-        ImportBatch.updated: updated,
-        ImportBatch.unchanged: unchanged,
-        ImportBatch.rejected: rejected,
-        ImportBatch.report: json.dumps(report, ensure_ascii=False, default=str),
-    }).where(ImportBatch.id == batch_id)
-
-
-def _batch_row(row: dict[str, Any]) -> dict[str, Any]:
-    row = dict(row)
-    row["files"] = json.loads(row.get("files") or "[]")
-    if "report" in row:
-        row["report"] = json.loads(row["report"] or "{}")
-    return row
-
-
-async def list_batches(limit: int = 50, offset: int = 0) -> list[dict[str, Any]]:
-    """Import batches, newest first, without their full reports."""
-    rows = await ImportBatch.select(
-        ImportBatch.id, ImportBatch.actor, ImportBatch.started_at, ImportBatch.finished_at,
-        ImportBatch.created, ImportBatch.updated, ImportBatch.unchanged, ImportBatch.rejected,
-        ImportBatch.files, ImportBatch.strict,
-    ).order_by(ImportBatch.id, ascending=False).limit(limit).offset(offset)
-    return [_batch_row(r) for r in rows]
-
-
-async def get_batch(batch_id: int) -> dict[str, Any]:
-    """One batch with its report.
-
-    Raises:
-        NotFoundError: no batch has this id.
-    """
-    rows = await ImportBatch.select().where(ImportBatch.id == batch_id)
-    if not rows:
-        raise NotFoundError(f"no import batch with id {batch_id}")
-    return _batch_row(rows[0])
 
 
 # ------------------------------------------------------------------------------------------

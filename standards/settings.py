@@ -10,6 +10,91 @@ from urllib.parse import urlsplit
 from standards.errors import ConfigurationError
 
 DEFAULT_HOME = "var"
+MB = 1024 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class ReadLimits:
+    """How much an import file may hold, so that no file can exhaust memory or time.
+
+    Every limit is a setting (the environment variable in brackets); each refusal names the
+    limit and its variable.
+
+    Attributes:
+        max_inflated_bytes: decompressed bytes of a gzip file, or the uncompressed size of an
+            XLSX workbook's parts together (``STDTRACK_IMPORT_MAX_INFLATED_MB``).
+        max_ratio: decompressed size over compressed size, for gzip streams and each part of
+            a workbook (``STDTRACK_IMPORT_MAX_RATIO``); a zip/gzip bomb fails it at once.
+        max_document_bytes: a file (or workbook part) that must be held whole to be parsed:
+            JSON and XML documents, HTML pages, YAML, a workbook's styles; its shared strings
+            (read lean) may be 4 times this (``STDTRACK_IMPORT_MAX_DOCUMENT_MB``). 16 MB of
+            the worst HTML (7 million empty tags) peaks near 600 MB in lxml.
+        max_field_chars: characters of any one field of a record; a longer field rejects its
+            row (``STDTRACK_IMPORT_MAX_FIELD_CHARS``). A line or row may hold 16 times this.
+        max_title_chars: characters of a standard's title (``STDTRACK_IMPORT_MAX_TITLE_CHARS``).
+        max_rows: rows (records) of one file (``STDTRACK_IMPORT_MAX_ROWS``).
+        max_shared_strings: entries of a workbook's shared-string table, which the XLSX reader
+            holds in memory (``STDTRACK_IMPORT_MAX_SHARED_STRINGS``).
+    """
+
+    max_inflated_bytes: int = 1024 * MB
+    max_ratio: int = 100
+    max_document_bytes: int = 16 * MB
+    max_field_chars: int = 10_000
+    max_title_chars: int = 1_000
+    max_rows: int = 500_000
+    max_shared_strings: int = 1_000_000
+
+    @property
+    def max_line_chars(self) -> int:
+        """Characters of one line or row: room for many fields at their limit."""
+        return 16 * self.max_field_chars
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str]) -> ReadLimits:
+        """The limits from ``STDTRACK_IMPORT_*`` variables, defaults for those not set.
+
+        Raises:
+            ConfigurationError: a value is not a positive number (the message names it).
+        """
+        default = cls()
+        return cls(
+            max_inflated_bytes=_megabytes(environ, "STDTRACK_IMPORT_MAX_INFLATED_MB",
+                                          default.max_inflated_bytes),
+            max_ratio=_count(environ, "STDTRACK_IMPORT_MAX_RATIO", default.max_ratio),
+            max_document_bytes=_megabytes(environ, "STDTRACK_IMPORT_MAX_DOCUMENT_MB",
+                                          default.max_document_bytes),
+            max_field_chars=_count(environ, "STDTRACK_IMPORT_MAX_FIELD_CHARS",
+                                   default.max_field_chars),
+            max_title_chars=_count(environ, "STDTRACK_IMPORT_MAX_TITLE_CHARS",
+                                   default.max_title_chars),
+            max_rows=_count(environ, "STDTRACK_IMPORT_MAX_ROWS", default.max_rows),
+            max_shared_strings=_count(environ, "STDTRACK_IMPORT_MAX_SHARED_STRINGS",
+                                      default.max_shared_strings),
+        )
+
+
+def _number(environ: Mapping[str, str], name: str, unit: str) -> float | None:
+    raw = (environ.get(name) or "").strip()
+    if not raw:
+        return None
+    try:
+        value = float(raw)
+    except ValueError as exc:
+        raise ConfigurationError(f"{name}={raw!r}: expected a number of {unit}") from exc
+    if not value > 0 or value != value or value == float("inf"):
+        raise ConfigurationError(f"{name}={raw!r}: expected a positive number of {unit}")
+    return value
+
+
+def _megabytes(environ: Mapping[str, str], name: str, default: int) -> int:
+    value = _number(environ, name, "megabytes")
+    return default if value is None else max(1, int(value * MB))
+
+
+def _count(environ: Mapping[str, str], name: str, default: int) -> int:
+    value = _number(environ, name, "units")
+    return default if value is None else max(1, int(value))
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,13 +108,18 @@ class Settings:
         upload_limit_bytes: cap on an uploaded import file.
         public_url: the site's public address (``https://bz.example.gov.cn``), for links that
             leave the site such as an enterprise page's QR code; ``None``: the request's own.
+        read_limits: what an import file may hold (:class:`ReadLimits`).
+        db_lock_timeout: seconds a write waits for another writer's lock (SQLite's write
+            lock, PostgreSQL's import lock) before it fails (``STDTRACK_DB_LOCK_TIMEOUT``).
     """
 
     home: Path
     database_url: str
     search_backend: str = "whoosh"
-    upload_limit_bytes: int = 50 * 1024 * 1024
+    upload_limit_bytes: int = 50 * MB
     public_url: str | None = None
+    read_limits: ReadLimits = ReadLimits()
+    db_lock_timeout: float = 60.0
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str]) -> Settings:
@@ -64,12 +154,15 @@ class Settings:
                 raise ConfigurationError(
                     f"STDTRACK_PUBLIC_URL={public_url!r}: expected the site's address, "
                     "e.g. https://bz.example.gov.cn")
+        lock_timeout = _number(environ, "STDTRACK_DB_LOCK_TIMEOUT", "seconds")
         return cls(
             home=home,
             database_url=url,
             search_backend=search,
             upload_limit_bytes=limit,
             public_url=public_url,
+            read_limits=ReadLimits.from_env(environ),
+            db_lock_timeout=60.0 if lock_timeout is None else lock_timeout,
         )
 
     @property

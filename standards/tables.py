@@ -30,6 +30,12 @@ class ImportBatch(Table, tablename="import_batch"):
     unchanged = Integer(default=0)
     rejected = Integer(default=0)
     report = Text(default="{}")  # the full import report as JSON
+    state = Varchar(length=20, default="running")  # running / finished / failed
+    pid = Integer(null=True, default=None)  # the importing process, to tell a dead one
+    host = Varchar(length=255, default="")
+    heartbeat_at = Timestamptz(null=True, default=None)  # refreshed while it writes
+    indexed_at = Timestamptz(null=True, default=None)  # the search index took in its rows
+    message = Text(default="")  # why it failed, or which files stopped
 
 
 class Standard(Table, tablename="standard"):

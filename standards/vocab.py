@@ -50,3 +50,13 @@ class AdoptionDegree(StrEnum):
     MOD = "MOD"
     NEQ = "NEQ"
     EQV = "EQV"  # legacy 等效采用, counted only when the rules say so
+
+
+class BatchState(StrEnum):
+    """Where an import batch stands. ``interrupted`` is never written by the import itself: a
+    batch still marked running whose process is gone (killed, crashed) reads as interrupted."""
+
+    RUNNING = "running"
+    FINISHED = "finished"
+    FAILED = "failed"
+    INTERRUPTED = "interrupted"

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import anyio
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
@@ -58,8 +59,8 @@ TEMPLATE_NOTES: tuple[tuple[str, str, str], ...] = (
      "GB/T 19001-2016;QC/T 1082"),
     ("declared_on", "可选。公开日期，默认为导入当天。", "2024-05-01"),
 )
-"""For each column of the declaration table (docs/formats.md): what to write (Chinese, for the clerk filling it in) and an
-example."""
+"""For each column of the declaration table (docs/formats.md): what to write (Chinese, for
+the clerk filling it in) and an example."""
 
 
 def template_table() -> Table:
@@ -160,19 +161,27 @@ def _row_key(problem: RowProblem) -> tuple[str, str, int, int]:
             0 if problem.severity == "error" else 1)
 
 
+def _listed_codes(paths: list[tuple[Path, str]], rejected: set[tuple[str, str]]
+                  ) -> list[tuple[str, str, str, str]]:
+    """(location, file, column, raw code) of every declared code of the accepted rows (reading
+    the files again: blocking, run it in a thread)."""
+    listed: list[tuple[str, str, str, str]] = []
+    for path, name in paths:
+        reading = read_table(path, name)
+        column = reading.columns.get("standards", HEADERS["standards"][0])
+        for location, cells, problem in reading.rows:
+            if problem is not None or (name, location) in rejected:
+                continue
+            for raw in split_list(str(cells.get("standards", ""))):
+                listed.append((location, name, column, raw))
+    return listed
+
+
 async def _standing_warnings(paths: list[tuple[Path, str]], rejected: set[tuple[str, str]]
                              ) -> list[RowProblem]:
     """Warnings for accepted rows whose declared standards are withdrawn, replaced, not yet in
     force or not in the catalogue (the import keeps them, with an alert)."""
-    listed: list[tuple[str, str, str, str]] = []  # location, file, column, raw code
-    for path, name in paths:
-        reading = read_table(path, name)
-        column = reading.columns.get("standards", HEADERS["standards"][0])
-        for location, cells in reading.rows:
-            if (name, location) in rejected:
-                continue
-            for raw in split_list(str(cells.get("standards", ""))):
-                listed.append((location, name, column, raw))
+    listed = await anyio.to_thread.run_sync(_listed_codes, paths, rejected)
     codes = {}
     for _location, _name, _column, raw in listed:
         try:

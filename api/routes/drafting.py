@@ -130,7 +130,7 @@ class DraftingController(Controller):
             try:
                 report = await import_drafting_plans(
                     paths, actor=f"http:{identity_of(request).name}",
-                    archive_dir=settings.archive_dir)
+                    archive_dir=settings.archive_dir, limits=settings.read_limits)
             except ImporterError as exc:
                 raise InputError(str(exc)) from exc
         return report.as_dict()

@@ -19,7 +19,6 @@ from api.read_worker import (
     prepare_batch,
 )
 from importers import read_file
-from importers.errors import UnreadableFileError
 from standards import repository as repo
 from standards.settings import Settings
 from standards.vocab import Status
@@ -93,15 +92,17 @@ async def test_a_large_file_cut_short_keeps_the_rows_before_and_says_where(
     whole = catalogue(tmp_path).read_bytes()
     path = tmp_path / "cut.jsonl"
     path.write_bytes(whole[: len(whole) - 200])  # the last line loses its end
-    with pytest.raises(UnreadableFileError) as refused:
-        await import_files([path], ImportOptions(actor="test"), settings.archive_dir)
-    assert "cut.jsonl" in str(refused.value)
-    assert "truncated: line 4000 is cut short" in str(refused.value)
-    [batch] = await repo.list_batches()
-    report = (await repo.get_batch(batch["id"]))["report"]
-    # the batches read before the damage are kept (the one it falls in is not written)
-    assert report["aborted"].startswith("cut.jsonl stopped after 2000 records: ")
-    assert report["created"] == await repo.count_standards() > 1900
+    report = await import_files([path], ImportOptions(actor="test"), settings.archive_dir)
+    [failure] = report.failures
+    assert failure.startswith("cut.jsonl: ") and "truncated: line 4000 is cut short" in failure
+    # every row before the damage is kept, the last partial batch too, and the message says so
+    kept = report.created + report.updated + report.unchanged
+    assert kept == 3999 - (len(report.rejected) - 1) and kept > 3900
+    assert f"the {kept} rows before it were kept in batch {report.batch_id}" in failure
+    assert report.files[0]["records"] == 3999 and "truncated" in report.files[0]["error"]
+    batch = await repo.get_batch(report.batch_id)
+    assert (batch["state"], batch["created"]) == ("failed", await repo.count_standards())
+    assert batch["message"] == failure and batch["report"]["failures"] == [failure]
 
 
 def test_the_collector_runs_less_while_imports_write_and_as_before_after() -> None:

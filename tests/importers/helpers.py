@@ -8,6 +8,7 @@ from pathlib import Path
 from importers import read_file
 from importers.schemas import ReadOutcome
 from standards.schemas import StandardInput
+from standards.settings import ReadLimits
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 
@@ -35,9 +36,10 @@ class Read:
         return found[0]
 
 
-def read(path: Path, fmt: str | None = None, column_map: dict[str, str] | None = None) -> Read:
+def read(path: Path, fmt: str | None = None, column_map: dict[str, str] | None = None,
+         limits: ReadLimits | None = None) -> Read:
     """Read a file completely."""
-    reading = read_file(path, fmt, column_map)
+    reading = read_file(path, fmt, column_map, limits)
     return Read(reading.format, reading.source, reading.ignored_columns, list(reading))
 
 

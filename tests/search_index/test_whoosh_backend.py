@@ -39,15 +39,20 @@ def test_the_writers_lock_excludes_a_second_writer(tmp_path: Path) -> None:
     second.release()
 
 
-async def test_a_rebuild_keeps_the_current_and_the_previous_generation(
-        whoosh_settings: Settings) -> None:
+async def test_a_rebuild_removes_the_old_generations(whoosh_settings: Settings) -> None:
     await repository.upsert_standards(records_of(BUILDING))
+    root = whoosh_settings.index_dir
+    other = WhooshEngine(root)  # another process, searching the generation being replaced
+    await search_service.rebuild_index(whoosh_settings)
+    request = SearchRequest(q="抗震")
+    before = await other.search(request, dt.date.today())
     for _ in range(3):
         await search_service.rebuild_index(whoosh_settings)
-    root = whoosh_settings.index_dir
-    generations = sorted(p.name for p in root.glob("gen-*"))
-    assert len(generations) == 2
-    assert os.readlink(root / "current") in generations
+    generations = [p.name for p in root.glob("gen-*")]
+    assert generations == [os.readlink(root / "current")]
+    # the other process still answers from the generation it holds open, then moves on
+    assert (await other.search(request, dt.date.today())).total == before.total > 0
+    await other.close()
     await search_service.close_search(whoosh_settings)
 
 
