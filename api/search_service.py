@@ -51,17 +51,18 @@ def _database() -> Engine:
     return api.piccolo_conf.DB
 
 
+def _engine_key(settings: Settings, database: Engine | None) -> tuple[str, str]:
+    if settings.search_backend == "postgres":
+        return ("postgres", str(id(database or _database())))
+    return ("whoosh", str(settings.index_dir))
+
+
 def search_engine(settings: Settings, database: Engine | None = None) -> SearchEngine:
     """The process's engine for ``settings`` (one per index location, reused)."""
-    if settings.search_backend == "postgres":
-        database = database or _database()
-        key = ("postgres", str(id(database)))
-        if key not in _engines:
-            _engines[key] = PostgresSearchEngine(database)
-    else:
-        key = ("whoosh", str(settings.index_dir))
-        if key not in _engines:
-            _engines[key] = WhooshEngine(settings.index_dir)
+    key = _engine_key(settings, database)
+    if key not in _engines:
+        _engines[key] = (PostgresSearchEngine(database or _database())
+                         if key[0] == "postgres" else WhooshEngine(settings.index_dir))
     return _engines[key]
 
 
@@ -203,6 +204,9 @@ def search_lifespan(database: Engine) -> Callable[[Litestar], Any]:
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         settings: Settings = app.state.settings
+        # another app of this process (a test's second app) may share the engine: only the
+        # lifespan that opened it closes it
+        opened_here = _engine_key(settings, database) not in _engines
         engine = search_engine(settings, database)
         app.state.search = engine
         await anyio.to_thread.run_sync(analysis.warm_up)
@@ -220,6 +224,7 @@ def search_lifespan(database: Engine) -> Callable[[Litestar], Any]:
         try:
             yield
         finally:
-            await close_search(settings, database)
+            if opened_here:
+                await close_search(settings, database)
 
     return lifespan

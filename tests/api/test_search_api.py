@@ -14,6 +14,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from litestar import Litestar
 from piccolo.engine.base import Engine
 
 from api import search_service
@@ -187,3 +188,18 @@ async def test_the_route_is_documented(client: httpx.AsyncClient) -> None:
     operation = schema["paths"]["/api/search"]["get"]
     assert {p["name"] for p in operation["parameters"]} >= {
         "q", "level", "status", "region", "page", "sort"}
+
+
+
+async def test_a_second_app_that_stops_leaves_the_first_ones_index_open(
+        app: Litestar, client: httpx.AsyncClient, settings: Settings, engine: Engine) -> None:
+    """Two apps of one process share the engine of one index location; the one that did not
+    open it must not close it when it stops: the first app keeps searching with the engine
+    the process serves (not a closed one beside a new one)."""
+    await load(settings)
+    second = create_app(settings, engine=engine)
+    async with second.lifespan():
+        pass
+    assert app.state.search is search_service.search_engine(settings, engine)
+    response = await client.get("/api/search", params={"q": "抗震"})
+    assert response.status_code == 200 and response.json()["total"] == 10
