@@ -48,6 +48,7 @@ from api.search_service import search_lifespan
 from api.web.account_pages import AccountPages
 from api.web.protocol import StdtrackApp, SwaggerPage, docs_script, security_headers
 from api.web.render import API_DIR
+from api.workbench.job_pages import JobPages
 from api.workbench.pages import WorkbenchPages
 from standards.db import close_engine, open_engine
 from standards.settings import Settings
@@ -143,6 +144,7 @@ def create_app(settings: Settings, engine: Engine | None = None) -> Litestar:
             PortalPages,
             PublicPages,
             WorkbenchPages,
+            JobPages,
             SessionController,
             RegistrationController,
             ExportController,
