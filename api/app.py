@@ -19,6 +19,7 @@ from api.auth import role_guard
 from api.database import configure_engine
 from api.errors import EXCEPTION_HANDLERS
 from api.openapi import document_answers
+from api.pipelines.worker import job_lifespan
 from api.portal.pages import PortalPages
 from api.portal.public_pages import PublicPages
 from api.portal.registration_pages import RegistrationPages
@@ -36,6 +37,7 @@ from api.routes.exports import ExportController
 from api.routes.goals import GoalController
 from api.routes.imports import ImportController
 from api.routes.indicators import IndicatorController
+from api.routes.jobs import JobController, ScheduleController
 from api.routes.pages import PageController
 from api.routes.public import PublicEnterpriseController, QrCodeController, SuggestionController
 from api.routes.registrations import RegistrationController
@@ -46,6 +48,7 @@ from api.search_service import search_lifespan
 from api.web.account_pages import AccountPages
 from api.web.protocol import StdtrackApp, SwaggerPage, docs_script, security_headers
 from api.web.render import API_DIR
+from api.workbench.job_pages import JobPages
 from api.workbench.pages import WorkbenchPages
 from standards.db import close_engine, open_engine
 from standards.settings import Settings
@@ -118,6 +121,8 @@ def create_app(settings: Settings, engine: Engine | None = None) -> Litestar:
             StandardController,
             SearchController,
             ImportController,
+            JobController,
+            ScheduleController,
             AccountController,
             EnterpriseController,
             ProductController,
@@ -139,6 +144,7 @@ def create_app(settings: Settings, engine: Engine | None = None) -> Litestar:
             PortalPages,
             PublicPages,
             WorkbenchPages,
+            JobPages,
             SessionController,
             RegistrationController,
             ExportController,
@@ -173,7 +179,7 @@ def create_app(settings: Settings, engine: Engine | None = None) -> Litestar:
         before_send=[security_headers],
         # uploads are streamed to disk and capped by STDTRACK_UPLOAD_LIMIT_MB in the route
         request_max_body_size=settings.upload_limit_bytes + 1024 * 1024,
-        lifespan=[lifespan, search_lifespan(engine)],
+        lifespan=[lifespan, search_lifespan(engine), job_lifespan(settings)],
         state=State({"settings": settings}),
     )
     document_answers(app)

@@ -14,20 +14,13 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import click
-from rich.console import Console
-from rich.progress import (
-    MofNCompleteColumn,
-    Progress,
-    SpinnerColumn,
-    TextColumn,
-    TimeElapsedColumn,
-)
 
 import api.piccolo_conf
 from adoption import accounts_repository
 from adoption import repository as adoption_repository
 from adoption.vocab import AccountRole
 from api import search_service
+from api.cli_progress import progress_reporter
 from api.database import configure_engine, migration_states, upgrade
 from api.declaration_imports import import_declarations
 from api.imports import ImportOptions, after_import, import_files, parse_column_map
@@ -318,14 +311,8 @@ def import_command(settings: Settings, paths: tuple[Path, ...], fmt: str | None,
     options = ImportOptions(fmt=fmt, column_map=column_map, dry_run=dry_run,
                             strict=strict, actor=f"cli:{getpass.getuser()}",
                             limits=settings.read_limits)
-    console = Console(stderr=True)
-    with Progress(SpinnerColumn(), TextColumn("[progress.description]{task.description}"),
-                  MofNCompleteColumn(), TimeElapsedColumn(), console=console,
-                  transient=True, disable=not console.is_terminal) as bar:
-        task = bar.add_task("importing", total=None)
-
-        result = _run_import(settings, list(paths), options,
-                             progress=lambda n: bar.advance(task, n))
+    with progress_reporter("importing") as advance:
+        result = _run_import(settings, list(paths), options, progress=advance)
     print_warnings(result)
     if as_json:
         emit_json(result)
@@ -473,16 +460,12 @@ def declarations() -> None:
 def declarations_import(settings: Settings, paths: tuple[Path, ...], as_json: bool) -> None:
     """Import self-declarations in bulk: CSV/TSV/XLSX, one row per product (columns:
     docs/formats.md §2)."""
-    console = Console(stderr=True)
-    with Progress(SpinnerColumn(), TextColumn("[progress.description]{task.description}"),
-                  MofNCompleteColumn(), TimeElapsedColumn(), console=console,
-                  transient=True, disable=not console.is_terminal) as bar:
-        task = bar.add_task("importing declarations", total=None)
+    with progress_reporter("importing declarations", "rows") as advance:
 
         async def work() -> dict[str, Any]:
             report = await import_declarations(
                 list(paths), actor=f"cli:{getpass.getuser()}", archive_dir=settings.archive_dir,
-                progress=lambda n: bar.advance(task, n), limits=settings.read_limits)
+                progress=advance, limits=settings.read_limits)
             return report.as_dict()
 
         result = run_with_db(settings, work)
@@ -668,3 +651,8 @@ from api.cli_indicators import foreign_bodies, indicators  # noqa: E402  (regist
 
 main.add_command(indicators)
 main.add_command(foreign_bodies)
+
+from api.cli_jobs import jobs, worker  # noqa: E402  (registers after main)
+
+main.add_command(jobs)
+main.add_command(worker)

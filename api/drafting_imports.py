@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -223,8 +223,11 @@ async def import_drafting_plans(
     archive_dir: Path,
     display_names: dict[Path, str] | None = None,
     limits: ReadLimits | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> DraftingImportReport:
     """Import drafting-plan files (docs/formats.md §3); re-importing the same files changes nothing.
+
+    ``progress`` is told how many rows each chunk read.
 
     Raises:
         ImporterError: a file is unreadable or has no header row (nothing was written), or
@@ -246,6 +249,8 @@ async def import_drafting_plans(
             while (item := await anyio.to_thread.run_sync(next, chunks, None)) is not None:
                 read, chunk = item
                 records += read
+                if progress:
+                    progress(read)
                 outcomes = await drafting_repository.write_rows(
                     chunk, source=source, now=now) if chunk else []
                 for row, outcome in zip(chunk, outcomes, strict=True):

@@ -320,8 +320,12 @@ async def import_files(
     *,
     progress: ProgressCallback | None = None,
     display_names: dict[Path, str] | None = None,
+    report: ImportReport | None = None,
 ) -> ImportReport:
     """Import catalogue files; returns the report (the caller runs :func:`after_import`).
+
+    ``report``, when given, is the report filled as the import goes (a background job reads
+    its counts for its progress); ``progress`` is told how many records each batch read.
 
     A file that cannot be read, or stops part-way (cut short, over a limit, its reader gone),
     is reported in ``rejected`` and ``failures`` and its entry in ``files`` carries ``error``;
@@ -334,7 +338,9 @@ async def import_files(
         DatabaseError: the database failed or stayed busy (the batch is recorded as failed).
     """
     now = dt.datetime.now(dt.UTC)
-    report = ImportReport(dry_run=options.dry_run, strict=options.strict)
+    if report is None:
+        report = ImportReport()
+    report.dry_run, report.strict = options.dry_run, options.strict
     # in the order given: (path, name, reading, checksum, outcomes) or (.., the refusal)
     inputs: list[tuple[Path, str, Any, str | None, Any]] = []
     refusals: list[ImporterError] = []

@@ -28,6 +28,7 @@ from typing import Any
 
 from litestar import Request, Response
 from litestar.connection import ASGIConnection
+from litestar.datastructures import UploadFile
 
 from adoption import accounts_repository
 from adoption.accounts import SESSION_LIFETIME
@@ -170,8 +171,20 @@ async def check_csrf(connection: ASGIConnection[Any, Any, Any, Any],
     presented = await presented_csrf(connection)
     if expected is None or not presented or not hmac.compare_digest(
             presented.encode("utf-8", "replace"), expected.encode("ascii")):
+        await _close_uploads(connection)
         raise CsrfError("this form has expired or did not come from this site: reload the page "
                         "and submit it again (CSRF token missing or wrong)")
+
+
+async def _close_uploads(connection: ASGIConnection[Any, Any, Any, Any]) -> None:
+    """Close the files a refused multipart form spooled (no handler will)."""
+    if not isinstance(connection, Request) or not connection.headers.get(
+            "content-type", "").startswith("multipart/form-data"):
+        return
+    form = await connection.form()
+    for _key, value in form.multi_items():
+        if isinstance(value, UploadFile):
+            await value.close()
 
 
 def require_json(connection: ASGIConnection[Any, Any, Any, Any]) -> None:

@@ -97,6 +97,35 @@ def _count(environ: Mapping[str, str], name: str, default: int) -> int:
     return default if value is None else max(1, int(value))
 
 
+def _switch(environ: Mapping[str, str], name: str) -> bool | None:
+    raw = (environ.get(name) or "").strip().lower()
+    if not raw or raw == "auto":
+        return None
+    if raw in {"on", "1", "true", "yes"}:
+        return True
+    if raw in {"off", "0", "false", "no"}:
+        return False
+    raise ConfigurationError(f"{name}={raw!r}: expected on, off or auto")
+
+
+SCHEDULE_PREFIX = "STDTRACK_SCHEDULE_"
+
+
+def _schedule_times(environ: Mapping[str, str]) -> tuple[tuple[str, str], ...]:
+    times = []
+    for key, value in sorted(environ.items()):
+        if not key.startswith(SCHEDULE_PREFIX) or key == "STDTRACK_SCHEDULES":
+            continue
+        name = key.removeprefix(SCHEDULE_PREFIX).lower().replace("_", "-")
+        raw = value.strip()
+        hours, sep, minutes = raw.partition(":")
+        if not (sep and hours.isdigit() and minutes.isdigit() and int(hours) < 24
+                and int(minutes) < 60 and len(minutes) == 2):
+            raise ConfigurationError(f"{key}={raw!r}: expected a time of day such as 02:30")
+        times.append((name, f"{int(hours):02d}:{minutes}"))
+    return tuple(times)
+
+
 @dataclass(frozen=True, slots=True)
 class Settings:
     """Everything stdtrack reads from its environment.
@@ -111,6 +140,14 @@ class Settings:
         read_limits: what an import file may hold (:class:`ReadLimits`).
         db_lock_timeout: seconds a write waits for another writer's lock (SQLite's write
             lock, PostgreSQL's import lock) before it fails (``STDTRACK_DB_LOCK_TIMEOUT``).
+        jobs_in_app: the app process runs background jobs itself (``STDTRACK_JOBS_IN_APP``
+            ``on``/``off``; by default on with SQLite, off with PostgreSQL, where
+            ``stdtrack worker`` processes run them).
+        schedules_enabled: workers run the daily tasks (``STDTRACK_SCHEDULES=off`` stops them).
+        schedule_times: ``(task name, "HH:MM")`` pairs, local time, from
+            ``STDTRACK_SCHEDULE_<NAME>`` (``STDTRACK_SCHEDULE_ALERTS_REFRESH=01:30``).
+        job_stale_seconds: a running job whose worker's heartbeat is older than this is taken
+            back (queued again, or failed after its last attempt) (``STDTRACK_JOB_STALE_SECONDS``).
     """
 
     home: Path
@@ -120,6 +157,10 @@ class Settings:
     public_url: str | None = None
     read_limits: ReadLimits = ReadLimits()
     db_lock_timeout: float = 60.0
+    jobs_in_app: bool | None = None
+    schedules_enabled: bool = True
+    schedule_times: tuple[tuple[str, str], ...] = ()
+    job_stale_seconds: float = 60.0
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str]) -> Settings:
@@ -155,6 +196,7 @@ class Settings:
                     f"STDTRACK_PUBLIC_URL={public_url!r}: expected the site's address, "
                     "e.g. https://bz.example.gov.cn")
         lock_timeout = _number(environ, "STDTRACK_DB_LOCK_TIMEOUT", "seconds")
+        stale = _number(environ, "STDTRACK_JOB_STALE_SECONDS", "seconds")
         return cls(
             home=home,
             database_url=url,
@@ -163,7 +205,16 @@ class Settings:
             public_url=public_url,
             read_limits=ReadLimits.from_env(environ),
             db_lock_timeout=60.0 if lock_timeout is None else lock_timeout,
+            jobs_in_app=_switch(environ, "STDTRACK_JOBS_IN_APP"),
+            schedules_enabled=_switch(environ, "STDTRACK_SCHEDULES") is not False,
+            schedule_times=_schedule_times(environ),
+            job_stale_seconds=60.0 if stale is None else stale,
         )
+
+    @property
+    def runs_jobs_in_app(self) -> bool:
+        """The app process runs jobs: as set, else on the embedded SQLite default only."""
+        return self.engine_kind == "sqlite" if self.jobs_in_app is None else self.jobs_in_app
 
     @property
     def engine_kind(self) -> str:

@@ -2,6 +2,7 @@
 
 from piccolo.columns import (
     Boolean,
+    Bytea,
     Date,
     ForeignKey,
     Integer,
@@ -131,4 +132,59 @@ class ChangeLog(Table, tablename="change_log"):
     changed_at = Timestamptz(index=True)
 
 
-TABLES: tuple[type[Table], ...] = (ImportBatch, Standard, StandardIcs, Relation, ChangeLog)
+class Job(Table, tablename="job"):
+    """Long work done in the background (an import, an index rebuild, a recompute, an export):
+    its state, progress, report, and the worker that holds it (id, host, heartbeat)."""
+
+    id = Serial(primary_key=True)
+    kind = Varchar(length=40)
+    state = Varchar(length=20, default="queued", index=True)  # queued/running/done/failed/cancelled
+    params = Text(default="{}")  # JSON
+    read_count = Integer(default=0)
+    created_count = Integer(default=0)
+    rejected_count = Integer(default=0)
+    total = Integer(null=True, default=None)  # records to read, where the size is known
+    report = Text(default="{}")  # JSON, once done
+    error = Text(default="")
+    attempts = Integer(default=0)
+    cancel_requested = Boolean(default=False)
+    worker = Varchar(length=200, default="")
+    host = Varchar(length=255, default="")
+    heartbeat_at = Timestamptz(null=True, default=None)
+    batch_id = Integer(null=True, default=None)  # the import batch it wrote
+    created_by = Varchar(length=200, default="")
+    created_at = Timestamptz()
+    started_at = Timestamptz(null=True, default=None)
+    finished_at = Timestamptz(null=True, default=None)
+
+
+class JobFile(Table, tablename="job_file"):
+    """A file of a job, kept in the database so that a worker on any host can read it: the
+    uploads it imports (``input``) and what it produced (``output``, an export)."""
+
+    id = Serial(primary_key=True)
+    job = Integer(index=True)
+    role = Varchar(length=10, default="input")
+    position = Integer(default=0)
+    name = Varchar(length=300)
+    sha256 = Varchar(length=64, index=True)
+    size = Integer(default=0)
+    content = Bytea()
+    created_at = Timestamptz()
+
+
+class ScheduleRun(Table, tablename="schedule_run"):
+    """One day's run of a daily task; (name, day) is unique, so one host runs it per day."""
+
+    id = Serial(primary_key=True)
+    name = Varchar(length=80)
+    day = Date()
+    state = Varchar(length=20, default="running")  # running / done / failed
+    worker = Varchar(length=200, default="")
+    started_at = Timestamptz()
+    finished_at = Timestamptz(null=True, default=None)
+    outcome = Text(default="")
+
+
+TABLES: tuple[type[Table], ...] = (ImportBatch, Standard, StandardIcs, Relation, ChangeLog, Job,
+                                   JobFile, ScheduleRun)

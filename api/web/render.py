@@ -69,6 +69,8 @@ NAV: list[NavItem] = [
     NavItem("/workbench/registrations", N_("注册审核"), frozenset({Role.STAFF}),
             "nav-registrations"),
     NavItem("/workbench/accounts", N_("账号管理"), frozenset({Role.STAFF}), "nav-accounts"),
+    NavItem("/workbench/imports", N_("导入"), frozenset({Role.STAFF}), "nav-imports"),
+    NavItem("/workbench/schedules", N_("定时任务"), frozenset({Role.STAFF}), "nav-schedules"),
     NavItem("/account", N_("我的账号"), SIGNED_IN, "nav-account"),
 ]
 

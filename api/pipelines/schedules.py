@@ -1,0 +1,101 @@
+"""Daily tasks: a registry other features add to with one call, and the run of those due.
+
+``register_daily("review-due", remind, at="07:00", label="…")`` adds a task; a worker runs each
+task once a day after its time (local time; ``STDTRACK_SCHEDULE_<NAME>=HH:MM`` moves it). The
+day's run is a ``schedule_run`` row with a unique (name, day): when several workers on several
+hosts find a task due, one inserts the row and runs it, the others' inserts fail.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from adoption.indicator_queries import ensure_facts
+from adoption.repository import refresh_alerts
+from api.web.i18n import N_
+from standards import job_repository
+from standards.settings import Settings
+
+log = logging.getLogger("stdtrack.schedules")
+
+DailyTask = Callable[[Settings, dt.date], Awaitable[str]]
+"""A daily task: given the settings and the day, does its work and says what it did."""
+
+
+@dataclass(frozen=True, slots=True)
+class Schedule:
+    name: str
+    task: DailyTask
+    at: str  # "HH:MM", local time
+    label: str  # a Chinese msgid, shown on the schedules page
+
+
+SCHEDULES: dict[str, Schedule] = {}
+
+
+def register_daily(name: str, task: DailyTask, *, at: str, label: str) -> Schedule:
+    """Run ``task`` once a day after ``at`` (HH:MM, local time; settings may move it)."""
+    schedule = Schedule(name=name, task=task, at=at, label=label)
+    SCHEDULES[name] = schedule
+    return schedule
+
+
+def time_of(schedule: Schedule, settings: Settings) -> dt.time:
+    chosen = dict(settings.schedule_times).get(schedule.name, schedule.at)
+    hours, minutes = chosen.split(":")
+    return dt.time(int(hours), int(minutes))
+
+
+def due(settings: Settings, now: dt.datetime) -> list[Schedule]:
+    """The tasks whose time of day has come (local ``now``)."""
+    return [schedule for schedule in SCHEDULES.values()
+            if now.time() >= time_of(schedule, settings)]
+
+
+async def run_due(settings: Settings, worker: str, now: dt.datetime | None = None
+                  ) -> list[dict[str, Any]]:
+    """Run the tasks due today that no worker has run today; returns what ran."""
+    now = now or dt.datetime.now()
+    ran = []
+    for schedule in due(settings, now):
+        if not await job_repository.start_schedule_run(schedule.name, now.date(), worker):
+            continue
+        try:
+            outcome = await schedule.task(settings, now.date())
+        except Exception as exc:
+            log.exception("daily task %s failed", schedule.name)
+            await job_repository.finish_schedule_run(schedule.name, now.date(), "failed",
+                                                     f"{type(exc).__name__}: {exc}")
+            ran.append({"name": schedule.name, "state": "failed"})
+            continue
+        await job_repository.finish_schedule_run(schedule.name, now.date(), "done", outcome)
+        ran.append({"name": schedule.name, "state": "done", "outcome": outcome})
+    return ran
+
+
+async def schedule_states(settings: Settings) -> list[dict[str, Any]]:
+    """Every registered task with its time and last run (for the page and the API)."""
+    last = await job_repository.last_schedule_runs(list(SCHEDULES))
+    return [{"name": schedule.name, "label": schedule.label,
+             "at": time_of(schedule, settings).strftime("%H:%M"),
+             "last_run": last.get(schedule.name)}
+            for schedule in SCHEDULES.values()]
+
+
+async def _alerts_refresh(settings: Settings, day: dt.date) -> str:
+    """Date-driven alerts: a standard whose withdrawal or implementation date arrived today."""
+    report = await refresh_alerts(today=day)
+    return ", ".join(f"{key} {value}" for key, value in report.as_dict().items())
+
+
+async def _facts_expiry(settings: Settings, day: dt.date) -> str:
+    """Indicator facts whose validity span ended are recomputed."""
+    return f"facts: {await ensure_facts(day)}"
+
+
+register_daily("alerts-refresh", _alerts_refresh, at="01:00", label=N_("预警刷新（按日期）"))
+register_daily("indicator-facts", _facts_expiry, at="01:30", label=N_("指标事实到期重算"))

@@ -1,0 +1,184 @@
+"""The job worker: claims queued jobs one at a time, runs them while beating a heartbeat that
+carries their progress, stops them when cancelled, takes back jobs of workers that went
+silent, and runs the daily tasks.
+
+The same loop runs inside the app on the embedded SQLite default (a task of the app's event
+loop, started by :func:`job_lifespan`) and in ``stdtrack worker`` processes on any number of
+hosts over PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+import os
+import time
+import uuid
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from typing import Any
+
+import anyio
+from litestar import Litestar
+
+from api.pipelines import schedules
+from api.pipelines.jobs import JobProgress, run_job
+from importers.errors import ImporterError
+from standards import job_repository
+from standards.errors import StdtrackError
+from standards.settings import Settings
+
+log = logging.getLogger("stdtrack.worker")
+
+HEARTBEAT_SECONDS = 2.0
+"""A running job's heartbeat and progress are written this often."""
+REAP_SECONDS = 10.0
+SCHEDULE_SECONDS = 30.0
+
+
+class JobWorker:
+    """One worker: at most one job at a time.
+
+    Args:
+        poll_seconds: how long to wait when no job is queued.
+        run_schedules: also run the daily tasks that are due.
+        on_event: told of each job event (``claimed``, ``done``...), for the CLI's lines.
+    """
+
+    def __init__(self, settings: Settings, *, poll_seconds: float = 1.0,
+                 run_schedules: bool = True,
+                 on_event: Callable[[str, dict[str, Any]], None] | None = None) -> None:
+        self.settings = settings
+        self.host = job_repository.this_host()
+        self.id = f"{self.host}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        self.poll_seconds = poll_seconds
+        self.run_schedules = run_schedules and settings.schedules_enabled
+        self.on_event = on_event
+        self.stop = asyncio.Event()
+        self._reaped_at = 0.0
+        self._scheduled_at = 0.0
+
+    def _event(self, name: str, job: dict[str, Any]) -> None:
+        if self.on_event is not None:
+            self.on_event(name, job)
+
+    async def run(self) -> None:
+        """Work until :attr:`stop` is set."""
+        while not self.stop.is_set():
+            try:
+                worked = await self.step()
+            except (StdtrackError, OSError) as exc:
+                log.warning("worker %s: %s", self.id, exc)
+                worked = False
+            if not worked:
+                try:
+                    await asyncio.wait_for(self.stop.wait(), self.poll_seconds)
+                except TimeoutError:
+                    pass
+
+    async def step(self) -> bool:
+        """Housekeeping when due, then one job if one is queued; True when a job ran."""
+        clock = time.monotonic()
+        if clock - self._reaped_at >= REAP_SECONDS:
+            self._reaped_at = clock
+            for taken in await job_repository.reap_lost(
+                    dt.timedelta(seconds=self.settings.job_stale_seconds)):
+                log.warning("job %s taken back from %s: %s", taken["id"], taken["worker"],
+                            taken["action"])
+                self._event("reaped", taken)
+        if self.run_schedules and clock - self._scheduled_at >= SCHEDULE_SECONDS:
+            self._scheduled_at = clock
+            for ran in await schedules.run_due(self.settings, self.id):
+                self._event("schedule", ran)
+        job = await job_repository.claim_next(self.id, self.host)
+        if job is None:
+            return False
+        await self.execute(job)
+        return True
+
+    async def execute(self, job: dict[str, Any]) -> str:
+        """Run a claimed job to its end; returns the state it ended in."""
+        self._event("claimed", job)
+        progress = JobProgress(total=job.get("total"))
+        task = asyncio.ensure_future(run_job(job, self.settings, progress))
+        cancelled_by = ""
+        try:
+            while not task.done():
+                await asyncio.wait([task], timeout=HEARTBEAT_SECONDS)
+                if task.done():
+                    break
+                held = await job_repository.beat(
+                    job["id"], self.id, read=progress.read, created=progress.created,
+                    rejected=progress.rejected, total=progress.total, batch_id=progress.batch_id)
+                if held is None or held["cancel_requested"]:
+                    cancelled_by = "lost" if held is None else "cancel"
+                    task.cancel()
+                    await asyncio.wait([task])
+                    break
+        except BaseException:
+            # the worker itself is stopping: the job goes back to the queue for another run
+            task.cancel()
+            with anyio.CancelScope(shield=True):
+                await asyncio.wait([task])
+                await job_repository.release_job(job["id"], self.id, "worker stopped")
+            raise
+        return await self._record_end(job, task, progress, cancelled_by)
+
+    async def _record_end(self, job: dict[str, Any], task: asyncio.Future[dict[str, Any]],
+                          progress: JobProgress, cancelled_by: str) -> str:
+        counts: dict[str, Any] = {"read": progress.read, "created": progress.created,
+                  "rejected": progress.rejected, "batch_id": progress.batch_id}
+        report = progress.report.as_dict() if progress.report is not None else None
+        if cancelled_by == "lost":
+            log.warning("job %s was taken back from this worker", job["id"])
+            return "lost"
+        if task.cancelled():
+            note = ("已取消；此前写入的记录保留 (cancelled; what was written before is kept)")
+            await job_repository.finish_job(job["id"], self.id, job_repository.CANCELLED,
+                                            report=report, error=note, **counts)
+            self._event("cancelled", job)
+            return job_repository.CANCELLED
+        exc = task.exception()
+        if exc is None:
+            result = task.result()
+            counts["created"] = result.get("created", progress.created)
+            counts["rejected"] = len(result.get("rejected", ())) or progress.rejected
+            counts["batch_id"] = result.get("batch_id", progress.batch_id)
+            if progress.total is None and "rows" in result:
+                counts["read"] = result["rows"]
+            await job_repository.finish_job(job["id"], self.id, job_repository.DONE,
+                                            report=result, **counts)
+            self._event("done", {**job, "report": result})
+            return job_repository.DONE
+        if isinstance(exc, ImporterError | StdtrackError):
+            error = str(exc)
+        else:
+            log.error("job %s failed", job["id"], exc_info=exc)
+            error = f"{type(exc).__name__}: {exc}"
+        await job_repository.finish_job(job["id"], self.id, job_repository.FAILED,
+                                        report=report, error=error, **counts)
+        self._event("failed", {**job, "error": error})
+        return job_repository.FAILED
+
+
+def job_lifespan(settings: Settings) -> Callable[[Litestar], Any]:
+    """Litestar lifespan: on the embedded default the app runs jobs in its own worker task
+    (no extra service); over PostgreSQL ``stdtrack worker`` processes do."""
+
+    @asynccontextmanager
+    async def lifespan(app: Litestar) -> AsyncIterator[None]:
+        if not settings.runs_jobs_in_app:
+            yield
+            return
+        worker = JobWorker(settings)
+        app.state.job_worker = worker
+        task = asyncio.ensure_future(worker.run())
+        try:
+            yield
+        finally:
+            worker.stop.set()
+            task.cancel()
+            await asyncio.wait([task])
+
+    return lifespan

@@ -1,0 +1,158 @@
+"""Jobs across processes: two app processes and two ``stdtrack worker`` processes on one
+PostgreSQL share the queued imports, each job runs to its end once, and a worker killed
+mid-job (kill -9) has its job taken back and finished by the other, without any row written
+twice. Also: a long import prints progress lines when stderr is not a terminal."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from standards.settings import Settings
+from tests.api.test_jobs import catalogue_csv
+
+BIN = Path(sys.executable).parent
+pytestmark = [pytest.mark.anyio, pytest.mark.usefixtures("db")]
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _env(settings: Settings, home: Path, **extra: str) -> dict[str, str]:
+    home.mkdir(parents=True, exist_ok=True)
+    return {**os.environ, "DATABASE_URL": settings.database_url, "STDTRACK_HOME": str(home),
+            "STDTRACK_SEARCH": "postgres", "STDTRACK_SCHEDULES": "off",
+            "STDTRACK_JOB_STALE_SECONDS": "20", **extra}
+
+
+def test_import_prints_progress_lines_without_a_terminal(settings: Settings,
+                                                         tmp_path: Path) -> None:
+    source = tmp_path / "catalogue.csv"
+    source.write_bytes(catalogue_csv(500, start=70_000))
+    done = subprocess.run([str(BIN / "stdtrack"), "import", str(source)], capture_output=True,
+                          text=True, env=_env(settings, settings.home), timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert "importing: 500 records (" in done.stderr  # the last line, even for a short import
+
+
+@pytest.fixture
+def processes(settings: Settings, tmp_path: Path) -> Iterator[dict[str, Any]]:
+    if settings.engine_kind != "postgres":
+        pytest.skip("workers on several hosts share a PostgreSQL database")
+    started: list[subprocess.Popen[bytes]] = []
+    token = subprocess.run(
+        [str(BIN / "stdtrack"), "accounts", "add", "--role", "staff", "--name", "job tests"],
+        capture_output=True, text=True, env=_env(settings, tmp_path / "cli"), timeout=120,
+        check=True).stdout.strip().splitlines()[-1]
+    apps = []
+    try:
+        for n in range(2):
+            port = _free_port()
+            started.append(subprocess.Popen(
+                [str(BIN / "uvicorn"), "--factory", "api.app:create_app_from_env",
+                 "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
+                env=_env(settings, tmp_path / f"app{n}"),
+                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+            apps.append(f"http://127.0.0.1:{port}")
+        workers = []
+        for n in range(2):
+            process = subprocess.Popen([str(BIN / "stdtrack"), "worker", "--poll", "0.2"],
+                                       env=_env(settings, tmp_path / f"worker{n}"),
+                                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            started.append(process)
+            workers.append(process)
+        for url in apps:
+            for _ in range(300):
+                try:
+                    with urllib.request.urlopen(f"{url}/health", timeout=2):
+                        break
+                except OSError:
+                    time.sleep(0.2)
+            else:
+                pytest.fail(f"{url} did not start")
+        yield {"apps": apps, "workers": workers, "token": token}
+    finally:
+        for process in started:
+            if process.poll() is None:
+                process.send_signal(signal.SIGTERM)
+        for process in started:
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+def _job(url: str, token: str, job_id: int) -> dict[str, Any]:
+    answer = httpx.get(f"{url}/api/jobs/{job_id}", headers={"Authorization": f"Bearer {token}"},
+                       timeout=30)
+    assert answer.status_code == 200, answer.text
+    return answer.json()
+
+
+def test_two_apps_and_two_workers_share_jobs_and_survive_a_killed_worker(
+        processes: dict[str, Any]) -> None:
+    apps, token, workers = processes["apps"], processes["token"], processes["workers"]
+    headers = {"Authorization": f"Bearer {token}"}
+    sizes = [12_000, 3_000, 3_000, 3_000, 3_000, 3_000]
+    ids, start = [], 1
+    for n, size in enumerate(sizes):
+        answer = httpx.post(f"{apps[n % 2]}/api/jobs/imports", headers=headers, timeout=60,
+                            files={"files": (f"part{n}.csv", catalogue_csv(size, start=start),
+                                             "text/csv")})
+        assert answer.status_code == 202, answer.text
+        ids.append(answer.json()["id"])
+        start += size
+    # kill -9 the worker holding the big job once it has written some of it
+    pids = {str(process.pid): process for process in workers}
+    for _ in range(600):
+        big = _job(apps[1], token, ids[0])
+        if big["state"] == "running" and big["read_count"] > 0:
+            break
+        time.sleep(0.1)
+    else:
+        pytest.fail(f"the first job never ran: {big}")
+    victim = pids[big["worker"].split(":")[1]]
+    victim.send_signal(signal.SIGKILL)
+    victim.wait(timeout=30)
+
+    deadline = time.monotonic() + 240
+    while time.monotonic() < deadline:
+        jobs = [_job(apps[n % 2], token, job_id) for n, job_id in enumerate(ids)]
+        if all(job["state"] in ("done", "failed", "cancelled") for job in jobs):
+            break
+        time.sleep(0.5)
+    else:
+        pytest.fail(f"jobs did not end: {[(j['id'], j['state']) for j in jobs]}")
+    assert [job["state"] for job in jobs] == ["done"] * len(ids), [j["error"] for j in jobs]
+    assert jobs[0]["attempts"] == 2 and "stopped answering" not in (jobs[0]["error"] or "")
+    assert [job["attempts"] for job in jobs[1:]].count(1) >= len(ids) - 2
+    survivor = next(p for p in workers if p is not victim)
+    assert jobs[0]["worker"].split(":")[1] == str(survivor.pid)
+    # every row once: the catalogue holds each code of every file exactly once
+    listed = httpx.get(f"{apps[0]}/api/imports?page_size=100", headers=headers, timeout=30)
+    batches = listed.json()["items"]
+    finished: dict[int, int] = {}
+    for batch in batches:
+        if batch["state"] == "finished":
+            job_id = int(batch["actor"].split()[1].split(":")[0])
+            finished[job_id] = finished.get(job_id, 0) + 1
+    assert finished == {job_id: 1 for job_id in ids}
+    assert sum(job["created_count"] for job in jobs) + jobs[0]["report"]["unchanged"] \
+        == sum(sizes)
+    found = httpx.get(f"{apps[0]}/api/standards", params={"code": "DB22/T 20000-2020"},
+                      timeout=30)
+    assert found.status_code == 200 and "DB22/T 20000-2020" in found.text
