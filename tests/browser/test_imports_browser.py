@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from tests.browser.conftest import LiveServer
-from tests.browser.test_people_browser import DESKTOP, browse, sign_in  # noqa: F401 (fixture)
+from tests.browser.test_people_browser import DESKTOP, browse, sign_in  # noqa: F401, F811 (fixture)
 
 BIN = Path(sys.executable).parent
 CATALOGUE = ("标准编号,标准名称,发布日期,实施日期\n"
