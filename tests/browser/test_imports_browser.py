@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from tests.browser.conftest import LiveServer
-from tests.browser.test_people_browser import DESKTOP, browse, sign_in  # noqa: F401, F811 (fixture)
+from tests.browser.test_people_browser import DESKTOP, browse, sign_in  # noqa: F401 (fixture)
 
 BIN = Path(sys.executable).parent
 CATALOGUE = ("标准编号,标准名称,发布日期,实施日期\n"
@@ -41,7 +41,7 @@ def jobs_run(live_server: LiveServer, tmp_path: Path) -> Iterator[None]:
 
 @pytest.mark.usefixtures("jobs_run")
 def test_staff_upload_a_catalogue_watch_the_job_and_read_the_report(
-        live_server: LiveServer, browse: Any, tmp_path: Path) -> None:
+        live_server: LiveServer, browse: Any, tmp_path: Path) -> None:  # noqa: F811
     source = tmp_path / "吉林地方标准.csv"
     source.write_text(CATALOGUE, encoding="utf-8")
     page = browse(DESKTOP)
