@@ -17,7 +17,7 @@ from adoption.errors import StageOrderError
 from adoption.vocab import DraftingStage as S
 from standards.settings import Settings
 from tests.adoption.drafting_helpers import clean_drafting, stdtrack, upload_plan
-from tests.api.session_helpers import PASSWORD, page_token, person, sign_in  # noqa: F401
+from tests.api.session_helpers import PASSWORD, page_token, person, sign_in
 
 D = dt.date
 HISTORY = [entry(S.INITIATED, D(2026, 3, 1)), entry(S.DRAFTING, D(2026, 4, 1))]
