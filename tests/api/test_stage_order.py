@@ -164,3 +164,26 @@ async def test_cli_takes_the_plan_number_and_refuses_out_of_order(
     assert json.loads(past.stdout) == []
     spring = stdtrack(settings, "drafting", "list", "--as-of", "2026-03-15", "--json")
     assert [p["plan_no"] for p in json.loads(spring.stdout)] == ["JL2026-001"]
+
+
+@pytest.mark.anyio
+@pytest.mark.usefixtures("adoption_db", "db")
+async def test_workbench_page_refuses_out_of_order(browser: httpx.AsyncClient,
+                                                   staff_headers: dict[str, str],
+                                                   plan: dict[str, int]) -> None:
+    csrf = await sign_in_as(browser, staff_headers, "staff")
+    page = f"/workbench/drafting/{plan['JL2026-001']}"
+    shown = await browser.get(page)
+    assert shown.status_code == 200 and "JL2026-001" in shown.text
+    refused = await browser.post(f"{page}/stages", data={
+        "stage": "review", "stage_on": "2014-06-01", "csrf_token": csrf})
+    assert refused.status_code == 409
+    assert "审查" in refused.text and "2014-06-01" in refused.text
+    no_token = await browser.post(f"{page}/stages", data={"stage": "drafting",
+                                                          "stage_on": "2026-05-01"})
+    assert no_token.status_code == 403
+    done = await browser.post(f"{page}/stages", data={
+        "stage": "drafting", "stage_on": "2026-05-01", "csrf_token": csrf})
+    assert done.status_code == 303
+    assert await history(browser, staff_headers, plan["JL2026-001"]) == [
+        ("initiated", "2026-03-01"), ("drafting", "2026-05-01")]
