@@ -15,7 +15,6 @@ from litestar.response import Redirect
 from pydantic import ValidationError
 
 from adoption import domains_repository, indicator_queries
-from adoption.domains import DOMAIN_NAMES_ZH
 from adoption.errors import DuplicateError, InvalidFieldError, RecordNotFound
 from adoption.vocab import Domain
 from api.auth import Role, identity_in
@@ -24,6 +23,7 @@ from api.pipelines.curation import after_curation
 from api.web.errors import PAGE_EXCEPTION_HANDLERS
 from api.web.i18n import N_, translator
 from api.web.render import render_page
+from api.workbench.planning_pages import domain_names
 from standards import curation_repository, repository
 from standards.curation_repository import EDITABLE_FIELDS, ConflictFilters
 from standards.errors import AlreadyResolved, CurationError
@@ -255,12 +255,12 @@ class CataloguePages(Controller):
                           ) -> Response[str]:
         _ = translator(request)
         rules = await domains_repository.list_rules()
+        names = domain_names(request)
         return render_page(
             request, "workbench/domain_rules.html", status_code=status_code, rules=rules,
             error=error, values=values or {"field": "keyword"}, message=_done(request),
             rule_fields={k: _(v) for k, v in RULE_FIELDS.items()},
-            domains=[(d.value, DOMAIN_NAMES_ZH[d]) for d in Domain],
-            domain_names={d.value: DOMAIN_NAMES_ZH[d] for d in Domain})
+            domains=[(d.value, names[d.value]) for d in Domain], domain_names=names)
 
     @get("/domain-rules")
     async def domain_rules(self, request: Request[Any, Any, Any]) -> Response[str]:

@@ -59,8 +59,29 @@ def _problem_text(exc: Exception) -> str:
     return str(exc)
 
 
-def _stage_names(_: Any) -> dict[str, str]:
-    return {stage.value: STAGE_NAMES_ZH[stage] for stage in DraftingStage}
+STAGE_WORDS = {
+    DraftingStage.INITIATED: N_("立项"), DraftingStage.DRAFTING: N_("起草"),
+    DraftingStage.CONSULTATION: N_("征求意见"), DraftingStage.REVIEW: N_("审查"),
+    DraftingStage.SUBMITTED: N_("报批"), DraftingStage.PUBLISHED: N_("发布"),
+    DraftingStage.FILED: N_("备案"), DraftingStage.POSTPONED: N_("延期"),
+    DraftingStage.CANCELLED: N_("撤销")}
+DOMAIN_WORDS = {
+    Domain.SERVICE: N_("服务业"), Domain.AGRICULTURE: N_("农业"), Domain.INDUSTRY: N_("工业"),
+    Domain.SOCIAL: N_("社会事业"), Domain.CULTURE: N_("文化产业"),
+    Domain.SPECIAL_RESOURCE: N_("特色资源产业"), Domain.ECOLOGY: N_("生态环境")}
+
+
+def _stage_names(request: Request[Any, Any, Any]) -> dict[str, str]:
+    """Stage names in the page's language (the vocabulary's Chinese names as msgids)."""
+    _ = translator(request)
+    assert set(STAGE_WORDS.values()) == set(STAGE_NAMES_ZH.values())
+    return {stage.value: _(word) for stage, word in STAGE_WORDS.items()}
+
+
+def domain_names(request: Request[Any, Any, Any]) -> dict[str, str]:
+    _ = translator(request)
+    assert set(DOMAIN_WORDS.values()) == set(DOMAIN_NAMES_ZH.values())
+    return {domain.value: _(word) for domain, word in DOMAIN_WORDS.items()}
 
 
 class PlanningPages(Controller):
@@ -101,7 +122,7 @@ class PlanningPages(Controller):
                   "overdue": "1" if overdue else "", "q": q or "", "plan_year": year,
                   "as_of": as_of or ""}
         return render_page(request, "workbench/drafting_list.html", listing=listing,
-                           values=values, stages=STAGE_CHOICES, stage_names=_stage_names(None),
+                           values=values, stages=STAGE_CHOICES, stage_names=_stage_names(request),
                            as_of=day, page=page,
                            query=urlencode({k: v for k, v in values.items() if v}),
                            next_page=page + 1 if page * PAGE_SIZE < listing.total else None)
@@ -114,10 +135,10 @@ class PlanningPages(Controller):
         done = request.query_params.get("done")
         return render_page(
             request, "workbench/drafting_project.html", status_code=status_code,
-            project=project, stages=STAGE_CHOICES, stage_names=_stage_names(None),
+            project=project, stages=STAGE_CHOICES, stage_names=_stage_names(request),
             error=error, values=values or {"stage": "", "stage_on": dt.date.today().isoformat()},
             rule=STAGE_ORDER_RULE,
-            domain_names={d.value: DOMAIN_NAMES_ZH[d] for d in Domain},
+            domain_names=domain_names(request),
             message=_(DONE[done]) if done in DONE else None)
 
     @get("/drafting/{project_id:int}")
@@ -154,9 +175,10 @@ class PlanningPages(Controller):
     # Goals
     # --------------------------------------------------------------------------------------
 
-    def _goal_form(self) -> dict[str, Any]:
+    def _goal_form(self, request: Request[Any, Any, Any]) -> dict[str, Any]:
+        names = domain_names(request)
         return {"metrics": [LOCAL_STANDARDS, *INDICATOR_METRICS], "metric_labels": METRIC_LABELS,
-                "domains": [(d.value, DOMAIN_NAMES_ZH[d]) for d in Domain],
+                "domains": [(d.value, names[d.value]) for d in Domain],
                 "key_fields": [k.value for k in KeyField],
                 "kinds": [(ProjectKind.NEW.value, N_("制定")),
                           (ProjectKind.REVISION.value, N_("修订"))]}
@@ -175,7 +197,7 @@ class PlanningPages(Controller):
             progress=progress, archived=archived, error=error,
             values=values or {"metric": LOCAL_STANDARDS, "kinds": ["new", "revision"]},
             status_names={k: _(v) for k, v in GOAL_STATUS.items()},
-            message=_(DONE[done]) if done in DONE else None, **self._goal_form())
+            message=_(DONE[done]) if done in DONE else None, **self._goal_form(request))
 
     @get("/goals")
     async def goals(self, request: Request[Any, Any, Any],
@@ -233,8 +255,8 @@ class PlanningPages(Controller):
             request, "workbench/goal.html", status_code=status_code, goal=goal,
             progress=progress, values=shown, error=error,
             status_names={k: _(v) for k, v in GOAL_STATUS.items()},
-            stage_names=_stage_names(None),
-            message=_(DONE[done]) if done in DONE else None, **self._goal_form())
+            stage_names=_stage_names(request),
+            message=_(DONE[done]) if done in DONE else None, **self._goal_form(request))
 
     @get("/goals/{goal_id:int}")
     async def goal(self, request: Request[Any, Any, Any], goal_id: RecordId) -> Response[str]:
