@@ -204,9 +204,11 @@ class CataloguePages(Controller):
                             data: FormData) -> Response[Any]:
         """Only the fields whose value differs from the page's are set by hand."""
         _ = translator(request)
-        values = {name: (data.get(name) or "").strip()[:20000] for name in EDITABLE_FIELDS}
-        before = {name: (data.get(f"was_{name}") or "").strip()[:20000]
-                  for name in EDITABLE_FIELDS}
+        def form_text(key: str) -> str:  # a form sends line breaks as CRLF, whatever they were
+            return (data.get(key) or "").replace("\r\n", "\n").replace("\r", "\n").strip()[:20000]
+
+        values = {name: form_text(name) for name in EDITABLE_FIELDS}
+        before = {name: form_text(f"was_{name}") for name in EDITABLE_FIELDS}
         edited: dict[str, Any] = {}
         for name in EDITABLE_FIELDS:
             if values[name] == before[name]:
