@@ -12,7 +12,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, Field, field_validator
 
-from adoption.errors import InvalidFieldError
+from adoption.errors import InvalidFieldError, StageOrderError
 from adoption.fields import (
     MAX_CODE_LENGTH,
     NO_CONTROLS,
@@ -306,3 +306,83 @@ def state_at(history: Sequence[StageEntry], deadline: dt.date | None, t: dt.date
         cancelled=bool(cancellations), published_on=min(published) if published else None,
         open=is_open, overdue=overdue,
         days_overdue=(t - in_force).days if overdue and in_force else 0)
+
+
+# ------------------------------------------------------------------------------------------
+# Stage order
+# ------------------------------------------------------------------------------------------
+
+STAGE_ORDER_RULE = (
+    "stages only move forward (立项 → 起草 → 征求意见 → 审查 → 报批 → 发布 → 备案; a stage may be "
+    "skipped, never repeated or gone back to); no stage is dated before the previous one; 延期 "
+    "moves the deadline later and only before 发布; 撤销 is final. "
+    "阶段只能向前；日期不得早于上一阶段；延期须在发布前并推迟完成期限；撤销后不能再记录任何阶段。"
+)
+
+
+def _named(stage: DraftingStage, day: dt.date) -> str:
+    return f"{STAGE_NAMES_ZH[stage]}（{day.isoformat()}）"
+
+
+def check_stage_order(history: Sequence[StageEntry], deadline: dt.date | None,
+                      stage: DraftingStage, stage_on: dt.date,
+                      new_deadline: dt.date | None = None) -> bool:
+    """Whether ``stage`` on ``stage_on`` may join a project's ``history`` (the plan's
+    ``deadline`` beside, for postponements). Returns False when the very entry is already
+    there (nothing to add: a plan imported again), True when it may be added.
+
+    Raises:
+        StageOrderError: the entry breaks :data:`STAGE_ORDER_RULE`; the message names the
+            stage and date refused and the stage and date they collide with.
+    """
+    if any(e.stage is stage and e.stage_on == stage_on for e in history):
+        return False
+    zh, day, en = STAGE_NAMES_ZH[stage], stage_on.isoformat(), stage.value
+
+    def refuse(message: str) -> StageOrderError:
+        return StageOrderError(message, stage=stage.value, stage_on=stage_on)
+
+    cancelled = [e for e in history if e.stage is DraftingStage.CANCELLED]
+    if cancelled:
+        first = min(cancelled, key=lambda e: e.stage_on)
+        raise refuse(f"{zh}（{day}）被拒绝：项目已于 {first.stage_on.isoformat()} 撤销，撤销后不能"
+                     f"再记录阶段 ({en} on {day} refused: the project was cancelled on "
+                     f"{first.stage_on.isoformat()}, which is final)")
+    if history:
+        last = max(history, key=lambda e: (e.stage_on, _order(e.stage)))
+        if stage_on < last.stage_on:
+            first = min(history, key=lambda e: (e.stage_on, _order(e.stage)))
+            if stage_on < first.stage_on and first.stage is DraftingStage.INITIATED:
+                raise refuse(f"{zh} 的日期 {day} 早于立项日期 {first.stage_on.isoformat()} "
+                             f"({en} on {day} is before the project was initiated on "
+                             f"{first.stage_on.isoformat()})")
+            raise refuse(f"{zh} 的日期 {day} 早于上一阶段 {_named(last.stage, last.stage_on)} "
+                         f"({en} on {day} is before the previous stage, {last.stage.value} on "
+                         f"{last.stage_on.isoformat()})")
+    ordinary = [e for e in history if e.stage in STAGE_ORDER]
+    current = max(ordinary, key=lambda e: (_order(e.stage), e.stage_on), default=None)
+    done = [e for e in ordinary if e.stage in DONE_STAGES]
+    if stage in STAGE_ORDER:
+        if current is not None and _order(stage) <= _order(current.stage):
+            raise refuse(f"{zh}（{day}）被拒绝：阶段只能向前，项目已处于 "
+                         f"{_named(current.stage, current.stage_on)} ({en} on {day} refused: "
+                         f"stages only move forward and the project is at "
+                         f"{current.stage.value} since {current.stage_on.isoformat()})")
+        return True
+    if done and stage is DraftingStage.POSTPONED:
+        published = min(done, key=lambda e: e.stage_on)
+        raise refuse(f"{zh}（{day}）被拒绝：项目已于 {published.stage_on.isoformat()} "
+                     f"{STAGE_NAMES_ZH[published.stage]} ({en} on {day} refused: the project was "
+                     f"{published.stage.value} on {published.stage_on.isoformat()})")
+    if stage is DraftingStage.POSTPONED:
+        postponements = sorted((e for e in history if e.stage is DraftingStage.POSTPONED
+                                and e.deadline is not None), key=lambda e: e.stage_on)
+        in_force = postponements[-1].deadline if postponements else deadline
+        if new_deadline is not None and new_deadline <= stage_on:
+            raise refuse(f"延期（{day}）的新完成期限 {new_deadline.isoformat()} 不晚于延期日期 "
+                         f"(the new deadline of a postponement on {day} must be after it)")
+        if new_deadline is not None and in_force is not None and new_deadline <= in_force:
+            raise refuse(f"延期（{day}）的新完成期限 {new_deadline.isoformat()} 不晚于现行完成期限 "
+                         f"{in_force.isoformat()} (a postponement on {day} must move the "
+                         f"deadline {in_force.isoformat()} later)")
+    return True

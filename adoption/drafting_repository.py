@@ -18,15 +18,16 @@ from adoption.drafting import (
     StageChange,
     StageEntry,
     StageFunnel,
+    check_stage_order,
     entry,
     state_at,
 )
-from adoption.errors import InvalidFieldError, RecordNotFound
+from adoption.errors import InvalidFieldError, RecordNotFound, StageOrderError
 from adoption.regions import region_name
 from adoption.vocab import Domain, DraftingStage, ProjectKind
 from standards import repository as standards_repository
 from standards.codes import try_parse_code
-from standards.db import in_list
+from standards.db import MAX_ID, in_list
 
 PLAN_NUMBER_KEYS = ("plannumber", "project_number", "计划编号", "计划号", "项目编号",
                     "计划项目编号")
@@ -119,8 +120,11 @@ def region_prefix(region: str | None) -> str | None:
     return text
 
 
-async def load_projects(filters: ProjectFilters, as_of: dt.date) -> list[DraftingProjectRead]:
-    """Every project matching the filters, judged as of ``as_of`` (plan number order)."""
+async def load_projects(filters: ProjectFilters, as_of: dt.date, *,
+                        existing_only: bool = False) -> list[DraftingProjectRead]:
+    """Every project matching the filters, judged as of ``as_of`` (plan number order);
+    ``existing_only`` leaves out projects whose first stage is after that day (they did not
+    exist yet: a list as of 2014 shows no project of a 2026 plan)."""
     clauses: list[str] = ["1 = 1"]
     args: list[Any] = []
     prefix = region_prefix(filters.region)
@@ -144,6 +148,8 @@ async def load_projects(filters: ProjectFilters, as_of: dt.date) -> list[Draftin
                         f"drafting_project WHERE {' AND '.join(clauses)} ORDER BY plan_no", args)
     histories = await _histories([row["id"] for row in rows])
     projects = [_project(row, histories[row["id"]], as_of) for row in rows]
+    if existing_only:
+        projects = [p for p in projects if p.state.stage is not None]
     if filters.stage:
         projects = [p for p in projects if p.state.stage is filters.stage]
     if filters.overdue is not None:
@@ -154,7 +160,7 @@ async def load_projects(filters: ProjectFilters, as_of: dt.date) -> list[Draftin
 async def list_projects(filters: ProjectFilters, *, as_of: dt.date | None = None,
                         page: int = 1, page_size: int = 50) -> DraftingProjectPage:
     as_of = as_of or dt.date.today()
-    found = await load_projects(filters, as_of)
+    found = await load_projects(filters, as_of, existing_only=True)
     start = (page - 1) * page_size
     return DraftingProjectPage(total=len(found), page=page, page_size=page_size,
                                items=found[start : start + page_size])
@@ -193,6 +199,23 @@ async def get_project(key: int | str, as_of: dt.date | None = None) -> DraftingP
         raise RecordNotFound(f"没有该制修订项目 no drafting project {key!r}")
     histories = await _histories([rows[0]["id"]])
     return _project(rows[0], histories[rows[0]["id"]], as_of or dt.date.today())
+
+
+async def find_project(key: str, as_of: dt.date | None = None) -> DraftingProjectRead:
+    """A project by plan number (JL2026-001, as printed or in any case), else by id.
+
+    Raises:
+        RecordNotFound: no project has that plan number or id.
+    """
+    text = " ".join(key.split())
+    rows = await select("SELECT id FROM drafting_project WHERE plan_no = ? OR UPPER(plan_no) = ?",
+                        [text, text.upper()])
+    if rows:
+        return await get_project(int(rows[0]["id"]), as_of)
+    if text.isascii() and text.isdigit() and 0 < int(text) <= MAX_ID:
+        return await get_project(int(text), as_of)
+    raise RecordNotFound(f"没有该制修订项目 no drafting project {key!r} (give its plan number, "
+                         "e.g. JL2026-001, or its id)")
 
 
 # ------------------------------------------------------------------------------------------
@@ -291,6 +314,13 @@ async def write_rows(rows: Sequence[DraftingRow], *, source: str, now: dt.dateti
                 continue
             stored = existing[0]
             project_id = int(stored["id"])
+            try:
+                check_stage_order(await _history_now(project_id), as_day(stored["deadline"]),
+                                  row.stage, row.stage_on, row.deadline)
+            except StageOrderError as exc:
+                outcomes.append(RowOutcome("rejected", project_id,
+                                           reason=f"{row.plan_no}: {exc}"))
+                continue
             changes = [name for name, value in offered.items()
                        if not _same(stored[name], value)]
             if "domain_label" in changes and "domains" not in changes:
@@ -315,26 +345,31 @@ async def write_rows(rows: Sequence[DraftingRow], *, source: str, now: dt.dateti
 
 async def record_stage(project_id: int, change: StageChange, *, source: str,
                        now: dt.datetime) -> DraftingProjectRead:
-    """Record a stage transition (HTTP): a later stage, a postponement with its new deadline,
-    a cancellation; for 发布 optionally the published standard's code.
+    """Record a stage transition (HTTP, pages, CLI): a later stage, a postponement with its
+    new deadline, a cancellation; for 发布 optionally the published standard's code. The
+    stage order rule (:func:`adoption.drafting.check_stage_order`) is checked in the write
+    transaction; the very entry recorded again changes nothing.
 
     Raises:
         RecordNotFound: no such project.
-        InvalidFieldError: a postponement without a new deadline, a code that is not one, a
-            stage after a cancellation.
+        InvalidFieldError: a postponement without a new deadline, a code that is not one.
+        StageOrderError: the stage breaks the order (the message names stage and date).
     """
-    project = await get_project(project_id, change.stage_on)
     if change.stage is DraftingStage.POSTPONED and change.deadline is None:
         raise InvalidFieldError("deadline", None, "延期须给出新的完成期限 (a postponement needs "
                                 "the new deadline)")
-    if project.state.cancelled and change.stage is not DraftingStage.CANCELLED:
-        raise InvalidFieldError("stage", change.stage.value, f"项目已于 "
-                                f"{project.state.stage_on} 撤销 (the project was cancelled)")
+    parsed = None
+    if change.code:
+        parsed = try_parse_code(change.code)
+        if parsed is None:
+            raise InvalidFieldError("code", change.code, "不是标准号 is not a standard code")
     async with writing():
-        if change.code:
-            parsed = try_parse_code(change.code)
-            if parsed is None:
-                raise InvalidFieldError("code", change.code, "不是标准号 is not a standard code")
+        stored = await write("SELECT deadline FROM drafting_project WHERE id = ?", [project_id])
+        if not stored:
+            raise RecordNotFound(f"没有该制修订项目 no drafting project {project_id!r}")
+        check_stage_order(await _history_now(project_id), as_day(stored[0]["deadline"]),
+                          change.stage, change.stage_on, change.deadline)
+        if change.code and parsed is not None:
             await write("UPDATE drafting_project SET code = ?, code_key = ?, updated_at = ? "
                          "WHERE id = ?", [change.code.strip(),
                                           standards_repository.catalogue_key(parsed), now,
@@ -344,6 +379,13 @@ async def record_stage(project_id: int, change: StageChange, *, source: str,
         await link_projects([project_id], now=now)
         await _refresh_cached_stage([project_id], now.date())
     return await get_project(project_id)
+
+
+async def _history_now(project_id: int) -> list[StageEntry]:
+    """A project's history read in the open write transaction."""
+    rows = await write("SELECT project, stage, stage_on, deadline, note, source FROM "
+                       "drafting_stage WHERE project = ?", [project_id])
+    return _history(list(rows))
 
 
 # ------------------------------------------------------------------------------------------

@@ -10,8 +10,10 @@ StdtrackError (standards.errors)
     ├── DuplicateError        the record already exists (a product's name and model, an active
     │                         declaration of the same standard, a username, a registered USCC)
     ├── StateError            the record is not in a state that allows this (approving a
-    │                         registration already decided, re-declaring from a cleared alert,
-    │                         committing a preview twice)
+    │   │                     registration already decided, re-declaring from a cleared alert,
+    │   │                     committing a preview twice)
+    │   └── StageOrderError   a drafting stage out of order (backwards, before the previous
+    │                         stage's date, after 撤销)
     ├── OwnershipError        another enterprise owns it (an enterprise standard)
     └── TooManyAttempts       sign-in is locked for a while after repeated failures
 
@@ -66,6 +68,17 @@ class DuplicateError(AdoptionError):
 
 class StateError(AdoptionError):
     """The record's state does not allow the change (e.g. deciding a decided registration)."""
+
+
+class StageOrderError(StateError):
+    """A drafting stage out of order: backwards, dated before the previous stage, after a
+    cancellation (final), or a postponement that does not move the deadline later. The
+    message names the stage and the date, and the stage and date it collides with."""
+
+    def __init__(self, message: str, *, stage: str, stage_on: dt.date) -> None:
+        self.stage = stage
+        self.stage_on = stage_on
+        super().__init__(message)
 
 
 class TooManyAttempts(AdoptionError):

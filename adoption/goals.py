@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Annotated
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from adoption.domains import parse_domain
 from adoption.drafting import OPEN_STAGES, DraftingProjectRead, parse_kinds
@@ -100,6 +100,40 @@ class GoalRead(GoalInput):
     kind: str = Field(description="count or indicator")
     start_on: dt.date  # type: ignore[assignment]
     source: str = ""
+    archived_at: dt.datetime | None = Field(default=None, description="archived goals are "
+                                            "kept but left off the dashboard")
+
+
+class GoalChange(BaseModel):
+    """A partial change of a goal (``PATCH /api/goals/{goal}``): only the fields given change;
+    ``archived`` archives it (true) or brings it back (false)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: Annotated[str, NO_CONTROLS] | None = Field(default=None, min_length=1,
+                                                     max_length=300)
+    name_en: Annotated[str, NO_CONTROLS] | None = Field(default=None, max_length=300)
+    metric: str | None = Field(default=None, max_length=40)
+    target: float | None = Field(default=None, gt=0, le=MAX_TARGET)
+    region: str | None = Field(default=None, max_length=6)
+    domain: Domain | None = None
+    kinds: list[ProjectKind] | None = Field(default=None, max_length=2)
+    sector: Annotated[str, NO_CONTROLS] | None = Field(default=None, max_length=100)
+    key_field: str | None = Field(default=None, max_length=40)
+    start_on: dt.date | None = None
+    deadline: dt.date | None = None
+    note: Annotated[str, NO_CONTROLS] | None = Field(default=None, max_length=2000)
+    archived: bool | None = None
+
+    @field_validator("domain", mode="before")
+    @classmethod
+    def _domain_label(cls, value: object) -> object:
+        return parse_domain(str(value)) if isinstance(value, str) and value else value
+
+    @field_validator("kinds", mode="before")
+    @classmethod
+    def _kind_labels(cls, value: object) -> object:
+        return parse_kinds(value) if isinstance(value, str | list) else value
 
 
 _REGION = re.compile(r"^\d{2}(\d{2}(\d{2})?)?$")

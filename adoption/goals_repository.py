@@ -10,6 +10,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from pydantic import ValidationError
+
 from adoption.db import select, writing
 from adoption.domains_repository import domains_of_standards
 from adoption.drafting import DONE_STAGES, DraftingProjectRead
@@ -53,7 +55,7 @@ from adoption.vocab import Domain, DraftingStage, ProjectKind
 from standards.db import MAX_ID, fetch, in_list
 
 _GOAL_COLUMNS = ("id, name, name_en, metric, target, region, domain, kinds, sector, key_field, "
-                 "start_on, deadline, note, source")
+                 "start_on, deadline, note, source, archived_at")
 
 
 def _goal(row: dict[str, Any]) -> GoalRead:
@@ -65,7 +67,14 @@ def _goal(row: dict[str, Any]) -> GoalRead:
         sector=row["sector"], key_field=row["key_field"],
         start_on=as_day(row["start_on"]) or dt.date.min,
         deadline=as_day(row["deadline"]) or dt.date.max, note=row["note"] or "",
-        source=row["source"] or "")
+        source=row["source"] or "", archived_at=_moment(row.get("archived_at")))
+
+
+def _moment(value: Any) -> dt.datetime | None:
+    """A timestamp as the drivers return it (SQLite: text)."""
+    if value is None or isinstance(value, dt.datetime):
+        return value
+    return dt.datetime.fromisoformat(str(value))
 
 
 def _values(goal: GoalInput) -> dict[str, Any]:
@@ -77,8 +86,11 @@ def _values(goal: GoalInput) -> dict[str, Any]:
             "start_on": goal.start_on, "deadline": goal.deadline, "note": goal.note}
 
 
-async def list_goals() -> list[GoalRead]:
-    rows = await select(f"SELECT {_GOAL_COLUMNS} FROM goal ORDER BY id")
+async def list_goals(*, archived: bool = False) -> list[GoalRead]:
+    """Goals in force (``archived``: the archived ones instead)."""
+    condition = "IS NOT NULL" if archived else "IS NULL"
+    rows = await select(f"SELECT {_GOAL_COLUMNS} FROM goal WHERE archived_at {condition} "
+                        "ORDER BY id")
     return [_goal(row) for row in rows]
 
 
@@ -137,6 +149,45 @@ async def save_goal(data: GoalInput, *, source: str = "", replace: bool = True,
                 [*values.values(), source, now, now])
             goal_id, action = int(inserted[0]["id"]), "created"
     return await get_goal(goal_id), action
+
+
+async def update_goal(goal_id: int, changes: dict[str, Any], *,
+                      now: dt.datetime | None = None) -> GoalRead:
+    """Change the fields of a goal given in ``changes`` (``archived``: archive or bring back),
+    validated as a whole like a new goal.
+
+    Raises:
+        RecordNotFound: no such goal.
+        InvalidFieldError: see :func:`adoption.goals.check_goal`.
+        DuplicateError: another goal has the new name.
+    """
+    now = now or dt.datetime.now(dt.UTC)
+    stored = await get_goal(goal_id)
+    archived = changes.pop("archived", None)
+    try:
+        merged = GoalInput.model_validate(
+            {**stored.model_dump(include=set(GoalInput.model_fields)), **changes})
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        name = str(error["loc"][0]) if error["loc"] else "goal"
+        raise InvalidFieldError(name, changes.get(name), error["msg"]) from None
+    goal = check_goal(merged, now.date())
+    values = _values(goal)
+    async with writing() as engine:
+        clash = await fetch(engine, "SELECT id FROM goal WHERE name = ? AND id <> ?",
+                            [goal.name, goal_id])
+        if clash:
+            raise DuplicateError(f"目标已存在 a goal named {goal.name!r} exists",
+                                 existing_id=clash[0]["id"], field="name", value=goal.name)
+        sets = ", ".join(f"{k} = ?" for k in values)
+        args: list[Any] = [*values.values(), now]
+        archive = ""
+        if archived is not None:
+            archive = ", archived_at = ?"
+            args.append(now if archived else None)
+        await fetch(engine, f"UPDATE goal SET {sets}, updated_at = ?{archive} WHERE id = ?",
+                    [*args, goal_id])
+    return await get_goal(goal_id)
 
 
 async def delete_goal(goal_id: int) -> GoalRead:

@@ -329,6 +329,7 @@ class Goal(Table, tablename="goal"):
     source = Varchar(length=60, default="")
     created_at = Timestamptz()
     updated_at = Timestamptz()
+    archived_at = Timestamptz(null=True, default=None)  # archived: off the dashboard
 
 
 class ProductFact(Table, tablename="product_fact"):

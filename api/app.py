@@ -26,6 +26,7 @@ from api.portal.registration_pages import RegistrationPages
 from api.routes.accounts import AccountController
 from api.routes.alerts import AlertController
 from api.routes.changes import ChangeController
+from api.routes.curation import CurationController
 from api.routes.declarations import DeclarationController
 from api.routes.drafting import DomainRuleController, DraftingController
 from api.routes.enterprise_standards import (
@@ -49,7 +50,9 @@ from api.web.account_pages import AccountPages
 from api.web.protocol import StdtrackApp, SwaggerPage, docs_script, security_headers
 from api.web.render import API_DIR
 from api.workbench.job_pages import JobPages
+from api.workbench.catalogue_pages import CataloguePages
 from api.workbench.pages import WorkbenchPages
+from api.workbench.planning_pages import PlanningPages
 from standards.db import close_engine, open_engine
 from standards.settings import Settings
 
@@ -119,6 +122,7 @@ def create_app(settings: Settings, engine: Engine | None = None) -> Litestar:
             openapi_json,
             docs_script,
             StandardController,
+            CurationController,
             SearchController,
             ImportController,
             JobController,
@@ -145,6 +149,8 @@ def create_app(settings: Settings, engine: Engine | None = None) -> Litestar:
             PublicPages,
             WorkbenchPages,
             JobPages,
+            PlanningPages,
+            CataloguePages,
             SessionController,
             RegistrationController,
             ExportController,

@@ -14,7 +14,13 @@ from pydantic import ValidationError
 
 from adoption import domains_repository, drafting_repository, goals_repository
 from adoption.domains import DOMAIN_NAMES_ZH, parse_domain
-from adoption.drafting import STAGE_NAMES_ZH, StageChange, parse_kinds, parse_stage
+from adoption.drafting import (
+    STAGE_NAMES_ZH,
+    DraftingProjectRead,
+    StageChange,
+    parse_kinds,
+    parse_stage,
+)
 from adoption.errors import InvalidFieldError
 from adoption.goals import GoalInput, GoalProgress
 from adoption.vocab import Domain, DraftingStage
@@ -85,19 +91,22 @@ def drafting_list(settings: Settings, region: str | None, domain: str | None,
         region=region, domain=Domain(domain) if domain else None, stage=wanted,
         overdue=True if overdue else None)
     day = _day(as_of) or dt.date.today()
-    found = run_with_db(settings, lambda: drafting_repository.load_projects(filters, day))
+    found = run_with_db(settings, lambda: drafting_repository.load_projects(
+        filters, day, existing_only=True))
     if as_json:
         emit_json([p.model_dump(mode="json") for p in found])
         return
+    click.echo(f"{'id':>6}  {'plan no 计划编号':<16} {'stage':<4} deadline    title")
     for p in found:
         stage_text = STAGE_NAMES_ZH[p.state.stage] if p.state.stage else "-"
         late = f"  逾期 overdue {p.state.days_overdue} d" if p.state.overdue else ""
-        click.echo(f"{p.plan_no:<16} {stage_text:<4} {p.state.deadline or '-'}  {p.title}{late}")
+        click.echo(f"{p.id:>6}  {p.plan_no:<16} {stage_text:<4} {p.state.deadline or '-'}  "
+                   f"{p.title}{late}")
     click.echo(f"{len(found)} projects as of {day}")
 
 
 @drafting.command("stage")
-@click.argument("project_id", type=int)
+@click.argument("project")
 @click.argument("stage")
 @click.option("--on", "on", type=DATE, required=True, help="the day the stage was reached")
 @click.option("--deadline", type=DATE, default=None, help="the new deadline (延期 postponed)")
@@ -105,23 +114,33 @@ def drafting_list(settings: Settings, region: str | None, domain: str | None,
 @click.option("--note", default="")
 @click.option("--json", "as_json", is_flag=True, help="print the project as JSON")
 @click.pass_obj
-def drafting_stage(settings: Settings, project_id: int, stage: str, on: dt.datetime,
+def drafting_stage(settings: Settings, project: str, stage: str, on: dt.datetime,
                    deadline: dt.datetime | None, code: str | None, note: str,
                    as_json: bool) -> None:
-    """Record that project PROJECT_ID reached STAGE (立项…备案, 延期, 撤销) on a day."""
+    """Record that PROJECT (its plan number, e.g. JL2026-001, or its id) reached STAGE
+    (立项…备案, 延期, 撤销) on a day. Stages only move forward; a date before the previous
+    stage is refused."""
     try:
         change = StageChange(stage=parse_stage(stage), stage_on=on.date(),
                              deadline=_day(deadline), note=note, code=code)
     except (InvalidFieldError, ValidationError) as exc:
         fail(str(exc).splitlines()[0])
         raise  # unreachable: fail exits
-    project = run_with_db(settings, lambda: drafting_repository.record_stage(
-        project_id, change, source=f"cli:{getpass.getuser()}", now=dt.datetime.now(dt.UTC)))
+    key = project.strip()
+
+    async def work() -> DraftingProjectRead:
+        found = await drafting_repository.find_project(key)
+        return await drafting_repository.record_stage(
+            found.id, change, source=f"cli:{getpass.getuser()}", now=dt.datetime.now(dt.UTC))
+
+    done = run_with_db(settings, work)
     if as_json:
-        emit_json(project.model_dump(mode="json"))
+        emit_json(done.model_dump(mode="json"))
     else:
-        click.echo(f"{project.plan_no}: {project.state.stage} since {project.state.stage_on}, "
-                   f"deadline {project.state.deadline}")
+        state = done.state
+        click.echo(f"{done.plan_no} (id {done.id}): "
+                   f"{STAGE_NAMES_ZH[state.stage] if state.stage else '-'} since "
+                   f"{state.stage_on}, deadline {state.deadline}")
 
 
 # ------------------------------------------------------------------------------------------

@@ -44,7 +44,13 @@ from adoption.errors import (
     TooManyAttempts,
     shown_text,
 )
-from standards.errors import CodeError, DatabaseError, NotFoundError
+from standards.errors import (
+    AlreadyResolved,
+    CodeError,
+    CurationError,
+    DatabaseError,
+    NotFoundError,
+)
 
 log = logging.getLogger("stdtrack.api")
 
@@ -146,6 +152,8 @@ _CLASSIFIERS: tuple[tuple[type[BaseException], Callable[[Any], Problem]], ...] =
     (DuplicateError, lambda e: Problem(409, ConflictError.title, str(e),
                                        {"existing_id": e.existing_id})),
     (StateError, lambda e: Problem(409, ConflictError.title, str(e))),
+    (AlreadyResolved, lambda e: Problem(409, ConflictError.title, str(e))),
+    (CurationError, lambda e: Problem(422, ValidationFailed.title, str(e))),
     (TooManyAttempts, lambda e: Problem(429, "Too many failed sign-ins", str(e),
                                         {"retry_after": e.retry_after})),
     # the safety nets (module docstring)

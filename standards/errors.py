@@ -4,7 +4,10 @@ StdtrackError
 ├── CodeError            a string is not a standard code (names the input and the reason)
 ├── NotFoundError        no standard matches a code or id
 ├── ConfigurationError   a setting is malformed (DATABASE_URL, STDTRACK_HOME...)
-└── DatabaseError        the database cannot be reached or migrated
+├── DatabaseError        the database cannot be reached or migrated
+└── CurationError        a hand edit or a preference refused (a field staff do not edit,
+    │                    dates out of order, an unknown choice)
+    └── AlreadyResolved  a conflict staff already decided
 """
 
 
@@ -31,3 +34,11 @@ class ConfigurationError(StdtrackError):
 
 class DatabaseError(StdtrackError):
     """The database could not be reached or brought up to date."""
+
+
+class CurationError(StdtrackError, ValueError):
+    """Staff curation refused: a field not edited by hand, dates out of order, a bad choice."""
+
+
+class AlreadyResolved(CurationError):
+    """The conflict was decided before (by someone else, or by a preference)."""

@@ -6,11 +6,17 @@ fills blanks but never blanks or overwrites a field: a disagreement is reported 
 default nobody said (the code's nature; "in force"): any source's statement replaces the
 default, and from then on they are owned like the others. List fields (ICS, drafters, domains)
 compare as sets: the same items in another order are the same value.
+
+A value staff set by hand (source ``manual``) outranks every import: a later import offering
+another value reports a conflict instead, even for a blank. Staff may prefer a source for a
+field ("always prefer source X for field Y"): its offer then replaces another source's value
+(never a hand edit), and other sources' offers against its value are not reported.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -35,6 +41,8 @@ STATUS_FIELD = "withdrawn_undated"
 UPCOMING_FIELD = "upcoming_undated"
 NATURE_FIELD = "nature"
 STATED_FIELDS = (STATUS_FIELD, UPCOMING_FIELD, NATURE_FIELD)
+MANUAL_SOURCE = "manual"
+"""The source of values staff set by hand: it outranks every import."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,13 +114,15 @@ def merge(
     item: Offer,
     creator: str | None = None,
     offered: dict[str, Any] | None = None,
+    preferences: Mapping[str, str] | None = None,
 ) -> MergeResult:
     """Decide what ``item`` changes on a stored standard (``existing`` None: a new one).
 
     ``existing_sources`` lists only the fields set by a source other than ``creator``, the
     source that created the standard: a value without an entry belongs to the creator.
     ``offered`` is :func:`offered_values` of the record, worked out here when not given (then
-    ``item`` must be a StandardInput).
+    ``item`` must be a StandardInput). ``preferences`` maps a field to the source staff
+    prefer for it.
     """
     source = item.source
     if offered is None:
@@ -139,11 +149,12 @@ def merge(
         if current == value or (name in LIST_FIELDS and current and set(current) == set(value)):
             continue
         owner = existing_sources.get(name, None if name in STATED_FIELDS else creator)
+        by_hand = owner == MANUAL_SOURCE and source != MANUAL_SOURCE
         if name in PER_SOURCE_FIELDS and owner != source and not _blank(current):
             # each source has its own page and its own status words: kept side by side
             result.extra[f"{PER_SOURCE_FIELDS[name]}.{source}"] = value
             continue
-        if name in DATE_FIELDS and owner != source and current is not None:
+        if name in DATE_FIELDS and owner != source and current is not None and not by_hand:
             mine = _precision(existing_extra, name)
             theirs = _precision(item.extra, name)
             if _within(value, current, mine):  # a more precise date than ours: take it
@@ -156,11 +167,14 @@ def merge(
             if _within(current, value, theirs):  # a coarser date that agrees with ours
                 continue
         # "not withdrawn" stated by a source is a statement, not a blank
-        fillable = _blank(current) and not (name in STATED_FIELDS and owner)
-        if fillable or owner == source or owner is None:
+        fillable = _blank(current) and not (name in STATED_FIELDS and owner) and not by_hand
+        preferred = None if by_hand else (preferences or {}).get(name)
+        if fillable or owner == source or owner is None or preferred == source:
             result.values[name] = value
             set_owner(name)
             result.changes.append((name, current, value))
+        elif preferred is not None and preferred == owner:
+            continue  # the preferred source's value stands; nobody needs to decide
         else:
             result.conflicts.append(Conflict(name, current, owner, value, source))
     for key, value in item.extra.items():

@@ -133,6 +133,7 @@ async def _upsert_chunk(
                                           key=record.key))
             prepared.append((len(outcomes) - 1, record))
         keys = list(dict.fromkeys(record.key for _, record in prepared if record.key))
+        preferences = await load_preferences(engine)
         existing: dict[str, dict[str, Any]] = {}
         if keys:
             where, args = in_list(engine, "normalized_code", keys)
@@ -176,7 +177,8 @@ async def _upsert_chunk(
             stored = _stored_values(row)
             sources = json.loads(row["field_sources"])
             extra = json.loads(row["extra"])
-            result = merge(stored, sources, extra, record, row["source"], record.offered)
+            result = merge(stored, sources, extra, record, row["source"], record.offered,
+                           preferences)
             _merge_notes(row, record, result)
             outcome.conflicts += result.conflicts
             outcome.id = row.get("id")
@@ -257,7 +259,69 @@ async def _upsert_chunk(
         ])
         await _write_relations(engine, relation_rows, ids)
         await _resolve_relations(engine, list(ids))
+        await store_conflicts(engine, [(outcome.id, conflict) for outcome in outcomes
+                                       if outcome.id is not None
+                                       for conflict in outcome.conflicts], batch_id, stamp)
     return outcomes
+
+
+async def load_preferences(engine: Engine) -> dict[str, str]:
+    """``{field: source}``: the sources staff prefer (read in the open transaction)."""
+    rows = await fetch(engine, "SELECT field, source FROM source_preference", [])
+    return {row["field"]: row["source"] for row in rows}
+
+
+def conflict_text(value: Any) -> str:
+    """A conflict's value as stored: JSON text (dates as ISO strings)."""
+    return json.dumps(json_value(value), ensure_ascii=False, sort_keys=True)
+
+
+async def store_conflicts(engine: Engine, found: Sequence[tuple[int, Conflict]],
+                          batch_id: int | None, stamp: Any) -> None:
+    """Keep the conflicts an upsert reported (in its transaction) for staff to resolve.
+
+    The same disagreement met again (the same standard, field and offering source) updates
+    its open row; a disagreement staff already decided (the same two values, the chosen one
+    in place) is not reopened.
+    """
+    if not found:
+        return
+    wanted: dict[tuple[int, str, str], tuple[str, str | None, str]] = {}
+    for standard_id, conflict in found:
+        wanted[(standard_id, conflict.field, conflict.offered_source)] = (
+            conflict_text(conflict.kept), conflict.kept_source, conflict_text(conflict.offered))
+    ids = sorted({key[0] for key in wanted})
+    stored: list[dict[str, Any]] = []
+    for chunk in _chunks(ids):
+        where, args = in_list(engine, "standard", list(chunk), "bigint")
+        stored += await fetch(engine, "SELECT id, standard, field, offered_source, state, "
+                              "kept_value, offered_value, chosen_value FROM merge_conflict "
+                              f"WHERE {where}", args)
+    open_rows = {(r["standard"], r["field"], r["offered_source"]): r["id"] for r in stored
+                 if r["state"] == "open"}
+    decided = {(r["standard"], r["field"], frozenset((r["kept_value"], r["offered_value"])),
+                r["chosen_value"]) for r in stored if r["state"] != "open"}
+    updates: list[tuple[Any, ...]] = []
+    inserts: list[tuple[Any, ...]] = []
+    for (standard_id, field_name, offered_source), (kept, kept_source, offered) in \
+            wanted.items():
+        if (standard_id, field_name, frozenset((kept, offered)), kept) in decided:
+            continue
+        row_id = open_rows.get((standard_id, field_name, offered_source))
+        if row_id is not None:
+            updates.append((kept, kept_source, offered, batch_id, stamp, row_id))
+        else:
+            inserts.append((standard_id, batch_id, field_name, kept, kept_source, offered,
+                            offered_source, "open", "", "", 1, stamp, stamp))
+    if updates:
+        await executemany(engine, "UPDATE merge_conflict SET kept_value = ?, kept_source = ?, "
+                          "offered_value = ?, batch = ?, last_seen_at = ?, times = times + 1 "
+                          "WHERE id = ?", updates)
+    if inserts:
+        await executemany(engine, "INSERT INTO merge_conflict (standard, batch, field, "
+                          "kept_value, kept_source, offered_value, offered_source, state, "
+                          "resolution, resolved_by, times, first_seen_at, last_seen_at) VALUES "
+                          "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", inserts)
 
 
 def _merge_notes(row: dict[str, Any], record: PreparedRecord, result: MergeResult) -> None:

@@ -145,3 +145,87 @@ class StandardPage(BaseModel):
     page: int
     page_size: int
     items: list[StandardSummary]
+
+
+# ------------------------------------------------------------------------------------------
+# Curation: hand edits, conflicts to resolve, preferred sources, a record's history
+# ------------------------------------------------------------------------------------------
+
+_NO_CONTROLS = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]*$"
+
+
+class StandardEdit(BaseModel):
+    """Fields staff set by hand (``PATCH /api/standards/{id}``): only the fields given change;
+    ``null`` (or an empty list) clears one. A hand-set value outranks every later import."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    title_zh: str | None = Field(default=None, max_length=1000, pattern=_NO_CONTROLS)
+    title_en: str | None = Field(default=None, max_length=1000, pattern=_NO_CONTROLS)
+    published_on: dt.date | None = None
+    implemented_on: dt.date | None = None
+    withdrawn_on: dt.date | None = None
+    nature: Nature | None = None
+    ccs: str | None = Field(default=None, max_length=20, pattern=r"^[A-Za-z0-9/ -]*$")
+    ics: list[str] | None = Field(default=None, max_length=50,
+                                  description="ICS codes, e.g. 03.080.30")
+    scope: str | None = Field(default=None, max_length=20000)
+    department: str | None = Field(default=None, max_length=200, pattern=_NO_CONTROLS)
+    technical_committee: str | None = Field(default=None, max_length=300,
+                                            pattern=_NO_CONTROLS)
+    drafters: list[str] | None = Field(default=None, max_length=100)
+
+
+class StandardChangeRead(BaseModel):
+    """One change-log row of a standard: what changed, by an import (``batch_id``) or by hand
+    (``actor``, ``note``)."""
+
+    id: int
+    field: str
+    old_value: str | None
+    new_value: str | None
+    changed_at: dt.datetime
+    batch_id: int | None
+    actor: str = ""
+    note: str = ""
+
+
+class ConflictRead(BaseModel):
+    """A disagreement an import reported: ``offered_source`` offers ``offered`` for a field
+    whose value ``kept`` belongs to ``kept_source``; ``current`` is the value stored now."""
+
+    id: int
+    standard_id: int
+    code: str
+    title_zh: str | None
+    field: str
+    kept: object = Field(description="the value kept when the conflict was reported (JSON)")
+    kept_source: str | None
+    offered: object = Field(description="the value the other source offered (JSON)")
+    offered_source: str
+    current: object = Field(default=None, description="the value stored now")
+    state: str = Field(description="open or resolved")
+    resolution: str = Field(description="kept, offered or preference (resolved ones)")
+    chosen: object = None
+    resolved_by: str = ""
+    resolved_at: dt.datetime | None = None
+    batch_id: int | None
+    times: int
+    first_seen_at: dt.datetime
+    last_seen_at: dt.datetime
+
+
+class ConflictPage(BaseModel):
+    total: int
+    page: int
+    page_size: int
+    items: list[ConflictRead]
+    fields: list[str] = Field(description="fields with open conflicts (for filters)")
+    sources: list[str] = Field(description="offering sources of open conflicts")
+
+
+class SourcePreferenceRead(BaseModel):
+    field: str
+    source: str
+    actor: str
+    created_at: dt.datetime

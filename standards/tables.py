@@ -130,6 +130,8 @@ class ChangeLog(Table, tablename="change_log"):
     old_value = Text(null=True, default=None)
     new_value = Text(null=True, default=None)
     changed_at = Timestamptz(index=True)
+    actor = Varchar(length=200, default="")  # who edited by hand or resolved a conflict
+    note = Text(default="")  # why: 手工编辑, 冲突 #12 ... (imports leave it blank)
 
 
 class Job(Table, tablename="job"):
@@ -188,3 +190,40 @@ class ScheduleRun(Table, tablename="schedule_run"):
 
 TABLES: tuple[type[Table], ...] = (ImportBatch, Standard, StandardIcs, Relation, ChangeLog, Job,
                                    JobFile, ScheduleRun)
+class MergeConflict(Table, tablename="merge_conflict"):
+    """A disagreement an import reported: ``offered_source`` offers ``offered_value`` for a
+    field whose ``kept_value`` another source (or a hand edit) owns. Open until staff choose;
+    then ``chosen_value`` records the decision, so the same disagreement imported again does
+    not reopen it. Values are JSON text."""
+
+    id = Serial(primary_key=True)
+    standard = ForeignKey(Standard, on_delete=OnDelete.cascade, index=True)
+    batch = ForeignKey(ImportBatch, null=True, default=None, on_delete=OnDelete.set_null)
+    field = Varchar(length=60, index=True)
+    kept_value = Text(null=True, default=None)
+    kept_source = Varchar(length=100, null=True, default=None)
+    offered_value = Text(null=True, default=None)
+    offered_source = Varchar(length=100, index=True)
+    state = Varchar(length=20, default="open", index=True)  # open / resolved
+    chosen_value = Text(null=True, default=None)
+    resolution = Varchar(length=20, default="")  # kept / offered / preference
+    resolved_by = Varchar(length=200, default="")
+    times = Integer(default=1)
+    first_seen_at = Timestamptz()
+    last_seen_at = Timestamptz()
+    resolved_at = Timestamptz(null=True, default=None)
+
+
+class SourcePreference(Table, tablename="source_preference"):
+    """"Always prefer source X for field Y": a later merge takes X's value for Y over the
+    owner's (never over a hand edit)."""
+
+    id = Serial(primary_key=True)
+    field = Varchar(length=60, unique=True)
+    source = Varchar(length=100)
+    actor = Varchar(length=200, default="")
+    created_at = Timestamptz()
+
+
+TABLES: tuple[type[Table], ...] = (ImportBatch, Standard, StandardIcs, Relation, ChangeLog,
+                                   MergeConflict, SourcePreference)

@@ -154,7 +154,8 @@ async def adoption_db(client: httpx.AsyncClient) -> AsyncIterator[None]:
     yield
 
 
-CLEAN_ORDER = ("change_log", "relation", "standard_ics", "standard", "import_batch")
+CLEAN_ORDER = ("merge_conflict", "source_preference", "change_log", "relation", "standard_ics",
+               "standard", "import_batch")
 
 
 @pytest.fixture

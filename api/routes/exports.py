@@ -206,7 +206,7 @@ class ExportController(Controller):
     ) -> Response[bytes]:
         day = _day(as_of)
         projects = await drafting_repository.load_projects(
-            ProjectFilters(region=region, domain=domain), day)
+            ProjectFilters(region=region, domain=domain), day, existing_only=True)
         rows = [{
             "plan_no": p.plan_no, "plan_year": p.plan_year, "title": p.title,
             "kind": KIND_ZH.get(p.kind.value, p.kind.value), "revises": p.revises,

@@ -6,11 +6,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from litestar import Controller, delete, get, post
+from litestar import Controller, delete, get, patch, post
 from litestar.params import FromPath, JSONBody, QueryParameter
 
 from adoption import goals_repository
-from adoption.goals import GoalInput, GoalProgress, GoalRead, GoalSeries
+from adoption.goals import GoalChange, GoalInput, GoalProgress, GoalRead, GoalSeries
 from api.openapi import problems
 from api.routes.access import STAFF, STAFF_OR_LEADER, translated
 
@@ -19,9 +19,12 @@ class GoalController(Controller):
     path = "/api/goals"
     tags = ["goals"]
 
-    @get("/", summary="Goals (staff, leader)", opt=STAFF_OR_LEADER)
-    async def list_goals(self) -> list[GoalRead]:
-        return await goals_repository.list_goals()
+    @get("/", summary="Goals (staff, leader)", description="Goals in force; "
+         "`archived=true` lists the archived ones instead.", opt=STAFF_OR_LEADER)
+    async def list_goals(
+        self, archived: Annotated[bool, QueryParameter(description="the archived goals")] = False,
+    ) -> list[GoalRead]:
+        return await goals_repository.list_goals(archived=archived)
 
     @post("/", summary="Create a goal, or update the goal of that name (staff)",
           status_code=201, opt=STAFF,
@@ -34,6 +37,16 @@ class GoalController(Controller):
     @get("/{goal:str}", summary="One goal by id or name (staff, leader)", opt=STAFF_OR_LEADER)
     async def get_goal(self, goal: FromPath[str]) -> GoalRead:
         return await goals_repository.get_goal(goal)
+
+    @patch("/{goal:str}", summary="Change a goal, archive it or bring it back (staff)",
+           description="Only the fields given change; the goal is validated as a whole. "
+           "`archived: true` keeps the goal and its history but leaves it off the dashboard.",
+           opt=STAFF, responses=problems(409, 422))
+    async def change_goal(self, goal: FromPath[str], data: JSONBody[GoalChange]) -> GoalRead:
+        found = await goals_repository.get_goal(goal)
+        changes = {name: getattr(data, name) for name in data.model_fields_set}
+        with translated():
+            return await goals_repository.update_goal(found.id, changes)
 
     @delete("/{goal:str}", summary="Delete a goal by id or name (staff)", status_code=200,
             opt=STAFF)

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
-from litestar import Controller, get
-from litestar.params import QueryParameter
+from litestar import Controller, Request, get, patch
+from litestar.params import JSONBody, QueryParameter
 
 from api.openapi import problems
 from api.params import Page, PageSize, RecordId
-from standards import repository
+from api.pipelines.curation import after_curation
+from api.routes.access import STAFF
+from api.routes.curation import StandardEdited, actor_of
+from standards import curation_repository, repository
 from standards.repository import StandardFilters
-from standards.schemas import StandardPage, StandardRead
+from standards.schemas import StandardChangeRead, StandardEdit, StandardPage, StandardRead
+from standards.settings import Settings
 from standards.vocab import Level, Status
 
 
@@ -53,3 +57,27 @@ class StandardController(Controller):
     @get("/{standard_id:int}", summary="One standard with its editions and relations")
     async def get_standard(self, standard_id: RecordId) -> StandardRead:
         return await repository.get_standard(standard_id)
+
+    @patch("/{standard_id:int}", summary="Edit a standard's fields by hand (staff)",
+           description="Only the fields given change (null clears one). A value set by hand "
+           "belongs to the `manual` source, which outranks every import: a later import "
+           "offering another value reports a conflict instead of overwriting it. Each change is "
+           "a change-log row with who made it.", responses=problems(422), opt=STAFF)
+    async def edit_standard(self, request: Request[Any, Any, Any], standard_id: RecordId,
+                            data: JSONBody[StandardEdit]) -> StandardEdited:
+        given = {name: getattr(data, name) for name in data.model_fields_set}
+        changes = await curation_repository.edit_standard(standard_id, given,
+                                                          actor=actor_of(request))
+        changed = [name for name, _old, _new in changes]
+        settings: Settings = request.app.state.settings
+        await after_curation(settings, [standard_id], changed)
+        return StandardEdited(standard=await repository.get_standard(standard_id),
+                              changed=changed,
+                              manual_fields=await curation_repository.manual_fields(standard_id))
+
+    @get("/{standard_id:int}/history", summary="A standard's change log (staff)",
+         description="Newest first: imports (with their batch), hand edits and conflict "
+         "decisions (with who made them and a note).", opt=STAFF)
+    async def standard_history(self, standard_id: RecordId) -> list[StandardChangeRead]:
+        await repository.get_standard(standard_id)
+        return await curation_repository.history(standard_id)

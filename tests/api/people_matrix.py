@@ -14,6 +14,7 @@ from typing import Any
 import httpx
 
 from tests.adoption.helpers import new_uscc
+from tests.api.workbench_matrix import PAGE_WRITES as WORKBENCH_PAGE_WRITES
 
 Call = Callable[[httpx.AsyncClient, Any, dict[str, str]], Awaitable[httpx.Response]]
 _serial = itertools.count(1)
@@ -79,6 +80,7 @@ PAGE_WRITES: dict[tuple[str, str], frozenset[str]] = {
     ("POST", "/account/password"): frozenset({"staff", "leader", "enterprise"}),
     ("POST", "/account/sign-out-everywhere"): frozenset({"staff", "leader", "enterprise"}),
 }
+PAGE_WRITES.update(WORKBENCH_PAGE_WRITES)  # the staff workbench's pages
 
 # no account needed, by design: signing in and out, registering an enterprise
 PUBLIC_WRITES = {

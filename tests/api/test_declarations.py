@@ -33,6 +33,7 @@ from tests.adoption.indicator_data import ROLE_MATRIX as INDICATOR_MATRIX
 from tests.api.people_matrix import ACCOUNT_WRITES, PAGE_WRITES, PUBLIC_WRITES
 from tests.api.people_matrix import ROLE_MATRIX as PEOPLE_MATRIX
 from tests.api.test_portal_pages import PORTAL_PAGE_WRITES  # tested there, as pages
+from tests.api.workbench_matrix import ROLE_MATRIX as WORKBENCH_MATRIX
 
 pytestmark = [pytest.mark.anyio, pytest.mark.usefixtures("adoption_db", "db")]
 
@@ -218,6 +219,7 @@ MATRIX: dict[tuple[str, str], tuple[Call, bool | str]] = {
 MATRIX.update(DRAFTING_GOAL_MATRIX)  # drafting, domain-rule and goal writes (staff only)
 MATRIX.update(INDICATOR_MATRIX)  # the foreign-advanced body list (staff only)
 MATRIX.update(PEOPLE_MATRIX)  # password resets and registration decisions (staff only)
+MATRIX.update(WORKBENCH_MATRIX)  # hand edits, conflicts, preferences, goal changes (staff)
 
 
 def test_the_matrix_covers_every_write_route(app: Litestar) -> None:

@@ -170,7 +170,9 @@ async def test_stage_transitions_over_http(
     assert cancelled.status_code == 201 and cancelled.json()["state"]["cancelled"]
     after = await client.post(cancel_url, json={"stage": "review", "stage_on": "2020-10-01"},
                               headers=staff)
-    assert after.status_code == 422 and "撤销" in after.json()["detail"]
+    # 撤销 is final: a conflict with the project's state, naming the stage and the day
+    assert after.status_code == 409 and "撤销" in after.json()["detail"]
+    assert "2020-10-01" in after.json()["detail"] and "2020-09-01" in after.json()["detail"]
     missing = await client.post("/api/drafting-projects/999999/stages", json=step,
                                 headers=staff)
     assert missing.status_code == 404
