@@ -49,8 +49,8 @@ from api.search_service import search_lifespan
 from api.web.account_pages import AccountPages
 from api.web.protocol import StdtrackApp, SwaggerPage, docs_script, security_headers
 from api.web.render import API_DIR
-from api.workbench.job_pages import JobPages
 from api.workbench.catalogue_pages import CataloguePages
+from api.workbench.job_pages import JobPages
 from api.workbench.pages import WorkbenchPages
 from api.workbench.planning_pages import PlanningPages
 from standards.db import close_engine, open_engine

@@ -188,8 +188,6 @@ class ScheduleRun(Table, tablename="schedule_run"):
     outcome = Text(default="")
 
 
-TABLES: tuple[type[Table], ...] = (ImportBatch, Standard, StandardIcs, Relation, ChangeLog, Job,
-                                   JobFile, ScheduleRun)
 class MergeConflict(Table, tablename="merge_conflict"):
     """A disagreement an import reported: ``offered_source`` offers ``offered_value`` for a
     field whose ``kept_value`` another source (or a hand edit) owns. Open until staff choose;
@@ -225,5 +223,5 @@ class SourcePreference(Table, tablename="source_preference"):
     created_at = Timestamptz()
 
 
-TABLES: tuple[type[Table], ...] = (ImportBatch, Standard, StandardIcs, Relation, ChangeLog,
-                                   MergeConflict, SourcePreference)
+TABLES: tuple[type[Table], ...] = (ImportBatch, Standard, StandardIcs, Relation, ChangeLog, Job,
+                                   JobFile, ScheduleRun, MergeConflict, SourcePreference)
