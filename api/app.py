@@ -25,6 +25,7 @@ from api.portal.registration_pages import RegistrationPages
 from api.routes.accounts import AccountController
 from api.routes.alerts import AlertController
 from api.routes.changes import ChangeController
+from api.routes.checks import CheckController
 from api.routes.declarations import DeclarationController
 from api.routes.drafting import DomainRuleController, DraftingController
 from api.routes.enterprise_standards import (
@@ -129,6 +130,7 @@ def create_app(settings: Settings, engine: Engine | None = None) -> Litestar:
             DeclarationController,
             AlertController,
             ChangeController,
+            CheckController,
             IndicatorController,
             DraftingController,
             DomainRuleController,

@@ -111,6 +111,11 @@ class Settings:
         read_limits: what an import file may hold (:class:`ReadLimits`).
         db_lock_timeout: seconds a write waits for another writer's lock (SQLite's write
             lock, PostgreSQL's import lock) before it fails (``STDTRACK_DB_LOCK_TIMEOUT``).
+        check_rate_per_hour: 标准查新 requests one address may make per hour without signing
+            in (``STDTRACK_CHECK_RATE_PER_HOUR``).
+        smtp_url: where watch notifications are mailed, ``smtp://host:port`` (or
+            ``smtps://user:password@host:port``); ``None``: no e-mail (``STDTRACK_SMTP_URL``).
+        mail_from: the sender of those e-mails (``STDTRACK_MAIL_FROM``).
     """
 
     home: Path
@@ -120,6 +125,9 @@ class Settings:
     public_url: str | None = None
     read_limits: ReadLimits = ReadLimits()
     db_lock_timeout: float = 60.0
+    check_rate_per_hour: int = 60
+    smtp_url: str | None = None
+    mail_from: str = "stdtrack@localhost"
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str]) -> Settings:
@@ -155,6 +163,12 @@ class Settings:
                     f"STDTRACK_PUBLIC_URL={public_url!r}: expected the site's address, "
                     "e.g. https://bz.example.gov.cn")
         lock_timeout = _number(environ, "STDTRACK_DB_LOCK_TIMEOUT", "seconds")
+        smtp_url = (environ.get("STDTRACK_SMTP_URL") or "").strip() or None
+        if smtp_url is not None and (urlsplit(smtp_url).scheme not in {"smtp", "smtps"}
+                                     or not urlsplit(smtp_url).hostname):
+            raise ConfigurationError(
+                f"STDTRACK_SMTP_URL: expected smtp://host:port or smtps://user:password@host:port"
+                f" (got a value starting {smtp_url[:12]!r})")
         return cls(
             home=home,
             database_url=url,
@@ -163,6 +177,9 @@ class Settings:
             public_url=public_url,
             read_limits=ReadLimits.from_env(environ),
             db_lock_timeout=60.0 if lock_timeout is None else lock_timeout,
+            check_rate_per_hour=_count(environ, "STDTRACK_CHECK_RATE_PER_HOUR", 60),
+            smtp_url=smtp_url,
+            mail_from=(environ.get("STDTRACK_MAIL_FROM") or "").strip() or "stdtrack@localhost",
         )
 
     @property
