@@ -54,8 +54,10 @@ class DocumentText:
     unread) and ``notes`` holds what could not be read (a damaged PDF page).
     """
 
-    def __init__(self, source: SourceFile, kind: str | None = None) -> None:
+    def __init__(self, source: SourceFile, kind: str | None = None, *,
+                 max_pdf_pages: int = MAX_PDF_PAGES) -> None:
         self.source = source
+        self.max_pdf_pages = max_pdf_pages
         self.kind = kind or detect_kind(source)
         if self.kind not in DOCUMENT_KINDS:
             raise source.unreadable(f"unknown document kind {self.kind!r}")
@@ -202,18 +204,21 @@ class DocumentText:
                 count = len(reader.pages)
             except errors as exc:
                 raise self.source.unreadable(f"not a readable PDF ({exc})") from exc
-            if count > MAX_PDF_PAGES:
+            if count > self.max_pdf_pages:
                 self.truncated = True
-                self.notes.append(f"only the first {MAX_PDF_PAGES} of {count} pages were read")
-            for number in range(1, min(count, MAX_PDF_PAGES) + 1):
+                self.notes.append(
+                    f"only the first {self.max_pdf_pages} of {count} pages were read")
+            for number in range(1, min(count, self.max_pdf_pages) + 1):
                 try:
                     text = reader.pages[number - 1].extract_text()
                 except errors as exc:
                     self.notes.append(f"第{number}页 could not be read ({exc})")
                     continue
-                for line in text.splitlines():
-                    if line.strip():
-                        yield TextChunk(f"第{number}页", line)
+                # a page is one piece: a code may wrap ("DB22/T" / "1234—2015"); NULs are what
+                # pypdf makes of some producers' two-byte encodings (fpdf2's)
+                page = " ".join(text.replace("\x00", "").split("\n"))
+                if page.strip():
+                    yield TextChunk(f"第{number}页", page)
 
 
 def detect_kind(source: SourceFile) -> str:

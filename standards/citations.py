@@ -36,18 +36,27 @@ _UPPER = str.maketrans("abcdefghijklmnopqrstuvwxyz", "ABCDEFGHIJKLMNOPQRSTUVWXYZ
 _CJK_ONE_RE = re.compile(r"(?<=\d)( ?)一( ?)(?=\d)")
 
 # the grammar of a candidate, on the normalised, ASCII-upper-cased text
+_SP = r" {0,3}"  # typed lists pad codes with spaces: "GB  /  T   20223 -2018"
 _BODY = r"(?:[A-Z]{2,10}(?:-[A-Z])?|[TQ](?= ?/))"
-_PREFIX = rf"{_BODY}(?:\d{{1,6}})?(?: ?/ ?(?:[A-Z]{{1,10}}\d{{0,6}}|\d{{2,6}}))*"
-_STACK = r"(?: [A-Z]{2,6}(?:/[A-Z]{2,4})?){0,3}"
-_NUMBER = r" ?[A-Z]{0,3}\d+[A-Z]?(?:[.\-]\d+[A-Z]?)*"
-_YEAR = r"(?: ?[:\-] ?\d{2,4})?"
+_PREFIX = rf"{_BODY}(?:{_SP}\d{{1,6}}T?)?(?:{_SP}/{_SP}(?:[A-Z]{{1,10}}\d{{0,6}}|\d{{2,6}}))*"
+_STACK = r"(?: {1,3}[A-Z]{1,6}(?:/[A-Z]{2,4})?){0,3}"  # BS EN ISO, JIS G, GOST R, ISO/IEC TR
+_NUMBER = rf"(?:{_SP}|-)[A-Z]{{0,3}}\.?\d+[A-Z]?(?:[.\-]\d+[A-Z]?)*"
+_YEAR = rf"(?:{_SP}[:\-]{_SP}\d{{2,4}}(?:-[01]\d(?:-[0-3]\d)?)?)?"  # DIN: ":2008-12"
 _AMENDMENTS = (r"(?: ?[/+] ?(?:XG\d+(?:-\d{4})?|A(?:MD)? ?\d+(?::\d{4})?|COR ?\d+(?::\d{4})?))*")
-_DOUBLE = (r"(?: ?/ ?(?:ISO|IEC|EN|ITU-T|IEEE|CISPR)(?:/[A-Z]{2,4})?" + _STACK
-           + r" ?[A-Z]?\d+[A-Z]?(?:[.\-]\d+[A-Z]?)*(?: ?[:\-] ?\d{4})?(?: ?, ?(?:IDT|MOD|NEQ))?)?")
+_INTL = r"(?:ISO|IEC|EN|ITU-T|IEEE|CISPR)(?:/[A-Z]{2,4})?" + _STACK + (
+    r" ?[A-Z]?\d+[A-Z]?(?:[.\-]\d+[A-Z]?)*(?: ?[:\-] ?\d{4})?")
+_DEGREE = r"(?:IDT|MOD|NEQ|EQV)"
+_ADOPTION = (  # a double number, a cover marker, a legacy marker, the degree first in Chinese
+    rf"(?: ?/ ?{_INTL}(?: ?, ?{_DEGREE})?"
+    rf"| ?\( ?{_INTL} ?, ?{_DEGREE} ?\)"
+    rf"| {_DEGREE} {_INTL}"
+    rf"| ?\((?:等同|等效|修改|非等效)(?:采用)? ?{_INTL}\))?")
 _ALL_PARTS = r"(?: ?\((?:所有部分|ALL PARTS)\))?"
+_ITU = r"ITU-[TR](?: RECOMMENDATION)? [A-Z]\.\d+(?:\.\d+)*(?: ?\(\d{4}\))?"
 _CANDIDATE_RE = re.compile(
-    rf"(?<![A-Z0-9/.\-])(?P<prefix>{_PREFIX}{_STACK})(?P<rest>{_NUMBER}{_YEAR}{_AMENDMENTS}"
-    rf"{_DOUBLE}{_ALL_PARTS})")
+    rf"(?<![A-Z0-9/.\-])(?:(?P<itu>{_ITU})|(?P<prefix>{_PREFIX}{_STACK})(?P<rest>{_NUMBER}"
+    rf"{_YEAR}{_AMENDMENTS}{_ADOPTION}{_ALL_PARTS}))")
+_DAY_TAIL_RE = re.compile(r"(?<=:\d{4})-\d{2}(?:-\d{2})?$")
 _GLUED_RE = re.compile(r"[A-Z0-9][A-Z0-9.\-:/]*")
 _CHINESE_LEVELS = frozenset({Level.NATIONAL, Level.INDUSTRY, Level.LOCAL, Level.GROUP,
                              Level.ENTERPRISE, Level.OTHER})
@@ -132,9 +141,13 @@ def _parsed(candidate: str) -> tuple[ParsedCode | None, str | None]:
 
 
 def _shorter(candidate: str) -> list[str]:
-    """The candidate without a double number or without trailing amendments, in case the
-    parser refuses the tail (``GB/T 1-2000/ISO 1`` still cites ``GB/T 1-2000``)."""
+    """The candidate without a month and day after its year, without a double number or
+    trailing amendments, in case the parser refuses the tail (``GB/T 1-2000/ISO 1`` still
+    cites ``GB/T 1-2000``)."""
     cuts = []
+    dated = _DAY_TAIL_RE.search(candidate)  # "ISO 12100-1:2003-11-00": the year is the edition
+    if dated is not None:
+        cuts.append(candidate[: dated.start()])
     at = candidate.rfind("/")
     while at > 0:
         cuts.append(candidate[:at].rstrip())
@@ -145,7 +158,7 @@ def _shorter(candidate: str) -> list[str]:
 def _read_match(original: str, normal: str, places: list[int], match: re.Match[str],
                 location: str) -> tuple[Citation | None, int]:
     start, end = match.span()
-    prefix = " ".join(match.group("prefix").split())
+    prefix = " ".join((match.group("prefix") or match.group("itu")[:5]).split())
     glued = _GLUED_RE.match(normal, end)
     if glued is not None:  # "GB/T 19O01-2016": the code runs on past what the grammar reads
         end = glued.end()
@@ -173,11 +186,15 @@ def _read_match(original: str, normal: str, places: list[int], match: re.Match[s
 
 
 def _plausible_case(prefix: str, chinese: bool) -> bool:
-    """Capitals, or (Chinese codes only) all lower case: ``gb/t``, never ``Table`` or ``is``."""
+    """Capitals, or (Chinese codes only) lower case: ``gb/t``, ``GJB/z``, never ``Table`` or
+    ``is``."""
     letters = [c for c in prefix if c.isascii() and c.isalpha()]
     if not any(c.islower() for c in letters):
         return True
-    return chinese and all(c.islower() for c in letters)
+    if not chinese:
+        return False
+    stem = prefix.split("/")[0]  # "GJB/z 299B": a capital stem, a lower-case nature
+    return all(c.islower() for c in letters) or (stem.isupper() and stem.isascii())
 
 
 @functools.lru_cache(maxsize=1024)

@@ -144,7 +144,8 @@ class CheckController(Controller):
     @post("/", summary="Check the standards a text cites (标准查新; public for short lists)",
           description=DESCRIPTION, status_code=200, opt=PUBLIC_JSON,
           responses=problems(401, 415, 429))
-    async def check(self, request: Request[Any, Any, Any], data: JSONBody[CheckRequest]) -> CheckReport:
+    async def check(self, request: Request[Any, Any, Any],
+                    data: JSONBody[CheckRequest]) -> CheckReport:
         require_json(request)
         return await text_report(request, data)
 

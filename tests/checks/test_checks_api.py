@@ -24,7 +24,8 @@ CATALOGUE = [
     "DB22/T 1234-2020,人参种植技术规程,2020-01-02,2020-03-01,2024-01-01,",
     "GB/T 99998-2027,未来的标准,2026-06-01,2027-01-01,,",
 ]
-TEXT = """本文件按照GB/T 1.1—2020的规则起草。下列文件中的内容通过文中的规范性引用而构成本文件必不可少的条款。
+TEXT = """本文件按照GB/T 1.1—2020的规则起草。下列文件中的内容通过文中的规范性引用而构成本文件\
+必不可少的条款。
 GB/T 19001—2008 质量管理体系 要求
 GB/T 19001 质量管理体系 要求
 ＧＢ／Ｔ７７１４－２０１５ 信息与文献
@@ -153,3 +154,34 @@ async def test_reports_as_xlsx_and_pdf(client: httpx.AsyncClient,
     assert "GB/T19001-2008" in text and "已被代替" in text and "GB/T19001-2016" in text
     assert (await client.post("/api/checks/report", params={"format": "doc"}, json=body,
                               headers=staff_headers)).status_code == 400
+
+
+async def test_documents_are_checked_for_the_signed_in_only(
+        browser: httpx.AsyncClient, staff_headers: dict[str, str]) -> None:
+    from tests.adoption.helpers import account
+    from tests.checks.documents import LINES_OF_SAMPLE, docx_bytes, pdf_bytes
+
+    await _catalogue(browser, staff_headers)
+    docx = docx_bytes(LINES_OF_SAMPLE)
+    anonymous = await browser.post("/api/checks/files", files={"file": ("refs.docx", docx)})
+    assert anonymous.status_code == 401
+    for role in ("enterprise", "leader", "staff"):
+        uscc = None
+        if role == "enterprise":
+            from tests.adoption.helpers import new_uscc
+            uscc = new_uscc()
+        headers = await account(browser, staff_headers, role, uscc)
+        answer = await browser.post("/api/checks/files", headers=headers,
+                                    files={"file": ("规范性引用.docx", docx)},
+                                    data={"as_of": "2025-06-01"})
+        assert answer.status_code == 200, answer.text
+        report = answer.json()
+        assert report["source"] == "规范性引用.docx" and report["as_of"] == "2025-06-01"
+        assert report["found"] == 21 and report["counts"]["malformed"] == 1
+    pdf = await browser.post("/api/checks/files/report", params={"format": "pdf"},
+                             headers=staff_headers,
+                             files={"file": ("refs.pdf", pdf_bytes(LINES_OF_SAMPLE))})
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    damaged = await browser.post("/api/checks/files", headers=staff_headers,
+                                 files={"file": ("refs.docx", docx[:-40])})
+    assert damaged.status_code == 400 and "cannot be read" in damaged.json()["detail"]
