@@ -45,6 +45,7 @@ from api.routes.sessions import SessionController
 from api.routes.standards import StandardController
 from api.search_service import search_lifespan
 from api.web.account_pages import AccountPages
+from api.web.check_pages import CheckPages, PortalCheckPages
 from api.web.protocol import StdtrackApp, SwaggerPage, docs_script, security_headers
 from api.web.render import API_DIR
 from api.workbench.pages import WorkbenchPages
@@ -140,6 +141,8 @@ def create_app(settings: Settings, engine: Engine | None = None) -> Litestar:
             RegistrationPages,
             PortalPages,
             PublicPages,
+            CheckPages,
+            PortalCheckPages,
             WorkbenchPages,
             SessionController,
             RegistrationController,
