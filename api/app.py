@@ -43,11 +43,13 @@ from api.routes.registrations import RegistrationController
 from api.routes.search import SearchController
 from api.routes.sessions import SessionController
 from api.routes.standards import StandardController
+from api.routes.watches import WatchController
 from api.search_service import search_lifespan
 from api.web.account_pages import AccountPages
 from api.web.check_pages import CheckPages, PortalCheckPages
 from api.web.protocol import StdtrackApp, SwaggerPage, docs_script, security_headers
 from api.web.render import API_DIR
+from api.web.watch_pages import WatchPages
 from api.workbench.pages import WorkbenchPages
 from standards.db import close_engine, open_engine
 from standards.settings import Settings
@@ -132,6 +134,7 @@ def create_app(settings: Settings, engine: Engine | None = None) -> Litestar:
             AlertController,
             ChangeController,
             CheckController,
+            WatchController,
             IndicatorController,
             DraftingController,
             DomainRuleController,
@@ -143,6 +146,7 @@ def create_app(settings: Settings, engine: Engine | None = None) -> Litestar:
             PublicPages,
             CheckPages,
             PortalCheckPages,
+            WatchPages,
             WorkbenchPages,
             SessionController,
             RegistrationController,

@@ -669,6 +669,7 @@ from api.cli_indicators import foreign_bodies, indicators  # noqa: E402  (regist
 main.add_command(indicators)
 main.add_command(foreign_bodies)
 
-from api.cli_checks import check  # noqa: E402  (registers after main)
+from api import cli_checks  # noqa: E402  (registers after main)
 
-main.add_command(check)
+main.add_command(cli_checks.check)
+main.add_command(cli_checks.watches)

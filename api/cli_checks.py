@@ -12,7 +12,6 @@ import click
 
 from api.checks import MAX_CITATIONS, check_file, check_text, report_table
 from api.checks_pdf import report_pdf
-from api.cli import EXIT_REJECTED, fail, run_with_db
 from api.exports import to_xlsx
 from standards.schemas import CheckReport
 from standards.settings import Settings
@@ -60,6 +59,8 @@ def check(settings: Settings, source: str, as_of: dt.datetime | None, as_json: b
           xlsx_path: Path | None, pdf_path: Path | None, strict: bool) -> None:
     """Check the standards SOURCE cites (a file, or - for text on stdin) against the
     catalogue: 现行, 已被代替, 已废止, 即将实施, 未收录, 编号有误."""
+    from api.cli import EXIT_REJECTED, fail, run_with_db  # api.cli registers this command
+
     day = as_of.date() if as_of else dt.date.today()
     if source == "-":
         data = sys.stdin.buffer.read(STDIN_LIMIT + 1)
@@ -83,4 +84,39 @@ def check(settings: Settings, source: str, as_of: dt.datetime | None, as_json: b
     else:
         _print(report)
     if strict and any(item.verdict is not CheckVerdict.CURRENT for item in report.items):
+        sys.exit(EXIT_REJECTED)
+
+
+@click.group("watches")
+def watches() -> None:
+    """Watches (关注): the run that turns catalogue changes into notices and mails them."""
+
+
+@watches.command("run")
+@click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]),
+              help="the day of the run (default today): editions coming into force after it")
+@click.option("--immediate-only", is_flag=True,
+              help="mail only the watches that asked for immediate mail (after an import)")
+@click.option("--json", "as_json", is_flag=True, help="print the run's report as JSON")
+@click.pass_obj
+def watches_run(settings: Settings, as_of: dt.datetime | None, immediate_only: bool,
+                as_json: bool) -> None:
+    """Match changes since the last run against every watch; mail the notices (the daily
+    schedule runs this). Exit 1 when a mail could not be sent (it is sent next time)."""
+    from adoption.vocab import WatchDigest
+    from api.cli import EXIT_REJECTED, emit_json, run_with_db  # api.cli registers this command
+    from api.pipelines.watches import run_watch_digest
+
+    digests = (WatchDigest.IMMEDIATE,) if immediate_only else tuple(WatchDigest)
+    report = run_with_db(settings, lambda: run_watch_digest(
+        as_of.date() if as_of else None, settings=settings, digests=digests))
+    if as_json:
+        emit_json(report.as_dict())
+    else:
+        click.echo(f"as of {report.as_of}: {report.changes_read} changes and "
+                   f"{report.standards_read} new standards read, {report.notices_created} "
+                   f"notices, {report.emails_sent} mails sent")
+        for failure in report.mail_failures:
+            click.echo(f"stdtrack: mail failed: {failure}", err=True)
+    if report.mail_failures:
         sys.exit(EXIT_REJECTED)
