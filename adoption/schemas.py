@@ -533,11 +533,34 @@ class WatchCreate(BaseModel):
                                description="tell of implementation this many days ahead")
     digest: WatchDigest = WatchDigest.DAILY
     email_to: str | None = Field(default=None, max_length=254, pattern=EMAIL_PATTERN)
+    webhook_url: str | None = Field(default=None, max_length=500, pattern=r"^https?://[^\s]+$",
+                                    description="new notices are POSTed here as JSON")
+    webhook_secret: str | None = Field(default=None, min_length=16, max_length=100,
+                                       description="signs each POST: X-Stdtrack-Signature: "
+                                       "sha256=HMAC-SHA256(secret, body) in hex")
 
 
 class WatchRead(WatchCreate):
     id: int
     created_at: dt.datetime
+    webhook_secret: str | None = Field(default=None, exclude=True)  # never shown again
+    has_webhook_secret: bool = False
+
+
+class WebhookDeliveryRead(BaseModel):
+    """One POST of new notices to a watch's webhook (the delivery log)."""
+
+    id: int
+    watch_id: int
+    url: str
+    status: str = Field(description="pending, delivered or failed (after the last attempt)")
+    attempts: int
+    notices: int
+    next_attempt_at: dt.datetime | None
+    last_status_code: int | None
+    last_error: str
+    created_at: dt.datetime
+    delivered_at: dt.datetime | None
 
 
 class WatchNoticeRead(BaseModel):

@@ -402,6 +402,8 @@ class Watch(Table, tablename="watch"):
     upcoming_days = Integer(default=30)
     digest = Varchar(length=20, default="daily")
     email_to = Varchar(length=254, null=True, default=None)  # null: in the app only
+    webhook_url = Varchar(length=500, null=True, default=None)  # JSON POSTs, HMAC-signed
+    webhook_secret = Varchar(length=100, null=True, default=None)
     created_at = Timestamptz()
 
 
@@ -420,6 +422,24 @@ class WatchNotice(Table, tablename="watch_notice"):
     created_at = Timestamptz()
     read_at = Timestamptz(null=True, default=None)
     emailed_at = Timestamptz(null=True, default=None)
+    queued_at = Timestamptz(null=True, default=None)  # put in a webhook delivery
+
+
+class WebhookDelivery(Table, tablename="webhook_delivery"):
+    """One POST of a watch's new notices to its webhook, and what became of it (the delivery
+    log): pending until a 2xx answer, retried with backoff, failed after the last attempt."""
+
+    id = Serial(primary_key=True)
+    watch = ForeignKey(Watch, on_delete=OnDelete.cascade, index=True)
+    url = Varchar(length=500)
+    payload = Text(default="")
+    status = Varchar(length=20, default="pending")  # pending / delivered / failed
+    attempts = Integer(default=0)
+    next_attempt_at = Timestamptz()
+    last_status_code = Integer(null=True, default=None)
+    last_error = Text(default="")
+    created_at = Timestamptz()
+    delivered_at = Timestamptz(null=True, default=None)
 
 
 class WatchCursor(Table, tablename="watch_cursor"):
@@ -436,4 +456,4 @@ TABLES: tuple[type[Table], ...] = (
     Enterprise, Product, Declaration, Alert, DeclarationImport,
     DraftingProject, DraftingStageEntry, DraftingImport, DomainRule, StandardDomain, Goal,
     ProductFact, IndicatorCube, ProductFactStale, ForeignBody, StandardIndicator,
-    DeclarationUpload, Watch, WatchNotice, WatchCursor)
+    DeclarationUpload, Watch, WatchNotice, WebhookDelivery, WatchCursor)

@@ -4,20 +4,27 @@ watch run writes (notices, mail receipts, how far it read)."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from adoption.db import select, write, writing
 from adoption.errors import InvalidFieldError, RecordNotFound
-from adoption.schemas import WatchCreate, WatchNoticePage, WatchNoticeRead, WatchRead
+from adoption.schemas import (
+    WatchCreate,
+    WatchNoticePage,
+    WatchNoticeRead,
+    WatchRead,
+    WebhookDeliveryRead,
+)
 from adoption.vocab import WatchDigest, WatchEvent
 
 MAX_WATCHES = 200
 """Watches one account may keep."""
 
 _WATCH_COLUMNS = ("id, account, kind, value, label, events, upcoming_days, digest, email_to, "
-                  "created_at")
+                  "webhook_url, webhook_secret, created_at")
 
 
 def _moment(value: Any) -> dt.datetime:
@@ -33,7 +40,10 @@ def _watch(row: dict[str, Any]) -> WatchRead:
     return WatchRead(id=row["id"], kind=row["kind"], value=row["value"], label=row["label"],
                      events=[e for e in row["events"].split(",") if e],
                      upcoming_days=row["upcoming_days"], digest=row["digest"],
-                     email_to=row["email_to"], created_at=_moment(row["created_at"]))
+                     email_to=row["email_to"], webhook_url=row["webhook_url"],
+                     webhook_secret=row["webhook_secret"],
+                     has_webhook_secret=bool(row["webhook_secret"]),
+                     created_at=_moment(row["created_at"]))
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,11 +66,11 @@ async def create_watch(account_id: int, data: WatchCreate, now: dt.datetime) -> 
         label = data.label.strip() or f"{data.kind.value}: {data.value.strip()}"
         rows = await write(
             "INSERT INTO watch (account, kind, value, label, events, upcoming_days, digest, "
-            "email_to, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING "
-            + _WATCH_COLUMNS,
+            "email_to, webhook_url, webhook_secret, created_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING " + _WATCH_COLUMNS,
             [account_id, data.kind.value, " ".join(data.value.split()), label[:200],
              ",".join(dict.fromkeys(e.value for e in data.events)), data.upcoming_days,
-             data.digest.value, data.email_to, now])
+             data.digest.value, data.email_to, data.webhook_url, data.webhook_secret, now])
     return _watch(rows[0])
 
 
@@ -88,6 +98,7 @@ async def delete_watch(account_id: int, watch_id: int) -> None:
         if not rows:
             raise RecordNotFound(f"no watch {watch_id}")
         await write("DELETE FROM watch_notice WHERE watch = ?", [watch_id])
+        await write("DELETE FROM webhook_delivery WHERE watch = ?", [watch_id])
         await write("DELETE FROM watch WHERE id = ?", [watch_id])
 
 
@@ -200,3 +211,96 @@ async def set_cursors(positions: dict[str, int], now: dt.datetime) -> None:
                 "INSERT INTO watch_cursor (name, position, updated_at) VALUES (?, ?, ?) "
                 "ON CONFLICT (name) DO UPDATE SET position = excluded.position, "
                 "updated_at = excluded.updated_at", [name, position, now])
+
+
+# ------------------------------------------------------------------------------------------
+# Webhook deliveries (the delivery log)
+# ------------------------------------------------------------------------------------------
+
+
+async def queue_webhook_notices(now: dt.datetime) -> int:
+    """Put the notices not yet queued of every watch with a webhook into one new delivery per
+    watch (its JSON payload); returns how many deliveries were made."""
+    made = 0
+    async with writing():
+        rows = await write(
+            f"{_NOTICE_SELECT.replace('SELECT ', 'SELECT w.webhook_url, w.kind, w.value, ', 1)}"
+            "WHERE n.queued_at IS NULL AND w.webhook_url IS NOT NULL ORDER BY n.id")
+        by_watch: dict[int, list[dict[str, Any]]] = {}
+        for row in rows:
+            by_watch.setdefault(row["watch"], []).append(row)
+        for watch_id, notices_of in by_watch.items():
+            first = notices_of[0]
+            payload = json.dumps({
+                "watch": {"id": watch_id, "label": first["label"], "kind": first["kind"],
+                          "value": first["value"]},
+                "notices": [_notice(row).model_dump(mode="json") for row in notices_of],
+            }, ensure_ascii=False)
+            await write("INSERT INTO webhook_delivery (watch, url, payload, status, attempts, "
+                        "next_attempt_at, last_error, created_at) "
+                        "VALUES (?, ?, ?, 'pending', 0, ?, '', ?)",
+                        [watch_id, first["webhook_url"], payload, now, now])
+            ids = [row["id"] for row in notices_of]
+            for start in range(0, len(ids), 500):
+                chunk = ids[start : start + 500]
+                await write(f"UPDATE watch_notice SET queued_at = ? WHERE id IN "
+                            f"({', '.join('?' for _ in chunk)})", [now, *chunk])
+            made += 1
+    return made
+
+
+@dataclass(frozen=True, slots=True)
+class DueDelivery:
+    id: int
+    url: str
+    payload: str
+    secret: str | None
+    attempts: int
+
+
+async def due_deliveries(now: dt.datetime, limit: int = 500) -> list[DueDelivery]:
+    """Pending deliveries whose next attempt is due, oldest first."""
+    rows = await select(
+        "SELECT d.id, d.url, d.payload, d.attempts, w.webhook_secret FROM webhook_delivery d "
+        "JOIN watch w ON w.id = d.watch WHERE d.status = 'pending' AND d.next_attempt_at <= ? "
+        "ORDER BY d.id LIMIT ?", [now, limit])
+    return [DueDelivery(row["id"], row["url"], row["payload"], row["webhook_secret"],
+                        int(row["attempts"])) for row in rows]
+
+
+async def record_attempt(delivery_id: int, *, now: dt.datetime, status_code: int | None,
+                         error: str, delivered: bool, next_attempt_at: dt.datetime | None
+                         ) -> None:
+    """Log one attempt: delivered, retried at ``next_attempt_at``, or failed for good (None)."""
+    status = "delivered" if delivered else "pending" if next_attempt_at else "failed"
+    async with writing():
+        await write(
+            "UPDATE webhook_delivery SET attempts = attempts + 1, status = ?, "
+            "last_status_code = ?, last_error = ?, next_attempt_at = ?, delivered_at = ? "
+            "WHERE id = ?",
+            [status, status_code, error[:1000], next_attempt_at or now,
+             now if delivered else None, delivery_id])
+
+
+async def deliveries(account_id: int, watch_id: int, limit: int = 100
+                     ) -> list[WebhookDeliveryRead]:
+    """A watch's delivery log, newest first.
+
+    Raises:
+        RecordNotFound: the account has no such watch.
+    """
+    owned = await select("SELECT id FROM watch WHERE id = ? AND account = ?",
+                         [watch_id, account_id])
+    if not owned:
+        raise RecordNotFound(f"no watch {watch_id}")
+    rows = await select("SELECT * FROM webhook_delivery WHERE watch = ? ORDER BY id DESC "
+                        "LIMIT ?", [watch_id, limit])
+    return [WebhookDeliveryRead(
+        id=row["id"], watch_id=row["watch"], url=row["url"], status=row["status"],
+        attempts=int(row["attempts"]), notices=len(json.loads(row["payload"])["notices"]),
+        next_attempt_at=(_moment(row["next_attempt_at"]) if row["status"] == "pending"
+                         else None),
+        last_status_code=row["last_status_code"], last_error=row["last_error"],
+        created_at=_moment(row["created_at"]),
+        delivered_at=_moment(row["delivered_at"]) if row["delivered_at"] else None)
+        for row in rows]

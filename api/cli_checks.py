@@ -102,7 +102,7 @@ def watches() -> None:
 def watches_run(settings: Settings, as_of: dt.datetime | None, immediate_only: bool,
                 as_json: bool) -> None:
     """Match changes since the last run against every watch; mail the notices (the daily
-    schedule runs this). Exit 1 when a mail could not be sent (it is sent next time)."""
+    schedule runs this). Exit 1 when a mail or a webhook could not be delivered (retried)."""
     from adoption.vocab import WatchDigest
     from api.cli import EXIT_REJECTED, emit_json, run_with_db  # api.cli registers this command
     from api.pipelines.watches import run_watch_digest
@@ -118,5 +118,7 @@ def watches_run(settings: Settings, as_of: dt.datetime | None, immediate_only: b
                    f"notices, {report.emails_sent} mails sent")
         for failure in report.mail_failures:
             click.echo(f"stdtrack: mail failed: {failure}", err=True)
-    if report.mail_failures:
+        for failure in report.webhook_failures:
+            click.echo(f"stdtrack: webhook failed (retried later): {failure}", err=True)
+    if report.mail_failures or report.webhook_failures:
         sys.exit(EXIT_REJECTED)

@@ -1,6 +1,7 @@
 """Watches (关注) and their notices: a person follows standards of a kind; the watch run
 (``api.pipelines.watches.run_watch_digest``) turns catalogue changes into notices, mailed
-daily or at once. ``watch_cursor`` keeps how far the runs have read.
+daily or at once, or posted to a webhook (``webhook_delivery``: the delivery log, retried with
+backoff). ``watch_cursor`` keeps how far the runs have read.
 
 Columns are listed as (name, class, params) and added in a loop, as the accounts migration
 does; the unique key of notices is the next migration.
@@ -26,7 +27,7 @@ from piccolo.table import Table
 
 ID = "2026-12-23T10:00:00:000000"
 VERSION = "1.38.0"
-DESCRIPTION = "adoption: watches, watch notices, watch cursor"
+DESCRIPTION = "adoption: watches, watch notices, webhook deliveries, watch cursor"
 
 
 class Account(Table, tablename="account", schema=None):
@@ -78,6 +79,8 @@ TABLES: dict[tuple[str, str], list[tuple[str, type, dict[str, Any]]]] = {
         ("upcoming_days", Integer, _params(default=30)),
         _varchar("digest", 20, "daily"),
         _varchar("email_to", 254, None, null=True),
+        _varchar("webhook_url", 500, None, null=True),
+        _varchar("webhook_secret", 100, None, null=True),
         _timestamp("created_at"),
     ],
     ("WatchNotice", "watch_notice"): [
@@ -92,6 +95,20 @@ TABLES: dict[tuple[str, str], list[tuple[str, type, dict[str, Any]]]] = {
         _timestamp("created_at"),
         _timestamp("read_at", null=True),
         _timestamp("emailed_at", null=True),
+        _timestamp("queued_at", null=True),
+    ],
+    ("WebhookDelivery", "webhook_delivery"): [
+        ("id", Serial, _params(primary_key=True)),
+        _key("watch", Watch),
+        _varchar("url", 500),
+        ("payload", Text, _params(default="")),
+        _varchar("status", 20, "pending"),
+        ("attempts", Integer, _params(default=0)),
+        _timestamp("next_attempt_at"),
+        ("last_status_code", Integer, _params(default=None, null=True)),
+        ("last_error", Text, _params(default="")),
+        _timestamp("created_at"),
+        _timestamp("delivered_at", null=True),
     ],
     ("WatchCursor", "watch_cursor"): [
         ("id", Serial, _params(primary_key=True)),

@@ -5,12 +5,17 @@ mail are sent by e-mail (SMTP, ``STDTRACK_SMTP_URL``).
 :func:`run_watch_digest` is a plain function of the day: the daily schedule calls it (and
 ``stdtrack watches run``); calling it again the same day adds nothing twice (notices are
 unique per watch, standard, event and day; cursors remember what was read). A mail that
-fails leaves its notices unmailed: the next run sends them.
+fails leaves its notices unmailed: the next run sends them. Watches with a webhook get their
+new notices POSTed as JSON, signed with HMAC-SHA256 of the watch's secret
+(``X-Stdtrack-Signature: sha256=…``), every attempt logged in ``webhook_delivery`` and retried
+with exponential backoff (1, 2, 4 … minutes) up to ``MAX_ATTEMPTS``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import hmac
 import logging
 import smtplib
 import ssl
@@ -21,6 +26,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import anyio
+import httpx
 
 from adoption import watches_repository
 from adoption.vocab import WatchDigest, WatchEvent
@@ -36,6 +42,8 @@ EVENT_WORDS = {WatchEvent.NEW: "新标准", WatchEvent.NEW_EDITION: "新版本",
                WatchEvent.REPLACED: "被代替", WatchEvent.WITHDRAWN: "废止",
                WatchEvent.UPCOMING: "即将实施", WatchEvent.CHANGED: "信息变更"}
 WITHDRAWN_FLAGS = {"true", "1", "True"}
+MAX_ATTEMPTS = 8
+"""Attempts of a webhook delivery (over about two hours of backoff) before it is failed."""
 
 
 @dataclass(slots=True)
@@ -46,11 +54,15 @@ class WatchRunReport:
     notices_created: int = 0
     emails_sent: int = 0
     mail_failures: list[str] = field(default_factory=list)
+    webhooks_delivered: int = 0
+    webhook_failures: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         return {"as_of": self.as_of.isoformat(), "changes_read": self.changes_read,
                 "standards_read": self.standards_read, "notices_created": self.notices_created,
-                "emails_sent": self.emails_sent, "mail_failures": self.mail_failures}
+                "emails_sent": self.emails_sent, "mail_failures": self.mail_failures,
+                "webhooks_delivered": self.webhooks_delivered,
+                "webhook_failures": self.webhook_failures}
 
 
 @dataclass(frozen=True, slots=True)
@@ -229,4 +241,53 @@ async def run_watch_digest(as_of: dt.date | None = None, *, settings: Settings,
                 continue
             await watches_repository.mark_emailed(ids, now)
             report.emails_sent += 1
+    await watches_repository.queue_webhook_notices(now)
+    await deliver_webhooks(report, now)
     return report
+
+
+def backoff(attempts: int) -> dt.timedelta:
+    """The wait before the next attempt after ``attempts`` failed ones: 1, 2, 4 ... minutes,
+    at most a day."""
+    return min(dt.timedelta(minutes=2 ** (attempts - 1)), dt.timedelta(days=1))
+
+
+def signature(secret: str, body: bytes) -> str:
+    """``sha256=<hex>``: HMAC-SHA256 of the body with the watch's secret."""
+    return "sha256=" + hmac.new(secret.encode("utf-8"), body, hashlib.sha256).hexdigest()
+
+
+def post_delivery(url: str, body: bytes, headers: dict[str, str], timeout: float = 10.0
+                  ) -> int:
+    """POST one delivery (blocking: call it in a thread); the status code. Redirects are not
+    followed (a webhook answers where it was registered)."""
+    with httpx.Client(timeout=timeout, follow_redirects=False) as client:
+        return client.post(url, content=body, headers=headers).status_code
+
+
+async def deliver_webhooks(report: WatchRunReport, now: dt.datetime) -> None:
+    """Attempt every due delivery; log each attempt; retry later with backoff."""
+    for due in await watches_repository.due_deliveries(now):
+        body = due.payload.encode("utf-8")
+        headers = {"Content-Type": "application/json; charset=utf-8",
+                   "User-Agent": "stdtrack-watches", "X-Stdtrack-Delivery": str(due.id)}
+        if due.secret:
+            headers["X-Stdtrack-Signature"] = signature(due.secret, body)
+        status: int | None = None
+        error = ""
+        try:
+            status = await anyio.to_thread.run_sync(post_delivery, due.url, body, headers)
+        except httpx.HTTPError as exc:
+            error = f"{type(exc).__name__}: {exc}"
+        delivered = status is not None and 200 <= status < 300
+        if not delivered and not error:
+            error = f"HTTP {status}"
+        attempts = due.attempts + 1
+        retry = None if delivered or attempts >= MAX_ATTEMPTS else now + backoff(attempts)
+        await watches_repository.record_attempt(due.id, now=now, status_code=status,
+                                                error=error, delivered=delivered,
+                                                next_attempt_at=retry)
+        if delivered:
+            report.webhooks_delivered += 1
+        else:
+            report.webhook_failures.append(f"{due.url}: {error}")

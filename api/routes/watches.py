@@ -11,7 +11,7 @@ from litestar.params import JSONBody, QueryParameter
 from pydantic import BaseModel, Field
 
 from adoption import watches_repository
-from adoption.schemas import WatchCreate, WatchNoticePage, WatchRead
+from adoption.schemas import WatchCreate, WatchNoticePage, WatchRead, WebhookDeliveryRead
 from api.auth import Identity, Role, identity_in
 from api.errors import ForbiddenError
 from api.openapi import problems
@@ -51,8 +51,9 @@ class WatchController(Controller):
           "standards), organisation (drafting organisation, committee or department), query "
           "(keywords in the title or scope). Events: new, new_edition, replaced, withdrawn, "
           "upcoming (implementation within `upcoming_days`), changed. Notices appear in "
-          "`GET /api/watches/notices` after the daily run, and are mailed to `email_to` (daily "
-          "or at each run: `digest`).")
+          "`GET /api/watches/notices` after the daily run, are mailed to `email_to` (daily "
+          "or at each run: `digest`) and POSTed to `webhook_url` as JSON signed with "
+          "`webhook_secret` (X-Stdtrack-Signature: sha256=HMAC), retried with backoff.")
     async def create(self, request: Request[Any, Any, Any],
                      data: JSONBody[WatchCreate]) -> WatchRead:
         return await watches_repository.create_watch(account_of(request), data,
@@ -61,6 +62,13 @@ class WatchController(Controller):
     @delete("/{watch_id:int}", summary="Delete a watch and its notices", status_code=204)
     async def remove(self, request: Request[Any, Any, Any], watch_id: RecordId) -> None:
         await watches_repository.delete_watch(account_of(request), watch_id)
+
+    @get("/{watch_id:int}/deliveries", summary="A watch's webhook delivery log, newest first",
+         description="Each POST of new notices: status (pending, delivered, failed after the "
+         "last attempt), attempts, the last answer's status code or error, the next attempt.")
+    async def deliveries(self, request: Request[Any, Any, Any],
+                         watch_id: RecordId) -> list[WebhookDeliveryRead]:
+        return await watches_repository.deliveries(account_of(request), watch_id)
 
     @get("/notices", summary="Notices my watches raised, newest first")
     async def notices(

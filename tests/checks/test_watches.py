@@ -106,15 +106,20 @@ def smtp_port() -> Iterator[int]:
 pytestmark_db = pytest.mark.usefixtures("db", "adoption_db")
 
 
+async def clean_watches() -> None:
+    """No watches, notices, deliveries or cursors (other tests' watches would match too)."""
+    from adoption.tables import Watch
+
+    for table in ("webhook_delivery", "watch_notice", "watch", "watch_cursor"):
+        await Watch.raw(f"DELETE FROM {table}")
+
+
 @pytest.mark.anyio
 @pytestmark_db
 async def test_the_watch_run_makes_notices_once_and_mails_them_when_the_server_recovers(
         client: httpx.AsyncClient, staff_headers: dict[str, str], settings: Settings,
         smtp_port: int) -> None:
-    from adoption.tables import Watch
-
-    await Watch.raw("DELETE FROM watch_cursor")
-    await Watch.raw("DELETE FROM watch")
+    await clean_watches()
     await upload_catalogue(client, staff_headers, "before.csv", FIRST)  # before any watch
     person = await account(client, staff_headers, "leader")
     other = await account(client, staff_headers, "staff")
@@ -216,9 +221,7 @@ async def test_the_watch_run_makes_notices_once_and_mails_them_when_the_server_r
 @pytestmark_db
 async def test_the_watch_page(browser: httpx.AsyncClient, staff_headers: dict[str, str],
                               settings: Settings) -> None:
-    from adoption.tables import Watch
-
-    await Watch.raw("DELETE FROM watch_cursor")
+    await clean_watches()
     _uscc, headers = await enterprise(browser, staff_headers)
     await sign_in_with_token(browser, headers["Authorization"].removeprefix("Bearer "))
     page = await browser.get("/watches")
@@ -243,3 +246,98 @@ async def test_the_watch_page(browser: httpx.AsyncClient, staff_headers: dict[st
     browser.cookies.clear()
     assert (await browser.get("/watches", follow_redirects=False)).status_code in (302, 303)
 
+
+
+class Receiver:
+    """A local webhook receiver that fails its first ``failures`` requests, then accepts."""
+
+    def __init__(self, failures: int) -> None:
+        import http.server
+        import threading
+
+        self.failures = failures
+        self.received: list[tuple[dict[str, str], bytes, int]] = []
+        receiver = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                status = 500 if len(receiver.received) < receiver.failures else 204
+                receiver.received.append((dict(self.headers), body, status))
+                self.send_response(status)
+                self.end_headers()
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_port}/hook"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.mark.anyio
+@pytestmark_db
+async def test_webhooks_are_signed_logged_and_retried_with_backoff(
+        client: httpx.AsyncClient, staff_headers: dict[str, str], settings: Settings) -> None:
+    import hashlib
+    import hmac
+    import json
+
+    await clean_watches()
+    receiver = Receiver(failures=2)
+    person = await account(client, staff_headers, "staff")
+    secret = "s3cret-for-the-hook-0123"
+    try:
+        made = await client.post("/api/watches", headers=person, json={
+            "kind": "prefix", "value": "QC/T", "webhook_url": receiver.url,
+            "webhook_secret": secret})
+        assert made.status_code == 201, made.text
+        shown = made.json()
+        assert "webhook_secret" not in shown and shown["has_webhook_secret"] is True
+        refused = await client.post("/api/watches", headers=person, json={
+            "kind": "prefix", "value": "QC/T", "webhook_url": "ftp://example.cn/x"})
+        assert refused.status_code == 400
+        await upload_catalogue(client, staff_headers, "hook.csv", FIRST)
+        start = dt.datetime(2026, 1, 10, 8, 0, tzinfo=dt.UTC)
+        first = await run_watch_digest(dt.date(2026, 1, 10), settings=settings, now=start)
+        assert first.notices_created == 1 and first.webhooks_delivered == 0
+        assert first.webhook_failures == [f"{receiver.url}: HTTP 500"]
+        log = (await client.get(f"/api/watches/{shown['id']}/deliveries", headers=person)).json()
+        assert [(d["status"], d["attempts"], d["last_status_code"]) for d in log] == [
+            ("pending", 1, 500)]
+        assert log[0]["next_attempt_at"].startswith("2026-01-10T08:01")  # 1 minute later
+        too_soon = await run_watch_digest(dt.date(2026, 1, 10), settings=settings,
+                                          now=start + dt.timedelta(seconds=30))
+        assert too_soon.webhook_failures == [] and len(receiver.received) == 1
+        second = await run_watch_digest(dt.date(2026, 1, 10), settings=settings,
+                                        now=start + dt.timedelta(minutes=1))
+        assert len(second.webhook_failures) == 1
+        log = (await client.get(f"/api/watches/{shown['id']}/deliveries", headers=person)).json()
+        assert log[0]["next_attempt_at"].startswith("2026-01-10T08:03")  # then 2 minutes
+        third = await run_watch_digest(dt.date(2026, 1, 10), settings=settings,
+                                       now=start + dt.timedelta(minutes=3))
+        assert third.webhooks_delivered == 1
+        log = (await client.get(f"/api/watches/{shown['id']}/deliveries", headers=person)).json()
+        assert [(d["status"], d["attempts"], d["last_status_code"], d["notices"])
+                for d in log] == [("delivered", 3, 204, 1)]
+        headers, body, _status = receiver.received[-1]
+        assert [r[1] for r in receiver.received] == [body] * 3  # the same delivery each time
+        expected = "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+        assert headers["X-Stdtrack-Signature"] == expected
+        payload = json.loads(body)
+        assert payload["watch"]["value"] == "QC/T"
+        assert [(n["code"], n["event"]) for n in payload["notices"]] == [
+            ("QC/T 29106-2014", "new")]
+        quiet = await run_watch_digest(dt.date(2026, 1, 10), settings=settings,
+                                       now=start + dt.timedelta(minutes=10))
+        assert quiet.webhooks_delivered == 0 and len(receiver.received) == 3
+        other = await account(client, staff_headers, "staff")
+        assert (await client.get(f"/api/watches/{shown['id']}/deliveries",
+                                 headers=other)).status_code == 404
+    finally:
+        receiver.close()
