@@ -37,9 +37,10 @@ _CJK_ONE_RE = re.compile(r"(?<=\d)( ?)一( ?)(?=\d)")
 
 # the grammar of a candidate, on the normalised, ASCII-upper-cased text
 _SP = r" {0,3}"  # typed lists pad codes with spaces: "GB  /  T   20223 -2018"
-_BODY = r"(?:[A-Z]{2,10}(?:-[A-Z])?|[TQ](?= ?/))"
+_BODY = r"(?:[A-Z]{2,10}+(?:-[A-Z])?|[TQ](?= ?/))"  # possessive: words are not re-split
 _PREFIX = rf"{_BODY}(?:{_SP}\d{{1,6}}T?)?(?:{_SP}/{_SP}(?:[A-Z]{{1,10}}\d{{0,6}}|\d{{2,6}}))*"
-_STACK = r"(?: {1,3}[A-Z]{1,6}(?:/[A-Z]{2,4})?){0,3}"  # BS EN ISO, JIS G, GOST R, ISO/IEC TR
+# stacked bodies and divisions: BS EN ISO, JIS G, GOST R, ISO/IEC TR
+_STACK = r"(?: {1,3}[A-Z]{1,6}+(?![A-Z])(?:/[A-Z]{2,4})?){0,3}"
 _NUMBER = rf"(?:{_SP}|-)[A-Z]{{0,3}}\.?\d+[A-Z]?(?:[.\-]\d+[A-Z]?)*"
 _YEAR = rf"(?:{_SP}[:\-]{_SP}\d{{2,4}}(?:-[01]\d(?:-[0-3]\d)?)?)?"  # DIN: ":2008-12"
 _AMENDMENTS = (r"(?: ?[/+] ?(?:XG\d+(?:-\d{4})?|A(?:MD)? ?\d+(?::\d{4})?|COR ?\d+(?::\d{4})?))*")
@@ -124,10 +125,11 @@ def _known_prefix(prefix: str) -> bool:
     """True when the parser reads ``prefix`` followed by a number as a code."""
     for probe in (f"{prefix} 1", f"{prefix} 1-2000", f"{prefix} 1:2000"):
         try:
-            parse_code(probe)
+            parsed = parse_code(probe)
         except CodeError:
             continue
-        return True
+        # "THELAZYDOG 1" reads as the slash-less group code T/HELAZYDOG: not in a text
+        return not (parsed.prefix.startswith("T/") and "/" not in prefix)
     return False
 
 
