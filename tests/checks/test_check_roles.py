@@ -23,6 +23,10 @@ ROUTE_ROLES = {
     ("POST", "/watches/{watch_id:int}/delete"): SIGNED_IN, ("POST", "/watches/read"): SIGNED_IN,
 }
 
+CHECK_AND_WATCH_WRITES = {key for key in ROUTE_ROLES if key[0] != "GET"}
+"""The write routes this file covers (tests/api/test_declarations.py leaves them to it; who
+may use them is tested in tests/checks/)."""
+
 
 def test_every_check_and_watch_route_states_its_roles(app: Litestar) -> None:
     stated = stated_roles(app)
