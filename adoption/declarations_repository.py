@@ -290,3 +290,13 @@ async def resolve_waiting(standard_id: int, key: str, family_key: str,
                 now)
         await indicator_queries.mark_declarations_stale(adoption_engine(), ids)
     return len(rows)
+
+
+async def declared_codes(uscc: str) -> list[tuple[str, str]]:
+    """The codes an enterprise declares now (active declarations), each with the product that
+    declares it: ``[(declared code, product name)]`` in declaration order."""
+    rows = await select(
+        "SELECT d.declared_code, p.name FROM declaration d JOIN product p ON p.id = d.product "
+        "WHERE d.enterprise = (SELECT id FROM enterprise WHERE uscc = ?) "
+        "AND d.withdrawn_on IS NULL ORDER BY d.id", [uscc])
+    return [(row["declared_code"], row["name"]) for row in rows]

@@ -16,6 +16,7 @@ StdtrackError (standards.errors)
     │                         stage's date, after 撤销)
     ├── OwnershipError        another enterprise owns it (an enterprise standard)
     └── TooManyAttempts       sign-in is locked for a while after repeated failures
+        └── RateLimited       an address used up its requests of the window (public 查新)
 
 api/errors.py decides the HTTP status of each (404, 422, 409, 409, 403, 429).
 """
@@ -96,3 +97,12 @@ class RecordNotFound(NotFoundError):
 
 class OwnershipError(AdoptionError):
     """Another enterprise owns the record (an enterprise standard): it may not be changed."""
+
+
+class RateLimited(TooManyAttempts):
+    """An address made more requests of a rate-limited kind than the window allows."""
+
+    def __init__(self, until: dt.datetime, now: dt.datetime, what: str) -> None:
+        super().__init__(until, now)
+        self.args = (f"请求过于频繁 too many {what} from this address: try again in "
+                     f"{self.retry_after} seconds, or sign in",)

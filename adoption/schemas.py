@@ -10,7 +10,16 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from adoption.fields import DeclaredCode
-from adoption.vocab import AccountRole, AlertKind, IndicatorKind, KeyField, RegistrationStatus
+from adoption.vocab import (
+    AccountRole,
+    AlertKind,
+    IndicatorKind,
+    KeyField,
+    RegistrationStatus,
+    WatchDigest,
+    WatchEvent,
+    WatchKind,
+)
 from standards.vocab import Status
 
 # ---------------------------------------------------------------- accounts
@@ -503,3 +512,76 @@ class NotCountedPage(BaseModel):
 class ForeignBodyRead(BaseModel):
     body: str = Field(description="first word of the codes it issues: ASTM, DIN, JIS")
     name: str
+
+
+EMAIL_PATTERN = r"^[^@\s<>,;]{1,64}@[^@\s<>,;]{1,189}\.[^@\s<>,;.]{1,63}$"
+
+
+class WatchCreate(BaseModel):
+    """A watch to save (关注): what it follows, which events, how it is told."""
+
+    kind: WatchKind
+    value: str = Field(min_length=1, max_length=200, description=(
+        "code: any spelling of a code (its family: every edition); prefix: QC/T, DB22/T, "
+        "GB/T 7714; ics: 43.040; ccs: T24; region: 22 or 2201; organisation: words of a "
+        "drafting organisation, committee or department; query: words all found in the "
+        "title or scope"))
+    label: str = Field(default="", max_length=200)
+    events: list[WatchEvent] = Field(default_factory=list, max_length=10,
+                                     description="empty: every event")
+    upcoming_days: int = Field(default=30, ge=1, le=365,
+                               description="tell of implementation this many days ahead")
+    digest: WatchDigest = WatchDigest.DAILY
+    email_to: str | None = Field(default=None, max_length=254, pattern=EMAIL_PATTERN)
+    webhook_url: str | None = Field(default=None, max_length=500, pattern=r"^https?://[^\s]+$",
+                                    description="new notices are POSTed here as JSON")
+    webhook_secret: str | None = Field(default=None, min_length=16, max_length=100,
+                                       description="signs each POST: X-Stdtrack-Signature: "
+                                       "sha256=HMAC-SHA256(secret, body) in hex")
+
+
+class WatchRead(WatchCreate):
+    id: int
+    created_at: dt.datetime
+    webhook_secret: str | None = Field(default=None, exclude=True)  # never shown again
+    has_webhook_secret: bool = False
+
+
+class WebhookDeliveryRead(BaseModel):
+    """One POST of new notices to a watch's webhook (the delivery log)."""
+
+    id: int
+    watch_id: int
+    url: str
+    status: str = Field(description="pending, delivered or failed (after the last attempt)")
+    attempts: int
+    notices: int
+    next_attempt_at: dt.datetime | None
+    last_status_code: int | None
+    last_error: str
+    created_at: dt.datetime
+    delivered_at: dt.datetime | None
+
+
+class WatchNoticeRead(BaseModel):
+    """A change a watch matched."""
+
+    id: int
+    watch_id: int
+    watch_label: str
+    standard_id: int
+    code: str
+    title: str | None
+    event: WatchEvent
+    detail: str
+    occurred_on: dt.date
+    created_at: dt.datetime
+    read_at: dt.datetime | None
+
+
+class WatchNoticePage(BaseModel):
+    total: int
+    unread: int
+    page: int
+    page_size: int
+    items: list[WatchNoticeRead]

@@ -390,9 +390,71 @@ class ForeignBody(Table, tablename="foreign_body"):
     created_at = Timestamptz()
 
 
+class Watch(Table, tablename="watch"):
+    """A person's 关注: standards of a kind (code family, prefix, ICS, CCS, region, drafting
+    organisation, keywords) whose changes become notices (``watch_notice``)."""
+
+    id = Serial(primary_key=True)
+    account = ForeignKey(Account, on_delete=OnDelete.cascade, index=True)
+    kind = Varchar(length=20)
+    value = Varchar(length=200)
+    label = Varchar(length=200, default="")
+    events = Varchar(length=200, default="")  # comma-separated WatchEvent values; "" = all
+    upcoming_days = Integer(default=30)
+    digest = Varchar(length=20, default="daily")
+    email_to = Varchar(length=254, null=True, default=None)  # null: in the app only
+    webhook_url = Varchar(length=500, null=True, default=None)  # JSON POSTs, HMAC-signed
+    webhook_secret = Varchar(length=100, null=True, default=None)
+    created_at = Timestamptz()
+
+
+class WatchNotice(Table, tablename="watch_notice"):
+    """One change a watch matched: kept (read or not) until the watch is deleted. Unique per
+    watch, standard, event and day, so runs may repeat."""
+
+    id = Serial(primary_key=True)
+    watch = ForeignKey(Watch, on_delete=OnDelete.cascade, index=True)
+    standard = ForeignKey(Standard, on_delete=OnDelete.cascade, index=True)
+    code = Varchar(length=200)
+    title = Text(null=True, default=None)
+    event = Varchar(length=20)
+    detail = Text(default="")
+    occurred_on = Date()
+    created_at = Timestamptz()
+    read_at = Timestamptz(null=True, default=None)
+    emailed_at = Timestamptz(null=True, default=None)
+    queued_at = Timestamptz(null=True, default=None)  # put in a webhook delivery
+
+
+class WebhookDelivery(Table, tablename="webhook_delivery"):
+    """One POST of a watch's new notices to its webhook, and what became of it (the delivery
+    log): pending until a 2xx answer, retried with backoff, failed after the last attempt."""
+
+    id = Serial(primary_key=True)
+    watch = ForeignKey(Watch, on_delete=OnDelete.cascade, index=True)
+    url = Varchar(length=500)
+    payload = Text(default="")
+    status = Varchar(length=20, default="pending")  # pending / delivered / failed
+    attempts = Integer(default=0)
+    next_attempt_at = Timestamptz()
+    last_status_code = Integer(null=True, default=None)
+    last_error = Text(default="")
+    created_at = Timestamptz()
+    delivered_at = Timestamptz(null=True, default=None)
+
+
+class WatchCursor(Table, tablename="watch_cursor"):
+    """How far the watch runs have read: the last change-log id and standard id seen."""
+
+    id = Serial(primary_key=True)
+    name = Varchar(length=40, unique=True)
+    position = Integer(default=0)
+    updated_at = Timestamptz()
+
+
 TABLES: tuple[type[Table], ...] = (
     Account, AccountSession, SignInThrottle, Registration,
     Enterprise, Product, Declaration, Alert, DeclarationImport,
     DraftingProject, DraftingStageEntry, DraftingImport, DomainRule, StandardDomain, Goal,
     ProductFact, IndicatorCube, ProductFactStale, ForeignBody, StandardIndicator,
-    DeclarationUpload)
+    DeclarationUpload, Watch, WatchNotice, WebhookDelivery, WatchCursor)

@@ -144,3 +144,33 @@ INDICATOR_KIND_LABELS: dict[str, IndicatorKind] = {
     "安全指标": IndicatorKind.SAFETY,
 }
 """Chinese labels of each indicator kind (English values are accepted as they are)."""
+
+
+class WatchKind(StrEnum):
+    """What a watch follows (a person's 关注)."""
+
+    CODE = "code"  # a standard's family: every edition of GB/T 19001
+    PREFIX = "prefix"  # a code prefix: QC/T, DB22/T, GB/T 7714 (number prefix too)
+    ICS = "ics"  # an ICS class or group: 43.040, 43
+    CCS = "ccs"  # a CCS class: T24, T
+    REGION = "region"  # a region's local standards: 22, 2201
+    ORGANISATION = "organisation"  # a drafting organisation, committee or department (words)
+    QUERY = "query"  # keywords: every word in the title or scope
+
+
+class WatchEvent(StrEnum):
+    """What happened to a watched standard."""
+
+    NEW = "new"  # a standard new to the catalogue
+    NEW_EDITION = "new_edition"  # a new edition of a family already held
+    REPLACED = "replaced"  # withdrawn and replaced by another edition
+    WITHDRAWN = "withdrawn"  # withdrawn without a successor
+    UPCOMING = "upcoming"  # implementation within the watch's N days
+    CHANGED = "changed"  # another recorded field changed (title, dates, committee ...)
+
+
+class WatchDigest(StrEnum):
+    """When a watch's notifications are mailed."""
+
+    DAILY = "daily"  # one mail a day (the daily run)
+    IMMEDIATE = "immediate"  # at every run (the lead may run it after each import)

@@ -26,6 +26,7 @@ from api.portal.registration_pages import RegistrationPages
 from api.routes.accounts import AccountController
 from api.routes.alerts import AlertController
 from api.routes.changes import ChangeController
+from api.routes.checks import CheckController
 from api.routes.curation import CurationController
 from api.routes.declarations import DeclarationController
 from api.routes.drafting import DomainRuleController, DraftingController
@@ -45,10 +46,13 @@ from api.routes.registrations import RegistrationController
 from api.routes.search import SearchController
 from api.routes.sessions import SessionController
 from api.routes.standards import StandardController
+from api.routes.watches import WatchController
 from api.search_service import search_lifespan
 from api.web.account_pages import AccountPages
+from api.web.check_pages import CheckPages, PortalCheckPages
 from api.web.protocol import StdtrackApp, SwaggerPage, docs_script, security_headers
 from api.web.render import API_DIR
+from api.web.watch_pages import WatchPages
 from api.workbench.catalogue_pages import CataloguePages
 from api.workbench.job_pages import JobPages
 from api.workbench.pages import WorkbenchPages
@@ -138,6 +142,8 @@ def create_app(settings: Settings, engine: Engine | None = None) -> Litestar:
             DeclarationController,
             AlertController,
             ChangeController,
+            CheckController,
+            WatchController,
             IndicatorController,
             DraftingController,
             DomainRuleController,
@@ -147,6 +153,9 @@ def create_app(settings: Settings, engine: Engine | None = None) -> Litestar:
             RegistrationPages,
             PortalPages,
             PublicPages,
+            CheckPages,
+            PortalCheckPages,
+            WatchPages,
             WorkbenchPages,
             JobPages,
             PlanningPages,

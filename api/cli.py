@@ -656,3 +656,7 @@ from api.cli_jobs import jobs, worker  # noqa: E402  (registers after main)
 
 main.add_command(jobs)
 main.add_command(worker)
+from api import cli_checks  # noqa: E402  (registers after main)
+
+main.add_command(cli_checks.check)
+main.add_command(cli_checks.watches)

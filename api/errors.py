@@ -7,7 +7,8 @@ HTTP status per error (the only place that decides it):
     NotFoundError                    -> 404
     ConflictError, DuplicateError, StateError
                                      -> 409 (ConfirmationRequired: a declaration to confirm)
-    TooManyAttempts                  -> 429 (with Retry-After: failed sign-ins, api/sign_in.py)
+    TooManyAttempts                  -> 429 (with Retry-After: failed sign-ins, api/sign_in.py;
+                                        RateLimited: public 查新 per address)
     ValidationFailed, InvalidFieldError
                                      -> 422 (a field breaks its rule: USCC, region; names both)
     PayloadTooLarge                  -> 413
@@ -40,6 +41,7 @@ from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 from adoption.errors import (
     DuplicateError,
     InvalidFieldError,
+    RateLimited,
     StateError,
     TooManyAttempts,
     shown_text,
@@ -154,6 +156,8 @@ _CLASSIFIERS: tuple[tuple[type[BaseException], Callable[[Any], Problem]], ...] =
     (StateError, lambda e: Problem(409, ConflictError.title, str(e))),
     (AlreadyResolved, lambda e: Problem(409, ConflictError.title, str(e))),
     (CurationError, lambda e: Problem(422, ValidationFailed.title, str(e))),
+    (RateLimited, lambda e: Problem(429, "Too many requests", str(e),
+                                    {"retry_after": e.retry_after})),
     (TooManyAttempts, lambda e: Problem(429, "Too many failed sign-ins", str(e),
                                         {"retry_after": e.retry_after})),
     # the safety nets (module docstring)

@@ -60,7 +60,9 @@ DESCRIPTIONS = {
     404: "未找到 Not found: no record with that key",
     409: "冲突 Conflict: the record already exists or cannot change that way",
     413: "过大 Payload too large: the upload exceeds STDTRACK_UPLOAD_LIMIT_MB",
+    415: "类型不支持 Unsupported media type: send the body as the route documents it",
     422: "字段无效 Invalid field value: names the field and the value",
+    429: "请求过多 Too many requests: wait for Retry-After seconds, or sign in",
     503: "暂不可用 Unavailable: the database or the search index cannot be reached",
 }
 

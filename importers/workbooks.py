@@ -39,7 +39,7 @@ _EOCD = b"PK\x05\x06"
 _EOCD_SIZE = 22
 
 
-def _declared_parts(handle: IO[bytes], source: SourceFile) -> None:
+def declared_parts(handle: IO[bytes], source: SourceFile) -> None:
     """Read the end-of-central-directory record and refuse a workbook with too many parts
     before ``zipfile`` builds an object for each of them."""
     handle.seek(0, 2)
@@ -215,7 +215,7 @@ def _scan_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo, source: SourceFi
 
 def _checked_archive(handle: IO[bytes], source: SourceFile) -> dict[str, list[str]]:
     """Check the workbook part by part; the shared strings found, by part name."""
-    _declared_parts(handle, source)
+    declared_parts(handle, source)
     found: dict[str, list[str]] = {}
     try:
         with zipfile.ZipFile(handle) as archive:
@@ -340,7 +340,7 @@ def is_workbook(source: SourceFile) -> bool:
         UnreadableFileError: a damaged archive, or one with too many parts.
     """
     with _workbook_file(source) as handle:
-        _declared_parts(handle, source)
+        declared_parts(handle, source)
         try:
             with zipfile.ZipFile(handle) as archive:
                 return any(name.startswith("xl/") for name in archive.namelist())

@@ -6,7 +6,7 @@ import datetime as dt
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from standards.vocab import AdoptionDegree, Level, Nature, Status
+from standards.vocab import AdoptionDegree, CheckVerdict, Level, Nature, Status
 
 
 class AdoptionRef(BaseModel):
@@ -229,3 +229,50 @@ class SourcePreferenceRead(BaseModel):
     source: str
     actor: str
     created_at: dt.datetime
+class CatalogueVersion(BaseModel):
+    """Which state of the catalogue a check was answered from."""
+
+    standards: int = Field(description="editions in the catalogue")
+    last_batch_id: int | None = Field(description="the newest finished import batch")
+    last_import_at: dt.datetime | None = Field(description="when that batch finished")
+    label: str = Field(description="a short version label, e.g. 'b42 · 2026-12-01 · 1234 项'")
+
+
+class CheckedCitation(BaseModel):
+    """One distinct code a checked list or document cites, and what it is on the check date."""
+
+    written: str = Field(description="the code as written (its first occurrence)")
+    occurrences: int
+    locations: list[str] = Field(description="where it occurs (the first 10)")
+    code: str | None = Field(description="the code normalised (null when malformed)")
+    undated: bool = Field(description="cited without a year: answered with the edition in "
+                          "force on the check date (GB/T 1.1)")
+    adopted_ref: str | None = Field(default=None, description="the adopted international "
+                                    "standard a double number names")
+    verdict: CheckVerdict
+    verdict_zh: str
+    standard_id: int | None = Field(description="the edition the citation resolves to")
+    resolved_code: str | None
+    title_zh: str | None
+    status: Status | None = Field(description="that edition's status on the check date")
+    effective_on: dt.date | None
+    withdrawn_on: dt.date | None
+    successors: list[str] = Field(description="editions that replace it (代替)")
+    edition_in_force: str | None = Field(description="the family's edition in force on the "
+                                         "check date (null when none is)")
+    edition_in_force_title: str | None = None
+    problem: str | None = Field(default=None, description="why a malformed code is no code")
+
+
+class CheckReport(BaseModel):
+    """A 标准查新 answer: every distinct code found, with its verdict on ``as_of``."""
+
+    checked_at: dt.datetime
+    as_of: dt.date
+    catalogue: CatalogueVersion
+    source: str = Field(description="what was checked (pasted text, a file name)")
+    found: int = Field(description="citations found, repeats included")
+    distinct: int
+    truncated: bool = Field(description="the text held more citations than are checked")
+    counts: dict[str, int] = Field(description="distinct codes per verdict")
+    items: list[CheckedCitation]

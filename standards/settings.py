@@ -148,6 +148,11 @@ class Settings:
             ``STDTRACK_SCHEDULE_<NAME>`` (``STDTRACK_SCHEDULE_ALERTS_REFRESH=01:30``).
         job_stale_seconds: a running job whose worker's heartbeat is older than this is taken
             back (queued again, or failed after its last attempt) (``STDTRACK_JOB_STALE_SECONDS``).
+        check_rate_per_hour: 标准查新 requests one address may make per hour without signing
+            in (``STDTRACK_CHECK_RATE_PER_HOUR``).
+        smtp_url: where watch notifications are mailed, ``smtp://host:port`` (or
+            ``smtps://user:password@host:port``); ``None``: no e-mail (``STDTRACK_SMTP_URL``).
+        mail_from: the sender of those e-mails (``STDTRACK_MAIL_FROM``).
     """
 
     home: Path
@@ -161,6 +166,9 @@ class Settings:
     schedules_enabled: bool = True
     schedule_times: tuple[tuple[str, str], ...] = ()
     job_stale_seconds: float = 60.0
+    check_rate_per_hour: int = 60
+    smtp_url: str | None = None
+    mail_from: str = "stdtrack@localhost"
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str]) -> Settings:
@@ -197,6 +205,12 @@ class Settings:
                     "e.g. https://bz.example.gov.cn")
         lock_timeout = _number(environ, "STDTRACK_DB_LOCK_TIMEOUT", "seconds")
         stale = _number(environ, "STDTRACK_JOB_STALE_SECONDS", "seconds")
+        smtp_url = (environ.get("STDTRACK_SMTP_URL") or "").strip() or None
+        if smtp_url is not None and (urlsplit(smtp_url).scheme not in {"smtp", "smtps"}
+                                     or not urlsplit(smtp_url).hostname):
+            raise ConfigurationError(
+                f"STDTRACK_SMTP_URL: expected smtp://host:port or smtps://user:password@host:port"
+                f" (got a value starting {smtp_url[:12]!r})")
         return cls(
             home=home,
             database_url=url,
@@ -209,6 +223,9 @@ class Settings:
             schedules_enabled=_switch(environ, "STDTRACK_SCHEDULES") is not False,
             schedule_times=_schedule_times(environ),
             job_stale_seconds=60.0 if stale is None else stale,
+            check_rate_per_hour=_count(environ, "STDTRACK_CHECK_RATE_PER_HOUR", 60),
+            smtp_url=smtp_url,
+            mail_from=(environ.get("STDTRACK_MAIL_FROM") or "").strip() or "stdtrack@localhost",
         )
 
     @property

@@ -60,3 +60,24 @@ class BatchState(StrEnum):
     FINISHED = "finished"
     FAILED = "failed"
     INTERRUPTED = "interrupted"
+
+
+class CheckVerdict(StrEnum):
+    """What a cited code is found to be on a check date (标准查新)."""
+
+    CURRENT = "current"  # 现行
+    REPLACED = "replaced"  # 已被代替 (by a successor)
+    WITHDRAWN = "withdrawn"  # 已废止 (no successor)
+    UPCOMING = "upcoming"  # 即将实施
+    NOT_FOUND = "not_found"  # 未收录: the catalogue does not hold it (never "withdrawn")
+    MALFORMED = "malformed"  # 编号有误: a known prefix with a number that is no code
+
+
+VERDICT_LABELS = {
+    CheckVerdict.CURRENT: "现行",
+    CheckVerdict.REPLACED: "已被代替",
+    CheckVerdict.WITHDRAWN: "已废止",
+    CheckVerdict.UPCOMING: "即将实施",
+    CheckVerdict.NOT_FOUND: "未收录",
+    CheckVerdict.MALFORMED: "编号有误",
+}

@@ -224,12 +224,15 @@ MATRIX.update(WORKBENCH_MATRIX)  # hand edits, conflicts, preferences, goal chan
 
 def test_the_matrix_covers_every_write_route(app: Litestar) -> None:
     """Every write route is in a matrix: this one (API), tests/api/test_people_roles.py (pages
-    and the routes of one's own account), or public by design (sign in and out, register)."""
+    and the routes of one's own account), tests/checks/test_check_roles.py (标准查新 and
+    watches), or public by design (sign in and out, register)."""
+    from tests.checks.test_check_roles import CHECK_AND_WATCH_WRITES
+
     routes = {(method, route.path) for route in app.routes
               for handler in route.route_handlers
               for method in getattr(handler, "http_methods", ()) if method in WRITE_METHODS}
     assert (routes - PUBLIC_WRITES - ACCOUNT_WRITES - set(PAGE_WRITES)
-            - set(PORTAL_PAGE_WRITES)) == set(MATRIX)
+            - set(PORTAL_PAGE_WRITES) - CHECK_AND_WATCH_WRITES) == set(MATRIX)
 
 
 async def test_the_routes_are_documented(client: httpx.AsyncClient) -> None:

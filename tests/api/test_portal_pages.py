@@ -87,12 +87,13 @@ PORTAL_PAGE_WRITES: dict[tuple[str, str], Post] = {
     ("POST", "/portal/upload"): _post("/portal/upload"),
     ("POST", "/portal/upload/{preview_id:str}/commit"): _post("/portal/upload/{preview}/commit"),
     ("POST", "/portal/alerts/{alert_id:int}/redeclare"): _post("/portal/alerts/{alert}/redeclare"),
+    ("POST", "/portal/checks"): _post("/portal/checks"),
 }
 # the enterprise's own pages to read, and the public ones
 PORTAL_PAGES = ["/portal", "/portal/products", "/portal/products/{product}",
                 "/portal/declarations/{declaration}", "/portal/standards",
                 "/portal/standards/new", "/portal/standards/{standard}", "/portal/upload",
-                "/portal/alerts"]
+                "/portal/alerts", "/portal/checks"]
 PUBLIC_PAGES = ["/enterprises/{uscc}", "/declarations?q=制动", "/declarations"]
 
 
@@ -145,7 +146,10 @@ async def test_an_enterprise_never_sees_or_changes_another_ones_records(
         assert answer.status_code == 404 and "没有找到要找的记录" in answer.text, target
         assert "制动钳总成" not in answer.text and "盘式制动器总成" not in answer.text
     mine_only = [route for route in PORTAL_PAGE_WRITES
-                 if route[1] not in ("/portal/products", "/portal/standards", "/portal/upload")]
+                 if route[1] not in ("/portal/products", "/portal/standards", "/portal/upload",
+                                     "/portal/checks")]
+    theirs = await PORTAL_PAGE_WRITES[("POST", "/portal/checks")](browser, mine, other)
+    assert theirs.status_code == 200 and "19001" not in theirs.text  # only their own codes
     for route in mine_only:
         answer = await PORTAL_PAGE_WRITES[route](browser, mine, other)
         if route[1] == "/portal/standards/{standard_id:int}":
