@@ -16,6 +16,7 @@ from typing import Any
 
 from adoption.indicator_queries import ensure_facts
 from adoption.repository import refresh_alerts
+from api.pipelines.watches import run_watch_digest
 from api.web.i18n import N_
 from standards import job_repository
 from standards.settings import Settings
@@ -97,5 +98,14 @@ async def _facts_expiry(settings: Settings, day: dt.date) -> str:
     return f"facts: {await ensure_facts(day)}"
 
 
+async def _watch_digest(settings: Settings, day: dt.date) -> str:
+    """Watchlists: today's catalogue changes become notices; the digests are mailed and posted."""
+    report = await run_watch_digest(day, settings=settings)
+    return (f"notices {report.notices_created}, mails {report.emails_sent}, "
+            f"webhooks {report.webhooks_delivered}, failures "
+            f"{len(report.mail_failures) + len(report.webhook_failures)}")
+
+
 register_daily("alerts-refresh", _alerts_refresh, at="01:00", label=N_("预警刷新（按日期）"))
 register_daily("indicator-facts", _facts_expiry, at="01:30", label=N_("指标事实到期重算"))
+register_daily("watch-digest", _watch_digest, at="06:30", label=N_("关注变更通知"))

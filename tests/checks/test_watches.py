@@ -20,6 +20,7 @@ from aiosmtpd.controller import Controller
 from adoption.schemas import WatchRead
 from adoption.vocab import WatchKind
 from adoption.watches import matches
+from api.pipelines import schedules
 from api.pipelines.watches import run_watch_digest
 from standards.queries import IndexSource
 from standards.settings import Settings
@@ -235,7 +236,9 @@ async def test_the_watch_page(browser: httpx.AsyncClient, staff_headers: dict[st
         "upcoming_days": "10", "csrf_token": token}, follow_redirects=False)
     assert saved.status_code == 303
     await upload_catalogue(browser, staff_headers, "qc.csv", FIRST)
-    await run_watch_digest(dt.date(2026, 1, 10), settings=settings)
+    # the daily schedule runs the digest
+    said = await schedules.SCHEDULES["watch-digest"].task(settings, dt.date(2026, 1, 10))
+    assert said.startswith("notices 1,"), said
     listed = await browser.get("/watches")
     assert "QC/T 29106-2014" in listed.text and "未读 1 条" in listed.text
     english = await browser.get("/watches?lang=en")
