@@ -40,6 +40,10 @@ LOCAL_STANDARDS = "local-standards"
 INDICATOR_METRICS = ("coverage", "adoption", "standard-adoption", "conversion")
 """Indicator names a goal may target (docs/indicators.md §3)."""
 
+REVIEWED_ON_TIME = "reviewed-on-time"
+"""The rate metric of the review clock (docs/reviews.md): review cycles whose due date fell
+in the goal's window closed (reviewed, revised or withdrawn) on or before that date."""
+
 MAX_TARGET = 1_000_000
 """A count target above a million local standards is a typing error (rates are at most 1)."""
 
@@ -67,8 +71,9 @@ class GoalInput(BaseModel):
     name: Annotated[str, NO_CONTROLS] = Field(min_length=1, max_length=300,
                                               description="中文名称 (English beside)")
     name_en: Annotated[str, NO_CONTROLS] = Field(default="", max_length=300)
-    metric: str = Field(max_length=40, description=f"{LOCAL_STANDARDS} (a count) or an "
-                        "indicator name: " + ", ".join(INDICATOR_METRICS))
+    metric: str = Field(max_length=40, description=f"{LOCAL_STANDARDS} (a count), "
+                        f"{REVIEWED_ON_TIME} (a rate) or an indicator name: "
+                        + ", ".join(INDICATOR_METRICS))
     target: float = Field(gt=0, le=MAX_TARGET,
                           description="a count (300) or a rate in (0, 1] (0.98)")
     region: str | None = Field(default=None, max_length=6,
@@ -113,16 +118,17 @@ def check_goal(data: GoalInput, today: dt.date) -> GoalInput:
             whole, a region that is not 2/4/6 digits, a deadline before the start.
     """
     metric = data.metric.strip().casefold()
-    if metric not in (LOCAL_STANDARDS, *INDICATOR_METRICS):
+    if metric not in (LOCAL_STANDARDS, REVIEWED_ON_TIME, *INDICATOR_METRICS):
         raise InvalidFieldError("metric", data.metric, "未知指标 unknown metric (use "
-                                f"{LOCAL_STANDARDS} or {', '.join(INDICATOR_METRICS)})")
+                                f"{LOCAL_STANDARDS}, {REVIEWED_ON_TIME} or "
+                                f"{', '.join(INDICATOR_METRICS)})")
     if metric == LOCAL_STANDARDS and data.target != int(data.target):
         raise InvalidFieldError("target", data.target, "数量目标应为整数 a count target is whole")
-    if metric == LOCAL_STANDARDS and (data.sector or data.key_field):
+    if metric in (LOCAL_STANDARDS, REVIEWED_ON_TIME) and (data.sector or data.key_field):
         raise InvalidFieldError("sector" if data.sector else "key_field",
                                 data.sector or data.key_field, "数量目标按领域而非行业 (a count "
                                 "goal is scoped by region and domain, not sector or key field)")
-    if metric != LOCAL_STANDARDS and data.domain is not None:
+    if metric in INDICATOR_METRICS and data.domain is not None:
         raise InvalidFieldError("domain", data.domain.value, "指标目标不按领域 (an indicator "
                                 "goal is scoped by region, sector or key field, not domain)")
     if metric != LOCAL_STANDARDS and data.target > 1:

@@ -22,6 +22,7 @@ from adoption.drafting_repository import (
 from adoption.errors import DuplicateError, InvalidFieldError, RecordNotFound
 from adoption.goals import (
     LOCAL_STANDARDS,
+    REVIEWED_ON_TIME,
     CountItem,
     GoalInput,
     GoalProgress,
@@ -48,6 +49,7 @@ from adoption.indicators import (
     compute_indicator,
     indicator_series,
 )
+from adoption.reviews_repository import on_time_report
 from adoption.tables import DraftingProject
 from adoption.vocab import Domain, DraftingStage, ProjectKind
 from standards.db import MAX_ID, fetch, in_list
@@ -252,7 +254,12 @@ def _query(goal: GoalRead, t: dt.date) -> IndicatorQuery:
 
 
 async def _rate(goal: GoalRead, t: dt.date) -> tuple[float | None, int | None, int | None]:
-    """The goal's indicator on day ``t``: (rate, numerator, denominator)."""
+    """The goal's rate on day ``t``: (rate, numerator, denominator). Reviewed on time counts
+    the review cycles due from the goal's start to ``t`` (docs/reviews.md)."""
+    if goal.metric == REVIEWED_ON_TIME:
+        on_time = await on_time_report(goal.region, goal.start_on, goal.deadline, t,
+                                       domain=goal.domain.value if goal.domain else None)
+        return on_time.rate, on_time.numerator, on_time.denominator
     report = await compute_indicator(_query(goal, t))
     return report.rate, report.numerator, report.denominator
 
@@ -326,9 +333,13 @@ async def goal_series(key: int | str, as_of: dt.date | None = None,
         forecast = count_forecast(items, goal.start_on, goal.deadline, goal.target, t)[0]
     else:
         baseline = (await _rate(goal, goal.start_on))[0] or 0.0
-        reports = await indicator_series(_query(goal, t), days) if days else []
-        for day, report in zip(days, reports, strict=True):
-            points.append(SeriesPoint(date=day, value=report.rate, target_line=target_line(
+        if goal.metric == REVIEWED_ON_TIME:
+            rates = [(await _rate(goal, day))[0] for day in days]
+        else:
+            reports = await indicator_series(_query(goal, t), days) if days else []
+            rates = [report.rate for report in reports]
+        for day, rate in zip(days, rates, strict=True):
+            points.append(SeriesPoint(date=day, value=rate, target_line=target_line(
                 goal.start_on, goal.deadline, goal.target, baseline, day)))
         forecast = (await goal_progress(goal.id, t)).forecast_date
     return GoalSeries(goal=goal.name, goal_id=goal.id, metric=goal.metric,

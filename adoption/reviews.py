@@ -394,7 +394,7 @@ class OnTimeReport(BaseModel):
     numerator: int
     denominator: int
     rate: float | None
-    late: list[dict[str, object]]
+    late: list[dict[str, str | None]]
 
 
 def check_within(months: int) -> int:

@@ -228,7 +228,7 @@ async def scope_histories(region: str | None = None, domain: str | None = None,
 def _city(region_code: str | None) -> tuple[str, str]:
     if not region_code:
         return "", ""
-    city = city_of(region_code)
+    city = city_of(region_code.ljust(6, "0"))  # the catalogue keeps 22, 2201
     return city, region_name(city) or ""
 
 
@@ -339,3 +339,50 @@ async def list_imports(limit: int = 50, offset: int = 0) -> list[dict[str, Any]]
         "SELECT id, files, actor, started_at, finished_at, created, updated, unchanged, "
         "rejected FROM review_import ORDER BY id DESC LIMIT ? OFFSET ?", [limit, offset])
     return [{**row, "files": json.loads(row["files"] or "[]")} for row in rows]
+
+
+# ------------------------------------------------------------------------------------------
+# Reminders
+# ------------------------------------------------------------------------------------------
+
+
+async def raise_reminders(report: DueReport, today: dt.date) -> dict[str, int]:
+    """Store a reminder for each standard of ``report`` not yet reviewed since its start
+    (once per standard, kind and due date), and clear the open ones no longer due or overdue.
+
+    Returns:
+        ``{"raised_due", "raised_overdue", "cleared", "open"}``.
+    """
+    wanted = {(i.standard_id, "due", i.due_on) for i in report.due_items if i.reviewed_on is None}
+    wanted |= {(i.standard_id, "overdue", i.due_on) for i in report.overdue_items}
+    counts = {"raised_due": 0, "raised_overdue": 0, "cleared": 0, "open": 0}
+    async with writing():
+        open_rows = await select("SELECT id, standard, kind, due_on FROM review_reminder "
+                                 "WHERE cleared_on IS NULL")
+        held = {(r["standard"], r["kind"], as_day(r["due_on"])): r["id"] for r in open_rows}
+        for key, reminder_id in held.items():
+            if key not in wanted:
+                await write("UPDATE review_reminder SET cleared_on = ? WHERE id = ?",
+                            [today, reminder_id])
+                counts["cleared"] += 1
+        for standard_id, kind, due_on in sorted(wanted - set(held)):
+            inserted = await write(
+                "INSERT INTO review_reminder (standard, kind, due_on, raised_on) "
+                "VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id",
+                [standard_id, kind, due_on, today])
+            if inserted:
+                counts[f"raised_{kind}"] += 1
+        rows = await select("SELECT COUNT(*) AS n FROM review_reminder WHERE cleared_on IS NULL")
+        counts["open"] = int(rows[0]["n"])
+    return counts
+
+
+async def open_reminders(limit: int = 200) -> list[dict[str, Any]]:
+    """Open reminders, newest first, with the standard's code and title."""
+    rows = await select(
+        "SELECT m.id, m.standard, m.kind, m.due_on, m.raised_on, s.code, s.title_zh "
+        "FROM review_reminder m JOIN standard s ON s.id = m.standard "
+        "WHERE m.cleared_on IS NULL ORDER BY m.raised_on DESC, m.due_on, s.code LIMIT ?",
+        [limit])
+    return [{**r, "due_on": as_day(r["due_on"]), "raised_on": as_day(r["raised_on"])}
+            for r in rows]

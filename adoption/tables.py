@@ -405,6 +405,18 @@ class StandardReview(Table, tablename="standard_review"):
     updated_at = Timestamptz()
 
 
+class ReviewReminder(Table, tablename="review_reminder"):
+    """A reminder raised by the daily run: a standard due for review soon, or overdue; raised
+    once per standard, kind and due date (unique), cleared when the standard is reviewed."""
+
+    id = Serial(primary_key=True)
+    standard = ForeignKey(Standard, on_delete=OnDelete.cascade, index=True)
+    kind = Varchar(length=20)  # due / overdue
+    due_on = Date()
+    raised_on = Date()
+    cleared_on = Date(null=True, default=None)
+
+
 class ReviewImport(Table, tablename="review_import"):
     """One review-file import: files, who, when, counts and the report."""
 
@@ -465,5 +477,5 @@ TABLES: tuple[type[Table], ...] = (
     Enterprise, Product, Declaration, Alert, DeclarationImport,
     DraftingProject, DraftingStageEntry, DraftingImport, DomainRule, StandardDomain, Goal,
     ProductFact, IndicatorCube, ProductFactStale, ForeignBody, StandardIndicator,
-    DeclarationUpload, StandardReview, ReviewImport, StandardFeedback, StandardViewCount,
-    TriageDecision)
+    DeclarationUpload, StandardReview, ReviewReminder, ReviewImport, StandardFeedback,
+    StandardViewCount, TriageDecision)

@@ -39,6 +39,7 @@ from api.routes.indicators import IndicatorController
 from api.routes.pages import PageController
 from api.routes.public import PublicEnterpriseController, QrCodeController, SuggestionController
 from api.routes.registrations import RegistrationController
+from api.routes.reviews import ReviewController
 from api.routes.search import SearchController
 from api.routes.sessions import SessionController
 from api.routes.standards import StandardController
@@ -142,6 +143,7 @@ def create_app(settings: Settings, engine: Engine | None = None) -> Litestar:
             SessionController,
             RegistrationController,
             ExportController,
+            ReviewController,
             create_static_files_router(
                 path="/static/dashboard",
                 directories=[API_DIR / "dashboard" / "static"],

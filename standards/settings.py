@@ -111,6 +111,8 @@ class Settings:
         read_limits: what an import file may hold (:class:`ReadLimits`).
         db_lock_timeout: seconds a write waits for another writer's lock (SQLite's write
             lock, PostgreSQL's import lock) before it fails (``STDTRACK_DB_LOCK_TIMEOUT``).
+        review_cycle_years: years between reviews of a local standard (复审周期,
+            ``STDTRACK_REVIEW_CYCLE_YEARS``, 1 to 10; 5 by default).
     """
 
     home: Path
@@ -120,6 +122,7 @@ class Settings:
     public_url: str | None = None
     read_limits: ReadLimits = ReadLimits()
     db_lock_timeout: float = 60.0
+    review_cycle_years: int = 5
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str]) -> Settings:
@@ -155,6 +158,10 @@ class Settings:
                     f"STDTRACK_PUBLIC_URL={public_url!r}: expected the site's address, "
                     "e.g. https://bz.example.gov.cn")
         lock_timeout = _number(environ, "STDTRACK_DB_LOCK_TIMEOUT", "seconds")
+        cycle_raw = (environ.get("STDTRACK_REVIEW_CYCLE_YEARS") or "5").strip()
+        if not (cycle_raw.isascii() and cycle_raw.isdigit() and 1 <= int(cycle_raw) <= 10):
+            raise ConfigurationError(
+                f"STDTRACK_REVIEW_CYCLE_YEARS={cycle_raw!r}: expected whole years from 1 to 10")
         return cls(
             home=home,
             database_url=url,
@@ -163,6 +170,7 @@ class Settings:
             public_url=public_url,
             read_limits=ReadLimits.from_env(environ),
             db_lock_timeout=60.0 if lock_timeout is None else lock_timeout,
+            review_cycle_years=int(cycle_raw),
         )
 
     @property

@@ -1,4 +1,4 @@
-"""Local standards after publication (issue 17): reviews (复审) and their imports,
+"""Local standards after publication (issue 17): reviews (复审), reminders and imports,
 implementation feedback, page-view counts, triage decisions.
 
 Columns are listed as (name, class, params) and added in a loop: the same calls piccolo's
@@ -89,6 +89,14 @@ TABLES: dict[tuple[str, str], list[tuple[str, type, dict[str, Any]]]] = {
         _varchar("recorded_by", 200),
         _timestamp("created_at"),
         _timestamp("updated_at"),
+    ],
+    ("ReviewReminder", "review_reminder"): [
+        _serial(),
+        _foreign("standard", Standard, OnDelete.cascade, index=True),
+        _varchar("kind", 20),
+        _date("due_on", null=False),
+        _date("raised_on", null=False),
+        _date("cleared_on"),
     ],
     ("ReviewImport", "review_import"): [
         _serial(),

@@ -2,6 +2,7 @@
 its table steps).
 
 - one review per standard and day (an import read again updates it, never doubles it);
+- one reminder per standard, kind and due date;
 - one view-count row per standard and month.
 """
 
@@ -16,6 +17,8 @@ DESCRIPTION = "adoption: one review per standard and day, one view count per sta
 INDEXES = {
     "standard_review_day": (
         "CREATE UNIQUE INDEX standard_review_day ON standard_review (standard, reviewed_on)"),
+    "review_reminder_once": (
+        "CREATE UNIQUE INDEX review_reminder_once ON review_reminder (standard, kind, due_on)"),
     "standard_view_count_month": (
         "CREATE UNIQUE INDEX standard_view_count_month ON standard_view_count (standard, month)"),
 }
