@@ -39,7 +39,13 @@ from api.routes.indicators import IndicatorController
 from api.routes.pages import PageController
 from api.routes.public import PublicEnterpriseController, QrCodeController, SuggestionController
 from api.routes.registrations import RegistrationController
-from api.routes.reviews import ReviewController
+from api.routes.reviews import (
+    EvaluationController,
+    FeedbackController,
+    ReviewController,
+    ReviewFileController,
+    TriageController,
+)
 from api.routes.search import SearchController
 from api.routes.sessions import SessionController
 from api.routes.standards import StandardController
@@ -48,6 +54,7 @@ from api.web.account_pages import AccountPages
 from api.web.protocol import StdtrackApp, SwaggerPage, docs_script, security_headers
 from api.web.render import API_DIR
 from api.workbench.pages import WorkbenchPages
+from api.workbench.review_pages import FeedbackPages, ReviewPages
 from standards.db import close_engine, open_engine
 from standards.settings import Settings
 
@@ -140,10 +147,16 @@ def create_app(settings: Settings, engine: Engine | None = None) -> Litestar:
             PortalPages,
             PublicPages,
             WorkbenchPages,
+            ReviewPages,
+            FeedbackPages,
             SessionController,
             RegistrationController,
             ExportController,
             ReviewController,
+            ReviewFileController,
+            EvaluationController,
+            TriageController,
+            FeedbackController,
             create_static_files_router(
                 path="/static/dashboard",
                 directories=[API_DIR / "dashboard" / "static"],

@@ -8,6 +8,7 @@ HTTP status per error (the only place that decides it):
     ConflictError, DuplicateError, StateError
                                      -> 409 (ConfirmationRequired: a declaration to confirm)
     TooManyAttempts                  -> 429 (with Retry-After: failed sign-ins, api/sign_in.py)
+    TooMuchFeedback                  -> 429 (the feedback form's rate limit)
     ValidationFailed, InvalidFieldError
                                      -> 422 (a field breaks its rule: USCC, region; names both)
     PayloadTooLarge                  -> 413
@@ -42,6 +43,7 @@ from adoption.errors import (
     InvalidFieldError,
     StateError,
     TooManyAttempts,
+    TooMuchFeedback,
     shown_text,
 )
 from standards.errors import CodeError, DatabaseError, NotFoundError
@@ -147,6 +149,8 @@ _CLASSIFIERS: tuple[tuple[type[BaseException], Callable[[Any], Problem]], ...] =
                                        {"existing_id": e.existing_id})),
     (StateError, lambda e: Problem(409, ConflictError.title, str(e))),
     (TooManyAttempts, lambda e: Problem(429, "Too many failed sign-ins", str(e),
+                                        {"retry_after": e.retry_after})),
+    (TooMuchFeedback, lambda e: Problem(429, "Too many submissions", str(e),
                                         {"retry_after": e.retry_after})),
     # the safety nets (module docstring)
     (OverflowError, lambda e: Problem(400, "Value out of range",

@@ -61,6 +61,7 @@ DESCRIPTIONS = {
     409: "冲突 Conflict: the record already exists or cannot change that way",
     413: "过大 Payload too large: the upload exceeds STDTRACK_UPLOAD_LIMIT_MB",
     422: "字段无效 Invalid field value: names the field and the value",
+    429: "过于频繁 Too many requests: try again after Retry-After seconds",
     503: "暂不可用 Unavailable: the database or the search index cannot be reached",
 }
 

@@ -69,6 +69,7 @@ NAV: list[NavItem] = [
     NavItem("/workbench/registrations", N_("注册审核"), frozenset({Role.STAFF}),
             "nav-registrations"),
     NavItem("/workbench/accounts", N_("账号管理"), frozenset({Role.STAFF}), "nav-accounts"),
+    NavItem("/workbench/reviews", N_("复审"), frozenset({Role.STAFF, Role.LEADER}), "nav-reviews"),
     NavItem("/account", N_("我的账号"), SIGNED_IN, "nav-account"),
 ]
 
