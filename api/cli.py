@@ -669,6 +669,8 @@ from api.cli_indicators import foreign_bodies, indicators  # noqa: E402  (regist
 main.add_command(indicators)
 main.add_command(foreign_bodies)
 
-from api.cli_reviews import reviews  # noqa: E402  (registers after main)
+from api.cli_reviews import evaluation, reviews, triage  # noqa: E402  (registers after main)
 
 main.add_command(reviews)
+main.add_command(evaluation)
+main.add_command(triage)

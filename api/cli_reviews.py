@@ -1,5 +1,6 @@
-"""CLI group ``stdtrack reviews``: the review clock of local standards (docs/reviews.md) —
-review files, one review, due and overdue lists, reviewed on time, the daily reminder."""
+"""CLI group ``stdtrack reviews`` (the review clock of local standards, docs/reviews.md: review
+files, one review, due and overdue lists, reviewed on time, the daily reminder) and the
+commands ``stdtrack evaluation`` and ``stdtrack triage``."""
 
 from __future__ import annotations
 
@@ -10,11 +11,14 @@ from typing import Any
 
 import click
 
-from adoption import reviews_repository
+from adoption import evaluation_repository, reviews_repository, triage_repository
 from adoption.reviews import DueItem, DueReport, ReviewInput
+from adoption.vocab import Grade, TriageAction
 from api.cli import emit_json, fail, print_files, print_rejections, run_with_db
+from api.exports import to_xlsx
 from api.pipelines.review_reminders import REMINDER_MONTHS, run_review_reminders
 from api.review_imports import import_reviews
+from api.routes.reviews import evaluation_table, reasons_text
 from standards.settings import Settings
 
 DATE = click.DateTime(formats=["%Y-%m-%d"])
@@ -175,3 +179,55 @@ def reviews_remind(settings: Settings, as_of: dt.datetime | None, within: int,
         emit_json(result)
     else:
         click.echo(", ".join(f"{k} {v}" for k, v in result.items()))
+
+
+@click.command("evaluation")
+@click.option("--region", default=None, help="region code prefix: 22, 2201")
+@click.option("--as-of", type=DATE, default=None, help="the day (default today)")
+@click.option("--grade", type=click.Choice([g.value for g in Grade]), default=None,
+              help="list only this grade")
+@click.option("--xlsx", "xlsx_path", type=click.Path(dir_okay=False, path_type=Path),
+              default=None, help="also write the committee's spreadsheet here")
+@click.option("--json", "as_json", is_flag=True, help="print the evaluation as JSON")
+@click.pass_obj
+def evaluation(settings: Settings, region: str | None, as_of: dt.datetime | None,
+               grade: str | None, xlsx_path: Path | None, as_json: bool) -> None:
+    """实施评价 — grade a region's local standards 强/中/弱 from their signals."""
+    scope = _region(region)
+    report = run_with_db(settings, lambda: evaluation_repository.evaluate_region(
+        scope, _day(as_of), grade=Grade(grade) if grade else None))
+    if xlsx_path is not None:
+        xlsx_path.write_bytes(to_xlsx(evaluation_table(report)))
+    if as_json:
+        click.echo(report.model_dump_json(indent=2))
+        return
+    click.echo(f"as of {report.as_of}, region {report.region or 'all'}: {report.standards} "
+               f"local standards in force; strong {report.grades['strong']}, medium "
+               f"{report.grades['medium']}, weak {report.grades['weak']} (thresholds: strong "
+               f"≥ {report.strong_threshold:g}, weak ≤ {report.weak_threshold:g})")
+    for item in report.items[:30]:
+        click.echo(f"  {item.code:<22} {item.grade_zh} {item.score:>7.2f}  {item.title_zh or ''}")
+
+
+@click.command("triage")
+@click.option("--region", default=None, help="region code prefix: 22, 2201")
+@click.option("--as-of", type=DATE, default=None, help="the day (default today)")
+@click.option("--action", type=click.Choice([a.value for a in TriageAction]), default=None,
+              help="list only this suggested action")
+@click.option("--json", "as_json", is_flag=True, help="print the candidates as JSON")
+@click.pass_obj
+def triage(settings: Settings, region: str | None, as_of: dt.datetime | None,
+           action: str | None, as_json: bool) -> None:
+    """清理整合 — candidates for cutting and merging, with evidence and a suggested action."""
+    scope = _region(region)
+    report = run_with_db(settings, lambda: triage_repository.triage_region(
+        scope, _day(as_of), action=TriageAction(action) if action else None,
+        cycle_years=settings.review_cycle_years))
+    if as_json:
+        click.echo(report.model_dump_json(indent=2))
+        return
+    click.echo(f"as of {report.as_of}, region {report.region or 'all'}: {report.candidates} "
+               f"candidates among {report.standards} local standards in force: "
+               + ", ".join(f"{k} {v}" for k, v in report.by_action.items() if v))
+    for item in report.items[:50]:
+        click.echo(f"  {item.code:<22} {item.suggested_zh:<8} {reasons_text(item.reasons)}")

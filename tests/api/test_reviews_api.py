@@ -251,3 +251,15 @@ async def test_the_cli(client: httpx.AsyncClient, clean: None,
     assert (found["due"], found["overdue"]) == (2, 2)
     bad = stdtrack(settings, "reviews", "due", "--region", "2x")  # type: ignore[arg-type]
     assert bad.returncode == 2 and "2x" in bad.stderr
+
+
+def test_the_review_file_headers_are_documented() -> None:
+    from pathlib import Path
+
+    from api.review_imports import HEADERS
+
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "reviews.md").read_text("utf-8")
+    for target, labels in HEADERS.items():
+        assert any(line.startswith(f"| `{target}` |") and all(f"`{label}`" in line
+                                                              for label in labels)
+                   for line in doc.splitlines()), target
