@@ -34,7 +34,6 @@ from pydantic import BaseModel, Field
 
 from adoption.errors import InvalidFieldError
 from adoption.vocab import ReviewConclusion
-from standards.lifecycle import valid_at
 
 DEFAULT_CYCLE_YEARS = 5
 MAX_WITHIN_MONTHS = 120
@@ -88,6 +87,8 @@ def add_months(day: dt.date, months: int) -> dt.date:
     index = day.year * 12 + day.month - 1 + months
     year, month = divmod(index, 12)
     month += 1
+    if day.day <= 28:  # every month has it
+        return dt.date(year, month, day.day)
     return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
@@ -119,8 +120,10 @@ class ClockHistory:
 
     def ended_on(self) -> dt.date | None:
         """The day the clock ends (withdrawal or revision), when known."""
-        ends = [d for d in (self.withdrawn_on, self.revised_on) if d is not None]
-        return min(ends) if ends else None
+        withdrawn, revised = self.withdrawn_on, self.revised_on
+        if withdrawn is None:
+            return revised
+        return withdrawn if revised is None or withdrawn <= revised else revised
 
 
 class ClockState(StrEnum):
@@ -130,7 +133,7 @@ class ClockState(StrEnum):
     ENDED = "ended"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Clock:
     """The clock of one edition on day ``as_of``."""
 
@@ -163,7 +166,7 @@ def clock_at(history: ClockHistory, t: dt.date,
     restarted = False
     reviewed: ReviewEvent | None = None
     end = history.ended_on()
-    for review in history.ordered_reviews():
+    for review in history.ordered_reviews() if history.reviews else ():
         if review.reviewed_on > t or review.reviewed_on < history.effective_on:
             continue
         if end is not None and review.reviewed_on > end:
@@ -173,28 +176,22 @@ def clock_at(history: ClockHistory, t: dt.date,
         elif reviewed is None:
             reviewed = review
     due = due_after(start, cycle_years)
-    base = Clock(as_of=t, state=ClockState.RUNNING, start=start, due_on=due,
-                 restarted=restarted,
-                 reviewed_on=reviewed.reviewed_on if reviewed else None,
-                 reviewed_as=reviewed.conclusion if reviewed else None)
+    reviewed_on = reviewed.reviewed_on if reviewed else None
+    reviewed_as = reviewed.conclusion if reviewed else None
     if history.withdrawn_undated and history.withdrawn_on is None:
-        return _ended(base, None, "withdrawn")
+        return Clock(as_of=t, state=ClockState.ENDED, start=start, due_on=due,
+                     restarted=restarted, reviewed_on=reviewed_on, reviewed_as=reviewed_as,
+                     end_reason="withdrawn")
     if end is not None and end <= t:
-        reason = "withdrawn" if end == history.withdrawn_on else "revised"
-        return _ended(base, end, reason)
-    valid = valid_at(t, effective_on=history.effective_on, withdrawn_on=history.withdrawn_on,
-                     withdrawn_undated=history.withdrawn_undated,
-                     upcoming_undated=history.upcoming_undated)
-    overdue = valid and due < t and reviewed is None
+        return Clock(as_of=t, state=ClockState.ENDED, start=start, due_on=due,
+                     restarted=restarted, reviewed_on=reviewed_on, reviewed_as=reviewed_as,
+                     ended_on=end,
+                     end_reason="withdrawn" if end == history.withdrawn_on else "revised")
+    # not withdrawn by t (checked above) and started on or before t: valid on t
+    overdue = due < t and reviewed is None
     return Clock(as_of=t, state=ClockState.RUNNING, start=start, due_on=due,
-                 restarted=restarted, reviewed_on=base.reviewed_on,
-                 reviewed_as=base.reviewed_as, overdue=overdue)
-
-
-def _ended(base: Clock, day: dt.date | None, reason: str) -> Clock:
-    return Clock(as_of=base.as_of, state=ClockState.ENDED, start=base.start,
-                 due_on=base.due_on, restarted=base.restarted, reviewed_on=base.reviewed_on,
-                 reviewed_as=base.reviewed_as, ended_on=day, end_reason=reason)
+                 restarted=restarted, reviewed_on=reviewed_on, reviewed_as=reviewed_as,
+                 overdue=overdue)
 
 
 @dataclass(frozen=True, slots=True)

@@ -85,10 +85,16 @@ def _tokenizer() -> Any:
     return _TOKENIZER
 
 
-def title_words(title: str | None, generic: frozenset[str]) -> frozenset[str]:
-    """The words of a title that carry its subject."""
+def title_words(title: str | None, generic: frozenset[str],
+                cache: dict[str, frozenset[str]] | None = None) -> frozenset[str]:
+    """The words of a title that carry its subject (``cache``: titles already cut)."""
     if not title:
         return frozenset()
+    if cache is not None:
+        found = cache.get(title)
+        if found is None:
+            found = cache[title] = title_words(title, generic)
+        return found
     text = unicodedata.normalize("NFKC", title).casefold()
     words: set[str] = set()
     cut = _tokenizer().cut
@@ -124,12 +130,46 @@ def idf_table(titles: Iterable[frozenset[str]]) -> dict[str, float]:
     return {word: math.log(1 + total / n) for word, n in counts.items()}
 
 
-def similarity(a: frozenset[str], b: frozenset[str], idf: dict[str, float]) -> float:
+def weight(words: frozenset[str], idf: dict[str, float]) -> float:
+    return sum(idf.get(w, 0.0) for w in words)
+
+
+def similarity(a: frozenset[str], b: frozenset[str], idf: dict[str, float],
+               weights: dict[frozenset[str], float] | None = None) -> float:
+    """Weighted Dice of two titles' words; ``weights`` caches each word set's weight."""
     if not a or not b:
         return 0.0
-    shared = sum(idf.get(w, 0.0) for w in a & b)
-    whole = sum(idf.get(w, 0.0) for w in a) + sum(idf.get(w, 0.0) for w in b)
+    if weights is None:
+        whole = weight(a, idf) + weight(b, idf)
+    else:
+        whole_a = weights.get(a)
+        if whole_a is None:
+            whole_a = weights[a] = weight(a, idf)
+        whole_b = weights.get(b)
+        if whole_b is None:
+            whole_b = weights[b] = weight(b, idf)
+        whole = whole_a + whole_b
+    shared = weight(a & b, idf)
     return round(2 * shared / whole, 4) if whole else 0.0
+
+
+def prefix_words(words: frozenset[str], idf: dict[str, float], threshold: float
+                 ) -> list[str]:
+    """The heaviest words of a title (prefix filtering): Dice ≥ θ needs a shared weight S ≥
+    θ·A / (2 − θ) for either title's weight A, so the words after the prefix, weighing less
+    than that, cannot reach S alone; with every title's words in the same order (rarest
+    first), the first shared word of two titles at least θ similar is in both prefixes."""
+    ordered = sorted(words, key=lambda w: (-idf.get(w, 0.0), w))
+    total = sum(idf.get(w, 0.0) for w in ordered)
+    need = threshold * total / (2 - threshold)
+    prefix: list[str] = []
+    left = total
+    for word in ordered:
+        if left < need:
+            break
+        prefix.append(word)
+        left -= idf.get(word, 0.0)
+    return prefix
 
 
 def suggest(reasons: dict[str, Any]) -> TriageAction:

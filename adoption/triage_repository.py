@@ -26,6 +26,7 @@ from adoption.triage import (
     idf_table,
     load_rule,
     parse_action,
+    prefix_words,
     similarity,
     suggest,
     title_words,
@@ -55,6 +56,12 @@ async def _with_ics(where: str, args: Sequence[Any], t: dt.date) -> dict[int, di
         entry = found.setdefault(row["id"], {**row, "ics": []})
         entry["ics"].append(row["ics"])
     return found
+
+
+def _match(row: dict[str, Any], key: int, score: float, own_ics: list[str]) -> Match:
+    return Match(standard_id=key, code=row["code"], title_zh=row["title_zh"],
+                 level=row["level"], similarity=score,
+                 shared_ics=sorted(set(own_ics) & set(row["ics"])))
 
 
 async def _decisions() -> dict[int, Decision]:
@@ -105,58 +112,70 @@ async def triage_region(region: str | None, as_of: dt.date | None = None, *,
     for start in range(0, len(ics_codes), 2000):
         chunk = ics_codes[start:start + 2000]
         clause, chunk_args = in_list(engine, "i2.ics", chunk)
-        found = await _with_ics(
+        others.update(await _with_ics(
             "s.level IN ('national', 'industry', 'local') AND s.amendment IS NULL AND s.id IN "
-            f"(SELECT i2.standard FROM standard_ics i2 WHERE {clause})", chunk_args, t)
-        others.update(found)
-    words = {key: title_words(row["title_zh"], generic) for key, row in others.items()}
+            f"(SELECT i2.standard FROM standard_ics i2 WHERE {clause})", chunk_args, t))
+    cut: dict[str, frozenset[str]] = {}  # editions and provinces repeat titles
+    words = {key: title_words(row["title_zh"], generic, cut) for key, row in others.items()}
     for key, row in mine.items():
-        words.setdefault(key, title_words(row["title_zh"], generic))
+        words.setdefault(key, title_words(row["title_zh"], generic, cut))
     idf = idf_table(words.values())
-    buckets: dict[tuple[str, str], list[int]] = {}
+    # titles repeat (editions, provinces): compare each distinct word set once per ICS
+    buckets: dict[tuple[str, str], set[frozenset[str]]] = {}  # (ICS, word) -> word sets
+    members: dict[tuple[str, frozenset[str]], list[int]] = {}  # (ICS, word set) -> standards
+    prefixes: dict[frozenset[str], list[str]] = {}
     for key, row in others.items():
+        title_set = words[key]
+        prefix = prefixes.get(title_set)
+        if prefix is None:
+            prefix = prefixes[title_set] = prefix_words(title_set, idf, rule.title_similarity)
         for code in row["ics"]:
-            for word in words[key]:
-                buckets.setdefault((code, word), []).append(key)
+            members.setdefault((code, title_set), []).append(key)
+            # two similar titles share a word of both prefixes (triage.prefix_words)
+            for word in prefix:
+                buckets.setdefault((code, word), set()).add(title_set)
     province = region_prefix(region)
     decisions = await _decisions()
     items: list[TriageItem] = []
     clocks = {s.id: clock_at(s.history, t, cycle_years) for s in scoped}
     all_local = {s.id: s for s in scoped}
+    scores: dict[tuple[frozenset[str], frozenset[str]], float] = {}
+    weights: dict[frozenset[str], float] = {}
     for std_id, std in all_local.items():
         if std_id not in graded or (only is not None and std_id != only):
             continue  # not in force on t, or not the one asked for
         own = mine.get(std_id)
         own_ics = own["ics"] if own else []
         own_words = words.get(std_id, frozenset())
-        seen: set[int] = set()
-        matches: dict[str, list[Match]] = {"overlaps_national": [],
-                                           "duplicates_same_province": [],
-                                           "duplicates_other_province": []}
-        for code in own_ics:
-            for word in own_words:
-                for other in buckets.get((code, word), ()):
-                    if other == std_id or other in seen:
-                        continue
-                    seen.add(other)
-                    row = others[other]
-                    score = similarity(own_words, words[other], idf)
+        seen: set[int] = {std_id}
+        found: dict[str, list[tuple[float, int]]] = {}
+        for word in prefix_words(own_words, idf, rule.title_similarity):
+            for code in own_ics:
+                for other_words in buckets.get((code, word), ()):
+                    pair = (own_words, other_words)
+                    score = scores.get(pair)
+                    if score is None:
+                        score = scores[pair] = similarity(own_words, other_words, idf, weights)
                     if score < rule.title_similarity:
                         continue
-                    if row["level"] in ("national", "industry"):
-                        kind = "overlaps_national"
-                    elif (row["region_code"] or "")[:2] == (std.region_code or "")[:2]:
-                        kind = "duplicates_same_province"
-                    else:
-                        kind = "duplicates_other_province"
-                    matches[kind].append(Match(
-                        standard_id=other, code=row["code"], title_zh=row["title_zh"],
-                        level=row["level"], similarity=score,
-                        shared_ics=sorted(set(own_ics) & set(row["ics"]))))
+                    for other in members[(code, other_words)]:
+                        if other in seen:
+                            continue
+                        seen.add(other)
+                        row = others[other]
+                        if row["level"] in ("national", "industry"):
+                            kind = "overlaps_national"
+                        elif (row["region_code"] or "")[:2] == (std.region_code or "")[:2]:
+                            kind = "duplicates_same_province"
+                        else:
+                            kind = "duplicates_other_province"
+                        found.setdefault(kind, []).append((score, other))
+        matches = {kind: [_match(others[other], other, score, own_ics)
+                          for score, other in sorted(pairs, key=lambda p: (-p[0], p[1]))
+                          [:MAX_MATCHES]] for kind, pairs in found.items()}
         item = graded[std_id]
         reasons: dict[str, Any] = {
-            kind: [m.model_dump() for m in sorted(found, key=lambda m: -m.similarity)
-                   [:MAX_MATCHES]] for kind, found in matches.items() if found}
+            kind: [m.model_dump() for m in listed] for kind, listed in matches.items()}
         clock = clocks[std_id]
         if clock.overdue:
             reasons["review_overdue"] = {"due_on": str(clock.due_on)}
