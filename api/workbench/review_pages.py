@@ -161,17 +161,20 @@ class ReviewPages(Controller):
                      ) -> Response[str]:
         _ = translator(request)
         settings: Settings = request.app.state.settings
+        # a province or city at a time: the whole country's triage is a job for the CLI
         report = await triage_repository.triage_region(
-            region or "22", as_of, action=action, cycle_years=settings.review_cycle_years)
+            region, as_of, action=action, cycle_years=settings.review_cycle_years) \
+            if region else None
         done = request.query_params.get("done")
         return render_page(
-            request, "workbench/triage.html", report=report, region=region or "22",
+            request, "workbench/triage.html", report=report, region=region or "",
             action=action.value if action else "", staff=_staff(request),
             actions=[(a.value, _(w)) for a, w in ACTION_WORDS.items()],
             action_names={a.value: _(w) for a, w in ACTION_WORDS.items()},
-            reasons={i.standard_id: reasons_text(i.reasons) for i in report.items},
+            reasons={i.standard_id: reasons_text(i.reasons)
+                     for i in (report.items if report else [])},
             message=_(DONE[done]) if done in DONE else None,
-            export_query=urlencode({k: v for k, v in (("region", region or "22"),
+            export_query=urlencode({k: v for k, v in (("region", region),
                                                       ("action", action.value if action
                                                        else None)) if v}))
 

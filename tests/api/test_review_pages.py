@@ -93,3 +93,18 @@ async def test_the_public_feedback_form_and_the_review_file(
     assert done.status_code == 303
     after = await browser.get("/api/feedback", headers=staff_headers)
     assert after.json()[0]["status"] == "accepted"
+
+
+async def test_the_triage_page_asks_for_a_region_first(
+        browser: httpx.AsyncClient, staff_headers: dict[str, str]) -> None:
+    await upload_catalogue(browser, staff_headers, "c.csv", CATALOGUE)
+    await signed_in(browser, staff_headers, "staff")
+    empty = await browser.get("/workbench/triage")
+    assert empty.status_code == 200 and 'id="triage-choose"' in empty.text
+    assert 'id="triage-list"' not in empty.text
+    page = await browser.get("/workbench/triage", params={"region": "22",
+                                                          "action": "abolish"})
+    rows = page.text.split('id="triage-list"', 1)[1]
+    assert 'data-code="DB22/T 3001-2019"' in rows and 'data-suggested="merge"' not in rows
+    bad = await browser.get("/workbench/triage", params={"region": "2x"})
+    assert bad.status_code == 400
