@@ -101,6 +101,16 @@ async def test_due_and_overdue_on_a_hand_built_catalogue(
     cities = {g["key"]: (g["due"], g["overdue"]) for g in found["by_city"]}
     assert cities == {"220000": (1, 2), "220100": (1, 0)}
     assert found["overdue_items"][1]["due_on"] == "2024-03-10"  # published date starts it
+    # domains from the shipped rules: 旅游/服务 service, 人参 special resource
+    domains = {g["key"]: (g["due"], g["overdue"]) for g in found["by_domain"]}
+    assert domains["service"] == (0, 1) and domains["special-resource"] == (1, 1)
+    service = await due(client, people["staff"], region="22", as_of="2024-06-30",
+                        domain="service")
+    assert codes(service["overdue_items"]) == ["DB22/T 1001-2019"] and service["due"] == 0
+    ginseng = await due(client, people["staff"], region="22", as_of="2024-06-30",
+                        domain="special-resource")
+    assert (codes(ginseng["due_items"]), codes(ginseng["overdue_items"])) == (
+        ["DB22/T 1002-2019"], ["DB22/T 1007-2019"])
     # a narrower window and another day
     assert codes((await due(client, people["staff"], region="22", as_of="2024-06-30",
                             within="2"))["due_items"]) == []
