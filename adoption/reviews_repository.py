@@ -39,7 +39,8 @@ from adoption.reviews import (
 from adoption.vocab import ReviewConclusion
 from standards import repository as standards_repository
 from standards.errors import CodeError, NotFoundError
-from standards.vocab import Level
+from standards.lifecycle import STATUS_SQL_ARGS, status_sql
+from standards.vocab import Level, Status
 
 MAX_NOTE = 2000
 
@@ -389,3 +390,19 @@ async def open_reminders(limit: int = 200) -> list[dict[str, Any]]:
         [limit])
     return [{**r, "due_on": as_day(r["due_on"]), "raised_on": as_day(r["raised_on"])}
             for r in rows]
+
+
+async def stock_on(region: str | None, day: dt.date, domain: str | None = None) -> int:
+    """Local standards (editions) in force on ``day`` in a region (and domain): the stock."""
+    where, args = region_range(region)
+    current = status_sql("?")[Status.CURRENT]
+    for column in ("withdrawn_on", "withdrawn_undated", "effective_on", "upcoming_undated"):
+        current = current.replace(column, f"s.{column}")
+    sql = (f"SELECT COUNT(*) AS n FROM standard s WHERE s.level = 'local' AND "
+           f"s.amendment IS NULL AND {where} AND {current}")
+    params = [*args, *([day] * STATUS_SQL_ARGS[Status.CURRENT])]
+    if domain is not None:
+        sql += " AND s.id IN (SELECT d.standard FROM standard_domain d WHERE d.domain = ?)"
+        params.append(domain)
+    rows = await select(sql, params)
+    return int(rows[0]["n"])

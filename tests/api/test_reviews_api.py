@@ -273,3 +273,29 @@ def test_the_review_file_headers_are_documented() -> None:
         assert any(line.startswith(f"| `{target}` |") and all(f"`{label}`" in line
                                                               for label in labels)
                    for line in doc.splitlines()), target
+
+
+async def test_the_stock_as_an_at_most_goal(
+        client: httpx.AsyncClient, clean: None, people: dict[str, dict[str, str]]) -> None:
+    await upload_catalogue(client, people["staff"], "db22.csv", CATALOGUE)
+    # DB22 local standards in force: on 2022-01-01 1001, 1002, 1003, 1004-2018, 1005, 1006,
+    # 1007, 2001 = 8; on 2024-06-30 1005 is withdrawn and 1004-2018 replaced by 1004-2023 = 7
+    goal = await client.post("/api/goals", headers=people["staff"], json={
+        "name": "压减存量", "metric": "local-stock", "target": 6, "region": "22",
+        "start_on": "2022-01-01", "deadline": "2024-12-31"})
+    assert goal.status_code == 201, goal.text
+    progress = (await client.get(f"/api/goals/{goal.json()['id']}/progress",
+                                 params={"as_of": "2024-06-30"},
+                                 headers=people["leader"])).json()
+    assert (progress["value"], progress["target"], progress["baseline"], progress["gap"]) == (
+        7, 6, 8, 1)
+    assert progress["progress"] == pytest.approx(0.5)  # 1 of the 2 to cut
+    # 912 of 1,096 days gone (83 %), half the cut done: more than 10 points behind
+    assert progress["status"] == "behind"
+    done = (await client.get(f"/api/goals/{goal.json()['id']}/progress",
+                             params={"as_of": "2022-01-01"}, headers=people["leader"])).json()
+    # day one: nothing cut yet, less than 10 points behind the time gone
+    assert (done["value"], done["progress"], done["status"]) == (8, 0.0, "at_risk")
+    fractional = await client.post("/api/goals", headers=people["staff"], json={
+        "name": "x", "metric": "local-stock", "target": 6.5, "deadline": "2026-12-31"})
+    assert fractional.status_code == 422
