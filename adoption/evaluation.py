@@ -142,7 +142,8 @@ def grade_all(items: Sequence[Signals], rule: EvaluationRule
         else:
             grade = Grade.MEDIUM
         lower = bisect.bisect_left(ordered, score)
-        graded.append(EvaluationItem(
+        # built without validation: one per standard of a province, every value typed here
+        graded.append(EvaluationItem.model_construct(
             standard_id=signals.standard_id, code=signals.code, title_zh=signals.title_zh,
             region_code=signals.region_code,
             signals={name: signals.value(name) for name in SIGNALS},

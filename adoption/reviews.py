@@ -96,13 +96,13 @@ def due_after(start: dt.date, cycle_years: int) -> dt.date:
     return add_months(start, 12 * cycle_years)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class ReviewEvent:
     reviewed_on: dt.date
     conclusion: ReviewConclusion
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class ClockHistory:
     """What the clock of one edition is computed from."""
 

@@ -176,7 +176,7 @@ _REPLACED_ON = (
     "JOIN standard n ON n.id = r.subject WHERE r.object = s.id AND r.kind = 'replaces')")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: built by the tens of thousands, frozen init is slower
 class ScopedStandard:
     id: int
     code: str

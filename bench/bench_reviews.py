@@ -4,7 +4,8 @@ engine.
 Generated data: BENCH_REVIEW_STANDARDS local standards (default 80,000) of four provinces
 (DB22 holds half: a province-sized catalogue of 40,000), every tenth replaced by a later
 edition and every twentieth withdrawn, a review for every fourth (继续有效, 修订 or 废止),
-BENCH_REVIEW_NATIONAL national standards (default 5,000) on the same ICS codes, and
+BENCH_REVIEW_NATIONAL national standards (default 5,000) on the same ICS codes (one in 25 on a
+subject local standards cover), and
 BENCH_REVIEW_DECLARATIONS declarations (default 1,000,000) of 100,000 products written
 straight into the tables. Local titles combine a place, a subject and an aspect (12,000 titles),
 national ones a subject and an aspect, so that the triage has overlaps to find.
@@ -42,17 +43,20 @@ NATIONAL = int(os.environ.get("BENCH_REVIEW_NATIONAL", "5000"))
 DECLARATIONS = int(os.environ.get("BENCH_REVIEW_DECLARATIONS", "1000000"))
 PRODUCTS = max(1, DECLARATIONS // 10)
 AS_OF = dt.date(2025, 6, 30)
-SUBJECTS = ["人参", "梅花鹿", "玉米", "水稻", "大豆", "林蛙", "蓝莓", "木耳", "旅游景区", "冰雪场地",
-            "养老机构", "物业服务", "餐饮服务", "汽车维修", "快递服务", "农家乐", "温泉", "滑雪场",
-            "红色旅游", "非物质文化遗产", "社区服务", "家政服务", "中药材", "食用菌", "肉牛", "生猪",
-            "鲜食玉米", "寒地水稻", "黑土地", "秸秆"]
-ASPECTS = ["种植技术规程", "养殖技术规程", "服务规范", "服务质量要求", "等级划分与评定", "管理规范",
-           "安全要求", "质量分级", "检验方法", "建设指南"]
-PLACES = ["长白山", "延边", "松原", "白城", "通化", "白山", "四平", "辽源", "吉林", "长春", "查干湖",
-          "梨树", "抚松", "集安", "珲春", "敦化", "榆树", "农安", "扶余", "洮南", "镇赉", "大安",
-          "前郭", "乾安", "长岭", "双辽", "伊通", "东丰", "东辽", "靖宇", "临江", "和龙", "汪清",
-          "安图", "图们", "龙井", "蛟河", "桦甸", "舒兰", "磐石"]
-ICS = ["65.020", "65.020.20", "65.020.30", "03.080", "03.200", "67.040", "13.020", "91.040"]
+SUBJECTS = ("人参 梅花鹿 玉米 水稻 大豆 林蛙 蓝莓 木耳 旅游景区 冰雪场地 "
+            "养老机构 物业服务 餐饮服务 汽车维修 快递服务 农家乐 温泉 "
+            "滑雪场 红色旅游 非物质文化遗产 社区服务 家政服务 中药材 食用菌 "
+            "肉牛 生猪 鲜食玉米 寒地水稻 黑土地 秸秆").split()
+ASPECTS = ("种植技术规程 养殖技术规程 服务规范 服务质量要求 等级划分与评定 "
+           "管理规范 安全要求 质量分级 检验方法 建设指南").split()
+PLACES = ("长白山 延边 松原 白城 通化 白山 四平 辽源 吉林 长春 查干湖 "
+          "梨树 抚松 集安 珲春 敦化 榆树 农安 扶余 洮南 镇赉 大安 "
+          "前郭 乾安 长岭 双辽 伊通 东丰 东辽 靖宇 临江 和龙 汪清 "
+          "安图 图们 龙井 蛟河 桦甸 舒兰 磐石").split()
+NATIONAL_SUBJECTS = ("钢管 电缆 水泥 玻璃 轴承 齿轮 阀门 泵 电机 变压器 塑料管材 "
+                     "涂料 胶粘剂 纸板 纺织品 皮革 陶瓷砖 钢筋 铝合金型材 锂电池").split()
+ICS = ("65.020 65.020.20 65.020.30 03.080 "
+       "03.200 67.040 13.020 91.040").split()
 PROVINCES = ["22", "22", "32", "31"]
 
 
@@ -77,9 +81,11 @@ def catalogue() -> list[StandardInput]:
                 published_on=dt.date(later, 3, 1), implemented_on=dt.date(later, 6, 1),
                 replaces=[code], ics=items[-1].ics))
     for i in range(NATIONAL):
+        # one national standard in 25 is on a subject local standards also cover
+        subject = rng.choice(SUBJECTS) if i % 25 == 0 else rng.choice(NATIONAL_SUBJECTS)
         items.append(StandardInput(
             code=f"GB/T {50000 + i}-{2010 + i % 15}", source="bench",
-            title_zh=rng.choice(SUBJECTS) + rng.choice(ASPECTS),
+            title_zh=subject + rng.choice(ASPECTS),
             published_on=dt.date(2010 + i % 15, 5, 1), ics=[rng.choice(ICS)]))
     return items
 
