@@ -174,3 +174,14 @@ def test_conclusions_as_written(text: str, conclusion: ReviewConclusion) -> None
 def test_an_unknown_conclusion_is_refused_naming_it() -> None:
     with pytest.raises(InvalidFieldError, match="暂缓"):
         parse_conclusion("暂缓")
+
+
+def test_the_cycle_setting_is_read_at_the_edge() -> None:
+    from standards.errors import ConfigurationError
+    from standards.settings import Settings
+
+    assert Settings.from_env({}).review_cycle_years == 5
+    assert Settings.from_env({"STDTRACK_REVIEW_CYCLE_YEARS": "3"}).review_cycle_years == 3
+    for bad in ("0", "11", "five", "2.5"):
+        with pytest.raises(ConfigurationError, match="STDTRACK_REVIEW_CYCLE_YEARS"):
+            Settings.from_env({"STDTRACK_REVIEW_CYCLE_YEARS": bad})
