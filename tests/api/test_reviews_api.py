@@ -261,6 +261,18 @@ async def test_the_cli(client: httpx.AsyncClient, clean: None,
     assert (found["due"], found["overdue"]) == (2, 2)
     bad = stdtrack(settings, "reviews", "due", "--region", "2x")  # type: ignore[arg-type]
     assert bad.returncode == 2 and "2x" in bad.stderr
+    text = stdtrack(settings, "reviews", "due", "--region", "22",  # type: ignore[arg-type]
+                    "--as-of", "2024-06-30")
+    assert text.returncode == 0 and "due within 6 months: 2; overdue: 2" in text.stdout
+    sheet = tmp_path / "评价.xlsx"
+    graded = stdtrack(settings, "evaluation", "--region", "22",  # type: ignore[arg-type]
+                      "--as-of", "2024-06-30", "--xlsx", sheet, "--json")
+    assert graded.returncode == 0, graded.stderr
+    assert json.loads(graded.stdout)["standards"] == 7 and sheet.read_bytes()[:2] == b"PK"
+    triaged = stdtrack(settings, "triage", "--region", "22",  # type: ignore[arg-type]
+                       "--as-of", "2024-06-30", "--json")
+    assert triaged.returncode == 0, triaged.stderr
+    assert "DB22/T 1001-2019" in {i["code"] for i in json.loads(triaged.stdout)["items"]}
 
 
 def test_the_review_file_headers_are_documented() -> None:
