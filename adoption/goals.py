@@ -49,8 +49,8 @@ LOCAL_STOCK = "local-stock"
 from the start day's stock (docs/reviews.md)."""
 
 REVIEWED_ON_TIME = "reviewed-on-time"
-"""The rate metric of the review clock (docs/reviews.md): review cycles whose due date fell
-in the goal's window closed (reviewed, revised or withdrawn) on or before that date."""
+"""The rate metric of the review clock (docs/reviews.md): local standards whose due date fell
+in the goal's window that were reviewed, revised or withdrawn on or before it."""
 
 MAX_TARGET = 1_000_000
 """A count target above a million local standards is a typing error (rates are at most 1)."""

@@ -256,7 +256,7 @@ def _query(goal: GoalRead, t: dt.date) -> IndicatorQuery:
 
 async def _rate(goal: GoalRead, t: dt.date) -> tuple[float | None, int | None, int | None]:
     """The goal's rate on day ``t``: (rate, numerator, denominator). Reviewed on time counts
-    the review cycles due from the goal's start to ``t`` (docs/reviews.md)."""
+    the standards due from the goal's start to ``t`` (docs/reviews.md)."""
     if goal.metric == REVIEWED_ON_TIME:
         on_time = await on_time_report(goal.region, goal.start_on, goal.deadline, t,
                                        domain=goal.domain.value if goal.domain else None)

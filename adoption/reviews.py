@@ -16,10 +16,10 @@ Rules (stated in every answer as ``rules``):
 - *due within N months of t*: the clock runs on t (started on or before t, not ended by t)
   and the due date is in [t, t + N months]; a standard already reviewed since the start still
   counts (its review is shown) but gets no reminder;
-- *reviewed on time* over a window [a, b] as of t: every cycle (start → due date) whose due
-  date falls in [a, min(b, t)] is counted once; it is on time when it closed on or before its
-  due date — by a review after its start, by the revision (publication of the replacing
-  edition) or by the withdrawal. Cycles of a standard withdrawn without a date are not counted.
+- *reviewed on time* over a window [a, b] as of t: a standard counts when one of its cycles
+  (start → due date) falls due in [a, min(b, t)]; it is on time when every such cycle closed
+  on or before its due date — by a review after its start, by the revision (publication of the
+  replacing edition) or by the withdrawal. A standard withdrawn without a date is not counted.
 """
 
 from __future__ import annotations
@@ -48,9 +48,9 @@ CLOCK_RULES = {
                "since the start (t 日有效, 到期日早于 t, 起算后至 t 日无复审记录)",
     "due_within": "clock running on t and due date in [t, t + N months] "
                   "(到期日在 t 至 t + N 个月之间)",
-    "on_time": "a cycle whose due date is in the window is on time when a review, the "
-               "revision or the withdrawal came on or before the due date "
-               "(到期日前完成复审、修订或废止)",
+    "on_time": "a standard with a due date in the window is on time when a review, the "
+               "revision or the withdrawal came on or before each such due date "
+               "(窗口内到期的标准, 在到期日前完成复审、修订或废止的比例)",
 }
 
 CONCLUSION_LABELS: dict[str, ReviewConclusion] = {
@@ -245,7 +245,8 @@ def cycles_of(history: ClockHistory, cycle_years: int = DEFAULT_CYCLE_YEARS) -> 
 
 @dataclass(slots=True)
 class OnTimeCount:
-    """Reviewed on time over a window: cycles due in it and those closed by their due date."""
+    """Reviewed on time over a window: standards with a due date in it, and those whose every
+    such due date was met."""
 
     due: int = 0
     on_time: int = 0
@@ -259,18 +260,21 @@ class OnTimeCount:
 def count_on_time(histories: Iterable[tuple[int, ClockHistory]], start: dt.date,
                   end: dt.date, t: dt.date, cycle_years: int = DEFAULT_CYCLE_YEARS
                   ) -> OnTimeCount:
-    """Cycles whose due date is in ``[start, min(end, t)]``, and how many were on time."""
+    """Standards with a cycle due in ``[start, min(end, t)]``, and how many closed every such
+    cycle on or before its due date (an event after t is not known on t)."""
     last = min(end, t)
     count = OnTimeCount()
     for key, history in histories:
-        for cycle in cycles_of(history, cycle_years):
-            if start <= cycle.due_on <= last:
-                count.due += 1
-                # an event after t is not known on t
-                if cycle.on_time and cycle.closed_on is not None and cycle.closed_on <= t:
-                    count.on_time += 1
-                else:
-                    count.late.append((key, cycle))
+        due = [c for c in cycles_of(history, cycle_years) if start <= c.due_on <= last]
+        if not due:
+            continue
+        count.due += 1
+        late = [c for c in due if not (c.on_time and c.closed_on is not None
+                                       and c.closed_on <= t)]
+        if late:
+            count.late.append((key, late[0]))
+        else:
+            count.on_time += 1
     return count
 
 

@@ -151,7 +151,7 @@ def reviews_due(settings: Settings, region: str | None, domain: str | None,
 @click.pass_obj
 def reviews_on_time(settings: Settings, region: str | None, start: dt.datetime,
                     end: dt.datetime, as_of: dt.datetime | None, as_json: bool) -> None:
-    """Reviewed on time: review cycles due in the window closed on or before their due date."""
+    """Reviewed on time: standards due in the window reviewed, revised or withdrawn by then."""
     scope = _region(region)
     report = run_with_db(settings, lambda: reviews_repository.on_time_report(
         scope, start.date(), end.date(), _day(as_of), cycle_years=settings.review_cycle_years))

@@ -93,8 +93,8 @@ class ReviewController(Controller):
                 cycle_years=settings.review_cycle_years)
 
     @get("/on-time", summary="Reviewed on time over a window of due dates (staff, leader)",
-         description="Review cycles whose due date falls in [start, min(end, as_of)] and the "
-         "share closed (reviewed, revised or withdrawn) on or before their due date.",
+         description="Local standards with a due date in [start, min(end, as_of)] and the "
+         "share reviewed, revised or withdrawn on or before it.",
          opt=STAFF_OR_LEADER, responses=problems(422))
     async def on_time(
         self, request: Request[Any, Any, Any], start: Annotated[dt.date, QueryParameter()],

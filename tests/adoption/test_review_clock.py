@@ -163,6 +163,15 @@ def test_cycles_and_on_time() -> None:
                            D(2021, 1, 1), D(2021, 12, 31), D(2021, 6, 30))
     assert (partly.due, partly.on_time) == (2, 1)
     assert count_on_time([], D(2021, 1, 1), D(2021, 12, 31), D(2022, 1, 1)).rate is None
+    # a standard counts once, on time only when every due date in the window was met
+    twice = history(D(2015, 1, 1), reviews=[(D(2019, 6, 1), CONTINUE)])
+    assert [c.due_on for c in cycles_of(twice)] == [D(2020, 1, 1), D(2024, 6, 1)]
+    long = count_on_time([(9, twice)], D(2019, 1, 1), D(2024, 12, 31), D(2025, 1, 1))
+    assert (long.due, long.on_time, long.late[0][1].due_on) == (1, 0, D(2024, 6, 1))
+    short = count_on_time([(9, twice)], D(2019, 1, 1), D(2024, 12, 31), D(2024, 6, 1))
+    assert (short.due, short.on_time) == (1, 0)  # the second due date is t itself: not met
+    before = count_on_time([(9, twice)], D(2019, 1, 1), D(2024, 12, 31), D(2024, 5, 31))
+    assert (before.due, before.on_time) == (1, 1)
 
 
 @pytest.mark.parametrize(("text", "conclusion"), [
