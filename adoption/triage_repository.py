@@ -124,7 +124,7 @@ async def triage_region(region: str | None, as_of: dt.date | None = None, *,
     buckets: dict[tuple[str, str], set[frozenset[str]]] = {}  # (ICS, word) -> word sets
     members: dict[tuple[str, frozenset[str]], list[int]] = {}  # (ICS, word set) -> standards
     prefixes: dict[frozenset[str], list[str]] = {}
-    for key, row in others.items():
+    for key, row in sorted(others.items()):
         title_set = words[key]
         prefix = prefixes.get(title_set)
         if prefix is None:
@@ -147,8 +147,7 @@ async def triage_region(region: str | None, as_of: dt.date | None = None, *,
         own = mine.get(std_id)
         own_ics = own["ics"] if own else []
         own_words = words.get(std_id, frozenset())
-        seen: set[int] = {std_id}
-        found: dict[str, list[tuple[float, int]]] = {}
+        similar: dict[tuple[str, frozenset[str]], float] = {}
         for word in prefix_words(own_words, idf, rule.title_similarity):
             for code in own_ics:
                 for other_words in buckets.get((code, word), ()):
@@ -156,20 +155,28 @@ async def triage_region(region: str | None, as_of: dt.date | None = None, *,
                     score = scores.get(pair)
                     if score is None:
                         score = scores[pair] = similarity(own_words, other_words, idf, weights)
-                    if score < rule.title_similarity:
-                        continue
-                    for other in members[(code, other_words)]:
-                        if other in seen:
-                            continue
-                        seen.add(other)
-                        row = others[other]
-                        if row["level"] in ("national", "industry"):
-                            kind = "overlaps_national"
-                        elif (row["region_code"] or "")[:2] == (std.region_code or "")[:2]:
-                            kind = "duplicates_same_province"
-                        else:
-                            kind = "duplicates_other_province"
-                        found.setdefault(kind, []).append((score, other))
+                    if score >= rule.title_similarity:
+                        similar[(code, other_words)] = score
+        # best first; each kind keeps its MAX_MATCHES best, so stop once every kind has them
+        seen: set[int] = {std_id}
+        found: dict[str, list[tuple[float, int]]] = {}
+        for group, score in sorted(similar.items(), key=lambda item: -item[1]):
+            if len(found) == 3 and all(len(v) >= MAX_MATCHES for v in found.values()):
+                break
+            for other in members[group]:
+                if other in seen:
+                    continue
+                seen.add(other)
+                row = others[other]
+                if row["level"] in ("national", "industry"):
+                    kind = "overlaps_national"
+                elif (row["region_code"] or "")[:2] == (std.region_code or "")[:2]:
+                    kind = "duplicates_same_province"
+                else:
+                    kind = "duplicates_other_province"
+                listed = found.setdefault(kind, [])
+                if len(listed) < MAX_MATCHES * 4:
+                    listed.append((score, other))
         matches = {kind: [_match(others[other], other, score, own_ics)
                           for score, other in sorted(pairs, key=lambda p: (-p[0], p[1]))
                           [:MAX_MATCHES]] for kind, pairs in found.items()}
