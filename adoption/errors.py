@@ -15,8 +15,9 @@ StdtrackError (standards.errors)
     │   └── StageOrderError   a drafting stage out of order (backwards, before the previous
     │                         stage's date, after 撤销)
     ├── OwnershipError        another enterprise owns it (an enterprise standard)
-    └── TooManyAttempts       sign-in is locked for a while after repeated failures
-        └── RateLimited       an address used up its requests of the window (public 查新)
+    ├── TooManyAttempts       sign-in is locked for a while after repeated failures
+    │   └── RateLimited       an address used up its requests of the window (public 查新)
+    └── TooMuchFeedback       the public feedback form's rate limit was reached
 
 api/errors.py decides the HTTP status of each (404, 422, 409, 409, 403, 429).
 """
@@ -89,6 +90,15 @@ class TooManyAttempts(AdoptionError):
         self.until = until
         self.retry_after = max(1, int((until - now).total_seconds() + 0.999))
         super().__init__(f"too many failed sign-ins: try again in {self.retry_after} seconds")
+
+
+class TooMuchFeedback(AdoptionError):
+    """Too many feedback submissions from one address (or on one standard) for now."""
+
+    def __init__(self, retry_after: int) -> None:
+        self.retry_after = retry_after
+        super().__init__("反馈过于频繁, 请稍后再试 (too many feedback submissions: try again "
+                         "later)")
 
 
 class RecordNotFound(NotFoundError):

@@ -37,8 +37,20 @@ from adoption.vocab import (
 LOCAL_STANDARDS = "local-standards"
 """The count metric: local standards published in the window."""
 
+COUNT_METRICS = ("local-standards", "local-stock")
+"""Metrics whose value and target are whole counts."""
+
 INDICATOR_METRICS = ("coverage", "adoption", "standard-adoption", "conversion")
 """Indicator names a goal may target (docs/indicators.md §3)."""
+
+LOCAL_STOCK = "local-stock"
+"""The count of local standards in force on a day, with an "at most" target: cutting the stock
+(a 40 % cut of 5,000 is a target of 3,000). Status and progress are those of the reduction
+from the start day's stock (docs/reviews.md)."""
+
+REVIEWED_ON_TIME = "reviewed-on-time"
+"""The rate metric of the review clock (docs/reviews.md): local standards whose due date fell
+in the goal's window that were reviewed, revised or withdrawn on or before it."""
 
 MAX_TARGET = 1_000_000
 """A count target above a million local standards is a typing error (rates are at most 1)."""
@@ -67,8 +79,10 @@ class GoalInput(BaseModel):
     name: Annotated[str, NO_CONTROLS] = Field(min_length=1, max_length=300,
                                               description="中文名称 (English beside)")
     name_en: Annotated[str, NO_CONTROLS] = Field(default="", max_length=300)
-    metric: str = Field(max_length=40, description=f"{LOCAL_STANDARDS} (a count) or an "
-                        "indicator name: " + ", ".join(INDICATOR_METRICS))
+    metric: str = Field(max_length=40, description=f"{LOCAL_STANDARDS} (a count), "
+                        f"{LOCAL_STOCK} (at most a count), "
+                        f"{REVIEWED_ON_TIME} (a rate) or an indicator name: "
+                        + ", ".join(INDICATOR_METRICS))
     target: float = Field(gt=0, le=MAX_TARGET,
                           description="a count (300) or a rate in (0, 1] (0.98)")
     region: str | None = Field(default=None, max_length=6,
@@ -147,19 +161,20 @@ def check_goal(data: GoalInput, today: dt.date) -> GoalInput:
             whole, a region that is not 2/4/6 digits, a deadline before the start.
     """
     metric = data.metric.strip().casefold()
-    if metric not in (LOCAL_STANDARDS, *INDICATOR_METRICS):
+    if metric not in (LOCAL_STANDARDS, LOCAL_STOCK, REVIEWED_ON_TIME, *INDICATOR_METRICS):
         raise InvalidFieldError("metric", data.metric, "未知指标 unknown metric (use "
-                                f"{LOCAL_STANDARDS} or {', '.join(INDICATOR_METRICS)})")
-    if metric == LOCAL_STANDARDS and data.target != int(data.target):
+                                f"{LOCAL_STANDARDS}, {LOCAL_STOCK}, {REVIEWED_ON_TIME} or "
+                                f"{', '.join(INDICATOR_METRICS)})")
+    if metric in COUNT_METRICS and data.target != int(data.target):
         raise InvalidFieldError("target", data.target, "数量目标应为整数 a count target is whole")
-    if metric == LOCAL_STANDARDS and (data.sector or data.key_field):
+    if metric in (*COUNT_METRICS, REVIEWED_ON_TIME) and (data.sector or data.key_field):
         raise InvalidFieldError("sector" if data.sector else "key_field",
                                 data.sector or data.key_field, "数量目标按领域而非行业 (a count "
                                 "goal is scoped by region and domain, not sector or key field)")
-    if metric != LOCAL_STANDARDS and data.domain is not None:
+    if metric in INDICATOR_METRICS and data.domain is not None:
         raise InvalidFieldError("domain", data.domain.value, "指标目标不按领域 (an indicator "
                                 "goal is scoped by region, sector or key field, not domain)")
-    if metric != LOCAL_STANDARDS and data.target > 1:
+    if metric not in COUNT_METRICS and data.target > 1:
         raise InvalidFieldError("target", data.target, "比率目标应在 0–1 之间 (0.98 for 98 %)")
     key_field = (data.key_field or "").strip().casefold() or None
     if key_field is not None:
@@ -186,7 +201,7 @@ def check_goal(data: GoalInput, today: dt.date) -> GoalInput:
 
 
 def goal_kind(metric: str) -> str:
-    return "count" if metric == LOCAL_STANDARDS else "indicator"
+    return "count" if metric in COUNT_METRICS else "indicator"
 
 
 # ------------------------------------------------------------------------------------------

@@ -24,6 +24,8 @@ from adoption.drafting_repository import (
 from adoption.errors import DuplicateError, InvalidFieldError, RecordNotFound
 from adoption.goals import (
     LOCAL_STANDARDS,
+    LOCAL_STOCK,
+    REVIEWED_ON_TIME,
     CountItem,
     GoalInput,
     GoalProgress,
@@ -50,6 +52,7 @@ from adoption.indicators import (
     compute_indicator,
     indicator_series,
 )
+from adoption.reviews_repository import on_time_report, stock_on
 from adoption.tables import DraftingProject
 from adoption.vocab import Domain, DraftingStage, ProjectKind
 from standards.db import MAX_ID, fetch, in_list
@@ -303,7 +306,12 @@ def _query(goal: GoalRead, t: dt.date) -> IndicatorQuery:
 
 
 async def _rate(goal: GoalRead, t: dt.date) -> tuple[float | None, int | None, int | None]:
-    """The goal's indicator on day ``t``: (rate, numerator, denominator)."""
+    """The goal's rate on day ``t``: (rate, numerator, denominator). Reviewed on time counts
+    the standards due from the goal's start to ``t`` (docs/reviews.md)."""
+    if goal.metric == REVIEWED_ON_TIME:
+        on_time = await on_time_report(goal.region, goal.start_on, goal.deadline, t,
+                                       domain=goal.domain.value if goal.domain else None)
+        return on_time.rate, on_time.numerator, on_time.denominator
     report = await compute_indicator(_query(goal, t))
     return report.rate, report.numerator, report.denominator
 
@@ -318,6 +326,8 @@ async def goal_progress(key: int | str, as_of: dt.date | None = None) -> GoalPro
     t = as_of or dt.date.today()
     elapsed = time_elapsed(goal.start_on, goal.deadline, t)
     numerator = denominator = None
+    if goal.metric == LOCAL_STOCK:
+        return await _stock_progress(goal, t, elapsed)
     if goal.metric == LOCAL_STANDARDS:
         items = await count_items(goal)
         value: float = counted(items, goal.start_on, goal.deadline, t)
@@ -349,6 +359,23 @@ async def goal_progress(key: int | str, as_of: dt.date | None = None) -> GoalPro
         numerator=numerator, denominator=denominator, scope=_scope(goal))
 
 
+async def _stock_progress(goal: GoalRead, t: dt.date, elapsed: float) -> GoalProgress:
+    """An "at most" goal on the stock: status and progress of the reduction from the start
+    day's stock (signs turned: value ≤ target is achieved)."""
+    domain = goal.domain.value if goal.domain else None
+    value = await stock_on(goal.region, t, domain)
+    baseline = await stock_on(goal.region, goal.start_on, domain)
+    target = int(goal.target)
+    return GoalProgress(
+        goal=goal.name, goal_id=goal.id, name_en=goal.name_en, metric=goal.metric,
+        kind=goal.kind, as_of=t, value=value, target=target, gap=max(value - target, 0),
+        status=status_of(-value, -target, -baseline, elapsed, t, goal.deadline),
+        time_elapsed=elapsed, forecast_date=None, pipeline={}, overdue=0,
+        overdue_projects=[], progress=progress_of(-value, -target, -baseline),
+        baseline=baseline, start_on=goal.start_on, deadline=goal.deadline,
+        pace_per_month=None, scope=_scope(goal))
+
+
 async def goal_series(key: int | str, as_of: dt.date | None = None,
                       step_months: int = 1) -> GoalSeries:
     """The burn-up series of a goal: its value at every ``step_months``-th month end from the
@@ -367,7 +394,14 @@ async def goal_series(key: int | str, as_of: dt.date | None = None,
     days = [d for i, d in enumerate(days) if i % step_months == step_months - 1 or d == end]
     points: list[SeriesPoint] = []
     forecast: dt.date | None = None
-    if goal.metric == LOCAL_STANDARDS:
+    if goal.metric == LOCAL_STOCK:
+        domain = goal.domain.value if goal.domain else None
+        stock = await stock_on(goal.region, goal.start_on, domain)
+        for day in days:
+            points.append(SeriesPoint(date=day, value=await stock_on(goal.region, day, domain),
+                                      target_line=target_line(goal.start_on, goal.deadline,
+                                                              goal.target, stock, day)))
+    elif goal.metric == LOCAL_STANDARDS:
         items = await count_items(goal)
         for day in days:
             points.append(SeriesPoint(date=day, value=counted(items, goal.start_on,
@@ -377,13 +411,17 @@ async def goal_series(key: int | str, as_of: dt.date | None = None,
         forecast = count_forecast(items, goal.start_on, goal.deadline, goal.target, t)[0]
     else:
         baseline = (await _rate(goal, goal.start_on))[0] or 0.0
-        reports = await indicator_series(_query(goal, t), days) if days else []
-        for day, report in zip(days, reports, strict=True):
-            points.append(SeriesPoint(date=day, value=report.rate, target_line=target_line(
+        if goal.metric == REVIEWED_ON_TIME:
+            rates = [(await _rate(goal, day))[0] for day in days]
+        else:
+            reports = await indicator_series(_query(goal, t), days) if days else []
+            rates = [report.rate for report in reports]
+        for day, rate in zip(days, rates, strict=True):
+            points.append(SeriesPoint(date=day, value=rate, target_line=target_line(
                 goal.start_on, goal.deadline, goal.target, baseline, day)))
         forecast = (await goal_progress(goal.id, t)).forecast_date
     return GoalSeries(goal=goal.name, goal_id=goal.id, metric=goal.metric,
-                      target=int(goal.target) if goal.metric == LOCAL_STANDARDS else goal.target,
+                      target=int(goal.target) if goal.kind == "count" else goal.target,
                       start_on=goal.start_on, deadline=goal.deadline, as_of=t,
                       forecast_date=forecast, points=points)
 

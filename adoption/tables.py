@@ -452,9 +452,94 @@ class WatchCursor(Table, tablename="watch_cursor"):
     updated_at = Timestamptz()
 
 
+class StandardReview(Table, tablename="standard_review"):
+    """复审: a local standard reviewed on a day with a conclusion (continue / revise / abolish).
+    One review per standard and day (unique index): re-recording it updates it."""
+
+    id = Serial(primary_key=True)
+    standard = ForeignKey(Standard, on_delete=OnDelete.cascade, index=True)
+    code = Varchar(length=200)  # 标准号 as written
+    reviewed_on = Date()
+    conclusion = Varchar(length=20)
+    note = Text(default="")
+    source = Varchar(length=60, default="")  # "api", "web", "import 3"
+    recorded_by = Varchar(length=200, default="")
+    created_at = Timestamptz()
+    updated_at = Timestamptz()
+
+
+class ReviewReminder(Table, tablename="review_reminder"):
+    """A reminder raised by the daily run: a standard due for review soon, or overdue; raised
+    once per standard, kind and due date (unique), cleared when the standard is reviewed."""
+
+    id = Serial(primary_key=True)
+    standard = ForeignKey(Standard, on_delete=OnDelete.cascade, index=True)
+    kind = Varchar(length=20)  # due / overdue
+    due_on = Date()
+    raised_on = Date()
+    cleared_on = Date(null=True, default=None)
+
+
+class ReviewImport(Table, tablename="review_import"):
+    """One review-file import: files, who, when, counts and the report."""
+
+    id = Serial(primary_key=True)
+    files = Text(default="[]")
+    actor = Varchar(length=200, default="")
+    started_at = Timestamptz()
+    finished_at = Timestamptz(null=True, default=None)
+    created = Integer(default=0)
+    updated = Integer(default=0)
+    unchanged = Integer(default=0)
+    rejected = Integer(default=0)
+    report = Text(default="{}")
+
+
+class StandardFeedback(Table, tablename="standard_feedback"):
+    """Implementation feedback on a standard from the public form, moderated by staff. The
+    sender's address is kept only as a salted hash, for the rate limit."""
+
+    id = Serial(primary_key=True)
+    standard = ForeignKey(Standard, on_delete=OnDelete.cascade, index=True)
+    kind = Varchar(length=20)
+    text = Text(default="")
+    contact = Varchar(length=200, default="")
+    status = Varchar(length=20, default="pending", index=True)
+    address_hash = Varchar(length=64, default="", index=True)
+    submitted_at = Timestamptz(index=True)
+    moderated_at = Timestamptz(null=True, default=None)
+    moderated_by = Varchar(length=200, default="")
+
+
+class StandardViewCount(Table, tablename="standard_view_count"):
+    """Views of a standard's page and its appearances in search results, per month: counts
+    only, nobody's identity (unique standard and month)."""
+
+    id = Serial(primary_key=True)
+    standard = ForeignKey(Standard, on_delete=OnDelete.cascade, index=True)
+    month = Varchar(length=7)  # 2026-12
+    views = Integer(default=0)
+    searches = Integer(default=0)
+
+
+class TriageDecision(Table, tablename="triage_decision"):
+    """A staff decision on a local standard in the cutting-and-merging triage (the latest
+    per standard is in force; earlier ones are kept)."""
+
+    id = Serial(primary_key=True)
+    standard = ForeignKey(Standard, on_delete=OnDelete.cascade, index=True)
+    action = Varchar(length=20)
+    note = Text(default="")
+    decided_on = Date()
+    decided_by = Varchar(length=200, default="")
+    created_at = Timestamptz()
+
+
 TABLES: tuple[type[Table], ...] = (
     Account, AccountSession, SignInThrottle, Registration,
     Enterprise, Product, Declaration, Alert, DeclarationImport,
     DraftingProject, DraftingStageEntry, DraftingImport, DomainRule, StandardDomain, Goal,
     ProductFact, IndicatorCube, ProductFactStale, ForeignBody, StandardIndicator,
-    DeclarationUpload, Watch, WatchNotice, WebhookDelivery, WatchCursor)
+    DeclarationUpload, Watch, WatchNotice, WebhookDelivery, WatchCursor,
+    StandardReview, ReviewReminder, ReviewImport, StandardFeedback, StandardViewCount,
+    TriageDecision)

@@ -174,3 +174,44 @@ class WatchDigest(StrEnum):
 
     DAILY = "daily"  # one mail a day (the daily run)
     IMMEDIATE = "immediate"  # at every run (the lead may run it after each import)
+class ReviewConclusion(StrEnum):
+    """复审结论: what a review of a local standard concluded."""
+
+    CONTINUE = "continue"  # 继续有效: the clock restarts on the review day
+    REVISE = "revise"  # 修订
+    ABOLISH = "abolish"  # 废止
+
+
+class FeedbackKind(StrEnum):
+    """Implementation feedback on a standard (实施信息反馈)."""
+
+    PROBLEM = "problem"  # 问题
+    SUGGESTION = "suggestion"  # 建议
+    CONFLICT = "conflict"  # 与其他标准冲突
+    OUTDATED = "outdated"  # 已过时
+
+
+class FeedbackStatus(StrEnum):
+    """Moderation of a feedback: pending until staff accept or reject it."""
+
+    PENDING = "pending"
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+
+
+class Grade(StrEnum):
+    """Implementation grade of a local standard (强 / 中 / 弱)."""
+
+    STRONG = "strong"
+    MEDIUM = "medium"
+    WEAK = "weak"
+
+
+class TriageAction(StrEnum):
+    """What to do with a local standard in the cutting-and-merging triage."""
+
+    KEEP = "keep"  # 保留
+    REVISE = "revise"  # 修订
+    CONVERT = "convert"  # 转化为团体标准
+    MERGE = "merge"  # 整合
+    ABOLISH = "abolish"  # 废止

@@ -43,6 +43,13 @@ from api.routes.jobs import JobController, ScheduleController
 from api.routes.pages import PageController
 from api.routes.public import PublicEnterpriseController, QrCodeController, SuggestionController
 from api.routes.registrations import RegistrationController
+from api.routes.reviews import (
+    EvaluationController,
+    FeedbackController,
+    ReviewController,
+    ReviewFileController,
+    TriageController,
+)
 from api.routes.search import SearchController
 from api.routes.sessions import SessionController
 from api.routes.standards import StandardController
@@ -57,6 +64,7 @@ from api.workbench.catalogue_pages import CataloguePages
 from api.workbench.job_pages import JobPages
 from api.workbench.pages import WorkbenchPages
 from api.workbench.planning_pages import PlanningPages
+from api.workbench.review_pages import FeedbackPages, ReviewPages
 from standards.db import close_engine, open_engine
 from standards.settings import Settings
 
@@ -160,9 +168,16 @@ def create_app(settings: Settings, engine: Engine | None = None) -> Litestar:
             JobPages,
             PlanningPages,
             CataloguePages,
+            ReviewPages,
+            FeedbackPages,
             SessionController,
             RegistrationController,
             ExportController,
+            ReviewController,
+            ReviewFileController,
+            EvaluationController,
+            TriageController,
+            FeedbackController,
             create_static_files_router(
                 path="/static/dashboard",
                 directories=[API_DIR / "dashboard" / "static"],

@@ -660,3 +660,8 @@ from api import cli_checks  # noqa: E402  (registers after main)
 
 main.add_command(cli_checks.check)
 main.add_command(cli_checks.watches)
+from api.cli_reviews import evaluation, reviews, triage  # noqa: E402  (registers after main)
+
+main.add_command(reviews)
+main.add_command(evaluation)
+main.add_command(triage)

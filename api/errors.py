@@ -9,6 +9,8 @@ HTTP status per error (the only place that decides it):
                                      -> 409 (ConfirmationRequired: a declaration to confirm)
     TooManyAttempts                  -> 429 (with Retry-After: failed sign-ins, api/sign_in.py;
                                         RateLimited: public 查新 per address)
+    TooManyAttempts                  -> 429 (with Retry-After: failed sign-ins, api/sign_in.py)
+    TooMuchFeedback                  -> 429 (the feedback form's rate limit)
     ValidationFailed, InvalidFieldError
                                      -> 422 (a field breaks its rule: USCC, region; names both)
     PayloadTooLarge                  -> 413
@@ -44,6 +46,7 @@ from adoption.errors import (
     RateLimited,
     StateError,
     TooManyAttempts,
+    TooMuchFeedback,
     shown_text,
 )
 from standards.errors import (
@@ -159,6 +162,8 @@ _CLASSIFIERS: tuple[tuple[type[BaseException], Callable[[Any], Problem]], ...] =
     (RateLimited, lambda e: Problem(429, "Too many requests", str(e),
                                     {"retry_after": e.retry_after})),
     (TooManyAttempts, lambda e: Problem(429, "Too many failed sign-ins", str(e),
+                                        {"retry_after": e.retry_after})),
+    (TooMuchFeedback, lambda e: Problem(429, "Too many submissions", str(e),
                                         {"retry_after": e.retry_after})),
     # the safety nets (module docstring)
     (OverflowError, lambda e: Problem(400, "Value out of range",

@@ -153,6 +153,8 @@ class Settings:
         smtp_url: where watch notifications are mailed, ``smtp://host:port`` (or
             ``smtps://user:password@host:port``); ``None``: no e-mail (``STDTRACK_SMTP_URL``).
         mail_from: the sender of those e-mails (``STDTRACK_MAIL_FROM``).
+        review_cycle_years: years between reviews of a local standard (复审周期,
+            ``STDTRACK_REVIEW_CYCLE_YEARS``, 1 to 10; 5 by default).
     """
 
     home: Path
@@ -169,6 +171,7 @@ class Settings:
     check_rate_per_hour: int = 60
     smtp_url: str | None = None
     mail_from: str = "stdtrack@localhost"
+    review_cycle_years: int = 5
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str]) -> Settings:
@@ -211,6 +214,10 @@ class Settings:
             raise ConfigurationError(
                 f"STDTRACK_SMTP_URL: expected smtp://host:port or smtps://user:password@host:port"
                 f" (got a value starting {smtp_url[:12]!r})")
+        cycle_raw = (environ.get("STDTRACK_REVIEW_CYCLE_YEARS") or "5").strip()
+        if not (cycle_raw.isascii() and cycle_raw.isdigit() and 1 <= int(cycle_raw) <= 10):
+            raise ConfigurationError(
+                f"STDTRACK_REVIEW_CYCLE_YEARS={cycle_raw!r}: expected whole years from 1 to 10")
         return cls(
             home=home,
             database_url=url,
@@ -226,6 +233,7 @@ class Settings:
             check_rate_per_hour=_count(environ, "STDTRACK_CHECK_RATE_PER_HOUR", 60),
             smtp_url=smtp_url,
             mail_from=(environ.get("STDTRACK_MAIL_FROM") or "").strip() or "stdtrack@localhost",
+            review_cycle_years=int(cycle_raw),
         )
 
     @property

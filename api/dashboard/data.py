@@ -11,7 +11,7 @@ import anyio
 
 from adoption import repository as adoption_repository
 from adoption.drafting import STAGE_NAMES_ZH
-from adoption.goals import LOCAL_STANDARDS, GoalProgress, GoalSeries
+from adoption.goals import COUNT_METRICS, LOCAL_STANDARDS, GoalProgress, GoalSeries
 from adoption.goals_repository import goal_progress, goal_series, list_goals
 from adoption.indicators import (
     IndicatorName,
@@ -115,7 +115,7 @@ def percent(rate: float | None) -> str:
 
 
 def value_text(metric: str, value: float | None) -> str:
-    if metric == LOCAL_STANDARDS:
+    if metric in COUNT_METRICS:
         return f"{value or 0:.0f} 项"
     return percent(value)
 

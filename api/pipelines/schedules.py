@@ -16,6 +16,7 @@ from typing import Any
 
 from adoption.indicator_queries import ensure_facts
 from adoption.repository import refresh_alerts
+from api.pipelines.review_reminders import run_review_reminders
 from api.pipelines.watches import run_watch_digest
 from api.web.i18n import N_
 from standards import job_repository
@@ -106,6 +107,14 @@ async def _watch_digest(settings: Settings, day: dt.date) -> str:
             f"{len(report.mail_failures) + len(report.webhook_failures)}")
 
 
+async def _review_reminders(settings: Settings, day: dt.date) -> str:
+    """Local standards whose review falls due (or is overdue): reminders raised and cleared."""
+    report = await run_review_reminders(day, cycle_years=settings.review_cycle_years)
+    return ", ".join(f"{key} {value}" for key, value in report.items()
+                     if key not in {"as_of", "within_months", "cycle_years"})
+
+
 register_daily("alerts-refresh", _alerts_refresh, at="01:00", label=N_("预警刷新（按日期）"))
 register_daily("indicator-facts", _facts_expiry, at="01:30", label=N_("指标事实到期重算"))
 register_daily("watch-digest", _watch_digest, at="06:30", label=N_("关注变更通知"))
+register_daily("review-due", _review_reminders, at="07:00", label=N_("复审到期提醒"))

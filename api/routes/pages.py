@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 from litestar import Controller, Request, Response, get
 from litestar.params import FromPath, QueryParameter
 
+from adoption import feedback_repository
 from adoption.indicators import IndicatorName, IndicatorQuery
 from api.auth import Role, identity_in
 from api.dashboard import data as board
@@ -19,9 +20,10 @@ from api.routes.exports import NOT_COUNTED_COLUMNS, not_counted_page
 from api.web.errors import PAGE_EXCEPTION_HANDLERS
 from api.web.i18n import N_, data_translator, translator
 from api.web.render import render_page
+from api.workbench.review_pages import FEEDBACK_KINDS
 from standards import repository as standards_repository
 from standards.errors import CodeError, NotFoundError
-from standards.vocab import Status
+from standards.vocab import Level, Status
 
 PUBLIC = {"roles": Role.PUBLIC}
 READERS = {"roles": frozenset({Role.STAFF, Role.LEADER})}
@@ -101,9 +103,15 @@ class PageController(Controller):
         except NotFoundError:
             return render_page(request, "dashboard/standard.html", status_code=404, code=code,
                                standard=None, error=_("标准库中没有 “%(code)s”。", code=code))
+        local = standard.level is Level.LOCAL
+        if local:  # a count for the implementation evaluation, nothing about who
+            await feedback_repository.count_view(
+                standard.id, dt.date.today().strftime("%Y-%m"),
+                search=request.query_params.get("via") == "search")
         return render_page(request, "dashboard/standard.html", code=code, standard=standard,
                            status_label=translator(request)(STATUS_LABELS[standard.status]),
-                           source_url=_web_address(standard.source_url))
+                           source_url=_web_address(standard.source_url), local=local,
+                           feedback_kinds=FEEDBACK_KINDS)
 
     @get("/not-counted/{name:str}", opt=READERS)
     async def not_counted(

@@ -81,6 +81,7 @@ NAV: list[NavItem] = [
     NavItem("/workbench/accounts", N_("账号管理"), frozenset({Role.STAFF}), "nav-accounts"),
     NavItem("/workbench/imports", N_("导入"), frozenset({Role.STAFF}), "nav-imports"),
     NavItem("/workbench/schedules", N_("定时任务"), frozenset({Role.STAFF}), "nav-schedules"),
+    NavItem("/workbench/reviews", N_("复审"), frozenset({Role.STAFF, Role.LEADER}), "nav-reviews"),
     NavItem("/account", N_("我的账号"), SIGNED_IN, "nav-account"),
 ]
 

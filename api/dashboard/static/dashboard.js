@@ -71,7 +71,7 @@
         (result.hits || []).forEach(function (hit) {
           var row = body.insertRow();
           var link = document.createElement("a");
-          link.href = "/standard?code=" + encodeURIComponent(hit.code);
+          link.href = "/standard?code=" + encodeURIComponent(hit.code) + "&via=search";
           link.textContent = hit.code;
           row.insertCell().appendChild(link);
           var title = row.insertCell();

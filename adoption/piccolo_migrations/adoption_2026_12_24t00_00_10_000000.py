@@ -1,0 +1,46 @@
+"""Unique keys of the review tables (a migration of its own: piccolo runs raw steps before
+its table steps).
+
+- one review per standard and day (an import read again updates it, never doubles it);
+- one reminder per standard, kind and due date;
+- one view-count row per standard and month.
+"""
+
+from piccolo.apps.migrations.auto.migration_manager import MigrationManager
+from piccolo.engine import engine_finder
+from piccolo.table import Table
+
+ID = "2026-12-24T00:00:10:000000"
+VERSION = "1.38.0"
+DESCRIPTION = "adoption: one review per standard and day, one view count per standard and month"
+
+INDEXES = {
+    "standard_review_day": (
+        "CREATE UNIQUE INDEX standard_review_day ON standard_review (standard, reviewed_on)"),
+    "review_reminder_once": (
+        "CREATE UNIQUE INDEX review_reminder_once ON review_reminder (standard, kind, due_on)"),
+    "standard_view_count_month": (
+        "CREATE UNIQUE INDEX standard_view_count_month ON standard_view_count (standard, month)"),
+}
+
+
+class _Runner(Table, tablename="standard_review"):
+    """Only used to send raw SQL through the migration's engine and transaction."""
+
+
+async def forwards() -> MigrationManager:
+    manager = MigrationManager(migration_id=ID, app_name="adoption", description=DESCRIPTION)
+
+    async def create() -> None:
+        _Runner._meta.db = engine_finder()
+        for statement in INDEXES.values():
+            await _Runner.raw(statement)
+
+    async def drop() -> None:
+        _Runner._meta.db = engine_finder()
+        for name in INDEXES:
+            await _Runner.raw(f"DROP INDEX IF EXISTS {name}")
+
+    manager.add_raw(create)
+    manager.add_raw_backwards(drop)
+    return manager

@@ -1,0 +1,408 @@
+"""The database side of the review clock: reviews recorded one by one or from files
+(idempotent: one review per standard and day), the clock histories of a region's local
+standards, due and overdue lists, the reviewed-on-time metric, reminders and imports."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from adoption.db import select, write, writing
+from adoption.drafting_repository import as_day, region_prefix
+from adoption.errors import InvalidFieldError, RecordNotFound
+from adoption.fields import check_past_day, check_text
+from adoption.regions import city_of, region_name
+from adoption.reviews import (
+    CLOCK_RULES,
+    CONCLUSION_NAMES_ZH,
+    DEFAULT_CYCLE_YEARS,
+    Clock,
+    ClockHistory,
+    ClockState,
+    DueItem,
+    DueReport,
+    OnTimeReport,
+    ReviewEvent,
+    ReviewInput,
+    ReviewRead,
+    ReviewRow,
+    check_within,
+    clock_at,
+    count_on_time,
+    group_counts,
+    parse_conclusion,
+)
+from adoption.vocab import ReviewConclusion
+from standards import repository as standards_repository
+from standards.errors import CodeError, NotFoundError
+from standards.lifecycle import STATUS_SQL_ARGS, status_sql
+from standards.vocab import Level, Status
+
+MAX_NOTE = 2000
+
+
+def region_range(region: str | None, column: str = "s.region_code") -> tuple[str, list[Any]]:
+    """A region code prefix as a bytewise range over ``column`` (both engines use the index;
+    a prefix LIKE would not on SQLite)."""
+    prefix = region_prefix(region)
+    if not prefix:
+        return "1 = 1", []
+    upper = prefix[:-1] + chr(ord(prefix[-1]) + 1)
+    return f"{column} >= ? AND {column} < ?", [prefix, upper]
+
+
+# ------------------------------------------------------------------------------------------
+# Recording reviews
+# ------------------------------------------------------------------------------------------
+
+
+async def resolve_review(location: str, code: str, reviewed_on: dt.date, conclusion: object,
+                         note: object, today: dt.date | None = None) -> ReviewRow:
+    """A review as written, checked and resolved to its edition (an undated code: the edition
+    in force on the review day).
+
+    Raises:
+        InvalidFieldError: not a code, not in the catalogue, not a local standard, a review
+            day in the future or before the standard started, an unknown conclusion.
+    """
+    today = today or dt.date.today()
+    text = " ".join(check_text(str(code), "code").split())
+    day = check_past_day(reviewed_on, "reviewed_on", today)
+    parsed = parse_conclusion(conclusion)
+    try:
+        standard = await standards_repository.find_standard(text, day)
+    except CodeError as exc:
+        raise InvalidFieldError("code", text, "不是标准号 is not a standard code") from exc
+    except NotFoundError as exc:
+        raise InvalidFieldError("code", text, "目录中没有此标准 (not in the catalogue)") from exc
+    if standard.level is not Level.LOCAL:
+        raise InvalidFieldError("code", text, "不是地方标准 (reviews are for local standards)")
+    start = standard.implemented_on or standard.published_on
+    if start is not None and day < start:
+        raise InvalidFieldError("reviewed_on", day.isoformat(),
+                                f"早于 {standard.code} 的实施日期 {start} (before the standard "
+                                "came into force)")
+    note_text = check_text(str(note or ""), "note").strip()
+    if len(note_text) > MAX_NOTE:
+        raise InvalidFieldError("note", note_text, f"超过 {MAX_NOTE} 字 (too long)")
+    return ReviewRow(location=location, code=standard.code, standard_id=standard.id,
+                     reviewed_on=day, conclusion=parsed, note=note_text)
+
+
+@dataclass(frozen=True, slots=True)
+class WriteOutcome:
+    action: str  # created / updated / unchanged
+    review_id: int
+
+
+async def write_reviews(rows: Sequence[ReviewRow], *, source: str, recorded_by: str,
+                        now: dt.datetime) -> list[WriteOutcome]:
+    """Write reviews in one transaction: a standard's review of a day is created, updated
+    (another conclusion or note) or left unchanged."""
+    outcomes: list[WriteOutcome] = []
+    async with writing():
+        for row in rows:
+            found = await select(
+                "SELECT id, conclusion, note FROM standard_review WHERE standard = ? AND "
+                "reviewed_on = ?", [row.standard_id, row.reviewed_on])
+            if found:
+                old = found[0]
+                if old["conclusion"] == row.conclusion.value and (old["note"] or "") == row.note:
+                    outcomes.append(WriteOutcome("unchanged", old["id"]))
+                    continue
+                await write("UPDATE standard_review SET conclusion = ?, note = ?, source = ?, "
+                            "recorded_by = ?, updated_at = ? WHERE id = ?",
+                            [row.conclusion.value, row.note, source, recorded_by, now,
+                             old["id"]])
+                outcomes.append(WriteOutcome("updated", old["id"]))
+                continue
+            created = await write(
+                "INSERT INTO standard_review (standard, code, reviewed_on, conclusion, note, "
+                "source, recorded_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                "RETURNING id",
+                [row.standard_id, row.code, row.reviewed_on, row.conclusion.value, row.note,
+                 source, recorded_by, now, now])
+            outcomes.append(WriteOutcome("created", int(created[0]["id"])))
+    return outcomes
+
+
+async def record_review(data: ReviewInput, *, source: str, recorded_by: str,
+                        today: dt.date | None = None) -> tuple[ReviewRead, str]:
+    """Record one review (web form, API): the review and created / updated / unchanged.
+
+    Raises:
+        InvalidFieldError: see :func:`resolve_review`.
+    """
+    row = await resolve_review("form", data.code, data.reviewed_on, data.conclusion, data.note,
+                               today)
+    outcome = (await write_reviews([row], source=source, recorded_by=recorded_by,
+                                   now=dt.datetime.now(dt.UTC)))[0]
+    return await get_review(outcome.review_id), outcome.action
+
+
+def _review(row: dict[str, Any]) -> ReviewRead:
+    conclusion = ReviewConclusion(row["conclusion"])
+    return ReviewRead(id=row["id"], standard_id=row["standard"], code=row["code"],
+                      reviewed_on=as_day(row["reviewed_on"]) or dt.date.min,
+                      conclusion=conclusion, conclusion_zh=CONCLUSION_NAMES_ZH[conclusion],
+                      note=row["note"] or "", source=row["source"] or "",
+                      recorded_by=row["recorded_by"] or "")
+
+
+async def get_review(review_id: int) -> ReviewRead:
+    """Raises: RecordNotFound: no review has this id."""
+    rows = await select("SELECT * FROM standard_review WHERE id = ?", [review_id])
+    if not rows:
+        raise RecordNotFound(f"no review with id {review_id}")
+    return _review(rows[0])
+
+
+async def reviews_of(standard_id: int) -> list[ReviewRead]:
+    rows = await select("SELECT * FROM standard_review WHERE standard = ? ORDER BY reviewed_on",
+                        [standard_id])
+    return [_review(r) for r in rows]
+
+
+# ------------------------------------------------------------------------------------------
+# Histories and the clock over a scope
+# ------------------------------------------------------------------------------------------
+
+_REPLACED_ON = (
+    "(SELECT MIN(COALESCE(n.published_on, n.effective_on)) FROM relation r "
+    "JOIN standard n ON n.id = r.subject WHERE r.object = s.id AND r.kind = 'replaces')")
+
+
+@dataclass(slots=True)  # not frozen: built by the tens of thousands, frozen init is slower
+class ScopedStandard:
+    id: int
+    code: str
+    title_zh: str | None
+    region_code: str | None
+    domains: tuple[str, ...]
+    history: ClockHistory
+
+
+async def scope_histories(region: str | None = None, domain: str | None = None,
+                          standard_id: int | None = None) -> list[ScopedStandard]:
+    """Local standards (editions, not amendments) of a region with their clock histories."""
+    where, args = region_range(region)
+    if standard_id is not None:
+        where, args = "s.id = ?", [standard_id]
+    base = f"s.level = 'local' AND s.amendment IS NULL AND {where}"
+    rows = await select(
+        "SELECT s.id, s.code, s.title_zh, s.region_code, s.effective_on, s.withdrawn_on, "
+        f"s.withdrawn_undated, s.upcoming_undated, {_REPLACED_ON} AS revised_on "
+        f"FROM standard s WHERE {base} ORDER BY s.code", args)
+    reviews: dict[int, list[ReviewEvent]] = {}
+    for review in await select(
+            "SELECT v.standard, v.reviewed_on, v.conclusion FROM standard_review v "
+            f"JOIN standard s ON s.id = v.standard WHERE {base}", args):
+        reviews.setdefault(review["standard"], []).append(ReviewEvent(
+            as_day(review["reviewed_on"]) or dt.date.min,
+            ReviewConclusion(review["conclusion"])))
+    domains: dict[int, list[str]] = {}
+    for found in await select(
+            "SELECT d.standard, d.domain FROM standard_domain d "
+            f"JOIN standard s ON s.id = d.standard WHERE {base}", args):
+        domains.setdefault(found["standard"], []).append(found["domain"])
+    scoped = []
+    for row in rows:
+        std_domains = tuple(sorted(domains.get(row["id"], ())))
+        if domain is not None and domain not in std_domains:
+            continue
+        scoped.append(ScopedStandard(
+            id=row["id"], code=row["code"], title_zh=row["title_zh"],
+            region_code=row["region_code"], domains=std_domains,
+            history=ClockHistory(
+                effective_on=as_day(row["effective_on"]),
+                withdrawn_on=as_day(row["withdrawn_on"]),
+                withdrawn_undated=bool(row["withdrawn_undated"]),
+                upcoming_undated=bool(row["upcoming_undated"]),
+                revised_on=as_day(row["revised_on"]),
+                reviews=tuple(reviews.get(row["id"], ())))))
+    return scoped
+
+
+@cache
+def _city(region_code: str | None) -> tuple[str, str]:
+    if not region_code:
+        return "", ""
+    city = city_of(region_code.ljust(6, "0"))  # the catalogue keeps 22, 2201
+    return city, region_name(city) or ""
+
+
+def _item(std: ScopedStandard, clock: Clock) -> DueItem:
+    assert clock.start is not None and clock.due_on is not None
+    city, city_name = _city(std.region_code)
+    # built without validation: thousands per answer, every value already typed
+    return DueItem.model_construct(
+        standard_id=std.id, code=std.code, title_zh=std.title_zh, region_code=std.region_code,
+        city=city, city_name=city_name, domains=list(std.domains), start=clock.start,
+        restarted=clock.restarted, due_on=clock.due_on,
+        days_to_due=(clock.due_on - clock.as_of).days, reviewed_on=clock.reviewed_on,
+        reviewed_as=clock.reviewed_as.value if clock.reviewed_as else None)
+
+
+async def due_report(region: str | None = None, *, as_of: dt.date | None = None,
+                     within: int = 6, domain: str | None = None,
+                     cycle_years: int = DEFAULT_CYCLE_YEARS) -> DueReport:
+    """Counts and lists of the local standards due for review within ``within`` months of
+    ``as_of`` and those overdue on it, by city and by domain (docs/reviews.md).
+
+    Raises:
+        InvalidFieldError: a number of months out of range.
+    """
+    t = as_of or dt.date.today()
+    check_within(within)
+    scoped = await scope_histories(region, domain)
+    due_items: list[DueItem] = []
+    overdue_items: list[DueItem] = []
+    not_counted: dict[str, int] = {}
+    running = 0
+    for std in scoped:
+        clock = clock_at(std.history, t, cycle_years)
+        if clock.state is not ClockState.RUNNING:
+            reason = clock.state.value if clock.state is not ClockState.ENDED else \
+                f"ended_{clock.end_reason}"
+            not_counted[reason] = not_counted.get(reason, 0) + 1
+            continue
+        running += 1
+        if clock.overdue:
+            overdue_items.append(_item(std, clock))
+        elif clock.due_within(within):
+            due_items.append(_item(std, clock))
+    due_items.sort(key=lambda i: (i.due_on, i.code))
+    overdue_items.sort(key=lambda i: (i.due_on, i.code))
+    listed = [(i, False) for i in due_items] + [(i, True) for i in overdue_items]
+    by_city = group_counts([(i.city, i.city_name, late) for i, late in listed])
+    by_domain = group_counts([(d, d, late) for i, late in listed for d in i.domains or [""]])
+    return DueReport(
+        as_of=t, region=region_prefix(region), domain=domain, within_months=within,
+        cycle_years=cycle_years, rules=CLOCK_RULES, standards=len(scoped), running=running,
+        due=len(due_items), overdue=len(overdue_items), not_counted=not_counted,
+        by_city=by_city, by_domain=by_domain, due_items=due_items,
+        overdue_items=overdue_items)
+
+
+async def clock_of(standard_id: int, as_of: dt.date | None = None,
+                   cycle_years: int = DEFAULT_CYCLE_YEARS) -> Clock | None:
+    """The clock of one standard (None when it is not a local standard)."""
+    scoped = await scope_histories(standard_id=standard_id)
+    if not scoped:
+        return None
+    return clock_at(scoped[0].history, as_of or dt.date.today(), cycle_years)
+
+
+async def on_time_report(region: str | None, start: dt.date, end: dt.date,
+                         as_of: dt.date | None = None, *, domain: str | None = None,
+                         cycle_years: int = DEFAULT_CYCLE_YEARS) -> OnTimeReport:
+    """The goal metric "reviewed on time" over ``[start, end]`` as of a day."""
+    t = as_of or dt.date.today()
+    scoped = await scope_histories(region, domain)
+    codes = {s.id: s.code for s in scoped}
+    count = count_on_time(((s.id, s.history) for s in scoped), start, end, t, cycle_years)
+    late = [{"code": codes[key], "due_on": cycle.due_on.isoformat(),
+             "closed_on": cycle.closed_on.isoformat() if cycle.closed_on else None,
+             "closed_by": cycle.closed_by} for key, cycle in count.late[:200]]
+    return OnTimeReport(as_of=t, start=start, end=end, region=region_prefix(region),
+                        cycle_years=cycle_years, rules=CLOCK_RULES, numerator=count.on_time,
+                        denominator=count.due, rate=count.rate, late=late)
+
+
+# ------------------------------------------------------------------------------------------
+# Imports
+# ------------------------------------------------------------------------------------------
+
+
+async def create_import(*, files: list[dict[str, Any]], actor: str,
+                        started_at: dt.datetime) -> int:
+    async with writing():
+        rows = await write(
+            "INSERT INTO review_import (files, actor, started_at, created, updated, unchanged, "
+            "rejected, report) VALUES (?, ?, ?, 0, 0, 0, 0, '{}') RETURNING id",
+            [json.dumps(files, ensure_ascii=False), actor, started_at])
+        return int(rows[0]["id"])
+
+
+async def finish_import(import_id: int, *, report: dict[str, Any]) -> None:
+    async with writing():
+        await write(
+            "UPDATE review_import SET finished_at = ?, files = ?, created = ?, updated = ?, "
+            "unchanged = ?, rejected = ?, report = ? WHERE id = ?",
+            [dt.datetime.now(dt.UTC), json.dumps(report["files"], ensure_ascii=False),
+             report["created"], report["updated"], report["unchanged"], len(report["rejected"]),
+             json.dumps(report, ensure_ascii=False, default=str), import_id])
+
+
+async def list_imports(limit: int = 50, offset: int = 0) -> list[dict[str, Any]]:
+    rows = await select(
+        "SELECT id, files, actor, started_at, finished_at, created, updated, unchanged, "
+        "rejected FROM review_import ORDER BY id DESC LIMIT ? OFFSET ?", [limit, offset])
+    return [{**row, "files": json.loads(row["files"] or "[]")} for row in rows]
+
+
+# ------------------------------------------------------------------------------------------
+# Reminders
+# ------------------------------------------------------------------------------------------
+
+
+async def raise_reminders(report: DueReport, today: dt.date) -> dict[str, int]:
+    """Store a reminder for each standard of ``report`` not yet reviewed since its start
+    (once per standard, kind and due date), and clear the open ones no longer due or overdue.
+
+    Returns:
+        ``{"raised_due", "raised_overdue", "cleared", "open"}``.
+    """
+    wanted = {(i.standard_id, "due", i.due_on) for i in report.due_items if i.reviewed_on is None}
+    wanted |= {(i.standard_id, "overdue", i.due_on) for i in report.overdue_items}
+    counts = {"raised_due": 0, "raised_overdue": 0, "cleared": 0, "open": 0}
+    async with writing():
+        open_rows = await select("SELECT id, standard, kind, due_on FROM review_reminder "
+                                 "WHERE cleared_on IS NULL")
+        held = {(r["standard"], r["kind"], as_day(r["due_on"])): r["id"] for r in open_rows}
+        for key, reminder_id in held.items():
+            if key not in wanted:
+                await write("UPDATE review_reminder SET cleared_on = ? WHERE id = ?",
+                            [today, reminder_id])
+                counts["cleared"] += 1
+        for standard_id, kind, due_on in sorted(wanted - set(held)):
+            inserted = await write(
+                "INSERT INTO review_reminder (standard, kind, due_on, raised_on) "
+                "VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id",
+                [standard_id, kind, due_on, today])
+            if inserted:
+                counts[f"raised_{kind}"] += 1
+        rows = await select("SELECT COUNT(*) AS n FROM review_reminder WHERE cleared_on IS NULL")
+        counts["open"] = int(rows[0]["n"])
+    return counts
+
+
+async def open_reminders(limit: int = 200) -> list[dict[str, Any]]:
+    """Open reminders, newest first, with the standard's code and title."""
+    rows = await select(
+        "SELECT m.id, m.standard, m.kind, m.due_on, m.raised_on, s.code, s.title_zh "
+        "FROM review_reminder m JOIN standard s ON s.id = m.standard "
+        "WHERE m.cleared_on IS NULL ORDER BY m.raised_on DESC, m.due_on, s.code LIMIT ?",
+        [limit])
+    return [{**r, "due_on": as_day(r["due_on"]), "raised_on": as_day(r["raised_on"])}
+            for r in rows]
+
+
+async def stock_on(region: str | None, day: dt.date, domain: str | None = None) -> int:
+    """Local standards (editions) in force on ``day`` in a region (and domain): the stock."""
+    where, args = region_range(region)
+    current = status_sql("?")[Status.CURRENT]
+    for column in ("withdrawn_on", "withdrawn_undated", "effective_on", "upcoming_undated"):
+        current = current.replace(column, f"s.{column}")
+    sql = (f"SELECT COUNT(*) AS n FROM standard s WHERE s.level = 'local' AND "
+           f"s.amendment IS NULL AND {where} AND {current}")
+    params = [*args, *([day] * STATUS_SQL_ARGS[Status.CURRENT])]
+    if domain is not None:
+        sql += " AND s.id IN (SELECT d.standard FROM standard_domain d WHERE d.domain = ?)"
+        params.append(domain)
+    rows = await select(sql, params)
+    return int(rows[0]["n"])

@@ -1,0 +1,231 @@
+"""The database side of the triage for cutting and merging: a region's current local
+standards with their ICS codes, the national, industry and local standards sharing an ICS,
+the review clock and the evaluation, put together by adoption/triage.py; staff decisions."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+from adoption.db import adoption_engine, select, write, writing
+from adoption.drafting_repository import as_day, region_prefix
+from adoption.errors import InvalidFieldError, RecordNotFound
+from adoption.evaluation_repository import evaluate_region
+from adoption.fields import check_text
+from adoption.reviews import DEFAULT_CYCLE_YEARS, clock_at
+from adoption.reviews_repository import region_range, scope_histories
+from adoption.triage import (
+    ACTION_NAMES_ZH,
+    Decision,
+    Match,
+    StockPoint,
+    TriageItem,
+    TriageReport,
+    TriageRule,
+    idf_table,
+    load_rule,
+    parse_action,
+    prefix_words,
+    similarity,
+    suggest,
+    title_words,
+)
+from adoption.vocab import Grade, TriageAction
+from standards.db import in_list
+from standards.lifecycle import STATUS_SQL_ARGS, status_sql
+from standards.vocab import Status
+
+MAX_MATCHES = 5
+
+
+def _current(alias: str) -> str:
+    sql = status_sql("?")[Status.CURRENT]
+    for column in ("withdrawn_on", "withdrawn_undated", "effective_on", "upcoming_undated"):
+        sql = sql.replace(column, f"{alias}.{column}")
+    return sql
+
+
+async def _with_ics(where: str, args: Sequence[Any], t: dt.date) -> dict[int, dict[str, Any]]:
+    rows = await select(
+        f"SELECT s.id, s.code, s.title_zh, s.level, s.region_code, i.ics FROM standard s "
+        f"JOIN standard_ics i ON i.standard = s.id WHERE {where} AND {_current('s')}",
+        [*args, *([t] * STATUS_SQL_ARGS[Status.CURRENT])])
+    found: dict[int, dict[str, Any]] = {}
+    for row in rows:
+        entry = found.setdefault(row["id"], {**row, "ics": []})
+        entry["ics"].append(row["ics"])
+    return found
+
+
+def _match(row: dict[str, Any], key: int, score: float, own_ics: list[str]) -> Match:
+    return Match(standard_id=key, code=row["code"], title_zh=row["title_zh"],
+                 level=row["level"], similarity=score,
+                 shared_ics=sorted(set(own_ics) & set(row["ics"])))
+
+
+async def _decisions() -> dict[int, Decision]:
+    rows = await select("SELECT standard, action, note, decided_on, decided_by, id "
+                        "FROM triage_decision ORDER BY id")
+    return {r["standard"]: Decision(
+        action=TriageAction(r["action"]), action_zh=ACTION_NAMES_ZH[TriageAction(r["action"])],
+        note=r["note"] or "", decided_on=str(as_day(r["decided_on"])),
+        decided_by=r["decided_by"] or "") for r in rows}
+
+
+async def stock_series(region: str | None, t: dt.date, years: int = 5) -> list[StockPoint]:
+    """Local standards in force at each of the last year ends and on ``t``."""
+    where, args = region_range(region)
+    days = [dt.date(y, 12, 31) for y in range(t.year - years, t.year)] + [t]
+    points = []
+    for day in days:
+        rows = await select(
+            f"SELECT COUNT(*) AS n FROM standard s WHERE s.level = 'local' AND "
+            f"s.amendment IS NULL AND {where} AND {_current('s')}",
+            [*args, *([day] * STATUS_SQL_ARGS[Status.CURRENT])])
+        points.append(StockPoint(date=day.isoformat(), standards=int(rows[0]["n"])))
+    return points
+
+
+async def triage_region(region: str | None, as_of: dt.date | None = None, *,
+                        action: TriageAction | None = None,
+                        cycle_years: int = DEFAULT_CYCLE_YEARS,
+                        rule: TriageRule | None = None,
+                        only: int | None = None) -> TriageReport:
+    """Candidates for cutting and merging in a region, with reasons and a suggested action
+    (docs/reviews.md); ``action`` filters the listed items by suggested action; ``only``
+    judges one standard of the region (its review file), listed even when kept."""
+    t = as_of or dt.date.today()
+    rule = rule or load_rule()
+    generic = frozenset(rule.generic_words)
+    where, args = region_range(region)
+    local_where = f"s.level = 'local' AND s.amendment IS NULL AND {where}"
+    if only is not None:
+        local_where, args = "s.id = ?", [only]
+    mine = await _with_ics(local_where, args, t)
+    scoped = await scope_histories(region)
+    evaluation = await evaluate_region(region, t)
+    graded = {item.standard_id: item for item in evaluation.items}
+    ics_codes = sorted({code for row in mine.values() for code in row["ics"]})
+    others: dict[int, dict[str, Any]] = {}
+    engine = adoption_engine()
+    for start in range(0, len(ics_codes), 2000):
+        chunk = ics_codes[start:start + 2000]
+        clause, chunk_args = in_list(engine, "i2.ics", chunk)
+        others.update(await _with_ics(
+            "s.level IN ('national', 'industry', 'local') AND s.amendment IS NULL AND s.id IN "
+            f"(SELECT i2.standard FROM standard_ics i2 WHERE {clause})", chunk_args, t))
+    cut: dict[str, frozenset[str]] = {}  # editions and provinces repeat titles
+    words = {key: title_words(row["title_zh"], generic, cut) for key, row in others.items()}
+    for key, row in mine.items():
+        words.setdefault(key, title_words(row["title_zh"], generic, cut))
+    idf = idf_table(words.values())
+    # titles repeat (editions, provinces): compare each distinct word set once per ICS
+    buckets: dict[tuple[str, str], set[frozenset[str]]] = {}  # (ICS, word) -> word sets
+    members: dict[tuple[str, frozenset[str]], list[int]] = {}  # (ICS, word set) -> standards
+    prefixes: dict[frozenset[str], list[str]] = {}
+    for key, row in sorted(others.items()):
+        title_set = words[key]
+        prefix = prefixes.get(title_set)
+        if prefix is None:
+            prefix = prefixes[title_set] = prefix_words(title_set, idf, rule.title_similarity)
+        for code in row["ics"]:
+            members.setdefault((code, title_set), []).append(key)
+            # two similar titles share a word of both prefixes (triage.prefix_words)
+            for word in prefix:
+                buckets.setdefault((code, word), set()).add(title_set)
+    province = region_prefix(region)
+    decisions = await _decisions()
+    items: list[TriageItem] = []
+    clocks = {s.id: clock_at(s.history, t, cycle_years) for s in scoped}
+    all_local = {s.id: s for s in scoped}
+    scores: dict[tuple[frozenset[str], frozenset[str]], float] = {}
+    weights: dict[frozenset[str], float] = {}
+    for std_id, std in all_local.items():
+        if std_id not in graded or (only is not None and std_id != only):
+            continue  # not in force on t, or not the one asked for
+        own = mine.get(std_id)
+        own_ics = own["ics"] if own else []
+        own_words = words.get(std_id, frozenset())
+        similar: dict[tuple[str, frozenset[str]], float] = {}
+        for word in prefix_words(own_words, idf, rule.title_similarity):
+            for code in own_ics:
+                for other_words in buckets.get((code, word), ()):
+                    pair = (own_words, other_words)
+                    score = scores.get(pair)
+                    if score is None:
+                        score = scores[pair] = similarity(own_words, other_words, idf, weights)
+                    if score >= rule.title_similarity:
+                        similar[(code, other_words)] = score
+        # best first; each kind keeps its MAX_MATCHES best, so stop once every kind has them
+        seen: set[int] = {std_id}
+        found: dict[str, list[tuple[float, int]]] = {}
+        for group, score in sorted(similar.items(), key=lambda item: -item[1]):
+            if len(found) == 3 and all(len(v) >= MAX_MATCHES for v in found.values()):
+                break
+            for other in members[group]:
+                if other in seen:
+                    continue
+                seen.add(other)
+                row = others[other]
+                if row["level"] in ("national", "industry"):
+                    kind = "overlaps_national"
+                elif (row["region_code"] or "")[:2] == (std.region_code or "")[:2]:
+                    kind = "duplicates_same_province"
+                else:
+                    kind = "duplicates_other_province"
+                listed = found.setdefault(kind, [])
+                if len(listed) < MAX_MATCHES * 4:
+                    listed.append((score, other))
+        matches = {kind: [_match(others[other], other, score, own_ics)
+                          for score, other in sorted(pairs, key=lambda p: (-p[0], p[1]))
+                          [:MAX_MATCHES]] for kind, pairs in found.items()}
+        item = graded[std_id]
+        reasons: dict[str, Any] = {
+            kind: [m.model_dump() for m in listed] for kind, listed in matches.items()}
+        clock = clocks[std_id]
+        if clock.overdue:
+            reasons["review_overdue"] = {"due_on": str(clock.due_on)}
+        if item.grade is Grade.WEAK and item.signals["enterprises"] == 0 and \
+                item.signals["feedback"] == 0:
+            reasons["weak_unused"] = {"score": item.score, "explanation": item.explanation}
+        suggested = suggest(reasons)
+        if suggested is TriageAction.KEEP and std_id not in decisions and only is None:
+            continue
+        if action is not None and suggested is not action:
+            continue
+        items.append(TriageItem(
+            standard_id=std_id, code=std.code, title_zh=std.title_zh,
+            region_code=std.region_code, ics=own_ics, reasons=reasons, suggested=suggested,
+            suggested_zh=ACTION_NAMES_ZH[suggested], decision=decisions.get(std_id)))
+    counts = {a.value: 0 for a in TriageAction}
+    for entry in items:
+        counts[entry.suggested.value] += 1
+    return TriageReport(as_of=t.isoformat(), region=province,
+                        title_similarity=rule.title_similarity, standards=len(graded),
+                        candidates=sum(1 for i in items if i.suggested is not TriageAction.KEEP),
+                        by_action=counts, stock=await stock_series(region, t), items=items)
+
+
+async def record_decision(standard_id: int, action: str, note: str, *, by: str,
+                          today: dt.date | None = None) -> Decision:
+    """Record staff's decision on a local standard (the latest is in force).
+
+    Raises:
+        InvalidFieldError: an unknown action, control characters in the note.
+        RecordNotFound: no local standard has this id.
+    """
+    chosen = parse_action(action)
+    text = check_text(note or "", "note").strip()
+    if len(text) > 2000:
+        raise InvalidFieldError("note", text, "超过 2000 字 (too long)")
+    if not await select("SELECT id FROM standard WHERE id = ? AND level = 'local'",
+                        [standard_id]):
+        raise RecordNotFound(f"no local standard with id {standard_id}")
+    day = today or dt.date.today()
+    async with writing():
+        await write("INSERT INTO triage_decision (standard, action, note, decided_on, "
+                    "decided_by, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                    [standard_id, chosen.value, text, day, by, dt.datetime.now(dt.UTC)])
+    return Decision(action=chosen, action_zh=ACTION_NAMES_ZH[chosen], note=text,
+                    decided_on=day.isoformat(), decided_by=by)

@@ -1,0 +1,214 @@
+"""Implementation evaluation, feedback and the triage for cutting and merging, on a small
+catalogue: DB22 local standards made up for the test beside the real national standard
+GB/T 20223-2018 棉短绒 (code, title and dates as in tests/data/catalogues/english_headers.csv;
+its ICS code added by hand)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import httpx
+import pytest
+
+from tests.adoption.helpers import account, new_uscc, upload_catalogue
+
+pytestmark = [pytest.mark.anyio, pytest.mark.usefixtures("adoption_db", "db")]
+
+TABLES = ("standard_review", "review_import", "review_reminder", "standard_feedback",
+          "standard_view_count", "triage_decision", "standard_domain")
+AS_OF = "2024-06-30"
+
+CATALOGUE = [
+    "标准号,标准名称,发布日期,实施日期,废止日期,ICS",
+    "DB22/T 1001-2019,旅游景区服务规范,2018-11-20,2019-01-01,,03.200",
+    "DB22/T 1002-2019,人参种植技术规程,2019-06-01,2019-09-01,,65.020",
+    "DB22/T 1003-2018,冰雪旅游度假区建设指南,2018-03-01,2018-05-01,,03.200",
+    "DB22/T 1006-2019,梅花鹿饲养技术规程,2020-01-01,2020-02-01,,65.020",
+    "DB22/T 1007-2019,长白山人参鲜参分级,2019-03-10,,,65.020",
+    "DB22/T 3001-2019,棉短绒,2019-05-01,2019-06-01,,59.060.10",
+    "DB22/T 3002-2020,旅游景区服务质量规范,2020-03-01,2020-04-01,,03.200",
+    "DB32/T 4001-2020,梅花鹿饲养技术规程,2020-01-01,2020-02-01,,65.020",
+    "GB/T 20223-2018,棉短绒,2018-03-15,2018-05-01,,59.060.10",
+]
+
+
+@pytest.fixture
+async def clean(client: httpx.AsyncClient) -> AsyncIterator[None]:
+    from adoption.tables import Declaration
+
+    for table in TABLES:
+        await Declaration.raw(f"DELETE FROM {table}")
+    yield
+    for table in TABLES:
+        await Declaration.raw(f"DELETE FROM {table}")
+
+
+@pytest.fixture
+async def people(client: httpx.AsyncClient, staff_headers: dict[str, str]
+                 ) -> dict[str, dict[str, str]]:
+    return {"staff": staff_headers,
+            "leader": await account(client, staff_headers, "leader"),
+            "enterprise": await account(client, staff_headers, "enterprise",
+                                        new_uscc("220102"))}
+
+
+def declarations(rows: list[tuple[str, str, str]]) -> bytes:
+    header = ("统一社会信用代码,企业名称,行政区划代码,行业,重点领域,产品名称,产品型号,产品分类,"
+              "主要产品,执行标准,公开日期")
+    lines = [f"{uscc},企业{uscc[-4:]},220102,,,{product},M-1,,是,{code},2023-03-01"
+             for uscc, product, code in rows]
+    return ("\n".join([header, *lines]) + "\n").encode("utf-8")
+
+
+async def world(client: httpx.AsyncClient, staff: dict[str, str]) -> dict[str, int]:
+    await upload_catalogue(client, staff, "catalogue.csv", CATALOGUE)
+    firms = [new_uscc("220102") for _ in range(3)]
+    body = declarations([(firms[0], "景区导览", "DB22/T 1001-2019"),
+                         (firms[1], "景区服务", "DB22/T 1001-2019"),
+                         (firms[2], "景区票务", "DB22/T 1001-2019"),
+                         (firms[0], "人参", "DB22/T 1002-2019")])
+    done = await client.post("/api/declarations/imports", headers=staff,
+                             files={"files": ("d.csv", body, "text/csv")})
+    assert done.status_code == 201 and not done.json()["rejected"], done.text
+    ids = {}
+    for code in ("DB22/T 1001-2019", "DB22/T 1003-2018", "DB22/T 1006-2019",
+                 "DB22/T 1007-2019"):
+        found = await client.get("/api/standards", params={"code": code}, headers=staff)
+        body_json = found.json()
+        ids[code] = body_json["items"][0]["id"] if "items" in body_json else body_json["id"]
+    return ids
+
+
+async def feedback(client: httpx.AsyncClient, standard_id: int, kind: str = "问题",
+                   text: str = "指标与现行国家标准冲突") -> httpx.Response:
+    return await client.post(f"/api/feedback/standards/{standard_id}",
+                             json={"kind": kind, "text": text, "contact": ""})
+
+
+async def test_grades_from_signals_with_region_percentiles(
+        client: httpx.AsyncClient, clean: None, people: dict[str, dict[str, str]]) -> None:
+    ids = await world(client, people["staff"])
+    sent = await feedback(client, ids["DB22/T 1003-2018"])
+    assert sent.status_code == 201, sent.text
+    moderated = await client.post(f"/api/feedback/{sent.json()['id']}/moderation",
+                                  json={"status": "accepted"}, headers=people["staff"])
+    assert moderated.status_code == 200, moderated.text
+    pending = await feedback(client, ids["DB22/T 1007-2019"])  # never accepted: not counted
+    assert pending.status_code == 201
+    for _ in range(2):  # two views of DB22/T 1006-2019's public page
+        page = await client.get("/standard", params={"code": "DB22/T 1006-2019"})
+        assert page.status_code == 200
+    # views are counted by month: evaluated as of today, they are in its 12 months
+    found = (await client.get("/api/evaluation", params={"region": "22"},
+                              headers=people["leader"])).json()
+    grades = {i["code"]: i["grade"] for i in found["items"]}
+    # scores: 1001 3 enterprises, 3 products = 3·2 + 1·2 = 8; 1002 = 3 + 1 = 4;
+    # 1003 one accepted feedback = 1; 1006 two views = 0.5·log2 3; the rest 0.
+    # 7 standards: weak threshold = lowest score (0), strong = the 7th of 7 (8)
+    assert grades == {"DB22/T 1001-2019": "strong", "DB22/T 1002-2019": "medium",
+                      "DB22/T 1003-2018": "medium", "DB22/T 1006-2019": "medium",
+                      "DB22/T 1007-2019": "weak", "DB22/T 3001-2019": "weak",
+                      "DB22/T 3002-2020": "weak"}
+    assert (found["strong_threshold"], found["weak_threshold"]) == (8.0, 0.0)
+    assert found["grades"] == {"strong": 1, "medium": 3, "weak": 3}
+    top = next(i for i in found["items"] if i["code"] == "DB22/T 1001-2019")
+    assert top["signals"]["enterprises"] == 3 and top["score"] == 8.0
+    assert "强阈值 8" in top["explanation"] and "enterprises 3" in top["explanation"]
+    viewed = next(i for i in found["items"] if i["code"] == "DB22/T 1006-2019")
+    assert viewed["signals"]["views"] == 2
+    back_then = (await client.get("/api/evaluation", params={"region": "22", "as_of": AS_OF},
+                                  headers=people["leader"])).json()
+    assert {i["code"]: i["signals"]["views"] for i in back_then["items"]}[
+        "DB22/T 1006-2019"] == 0
+    weak_only = (await client.get("/api/evaluation", params={
+        "region": "22", "grade": "weak"}, headers=people["staff"])).json()
+    assert len(weak_only["items"]) == 3 and weak_only["standards"] == 7
+    sheet = await client.get("/api/evaluation/export", params={"region": "22", "as_of": AS_OF},
+                             headers=people["leader"])
+    assert sheet.status_code == 200 and sheet.content[:2] == b"PK"
+    assert (await client.get("/api/evaluation", headers=people["enterprise"])).status_code \
+        == 403
+
+
+async def test_feedback_is_checked_rate_limited_and_moderated_by_staff(
+        client: httpx.AsyncClient, clean: None, people: dict[str, dict[str, str]]) -> None:
+    ids = await world(client, people["staff"])
+    target = ids["DB22/T 1001-2019"]
+    bad = await feedback(client, target, kind="抱怨")
+    assert bad.status_code == 422 and "抱怨" in bad.text
+    for number in range(5):
+        assert (await feedback(client, target, text=f"第 {number} 条")).status_code == 201
+    limited = await feedback(client, target)
+    assert limited.status_code == 429 and limited.headers["Retry-After"] == "3600"
+    listed = await client.get("/api/feedback", params={"standard": target},
+                              headers=people["staff"])
+    assert listed.status_code == 200 and len(listed.json()) == 5
+    assert {f["status"] for f in listed.json()} == {"pending"}
+    assert (await client.get("/api/feedback", headers=people["leader"])).status_code == 403
+    refused = await client.post(f"/api/feedback/{listed.json()[0]['id']}/moderation",
+                                json={"status": "accepted"}, headers=people["enterprise"])
+    assert refused.status_code == 403
+    form = await client.post(f"/api/feedback/standards/{target}",
+                             data={"kind": "问题", "text": "x"})
+    assert form.status_code in (400, 415)
+
+
+async def test_triage_candidates_reasons_and_decisions(
+        client: httpx.AsyncClient, clean: None, people: dict[str, dict[str, str]]) -> None:
+    ids = await world(client, people["staff"])
+    sent = await feedback(client, ids["DB22/T 1003-2018"])
+    await client.post(f"/api/feedback/{sent.json()['id']}/moderation",
+                      json={"status": "accepted"}, headers=people["staff"])
+    found = (await client.get("/api/triage", params={"region": "22", "as_of": AS_OF},
+                              headers=people["leader"])).json()
+    suggested = {i["code"]: i["suggested"] for i in found["items"]}
+    assert suggested == {
+        "DB22/T 1001-2019": "merge",  # same subject as 3002 in the province
+        "DB22/T 3002-2020": "merge",
+        "DB22/T 3001-2019": "abolish",  # GB/T 20223-2018 棉短绒 covers it
+        "DB22/T 1007-2019": "abolish",  # weak, undeclared, no feedback, review overdue
+        # weak and undeclared but not due before 2025: Jiangsu's DB32/T 4001-2020 has the
+        # same subject
+        "DB22/T 1006-2019": "convert",
+        "DB22/T 1003-2018": "revise",  # medium (a feedback), review overdue since 2023-05-01
+    }
+    cotton = next(i for i in found["items"] if i["code"] == "DB22/T 3001-2019")
+    match = cotton["reasons"]["overlaps_national"][0]
+    assert (match["code"], match["similarity"], match["shared_ics"]) == (
+        "GB/T 20223-2018", 1.0, ["59.060.10"])
+    assert found["standards"] == 7 and found["candidates"] == 6
+    assert [p["standards"] for p in found["stock"]][-1] == 7
+    decided = await client.post(f"/api/triage/{cotton['standard_id']}/decision",
+                                json={"action": "废止", "note": "国家标准已覆盖"},
+                                headers=people["staff"])
+    assert decided.status_code == 201 and decided.json()["action"] == "abolish"
+    assert (await client.post(f"/api/triage/{cotton['standard_id']}/decision",
+                              json={"action": "abolish"}, headers=people["leader"])
+            ).status_code == 403
+    again = (await client.get("/api/triage", params={"region": "22", "as_of": AS_OF,
+                                                     "action": "abolish"},
+                              headers=people["staff"])).json()
+    decision = next(i for i in again["items"] if i["code"] == "DB22/T 3001-2019")["decision"]
+    assert decision["note"] == "国家标准已覆盖"
+    assert {i["suggested"] for i in again["items"]} == {"abolish"}
+    sheet = await client.get("/api/triage/export", params={"region": "22", "format": "csv"},
+                             headers=people["staff"])
+    assert sheet.status_code == 200 and "GB/T 20223-2018" in sheet.content.decode("utf-8-sig")
+
+
+async def test_review_file(client: httpx.AsyncClient, clean: None,
+                           people: dict[str, dict[str, str]]) -> None:
+    ids = await world(client, people["staff"])
+    await client.post("/api/reviews", headers=people["staff"], json={
+        "code": "DB22/T 1001-2019", "reviewed_on": "2024-03-01", "conclusion": "修订",
+        "note": "与 DB22/T 3002-2020 合并修订"})
+    found = await client.get(f"/api/reviews/file/{ids['DB22/T 1001-2019']}",
+                             params={"as_of": AS_OF}, headers=people["leader"])
+    assert found.status_code == 200, found.text
+    body = found.json()
+    assert body["clock"]["due_on"] == "2024-01-01" and not body["clock"]["overdue"]
+    assert body["clock"]["reviewed_on"] == "2024-03-01"
+    assert [r["conclusion"] for r in body["reviews"]] == ["revise"]
+    assert body["evaluation"]["grade"] == "strong"
+    assert body["triage"]["suggested"] == "merge"
+    assert body["rules"]["start"].startswith("implementation date")
