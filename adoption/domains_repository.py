@@ -10,6 +10,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from standards import data_version
 from adoption.db import select, writing
 from adoption.domains import Rule, RuleField, RuleSet, check_rule, load_default_rules
 from adoption.drafting_repository import link_projects
@@ -163,6 +164,7 @@ async def refresh_standard_domains(standard_ids: Sequence[int] | None = None) ->
                                     stated=json.loads(row["domains"] or "[]"))
                 new_rows.extend((int(row["id"]), d.value) for d in found)
             await insert_rows(engine, "standard_domain", ["standard", "domain"], new_rows)
+            await data_version.bump(engine)
             counted += len(rows)
             tagged += len(new_rows)
             if ids is None:

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from standards import data_version
 from adoption.db import adoption_engine, select, write, writing
 from adoption.drafting import (
     DraftingProjectPage,
@@ -310,6 +311,7 @@ async def write_rows(rows: Sequence[DraftingRow], *, source: str, now: dt.dateti
         if touched:
             await link_projects(sorted(touched), now=now)
             await _refresh_cached_stage(sorted(touched), now.date())
+            await data_version.bump()
     return outcomes
 
 
@@ -343,6 +345,7 @@ async def record_stage(project_id: int, change: StageChange, *, source: str,
                          change.note, source, now)
         await link_projects([project_id], now=now)
         await _refresh_cached_stage([project_id], now.date())
+        await data_version.bump()
     return await get_project(project_id)
 
 
@@ -447,6 +450,7 @@ async def _link(project_id: int, standard_id: int, now: dt.datetime) -> None:
                  "code_key = COALESCE(code_key, ?), updated_at = ? WHERE id = ?",
                  [standard_id, standard["code"], standard["normalized_code"], now, project_id])
     published = as_day(standard["published_on"]) or as_day(standard["implemented_on"])
+    await data_version.bump()
     done = await write("SELECT id FROM drafting_stage WHERE project = ? AND stage IN (?, ?)",
                         [project_id, DraftingStage.PUBLISHED.value, DraftingStage.FILED.value])
     if published is not None and not done:

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from standards import data_version
 from adoption.db import select, writing
 from adoption.domains_repository import domains_of_standards
 from adoption.drafting import DONE_STAGES, DraftingProjectRead
@@ -136,6 +137,7 @@ async def save_goal(data: GoalInput, *, source: str = "", replace: bool = True,
                 f"({', '.join('?' for _ in columns)}) RETURNING id",
                 [*values.values(), source, now, now])
             goal_id, action = int(inserted[0]["id"]), "created"
+        await data_version.bump(engine)
     return await get_goal(goal_id), action
 
 
@@ -143,6 +145,7 @@ async def delete_goal(goal_id: int) -> GoalRead:
     goal = await get_goal(goal_id)
     async with writing() as engine:
         await fetch(engine, "DELETE FROM goal WHERE id = ?", [goal_id])
+        await data_version.bump(engine)
     return goal
 
 
