@@ -49,6 +49,8 @@ ALERT_LABELS = {
     AlertKind.UNRESOLVED_CODE: "标准号未收录 unresolved code",
 }
 STAGE_ZH: dict[str, str] = {stage.value: zh for stage, zh in STAGE_NAMES_ZH.items()}
+STAGE_WORDS = (N_("立项"), N_("起草"), N_("征求意见"), N_("审查"), N_("报批"), N_("发布"),
+               N_("备案"), N_("延期"), N_("撤销"))  # STAGE_ZH's names, marked for translation
 
 # the pages' words (msgids)
 INDICATOR_LABELS = {

@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from api.web.i18n import N_
+
 SECTIONS = {
     "A": "农、林、牧、渔业", "B": "采矿业", "C": "制造业",
     "D": "电力、热力、燃气及水生产和供应业", "E": "建筑业", "F": "批发和零售业",
@@ -59,10 +61,10 @@ SECTION_OF = {  # each section's first and last division
     "M": ("73", "75"), "N": ("76", "79"), "O": ("80", "82"), "P": ("83", "83"),
     "Q": ("84", "85"), "R": ("86", "90"), "S": ("91", "96"), "T": ("97", "97"),
 }
-OTHER = "其他"
-NO_SECTOR = "未填行业"
-OTHER_NOTE = "“其他”汇总了国民经济行业分类（GB/T 4754—2017）中没有的行业代码：%(codes)s。"
-_CODE = re.compile(r"^\s*([A-Ta-t])?\s*(\d{2,4})?\s*$")
+OTHER = N_("其他")
+NO_SECTOR = N_("未填行业")
+OTHER_NOTE = N_("“其他”汇总了国民经济行业分类（GB/T 4754—2017）中没有的行业代码：%(codes)s。")
+_CODE = re.compile(r"^\s*([A-Za-z])?\s*(\d{2,4})?\s*$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +90,8 @@ def sector_label(value: str | None) -> SectorLabel:
     if division not in DIVISIONS:
         return SectorLabel(OTHER, False)
     if section is not None:
+        if section not in SECTION_OF:
+            return SectorLabel(OTHER, False)
         first, last = SECTION_OF[section]
         if not first <= division <= last:
             return SectorLabel(OTHER, False)
