@@ -66,7 +66,9 @@ DESCRIPTIONS = {
     404: "未找到 Not found: no record with that key",
     409: "冲突 Conflict: the record already exists or cannot change that way",
     413: "过大 Payload too large: the upload exceeds STDTRACK_UPLOAD_LIMIT_MB",
+    415: "媒体类型不支持 Unsupported media type: this route takes JSON only",
     422: "字段无效 Invalid field value: names the field and the value",
+    429: "尝试过多 Too many failed sign-ins: wait the Retry-After seconds",
     503: "暂不可用 Unavailable: the database or the search index cannot be reached",
 }
 

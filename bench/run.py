@@ -9,7 +9,7 @@ from pathlib import Path
 
 BENCHES = ("bench.bench_codes", "bench.bench_api", "bench.bench_import",
            "bench.bench_declarations", "bench.bench_indicators", "bench.bench_search",
-           "bench.bench_goals", "bench.bench_dashboard")
+           "bench.bench_goals", "bench.bench_dashboard", "bench.bench_leader")
 OUT = Path(__file__).resolve().parent / "out"
 
 
