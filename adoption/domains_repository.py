@@ -10,13 +10,13 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from standards import data_version
 from adoption.db import select, writing
 from adoption.domains import Rule, RuleField, RuleSet, check_rule, load_default_rules
 from adoption.drafting_repository import link_projects
 from adoption.errors import DuplicateError, RecordNotFound
 from adoption.tables import DraftingProject
 from adoption.vocab import Domain
+from standards import data_version
 from standards.db import fetch, in_list, insert_rows
 
 CHUNK = 2000

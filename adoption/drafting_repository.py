@@ -10,7 +10,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from standards import data_version
 from adoption.db import adoption_engine, select, write, writing
 from adoption.drafting import (
     DraftingProjectPage,
@@ -25,6 +24,7 @@ from adoption.drafting import (
 from adoption.errors import InvalidFieldError, RecordNotFound
 from adoption.regions import region_name
 from adoption.vocab import Domain, DraftingStage, ProjectKind
+from standards import data_version
 from standards import repository as standards_repository
 from standards.codes import try_parse_code
 from standards.db import in_list

@@ -10,7 +10,6 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from standards import data_version
 from adoption.db import select, writing
 from adoption.domains_repository import domains_of_standards
 from adoption.drafting import DONE_STAGES, DraftingProjectRead
@@ -51,6 +50,7 @@ from adoption.indicators import (
 )
 from adoption.tables import DraftingProject
 from adoption.vocab import Domain, DraftingStage, ProjectKind
+from standards import data_version
 from standards.db import MAX_ID, fetch, in_list
 
 _GOAL_COLUMNS = ("id, name, name_en, metric, target, region, domain, kinds, sector, key_field, "

@@ -20,7 +20,6 @@ from typing import Any
 
 from piccolo.engine.base import Engine
 
-from standards import data_version
 from adoption.db import adoption_engine, select, writing
 from adoption.errors import InvalidFieldError, RecordNotFound
 from adoption.metrics import (
@@ -57,6 +56,7 @@ from adoption.schemas import (
     NotCountedPage,
 )
 from adoption.uscc import normalize_uscc
+from standards import data_version
 from standards.db import executemany, fetch, in_list, insert_rows
 
 INCREMENTAL_LIMIT = 5000

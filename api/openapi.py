@@ -102,8 +102,8 @@ def document_answers(app: Litestar) -> None:
         if not isinstance(route, HTTPRoute):
             continue
         for handler in route.route_handlers:
-            for method in handler.http_methods:
-                roles[f"{method} {route.path_format}"] = handler.opt.get("roles")
+            for verb in handler.http_methods:
+                roles[f"{verb} {route.path_format}"] = handler.opt.get("roles")
             declared = dict(handler.responses or {})
             handler.responses = {
                 **problems(*sorted(implied_problems(handler, bool(route.path_parameters)))),

@@ -13,6 +13,7 @@ silently dropped.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -253,7 +254,7 @@ def _line_chart(pdf: FPDF, block: LineChart) -> None:
             pdf.cell(12, 3, str(day.year), align="C")
         pdf.set_draw_color(*BLUE)
         pdf.set_line_width(0.6)
-        for (day_a, rate_a), (day_b, rate_b) in zip(shown, shown[1:], strict=False):
+        for (day_a, rate_a), (day_b, rate_b) in itertools.pairwise(shown):
             pdf.line(*at(day_a, rate_a), *at(day_b, rate_b))
         end_x, end_y = at(*shown[-1])
         pdf.set_text_color(*BLUE)

@@ -161,7 +161,8 @@ def bars_chart(name: str, title: str, bars: Sequence[Bar], target: float | None,
         crowded = len(labels) > 6 or sum(len(label) for label in labels) > 4 * len(labels) + 4
         axes.set_xticks(range(len(labels)), labels, rotation=30 if crowded else 0,
                         ha="right" if crowded else "center", rotation_mode="anchor")
-        axes.set_ylim(0, 1.22)
+        axes.set_ylim(0, 1.22)  # room above a full bar for its rate and n
+        axes.set_yticks([0.0, 0.2, 0.4, 0.6, 0.8, 1.0])
         axes.yaxis.set_major_formatter(FuncFormatter(_percent))
         axes.set_title(title, loc="left")
         if ylabel:

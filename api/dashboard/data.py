@@ -67,7 +67,8 @@ EXPORT_GROUPS = {  # the indicator tables the dashboard offers (each a grouping 
     "conversion": [("prefix", N_("按发布机构"))],
 }
 REGIONLESS_INDICATORS = ("conversion",)  # international standards belong to no region
-REGIONLESS_NOTE = N_("国际标准转化率不分地区，按全部国际标准计算；目标、制修订项目和预警仍按所选地区。")
+REGIONLESS_NOTE = N_(
+    "国际标准转化率不分地区，按全部国际标准计算；目标、制修订项目和预警仍按所选地区。")
 PAGE_REASONS = {  # the reason alone, for the drill-down page and the briefing
     "no_standard": N_("未声明执行标准"),
     "standard_withdrawn": N_("声明的标准已废止"),

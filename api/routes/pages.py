@@ -14,9 +14,9 @@ from litestar.params import FromPath, QueryParameter
 from adoption.indicators import IndicatorName, IndicatorQuery
 from api.auth import Role, identity_in
 from api.dashboard import data as board
+from api.dashboard.briefing import briefing_document
 from api.errors import InputError
 from api.params import Page
-from api.dashboard.briefing import briefing_document
 from api.pdf import render_pdf
 from api.routes.exports import not_counted_page
 from api.web.errors import PAGE_EXCEPTION_HANDLERS
