@@ -49,7 +49,7 @@ from adoption.indicators import (
     indicator_series,
 )
 from adoption.tables import DraftingProject
-from adoption.vocab import Domain, DraftingStage, ProjectKind
+from adoption.vocab import Domain, DraftingStage, GoalStatus, ProjectKind
 from standards import data_version
 from standards.db import MAX_ID, fetch, in_list
 
@@ -262,12 +262,19 @@ async def _rate(goal: GoalRead, t: dt.date) -> tuple[float | None, int | None, i
 
 async def goal_progress(key: int | str, as_of: dt.date | None = None) -> GoalProgress:
     """Progress of a goal (by id or name) as of a day (today by default): docs/json.md shape.
+    Kept under the data version (standards/data_version.py) until a write changes the data.
 
     Raises:
         RecordNotFound: no such goal.
     """
     goal = await get_goal(key)
     t = as_of or dt.date.today()
+    return await data_version.kept(
+        ("goal_progress", goal.model_dump_json(), t.isoformat(), dt.date.today().isoformat()),
+        lambda: _goal_progress(goal, t))
+
+
+async def _goal_progress(goal: GoalRead, t: dt.date) -> GoalProgress:
     elapsed = time_elapsed(goal.start_on, goal.deadline, t)
     numerator = denominator = None
     if goal.metric == LOCAL_STANDARDS:
@@ -301,6 +308,30 @@ async def goal_progress(key: int | str, as_of: dt.date | None = None) -> GoalPro
         numerator=numerator, denominator=denominator, scope=_scope(goal))
 
 
+async def goal_outcome(key: int | str) -> GoalProgress:
+    """What an indicator goal ended with: its value on the deadline, achieved or behind, with
+    no forecast and no baseline (``progress`` is value / target) — one indicator computation
+    where :func:`goal_progress` needs three. A count goal's is its progress on the deadline.
+
+    Raises:
+        RecordNotFound: no such goal.
+    """
+    goal = await get_goal(key)
+    if goal.metric == LOCAL_STANDARDS:
+        return await goal_progress(goal.id, goal.deadline)
+    rate, numerator, denominator = await _rate(goal, goal.deadline)
+    value = rate or 0.0
+    return GoalProgress(
+        goal=goal.name, goal_id=goal.id, name_en=goal.name_en, metric=goal.metric,
+        kind=goal.kind, as_of=goal.deadline, value=value, target=goal.target,
+        gap=round(max(goal.target - value, 0.0), 6),
+        status=GoalStatus.ACHIEVED if value >= goal.target else GoalStatus.BEHIND,
+        time_elapsed=1.0, forecast_date=None, pipeline={}, overdue=0, overdue_projects=[],
+        progress=round(min(value / goal.target, 1.0), 4) if goal.target else 1.0,
+        baseline=0.0, start_on=goal.start_on, deadline=goal.deadline, pace_per_month=None,
+        numerator=numerator, denominator=denominator, scope=_scope(goal))
+
+
 async def goal_series(key: int | str, as_of: dt.date | None = None,
                       step_months: int = 1) -> GoalSeries:
     """The burn-up series of a goal: its value at every ``step_months``-th month end from the
@@ -314,6 +345,12 @@ async def goal_series(key: int | str, as_of: dt.date | None = None,
         raise InvalidFieldError("step", step_months, "应 ≥ 1 (at least one month)")
     goal = await get_goal(key)
     t = as_of or dt.date.today()
+    return await data_version.kept(
+        ("goal_series", goal.model_dump_json(), t.isoformat(), step_months,
+         dt.date.today().isoformat()), lambda: _goal_series(goal, t, step_months))
+
+
+async def _goal_series(goal: GoalRead, t: dt.date, step_months: int) -> GoalSeries:
     end = min(t, goal.deadline)
     days = month_ends(goal.start_on, end) if end >= goal.start_on else []
     days = [d for i, d in enumerate(days) if i % step_months == step_months - 1 or d == end]

@@ -19,7 +19,7 @@ import anyio
 from adoption import repository as adoption_repository
 from adoption.drafting import STAGE_NAMES_ZH
 from adoption.goals import LOCAL_STANDARDS, GoalProgress, GoalSeries
-from adoption.goals_repository import goal_progress, goal_series, list_goals
+from adoption.goals_repository import goal_outcome, goal_progress, goal_series, list_goals
 from adoption.indicators import (
     IndicatorName,
     IndicatorQuery,
@@ -242,13 +242,17 @@ async def all_progress(as_of: dt.date, region: str
                        ) -> list[tuple[GoalProgress, GoalProgress | None]]:
     """Each goal of the region as of the day, with its progress at the deadline when the
     deadline has passed (what it ended with)."""
-    found = []
+    found: list[tuple[GoalProgress, GoalProgress | None]] = []
     for goal in await list_goals():
-        if _in_region(goal.region, region):
-            now = await goal_progress(goal.id, as_of)
-            ended = await goal_progress(goal.id, goal.deadline) if as_of > goal.deadline \
-                else None
-            found.append((now, ended))
+        if not _in_region(goal.region, region):
+            continue
+        if as_of <= goal.deadline:
+            found.append((await goal_progress(goal.id, as_of), None))
+        elif goal.metric == LOCAL_STANDARDS:  # its overdue projects are today's
+            found.append((await goal_progress(goal.id, as_of), await goal_outcome(goal.id)))
+        else:  # an ended indicator goal: only its value on the deadline is shown
+            outcome = await goal_outcome(goal.id)
+            found.append((outcome, outcome))
     # live goals first, then the ended ones, latest deadline first within each
     found.sort(key=lambda pair: (pair[1] is not None, -pair[0].deadline.toordinal()))
     return found
