@@ -22,6 +22,7 @@ from api.routes.exports import not_counted_page
 from api.web.errors import PAGE_EXCEPTION_HANDLERS
 from api.web.i18n import N_, data_translator, language_of, translator
 from api.web.render import render_page
+from standards import data_version
 from standards import repository as standards_repository
 from standards.errors import CodeError, NotFoundError
 from standards.vocab import Status
@@ -165,9 +166,14 @@ class PageController(Controller):
         target, the trend and overdue projects, drawn on the server with embedded fonts."""
         day = _as_of(as_of)
         language = language_of(request)
-        view = await board.build_dashboard(indicator, region, day, language)
-        document = briefing_document(view, translator(request))
-        pdf = await anyio.to_thread.run_sync(render_pdf, document)
+
+        async def draw() -> bytes:
+            view = await board.build_dashboard(indicator, region, day, language)
+            document = briefing_document(view, translator(request))
+            return await anyio.to_thread.run_sync(render_pdf, document)
+
+        pdf = await data_version.kept(("briefing", indicator, region, day.isoformat(),
+                                       language, dt.date.today().isoformat()), draw)
         name = f"briefing-{indicator}-{region or 'all'}-{day.isoformat()}.pdf"
         return Response(pdf, media_type="application/pdf", headers={
             "Content-Disposition": f'attachment; filename="{name}"',
