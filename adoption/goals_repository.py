@@ -163,7 +163,13 @@ async def count_items(goal: GoalRead) -> list[CountItem]:
     (domain by the rules, the source or the project that produced them; revised when their
     project is a revision or they replace another standard), and published projects whose
     standard the catalogue does not hold yet. Cancelled projects carry their cancellation day.
+    Kept under the data version (progress, outcome and series of a goal share them).
     """
+    return await data_version.kept(("count_items", goal.model_dump_json()),
+                                   lambda: _count_items(goal))
+
+
+async def _count_items(goal: GoalRead) -> list[CountItem]:
     clauses = ["level = 'local'", "amendment IS NULL",
                "COALESCE(published_on, implemented_on) >= ?",
                "COALESCE(published_on, implemented_on) <= ?"]
@@ -234,8 +240,11 @@ async def _revisions(keys: Sequence[str]) -> set[str]:
 
 
 async def _scope_projects(goal: GoalRead, t: dt.date) -> list[DraftingProjectRead]:
-    return await load_projects(ProjectFilters(region=goal.region, domain=goal.domain,
-                                              kinds=goal.kinds), t)
+    """The projects of the goal's region, domain and kinds as of ``t`` (kept under the data
+    version: the goals of one domain's successive plans share them)."""
+    filters = ProjectFilters(region=goal.region, domain=goal.domain, kinds=goal.kinds)
+    return await data_version.kept(("projects", repr(filters), t.isoformat()),
+                                   lambda: load_projects(filters, t))
 
 
 # ------------------------------------------------------------------------------------------
@@ -310,21 +319,28 @@ async def _goal_progress(goal: GoalRead, t: dt.date) -> GoalProgress:
 
 async def goal_outcome(key: int | str) -> GoalProgress:
     """What an indicator goal ended with: its value on the deadline, achieved or behind, with
-    no forecast and no baseline (``progress`` is value / target) — one indicator computation
-    where :func:`goal_progress` needs three. A count goal's is its progress on the deadline.
+    no forecast, no baseline (``progress`` is value / target) and no pipeline — one
+    indicator computation where :func:`goal_progress` needs three; for a count goal, its
+    count on the deadline without loading the projects.
 
     Raises:
         RecordNotFound: no such goal.
     """
     goal = await get_goal(key)
     if goal.metric == LOCAL_STANDARDS:
-        return await goal_progress(goal.id, goal.deadline)
-    rate, numerator, denominator = await _rate(goal, goal.deadline)
-    value = rate or 0.0
+        items = await count_items(goal)
+        value: float = counted(items, goal.start_on, goal.deadline, goal.deadline)
+        numerator = denominator = None
+    else:
+        rate, numerator, denominator = await _rate(goal, goal.deadline)
+        value = rate or 0.0
+    count = goal.metric == LOCAL_STANDARDS
     return GoalProgress(
         goal=goal.name, goal_id=goal.id, name_en=goal.name_en, metric=goal.metric,
-        kind=goal.kind, as_of=goal.deadline, value=value, target=goal.target,
-        gap=round(max(goal.target - value, 0.0), 6),
+        kind=goal.kind, as_of=goal.deadline, value=int(value) if count else value,
+        target=int(goal.target) if count else goal.target,
+        gap=int(max(goal.target - value, 0)) if count else round(max(goal.target - value,
+                                                                     0.0), 6),
         status=GoalStatus.ACHIEVED if value >= goal.target else GoalStatus.BEHIND,
         time_elapsed=1.0, forecast_date=None, pipeline={}, overdue=0, overdue_projects=[],
         progress=round(min(value / goal.target, 1.0), 4) if goal.target else 1.0,

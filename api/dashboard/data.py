@@ -430,8 +430,21 @@ async def _build_dashboard(indicator: str, region: str, as_of: dt.date,
     view.indicator_charts = rendered
 
     count_goals = [(item, ended) for item, ended in progress if item.metric == LOCAL_STANDARDS]
+    # burn-ups and funnels of the live count goals (an ended goal's card says how it ended
+    # and its late projects stay in the overdue list); with none live, the latest ended one
+    live = [item.goal_id for item, ended in count_goals if ended is None]
+    charted = set(live or [item.goal_id for item, _ended in count_goals[:1]])
     overdue: dict[int, OverdueRow] = {}
     for item, _ended in count_goals:
+        for project in item.overdue_projects:
+            overdue[project.id] = OverdueRow(
+                plan_no=project.plan_no, title=project.title,
+                region=region_name(project.region_code) or project.region_code,
+                stage=STAGE_ZH.get(project.stage.value, "") if project.stage else "",
+                deadline=project.deadline.isoformat() if project.deadline else "",
+                months_overdue=months_overdue(project.days_overdue))
+        if item.goal_id not in charted:
+            continue
         series_view = await goal_series(item.goal_id, as_of)
         burn_points = [(p.date, float(p.value or 0)) for p in series_view.points]
         chart_name = f"burnup-{item.goal_id}"
@@ -448,13 +461,6 @@ async def _build_dashboard(indicator: str, region: str, as_of: dt.date,
         view.drafting_charts.append(await _chart(
             funnel_name, _("阶段漏斗（在研项目）"), charts.funnel_chart, funnel_name,
             _("%(goal)s · 在研阶段", goal=item.goal), stages))
-        for project in item.overdue_projects:
-            overdue[project.id] = OverdueRow(
-                plan_no=project.plan_no, title=project.title,
-                region=region_name(project.region_code) or project.region_code,
-                stage=STAGE_ZH.get(project.stage.value, "") if project.stage else "",
-                deadline=project.deadline.isoformat() if project.deadline else "",
-                months_overdue=months_overdue(project.days_overdue))
     view.overdue_total = len(overdue)
     view.overdue = sorted(overdue.values(), key=lambda row: -row.months_overdue)[:15]
     view.alerts = await alerts_summary(region)
