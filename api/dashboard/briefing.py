@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from api.dashboard.data import (
     INDICATOR_LABELS,
-    PAGE_REASONS,
     REGIONS,
     Dashboard,
     percent,
+    reason_words,
     scope_label,
 )
 from api.pdf import Document, Heading, LineChart, Paragraph, Table
@@ -71,7 +71,8 @@ def briefing_document(view: Dashboard, _: Translate) -> Document:
             rates=[row.rate for _label, row in rows], target=view.target, bar_column=2,
             widths=[1.6, 1.4, 5.0]))
     if view.not_counted:
-        reasons = "；".join(f"{_(PAGE_REASONS.get(reason, reason))} {count}"
+        words = reason_words(view.indicator)
+        reasons = "；".join(f"{_(words.get(reason, reason))} {count}"
                            for reason, count in view.not_counted)
         blocks.append(Paragraph(_("未计入：%(reasons)s", reasons=reasons), size=8, muted=True))
     blocks.append(LineChart(title=_("%(indicator)s · 趋势（年末）", indicator=indicator),

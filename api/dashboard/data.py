@@ -79,6 +79,15 @@ PAGE_REASONS = {  # the reason alone, for the drill-down page and the briefing
 STANDARD_REASONS = {  # standard-level indicators: words about standards, not products
     "not_adopting": N_("未等同或修改采用国际标准"),
 }
+
+
+def reason_words(indicator: str) -> dict[str, str]:
+    """Not-counted reasons in the words of the indicator's kind (products or standards)."""
+    if indicator in PRODUCT_INDICATORS:
+        return PAGE_REASONS
+    return {**PAGE_REASONS, **STANDARD_REASONS}
+
+
 STATUS_LABELS = {"achieved": N_("已达成"), "on_track": N_("进度正常"),
                  "at_risk": N_("有风险"), "behind": N_("落后")}
 ENDED_LABELS = {True: N_("已结束 · 已达成"), False: N_("已结束 · 未达成")}

@@ -153,7 +153,7 @@ class PageController(Controller):
             as_of=day.isoformat(), indicator_label=board.INDICATOR_LABELS[indicator],
             indicator_choices=list(board.INDICATOR_LABELS.items()),
             region_choices=board.REGION_CHOICES, panels=view.panels,
-            reasons=board.PAGE_REASONS)
+            reasons=board.reason_words(indicator))
 
     @get("/briefing.pdf", opt=READERS)
     async def briefing(
