@@ -65,6 +65,7 @@ OTHER = N_("其他")
 NO_SECTOR = N_("未填行业")
 OTHER_NOTE = N_("“其他”汇总了国民经济行业分类（GB/T 4754—2017）中没有的行业代码：%(codes)s。")
 _CODE = re.compile(r"^\s*([A-Za-z])?\s*(\d{2,4})?\s*$")
+_CODE_AND_NAME = re.compile(r"^\s*([A-Za-z]?\d{2,4})\s+(\S.*?)\s*$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +79,10 @@ def sector_label(value: str | None) -> SectorLabel:
     text = (value or "").strip()
     if not text:
         return SectorLabel(NO_SECTOR, True)
+    coded = _CODE_AND_NAME.match(text)
+    if coded is not None:  # "C36 汽车制造业": the classification's name for a code it has
+        known = sector_label(coded.group(1))
+        return known if known.known else SectorLabel(coded.group(2), True)
     found = _CODE.match(text)
     if found is None or not any(found.groups()):
         return SectorLabel(text, True)  # a name: shown as written

@@ -43,6 +43,8 @@ def test_sector_codes_read_as_gbt_4754_names() -> None:
     assert sector_label("C").label == "制造业"
     assert sector_label("汽车零部件及配件制造").label == "汽车零部件及配件制造"
     assert sector_label("").label == "未填行业"
+    assert sector_label("C36 汽车制造业").label == "汽车制造业"
+    assert sector_label("C99 新兴产业").label == "新兴产业"  # the name given, not 其他
     for unknown in ("C99", "A36", "Z12", "C00"):
         assert (sector_label(unknown).label, sector_label(unknown).known) == ("其他", False)
 
