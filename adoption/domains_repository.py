@@ -16,6 +16,7 @@ from adoption.drafting_repository import link_projects
 from adoption.errors import DuplicateError, RecordNotFound
 from adoption.tables import DraftingProject
 from adoption.vocab import Domain
+from standards import data_version
 from standards.db import fetch, in_list, insert_rows
 
 CHUNK = 2000
@@ -163,6 +164,7 @@ async def refresh_standard_domains(standard_ids: Sequence[int] | None = None) ->
                                     stated=json.loads(row["domains"] or "[]"))
                 new_rows.extend((int(row["id"]), d.value) for d in found)
             await insert_rows(engine, "standard_domain", ["standard", "domain"], new_rows)
+            await data_version.bump(engine)
             counted += len(rows)
             tagged += len(new_rows)
             if ids is None:

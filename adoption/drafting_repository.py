@@ -25,6 +25,7 @@ from adoption.drafting import (
 from adoption.errors import InvalidFieldError, RecordNotFound, StageOrderError
 from adoption.regions import region_name
 from adoption.vocab import Domain, DraftingStage, ProjectKind
+from standards import data_version
 from standards import repository as standards_repository
 from standards.codes import try_parse_code
 from standards.db import MAX_ID, in_list
@@ -340,6 +341,7 @@ async def write_rows(rows: Sequence[DraftingRow], *, source: str, now: dt.dateti
         if touched:
             await link_projects(sorted(touched), now=now)
             await _refresh_cached_stage(sorted(touched), now.date())
+            await data_version.bump()
     return outcomes
 
 
@@ -378,6 +380,7 @@ async def record_stage(project_id: int, change: StageChange, *, source: str,
                          change.note, source, now)
         await link_projects([project_id], now=now)
         await _refresh_cached_stage([project_id], now.date())
+        await data_version.bump()
     return await get_project(project_id)
 
 
@@ -489,6 +492,7 @@ async def _link(project_id: int, standard_id: int, now: dt.datetime) -> None:
                  "code_key = COALESCE(code_key, ?), updated_at = ? WHERE id = ?",
                  [standard_id, standard["code"], standard["normalized_code"], now, project_id])
     published = as_day(standard["published_on"]) or as_day(standard["implemented_on"])
+    await data_version.bump()
     done = await write("SELECT id FROM drafting_stage WHERE project = ? AND stage IN (?, ?)",
                         [project_id, DraftingStage.PUBLISHED.value, DraftingStage.FILED.value])
     if published is not None and not done:

@@ -54,7 +54,8 @@ from adoption.indicators import (
 )
 from adoption.reviews_repository import on_time_report, stock_on
 from adoption.tables import DraftingProject
-from adoption.vocab import Domain, DraftingStage, ProjectKind
+from adoption.vocab import Domain, DraftingStage, GoalStatus, ProjectKind
+from standards import data_version
 from standards.db import MAX_ID, fetch, in_list
 
 _GOAL_COLUMNS = ("id, name, name_en, metric, target, region, domain, kinds, sector, key_field, "
@@ -151,6 +152,7 @@ async def save_goal(data: GoalInput, *, source: str = "", replace: bool = True,
                 f"({', '.join('?' for _ in columns)}) RETURNING id",
                 [*values.values(), source, now, now])
             goal_id, action = int(inserted[0]["id"]), "created"
+        await data_version.bump(engine)
     return await get_goal(goal_id), action
 
 
@@ -197,6 +199,7 @@ async def delete_goal(goal_id: int) -> GoalRead:
     goal = await get_goal(goal_id)
     async with writing() as engine:
         await fetch(engine, "DELETE FROM goal WHERE id = ?", [goal_id])
+        await data_version.bump(engine)
     return goal
 
 
@@ -214,7 +217,13 @@ async def count_items(goal: GoalRead) -> list[CountItem]:
     (domain by the rules, the source or the project that produced them; revised when their
     project is a revision or they replace another standard), and published projects whose
     standard the catalogue does not hold yet. Cancelled projects carry their cancellation day.
+    Kept under the data version (progress, outcome and series of a goal share them).
     """
+    return await data_version.kept(("count_items", goal.model_dump_json()),
+                                   lambda: _count_items(goal))
+
+
+async def _count_items(goal: GoalRead) -> list[CountItem]:
     clauses = ["level = 'local'", "amendment IS NULL",
                "COALESCE(published_on, implemented_on) >= ?",
                "COALESCE(published_on, implemented_on) <= ?"]
@@ -285,8 +294,11 @@ async def _revisions(keys: Sequence[str]) -> set[str]:
 
 
 async def _scope_projects(goal: GoalRead, t: dt.date) -> list[DraftingProjectRead]:
-    return await load_projects(ProjectFilters(region=goal.region, domain=goal.domain,
-                                              kinds=goal.kinds), t)
+    """The projects of the goal's region, domain and kinds as of ``t`` (kept under the data
+    version: the goals of one domain's successive plans share them)."""
+    filters = ProjectFilters(region=goal.region, domain=goal.domain, kinds=goal.kinds)
+    return await data_version.kept(("projects", repr(filters), t.isoformat()),
+                                   lambda: load_projects(filters, t))
 
 
 # ------------------------------------------------------------------------------------------
@@ -318,12 +330,19 @@ async def _rate(goal: GoalRead, t: dt.date) -> tuple[float | None, int | None, i
 
 async def goal_progress(key: int | str, as_of: dt.date | None = None) -> GoalProgress:
     """Progress of a goal (by id or name) as of a day (today by default): docs/json.md shape.
+    Kept under the data version (standards/data_version.py) until a write changes the data.
 
     Raises:
         RecordNotFound: no such goal.
     """
     goal = await get_goal(key)
     t = as_of or dt.date.today()
+    return await data_version.kept(
+        ("goal_progress", goal.model_dump_json(), t.isoformat(), dt.date.today().isoformat()),
+        lambda: _goal_progress(goal, t))
+
+
+async def _goal_progress(goal: GoalRead, t: dt.date) -> GoalProgress:
     elapsed = time_elapsed(goal.start_on, goal.deadline, t)
     numerator = denominator = None
     if goal.metric == LOCAL_STOCK:
@@ -376,6 +395,37 @@ async def _stock_progress(goal: GoalRead, t: dt.date, elapsed: float) -> GoalPro
         pace_per_month=None, scope=_scope(goal))
 
 
+async def goal_outcome(key: int | str) -> GoalProgress:
+    """What an indicator goal ended with: its value on the deadline, achieved or behind, with
+    no forecast, no baseline (``progress`` is value / target) and no pipeline — one
+    indicator computation where :func:`goal_progress` needs three; for a count goal, its
+    count on the deadline without loading the projects.
+
+    Raises:
+        RecordNotFound: no such goal.
+    """
+    goal = await get_goal(key)
+    if goal.metric == LOCAL_STANDARDS:
+        items = await count_items(goal)
+        value: float = counted(items, goal.start_on, goal.deadline, goal.deadline)
+        numerator = denominator = None
+    else:
+        rate, numerator, denominator = await _rate(goal, goal.deadline)
+        value = rate or 0.0
+    count = goal.metric == LOCAL_STANDARDS
+    return GoalProgress(
+        goal=goal.name, goal_id=goal.id, name_en=goal.name_en, metric=goal.metric,
+        kind=goal.kind, as_of=goal.deadline, value=int(value) if count else value,
+        target=int(goal.target) if count else goal.target,
+        gap=int(max(goal.target - value, 0)) if count else round(max(goal.target - value,
+                                                                     0.0), 6),
+        status=GoalStatus.ACHIEVED if value >= goal.target else GoalStatus.BEHIND,
+        time_elapsed=1.0, forecast_date=None, pipeline={}, overdue=0, overdue_projects=[],
+        progress=round(min(value / goal.target, 1.0), 4) if goal.target else 1.0,
+        baseline=0.0, start_on=goal.start_on, deadline=goal.deadline, pace_per_month=None,
+        numerator=numerator, denominator=denominator, scope=_scope(goal))
+
+
 async def goal_series(key: int | str, as_of: dt.date | None = None,
                       step_months: int = 1) -> GoalSeries:
     """The burn-up series of a goal: its value at every ``step_months``-th month end from the
@@ -389,6 +439,12 @@ async def goal_series(key: int | str, as_of: dt.date | None = None,
         raise InvalidFieldError("step", step_months, "应 ≥ 1 (at least one month)")
     goal = await get_goal(key)
     t = as_of or dt.date.today()
+    return await data_version.kept(
+        ("goal_series", goal.model_dump_json(), t.isoformat(), step_months,
+         dt.date.today().isoformat()), lambda: _goal_series(goal, t, step_months))
+
+
+async def _goal_series(goal: GoalRead, t: dt.date, step_months: int) -> GoalSeries:
     end = min(t, goal.deadline)
     days = month_ends(goal.start_on, end) if end >= goal.start_on else []
     days = [d for i, d in enumerate(days) if i % step_months == step_months - 1 or d == end]

@@ -56,6 +56,7 @@ from adoption.schemas import (
     NotCountedPage,
 )
 from adoption.uscc import normalize_uscc
+from standards import data_version
 from standards.db import executemany, fetch, in_list, insert_rows
 
 INCREMENTAL_LIMIT = 5000
@@ -95,11 +96,13 @@ async def mark_stale(engine: Engine, product_ids: Sequence[int | None]) -> None:
     ids = list(dict.fromkeys(int(i) for i in product_ids if i is not None))
     if ids:
         await insert_rows(engine, "product_fact_stale", ["product"], [(i,) for i in ids])
+        await data_version.bump(engine)
 
 
 async def mark_all_stale(engine: Engine) -> None:
     """Queue every product (after a catalogue change or a change of the body list)."""
     await insert_rows(engine, "product_fact_stale", ["product"], [(None,)])
+    await data_version.bump(engine)
 
 
 async def mark_enterprise_stale(engine: Engine, enterprise_ids: Sequence[int | None]) -> None:
@@ -109,6 +112,8 @@ async def mark_enterprise_stale(engine: Engine, enterprise_ids: Sequence[int | N
         where, args = in_list(engine, "enterprise", ids[start:start + 5000], "bigint")
         await fetch(engine, "INSERT INTO product_fact_stale (product) SELECT id FROM product "
                     f"WHERE {where}", args)
+    if ids:
+        await data_version.bump(engine)
 
 
 async def mark_declarations_stale(engine: Engine,
@@ -119,6 +124,8 @@ async def mark_declarations_stale(engine: Engine,
         where, args = in_list(engine, "id", ids[start:start + 5000], "bigint")
         await fetch(engine, "INSERT INTO product_fact_stale (product) SELECT DISTINCT product "
                     f"FROM declaration WHERE {where}", args)
+    if ids:
+        await data_version.bump(engine)
 
 
 # ------------------------------------------------------------------------------------------
@@ -182,6 +189,7 @@ async def rebuild_facts(today: dt.date | None = None) -> None:
                           [])
         await _rebuild(engine, today or dt.date.today())
         await fetch(engine, "DELETE FROM product_fact_stale WHERE id <= ?", [top[0]["top"]])
+        await data_version.bump(engine)  # a catalogue import ends here: dates, adoptions
 
 
 def _insert_facts_sql(engine: Engine, ids: list[int] | None) -> tuple[str, list[Any]]:
@@ -403,12 +411,22 @@ async def compute(query: IndicatorQuery, today: dt.date | None = None,
     Args:
         reuse_facts: on a past day, read the kept facts of products unchanged since then
             (false: compute every product from its declarations, as the tests compare).
+            With it, the answer is kept under the data version (standards/data_version.py)
+            and given again until a write changes the data.
 
     Raises:
         InvalidFieldError: a filter that does not apply or is malformed (names it).
         RecordNotFound: no enterprise has the USCC of the enterprise filter.
     """
     today = today or dt.date.today()
+    if not reuse_facts:
+        return await _compute(query, today, reuse_facts)
+    key = ("indicator", query.model_dump_json(), today.isoformat())
+    return await data_version.kept(key, lambda: _compute(query, today, reuse_facts))
+
+
+async def _compute(query: IndicatorQuery, today: dt.date, reuse_facts: bool
+                   ) -> IndicatorReport:
     scope, enterprise_id = await _scope(query, today)
     bodies = [body.body for body in await foreign_bodies()]
     echo = rules_echo(scope.rules, scope.name, bodies)

@@ -123,6 +123,7 @@ def create_app(settings: Settings, engine: Engine | None = None) -> Litestar:
             "goal progress), docs/indicators.md (indicator and goal rules)."
         ),
         path="/docs",
+        use_handler_docstrings=True,  # a handler's docstring is its operation's description
         render_plugins=[swagger],
         # the docs pages are public like the read API; the router states it for the role guard
         openapi_router=Router(path="/docs", route_handlers=[], opt={"roles": "public"},

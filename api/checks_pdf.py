@@ -4,16 +4,16 @@ row per cited code, with a Chinese font embedded (fpdf2; ``api/fonts``)."""
 from __future__ import annotations
 
 import functools
-from pathlib import Path
 
 from fontTools.ttLib import TTFont
 from fpdf import FPDF
 from fpdf.fonts import FontFace
 
+from api.pdf import FONT_FILE
 from standards.schemas import CheckedCitation, CheckReport
 from standards.vocab import VERDICT_LABELS, CheckVerdict
 
-FONT = Path(__file__).with_name("fonts") / "NotoSansSC-GB2312.otf"
+FONT = FONT_FILE  # one embedded CJK subset for every PDF (api/pdf.py)
 PDF_MEDIA_TYPE = "application/pdf"
 
 

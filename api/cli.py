@@ -515,7 +515,7 @@ def demo(settings: Settings, as_json: bool) -> None:
 
     result = _run_import(settings, files, ImportOptions(actor="demo",
                                                         limits=settings.read_limits))
-    province = run_with_db(settings, lambda: load_demo_province(settings.archive_dir))
+    province = run_with_db(settings, lambda: load_demo_province(settings.archive_dir, settings))
     if as_json:
         emit_json({**result, "province": province})
     else:

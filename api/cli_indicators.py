@@ -70,21 +70,33 @@ def _print_page(page: NotCountedPage) -> None:
             click.echo(f"  {item.reason:<30} {item.code} {item.title_zh or ''}")
 
 
-CSV_COLUMNS = ("reason", "reason_label", "uscc", "enterprise_name", "product_id",
-               "product_name", "product_model", "main", "region_code", "region_name",
-               "declared_codes", "code", "title_zh")
+CSV_COLUMNS = (  # (field, header): headers in Chinese, as staff open the file in a spreadsheet
+    ("reason", "原因代码"), ("reason_label", "未计入原因"), ("uscc", "统一社会信用代码"),
+    ("enterprise_name", "企业名称"), ("product_id", "产品编号"), ("product_name", "产品名称"),
+    ("product_model", "产品型号"), ("main", "主要产品"), ("region_code", "行政区划代码"),
+    ("region_name", "地区"), ("declared_codes", "声明的执行标准"), ("code", "标准号"),
+    ("title_zh", "标准名称"))
+REASON_WORDS: dict[Reason, str] = {  # the reason alone, in Chinese (the file is for staff)
+    reason: label.split(" ")[0] for reason, label in REASON_LABELS.items()}
+
+
+def yes_no(value: bool | None) -> str:
+    """是 / 否 for a flag ('' when unknown), never Python's True/False."""
+    return "" if value is None else "是" if value else "否"
 
 
 def write_csv(page: NotCountedPage, path: Path) -> None:
-    """The drill-down as CSV (UTF-8 with BOM; formula cells neutralised)."""
+    """The drill-down as CSV (UTF-8 with BOM, Chinese headers, 是/否; formula cells
+    neutralised)."""
     with path.open("w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle, lineterminator="\r\n")
-        writer.writerow(CSV_COLUMNS)
+        writer.writerow([header for _, header in CSV_COLUMNS])
         for item in page.items:
             values: dict[str, Any] = item.model_dump()
-            values["reason_label"] = REASON_LABELS[Reason(item.reason)]
-            values["declared_codes"] = "; ".join(item.declared_codes)
-            writer.writerow([safe_cell(values[column]) for column in CSV_COLUMNS])
+            values["reason_label"] = REASON_WORDS[Reason(item.reason)]
+            values["main"] = yes_no(item.main)
+            values["declared_codes"] = "；".join(item.declared_codes)
+            writer.writerow([safe_cell(values[column]) for column, _ in CSV_COLUMNS])
 
 
 @click.argument("name")

@@ -1,5 +1,6 @@
 """A generated but realistic demo province for ``stdtrack demo``: Jilin (22) and Jiangsu (32)
-enterprises, their products and self-declarations (docs/formats.md §2), drafting plans 2011–2015
+enterprises, their products and self-declarations (docs/formats.md §2), drafting plans 2011–2015,
+2021–2025 and 2026 with the local standards they published, and goals of those plans
 (§6.3) — all from a fixed seed, so every run writes the same rows.
 
 Enterprises get valid USCCs in real GB/T 2260 county codes; products sit in the sectors each
@@ -24,6 +25,7 @@ from typing import Any
 
 from adoption.regions import region_names
 from adoption.uscc import make_uscc
+from standards.settings import Settings
 
 SEED = 20110101
 FIRST_DAY = dt.date(2011, 1, 1)
@@ -332,18 +334,31 @@ _DRAFTERS = {"22": ("吉林省标准研究院", "长春大学", "吉林农业大
 _DOMAIN_MARK = {"service": "F", "special-resource": "T", "culture": "W"}  # 服务 特色 文化
 # stage labels as the plans write them (docs/formats.md §3)
 _STAGES = ("立项", "起草", "征求意见", "审查", "报批", "发布", "备案")
-# (province, domain, projects per plan year 2011..2015, share published, first code number)
+# (province, domain, first plan year, projects per plan year, share published, first code
+# number): the 2011–2015 plans of the seed goals, then the current plans — 2021–2025 (ended)
+# and 2026 (the first year of 2026–2030, in progress)
 _PLANS = (
-    ("22", "service", (78, 84, 84, 60, 40), 0.86, 1401),
-    ("22", "special-resource", (14, 16, 16, 12, 8), 0.85, 1801),
-    ("22", "culture", (8, 9, 8, 5, 3), 0.8, 1901),
-    ("32", "service", (60, 90, 90, 60, 30), 0.88, 2001),
+    ("22", "service", 2011, (78, 84, 84, 60, 40), 0.86, 1401),
+    ("22", "special-resource", 2011, (14, 16, 16, 12, 8), 0.85, 1801),
+    ("22", "culture", 2011, (8, 9, 8, 5, 3), 0.8, 1901),
+    ("32", "service", 2011, (60, 90, 90, 60, 30), 0.88, 2001),
+    ("22", "service", 2021, (36, 40, 40, 36, 30, 34), 0.84, 3101),
+    ("22", "special-resource", 2021, (8, 10, 10, 8, 8, 9), 0.82, 3501),
+    ("32", "service", 2021, (30, 36, 36, 30, 24, 30), 0.86, 4101),
 )
+
+
+def _joined(subject: str, suffix: str) -> str:
+    """A title from a subject and a suffix, never saying 服务 twice (殡葬服务 + 服务流程 is
+    殡葬服务流程)."""
+    if subject.endswith("服务") and suffix.startswith("服务"):
+        return subject + suffix[2:]
+    return subject + suffix
 
 
 def _titles(rng: random.Random, subjects: Sequence[str], suffixes: Sequence[str],
             count: int) -> list[str]:
-    combos = [f"{subject}{suffix}" for subject in subjects for suffix in suffixes]
+    combos = [_joined(subject, suffix) for subject in subjects for suffix in suffixes]
     rng.shuffle(combos)
     titles = combos[:count]
     part = 2
@@ -360,11 +375,16 @@ def drafting_plans(rng: random.Random) -> list[dict[str, str]]:
     subjects = {"service": (_SERVICE_SUBJECTS, _SERVICE_SUFFIXES),
                 "special-resource": (_RESOURCE_SUBJECTS, _RESOURCE_SUFFIXES),
                 "culture": (_CULTURE_SUBJECTS, _CULTURE_SUFFIXES)}
-    for province, domain, per_year, published_share, first_number in _PLANS:
-        titles = _titles(rng, *subjects[domain], sum(per_year))
+    used: dict[tuple[str, str], set[str]] = {}
+    for province, domain, first_year, per_year, published_share, first_number in _PLANS:
+        taken = used.setdefault((province, domain), set())
+        titles = [title for title in _titles(rng, *subjects[domain], sum(per_year) + len(taken))
+                  if title not in taken][:sum(per_year)]
+        taken.update(titles)
         number = first_number
         serial = 0
-        for year, count in zip(range(2011, 2016), per_year, strict=True):
+        for year, count in zip(range(first_year, first_year + len(per_year)), per_year,
+                               strict=True):
             for _item in range(count):
                 title = titles[serial]
                 serial += 1
@@ -373,7 +393,11 @@ def drafting_plans(rng: random.Random) -> list[dict[str, str]]:
                     dt.date(year + 2, 6, 30)
                 roll = rng.random()
                 code = ""
-                if roll < 0.04:
+                late = deadline > LAST_DAY  # a 2026 project: still on its way
+                if late:
+                    stage = rng.choice(_STAGES[:4])
+                    stage_on = dt.date(year, 3, 1) + dt.timedelta(days=rng.randint(20, 200))
+                elif roll < 0.04:
                     stage, stage_on = "撤销", dt.date(year + 1, rng.randint(1, 12), 15)
                 elif roll < 0.04 + published_share:
                     stage = "发布"
@@ -382,16 +406,20 @@ def drafting_plans(rng: random.Random) -> list[dict[str, str]]:
                     number += 1
                 elif roll < 0.04 + published_share + 0.06:
                     stage, stage_on = "延期", deadline + dt.timedelta(days=rng.randint(1, 120))
-                elif year <= 2013 and rng.random() < 0.6:  # stalled, cancelled at the review
-                    stage, stage_on = "撤销", dt.date(2016, rng.randint(3, 11), 15)
+                elif year <= first_year + 2 and rng.random() < 0.6:  # stalled, then cancelled
+                    stage = "撤销"
+                    stage_on = dt.date(first_year + 5, rng.randint(3, 11), 15)
                 else:
                     stage = rng.choice(_STAGES[1:5])
                     stage_on = dt.date(year, 3, 1) + dt.timedelta(days=rng.randint(60, 900))
                 stage_on = min(stage_on, LAST_DAY)
+                if stage == "发布":
+                    code = f"DB{province}/T {number - 1}-{stage_on.year}"
                 revises = f"DB{province}/T {rng.randint(300, 1200)}-{rng.randint(2003, year)}" \
                     if revision else ""
                 project = {
-                    "计划编号": f"{province}-{year}-{_DOMAIN_MARK[domain]}{serial:03d}",
+                    "计划编号": f"{province}-{year}-{_DOMAIN_MARK[domain]}"
+                                f"{serial + (500 if first_year > 2011 else 0):03d}",
                     "计划年度": str(year),
                     "项目名称": title,
                     "制修订": "修订" if revision else "制定",
@@ -431,6 +459,60 @@ def _history(rng: random.Random, initiated: dt.date, stage: str, stage_on: dt.da
 # ------------------------------------------------------------------------------------------
 # Files
 # ------------------------------------------------------------------------------------------
+
+
+def published_catalogue(plans: Sequence[dict[str, str]]) -> list[dict[str, str]]:
+    """The local standards the plans published, as a catalogue list (so every published
+    project is a standard a search finds): code, title, dates, what it replaces, domain."""
+    found: dict[str, dict[str, str]] = {}
+    for row in plans:
+        if row["阶段"] != "发布" or not row["标准号"]:
+            continue
+        published = dt.date.fromisoformat(row["阶段日期"])
+        implemented = min(published + dt.timedelta(days=90), LAST_DAY)
+        found[row["标准号"]] = {
+            "标准号": row["标准号"], "标准名称": row["项目名称"],
+            "发布日期": published.isoformat(), "实施日期": implemented.isoformat(),
+            "代替标准": row["代替标准"], "类别": "推荐性",
+            "主管部门": row["提出单位"], "起草单位": row["起草单位"]}
+    return sorted(found.values(), key=lambda item: item["标准号"])
+
+
+# goals of the current plans beside the seeds' 2011–2015 ones (a demo's, not a source's)
+DEMO_GOALS = (
+    {"name": "吉林省服务业地方标准制修订150项（2021—2025年）", "metric": "local-standards",
+     "target": 150, "region": "22", "domain": "service", "kinds": ["new", "revision"],
+     "start_on": "2021-01-01", "deadline": "2025-12-31"},
+    {"name": "吉林省产品标准覆盖率95%以上（2021—2025年）", "metric": "coverage",
+     "target": 0.95, "region": "22", "start_on": "2021-01-01", "deadline": "2025-12-31"},
+    {"name": "吉林省服务业地方标准制修订150项（2026—2030年）", "metric": "local-standards",
+     "target": 150, "region": "22", "domain": "service", "kinds": ["new", "revision"],
+     "start_on": "2026-01-01", "deadline": "2030-12-31"},
+    {"name": "吉林省特色资源产业新制定地方标准40项（2026—2030年）", "metric": "local-standards",
+     "target": 40, "region": "22", "domain": "special-resource", "kinds": ["new"],
+     "start_on": "2026-01-01", "deadline": "2030-12-31"},
+    {"name": "吉林省产品标准覆盖率98%以上（2026—2030年）", "metric": "coverage",
+     "target": 0.98, "region": "22", "start_on": "2026-01-01", "deadline": "2030-12-31"},
+    {"name": "吉林省重点领域主要工业产品采标率85%以上（2026—2030年）", "metric": "adoption",
+     "target": 0.85, "region": "22", "start_on": "2026-01-01", "deadline": "2030-12-31"},
+    {"name": "江苏省新制定地方服务标准120项（2026—2030年）", "metric": "local-standards",
+     "target": 120, "region": "32", "domain": "service", "kinds": ["new"],
+     "start_on": "2026-01-01", "deadline": "2030-12-31"},
+    {"name": "江苏省主要工业产品采标率95%以上（2026—2030年）", "metric": "adoption",
+     "target": 0.95, "region": "32", "start_on": "2026-01-01", "deadline": "2030-12-31"},
+)
+
+
+async def install_demo_goals() -> dict[str, str]:
+    """The current plans' goals (created, or unchanged when loaded before)."""
+    from adoption.goals import GoalInput
+    from adoption.goals_repository import save_goal
+
+    done = {}
+    for item in DEMO_GOALS:
+        goal, action = await save_goal(GoalInput.model_validate(item), source="demo")
+        done[goal.name] = action
+    return done
 
 
 def write_csv(rows: Iterable[dict[str, str]], path: Path) -> Path:
@@ -609,11 +691,14 @@ async def ensure_demo_accounts() -> list[dict[str, Any]]:
     return made
 
 
-async def load_demo_province(archive_dir: Path) -> dict[str, Any]:
+async def load_demo_province(archive_dir: Path, settings: Settings | None = None
+                             ) -> dict[str, Any]:
     """Load the demo province through the real pipelines; running it again changes nothing.
 
     Declarations are loaded once (the province's first enterprise marks them loaded); the
-    drafting plans and the seed goals are imports that are idempotent by themselves.
+    drafting plans, the catalogue of the standards they published (with ``settings``: a
+    catalogue import, then what follows every import), the seed goals and the current plans'
+    goals are imports that are idempotent by themselves.
     """
     import tempfile
 
@@ -631,7 +716,17 @@ async def load_demo_province(archive_dir: Path) -> dict[str, Any]:
         plans = write_csv(province.drafting, workdir / "demo-province-drafting-plans.csv")
         drafting = await import_drafting_plans([plans], actor="demo", archive_dir=archive_dir)
         result["drafting"] = drafting.as_dict()
-    result["goals"] = await install_seed_goals()
+        if settings is not None:
+            from api.imports import ImportOptions, after_import, import_files
+
+            local = write_csv(published_catalogue(province.drafting),
+                              workdir / "demo-province-local-standards.csv")
+            report = await import_files([local], ImportOptions(
+                actor="demo", limits=settings.read_limits), archive_dir)
+            await after_import(settings, report)
+            result["local_standards"] = {"created": report.created,
+                                         "unchanged": report.unchanged}
+    result["goals"] = {**await install_seed_goals(), **await install_demo_goals()}
     result["accounts"] = await ensure_demo_accounts()
     return result
 
@@ -653,8 +748,12 @@ def print_demo_summary(result: dict[str, Any], echo: Callable[[str], None]) -> N
     echo(f"drafting plans: {drafting['projects']} projects; created {drafting['created']}, "
          f"updated {drafting['updated']}, unchanged {drafting['unchanged']}, rejected "
          f"{len(drafting['rejected'])}")
+    if "local_standards" in result:
+        local = result["local_standards"]
+        echo(f"local standards the plans published, in the catalogue: created "
+             f"{local['created']}, unchanged {local['unchanged']}")
     goals = result["goals"]
-    echo(f"seed goals: {len(goals)} (" + ", ".join(
+    echo(f"goals (seeds and current plans): {len(goals)} (" + ", ".join(
         f"{action} {sum(1 for a in goals.values() if a == action)}"
         for action in sorted(set(goals.values()))) + ")")
     for account in result["accounts"]:

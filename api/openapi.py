@@ -26,15 +26,21 @@ from litestar import Litestar
 from litestar.handlers import HTTPRouteHandler
 from litestar.openapi import ResponseSpec
 from litestar.openapi.spec import (
+    Components,
+    Example,
     OpenAPIFormat,
     OpenAPIMediaType,
     OpenAPIResponse,
     OpenAPIType,
+    Operation,
+    Parameter,
     Schema,
+    SecurityScheme,
 )
 from litestar.routes import HTTPRoute
 from pydantic import BaseModel, ConfigDict, Field
 
+from api import openapi_text
 from api.errors import PROBLEM_JSON
 from standards.db import MAX_ID
 
@@ -91,10 +97,13 @@ def document_answers(app: Litestar) -> None:
     theirs), then give each download its media types. Call once, before the document is
     first served."""
     downloads: list[tuple[HTTPRoute, HTTPRouteHandler, tuple[str, ...]]] = []
+    roles: dict[str, object] = {}
     for route in app.routes:
         if not isinstance(route, HTTPRoute):
             continue
         for handler in route.route_handlers:
+            for verb in handler.http_methods:
+                roles[f"{verb} {route.path_format}"] = handler.opt.get("roles")
             declared = dict(handler.responses or {})
             handler.responses = {
                 **problems(*sorted(implied_problems(handler, bool(route.path_parameters)))),
@@ -112,6 +121,7 @@ def document_answers(app: Litestar) -> None:
             answer = (operation.responses or {}).get("204") if operation else None
             if isinstance(answer, OpenAPIResponse):
                 answer.content = None  # "No Content": whatever the handler's type says
+    describe(document, roles)
     for route, handler, media_types in downloads:
         item = (document.paths or {}).get(route.path_format)
         for method in handler.http_methods:
@@ -151,3 +161,70 @@ def _number_not_one_of(schema: Schema) -> None:
         schema.one_of = None
         schema.type = ([OpenAPIType.NUMBER, OpenAPIType.NULL] if OpenAPIType.NULL in kinds
                        else OpenAPIType.NUMBER)
+
+
+BEARER = "bearer"
+BEARER_SCHEME = SecurityScheme(
+    type="http", scheme="bearer", bearer_format="stk_…",
+    description="An account's API token (`stdtrack accounts add`, or staff's account page): "
+                "`Authorization: Bearer stk_…`. Browsers may use the session cookie of "
+                "/sign-in instead (unsafe requests then send X-CSRF-Token).")
+ROLE_WORDS = {"public": "anyone, no token", "enterprise": "enterprise accounts (their own "
+              "records only)", "staff": "staff", "leader": "leaders"}
+
+
+def _who(roles: object) -> str:
+    if roles is None:
+        return "nobody (no role stated: the guard refuses)"
+    if isinstance(roles, str):
+        return ROLE_WORDS.get(roles, roles)
+    names = sorted(str(role) for role in roles)  # type: ignore[attr-defined]
+    return ", ".join(ROLE_WORDS.get(name, name) for name in names)
+
+
+def describe(document: object, roles: dict[str, object]) -> None:
+    """Descriptions, parameter descriptions, examples and the bearer scheme (module
+    api/openapi_text.py holds the words)."""
+    components = getattr(document, "components", None) or Components()
+    components.security_schemes = {**(components.security_schemes or {}), BEARER: BEARER_SCHEME}
+    document.components = components  # type: ignore[attr-defined]
+    for path, item in (getattr(document, "paths", None) or {}).items():
+        for method in ("get", "post", "put", "patch", "delete"):
+            operation: Operation | None = getattr(item, method, None)
+            if operation is None:
+                continue
+            key = f"{method.upper()} {path}"
+            who = roles.get(key)
+            text = openapi_text.OPERATIONS.get(key, "")
+            facts = f"Who may call it: {_who(who)}."
+            operation.description = f"{text}\n\n{facts}" if text else (
+                f"{operation.summary}.\n\n{facts}" if operation.summary else facts)
+            if who != "public":
+                operation.security = [{BEARER: []}]
+            for parameter in operation.parameters or []:
+                if isinstance(parameter, Parameter) and not parameter.description:
+                    parameter.description = _parameter_text(path, parameter.name)
+            _examples(key, operation)
+
+
+def _parameter_text(path: str, name: str) -> str | None:
+    for (prefix, known), text in openapi_text.PARAMETER_OVERRIDES.items():
+        if known == name and path.startswith(prefix):
+            return text
+    return openapi_text.PARAMETERS.get(name)
+
+
+def _examples(key: str, operation: Operation) -> None:
+    answer = (operation.responses or {}).get("200") or (operation.responses or {}).get("201")
+    if key in openapi_text.RESPONSE_EXAMPLES and isinstance(answer, OpenAPIResponse):
+        media = (answer.content or {}).get("application/json")
+        if media is not None:
+            media.examples = {"example": Example(summary="an answer",
+                                                 value=openapi_text.RESPONSE_EXAMPLES[key])}
+    body = operation.request_body
+    if key in openapi_text.REQUEST_EXAMPLES and body is not None and not isinstance(
+            body, dict) and hasattr(body, "content"):
+        media = (body.content or {}).get("application/json")
+        if media is not None:
+            media.examples = {"example": Example(summary="a request",
+                                                 value=openapi_text.REQUEST_EXAMPLES[key])}

@@ -10,7 +10,7 @@ from pathlib import Path
 BENCHES = ("bench.bench_codes", "bench.bench_api", "bench.bench_import",
            "bench.bench_declarations", "bench.bench_indicators", "bench.bench_search",
            "bench.bench_goals", "bench.bench_dashboard", "bench.bench_jobs",
-           "bench.bench_checks", "bench.bench_reviews")
+           "bench.bench_checks", "bench.bench_reviews", "bench.bench_leader")
 OUT = Path(__file__).resolve().parent / "out"
 
 

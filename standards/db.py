@@ -18,6 +18,7 @@ from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine, TransactionType, dict_factory
 from piccolo.table import Table
 
+from standards import data_version
 from standards.errors import ConfigurationError, DatabaseError
 
 MAX_ID = 2**63 - 1
@@ -152,12 +153,14 @@ async def write_transaction(engine: Engine) -> AsyncIterator[None]:
             async with engine.transaction(  # type: ignore[call-arg]
                     transaction_type=TransactionType.immediate):
                 yield
+                await fetch(engine, data_version.BUMP_SQL, [])
             return
         async with engine.transaction():
             timeout_ms = int(lock_timeout_of(engine) * 1000)
             await fetch(engine, f"SET LOCAL lock_timeout = {timeout_ms}", [])
             await fetch(engine, f"SELECT pg_advisory_xact_lock({CATALOGUE_WRITE_LOCK})", [])
             yield
+            await fetch(engine, data_version.BUMP_SQL, [])  # answers kept for days go stale
     except Exception as exc:
         if is_lock_timeout(exc):
             raise busy_error(engine) from exc

@@ -24,10 +24,14 @@ from matplotlib.dates import AutoDateLocator, ConciseDateFormatter, date2num
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
+from api.web.i18n import N_, gettext_for
+
 CJK_FONTS = ["Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Zen Hei", "WenQuanYi Micro Hei",
              "Microsoft YaHei", "PingFang SC", "SimHei", "DejaVu Sans", "sans-serif"]
 STATUS_COLOURS = {"achieved": "#1b7f3b", "on_track": "#2f6fb0", "at_risk": "#d08a00",
                   "behind": "#c0392b", "none": "#7f8c8d"}
+LINE_COLOURS = ("#2f6fb0", "#c0392b", "#1b7f3b", "#d08a00", "#8e44ad", "#16a085", "#7f8c8d",
+                "#2c3e50", "#e67e22", "#27ae60", "#b03a2e", "#5d6d7e")
 ACTUAL = "#2f6fb0"
 TARGET = "#c0392b"
 FORECAST = "#8e44ad"
@@ -131,29 +135,34 @@ def _status_colour(rate: float | None, target: float | None) -> str:
 
 @remembered
 def bars_chart(name: str, title: str, bars: Sequence[Bar], target: float | None,
-               *, ylabel: str = "") -> str:
-    """Rates by group (city, sector) as bars, coloured against ``target``, with its line."""
+               *, ylabel: str = "", language: str = "zh") -> str:
+    """Rates by group (city, sector) as bars, coloured against ``target``, with its line;
+    each bar says its rate and its n (the group's denominator)."""
+    _ = gettext_for(language)
     with _LOCK, matplotlib.rc_context(_rc(name)):
-        figure = _figure(name, max(9.0, 0.62 * len(bars) + 2.5), 4.8)
+        figure = _figure(name, max(9.0, 0.7 * len(bars) + 2.5), 5.0)
         axes = figure.subplots()
-        labels = [bar.label for bar in bars] or ["无数据 no data"]
+        labels = [bar.label for bar in bars] or [_(N_("无数据"))]
         values = [bar.rate or 0.0 for bar in bars] or [0.0]
         colours = [_status_colour(bar.rate, target) for bar in bars] or [STATUS_COLOURS["none"]]
         drawn = axes.bar(range(len(labels)), values, color=colours, width=0.66)
         for rect, bar in zip(drawn, bars, strict=False):
             text = "—" if bar.rate is None else f"{bar.rate * 100:.1f}%"
+            text += f"\nn={bar.denominator}"
             axes.annotate(text, (rect.get_x() + rect.get_width() / 2, rect.get_height()),
                           xytext=(0, 3), textcoords="offset points", ha="center", va="bottom",
-                          fontsize=11)
+                          fontsize=10, linespacing=1.1)
         if target is not None:
             axes.axhline(target, color=TARGET, linestyle="--", linewidth=2)
-            axes.text(1.0, 1.02, f"- - 目标 target {target * 100:.0f}%", color=TARGET,
+            axes.text(1.0, 1.02, _(N_("- - 目标 %(rate)s"), rate=f"{target * 100:.0f}%"),
+                      color=TARGET,
                       fontsize=12, fontweight="bold", ha="right", va="bottom",
                       transform=axes.transAxes)
         crowded = len(labels) > 6 or sum(len(label) for label in labels) > 4 * len(labels) + 4
         axes.set_xticks(range(len(labels)), labels, rotation=30 if crowded else 0,
                         ha="right" if crowded else "center", rotation_mode="anchor")
-        axes.set_ylim(0, 1.12)
+        axes.set_ylim(0, 1.22)  # room above a full bar for its rate and n
+        axes.set_yticks([0.0, 0.2, 0.4, 0.6, 0.8, 1.0])
         axes.yaxis.set_major_formatter(FuncFormatter(_percent))
         axes.set_title(title, loc="left")
         if ylabel:
@@ -164,24 +173,26 @@ def bars_chart(name: str, title: str, bars: Sequence[Bar], target: float | None,
 
 @remembered
 def trend_chart(name: str, title: str, points: Sequence[tuple[dt.date, float | None]],
-                target: float | None, deadline: dt.date | None = None) -> str:
+                target: float | None, deadline: dt.date | None = None, *,
+                language: str = "zh") -> str:
     """A rate over month ends, with the target line (and the deadline, when given)."""
+    _ = gettext_for(language)
     with _LOCK, matplotlib.rc_context(_rc(name)):
         figure = _figure(name, 9.5, 4.4)
         axes = figure.subplots()
         shown = [(day, rate) for day, rate in points if rate is not None]
         if shown:
             axes.plot(_days([day for day, _ in shown]), [rate for _, rate in shown], color=ACTUAL,
-                      linewidth=2.5, label="实际 actual")
+                      linewidth=2.5, label=_(N_("实际")))
             last_day, last_rate = shown[-1]
             axes.annotate(f"{last_rate * 100:.1f}%", (_days([last_day])[0], last_rate),
                           xytext=(4, 4), textcoords="offset points", fontsize=12, color=ACTUAL)
         if target is not None:
             axes.axhline(target, color=TARGET, linestyle="--", linewidth=2,
-                         label=f"目标 target {target * 100:.0f}%")
+                         label=_(N_("目标 %(rate)s"), rate=f"{target * 100:.0f}%"))
         if deadline is not None:
             axes.axvline(_days([deadline])[0], color=IDEAL, linestyle=":", linewidth=1.5,
-                         label=f"期限 deadline {deadline.isoformat()}")
+                         label=_(N_("期限 %(day)s"), day=deadline.isoformat()))
         axes.set_ylim(0, 1.05)
         axes.yaxis.set_major_formatter(FuncFormatter(_percent))
         locator = AutoDateLocator()
@@ -197,27 +208,29 @@ def trend_chart(name: str, title: str, points: Sequence[tuple[dt.date, float | N
 @remembered
 def burnup_chart(name: str, title: str, points: Sequence[tuple[dt.date, float]],
                  target: float, start: dt.date | None, deadline: dt.date,
-                 forecast: Sequence[tuple[dt.date, float]] = ()) -> str:
+                 forecast: Sequence[tuple[dt.date, float]] = (), *,
+                 language: str = "zh") -> str:
     """Published standards over time against the target, the even pace and a forecast."""
+    _ = gettext_for(language)
     with _LOCK, matplotlib.rc_context(_rc(name)):
         figure = _figure(name, 9.5, 4.6)
         axes = figure.subplots()
         if points:
             axes.step(_days([day for day, _ in points]), [value for _, value in points],
-                      where="post", color=ACTUAL, linewidth=2.5, label="已发布 published")
+                      where="post", color=ACTUAL, linewidth=2.5, label=_(N_("已发布")))
             last_day, last_value = points[-1]
             axes.annotate(f"{last_value:.0f}", (_days([last_day])[0], last_value), xytext=(4, 4),
                           textcoords="offset points", fontsize=12, color=ACTUAL)
         axes.axhline(target, color=TARGET, linestyle="--", linewidth=2,
-                     label=f"目标 target {target:.0f}")
+                     label=_(N_("目标 %(count)s 项"), count=f"{target:.0f}"))
         if start is not None:
             axes.plot(_days([start, deadline]), [0, target], color=IDEAL, linestyle=":",
-                      linewidth=1.5, label="均衡进度 even pace")
+                      linewidth=1.5, label=_(N_("均衡进度")))
         axes.axvline(_days([deadline])[0], color=IDEAL, linestyle="-.", linewidth=1,
-                     label=f"期限 deadline {deadline.isoformat()}")
+                     label=_(N_("期限 %(day)s"), day=deadline.isoformat()))
         if forecast:
             axes.plot(_days([day for day, _ in forecast]), [value for _, value in forecast],
-                      color=FORECAST, linestyle="--", linewidth=2, label="预测 forecast")
+                      color=FORECAST, linestyle="--", linewidth=2, label=_(N_("预测")))
         highest = max([target, *(value for _, value in points), *(v for _, v in forecast)])
         axes.set_ylim(0, highest * 1.12 or 1)
         axes.yaxis.set_major_locator(MaxNLocator(integer=True))
@@ -225,7 +238,7 @@ def burnup_chart(name: str, title: str, points: Sequence[tuple[dt.date, float]],
         axes.xaxis.set_major_locator(locator)
         axes.xaxis.set_major_formatter(ConciseDateFormatter(locator))
         axes.set_title(title)
-        axes.set_ylabel("项 items")
+        axes.set_ylabel(_(N_("项")))
         axes.grid(alpha=0.3)
         axes.legend(loc="lower right")
         return _render(figure, name)
@@ -253,4 +266,34 @@ def funnel_chart(name: str, title: str, stages: Sequence[tuple[str, int]]) -> st
         axes.spines["bottom"].set_visible(False)
         axes.spines["left"].set_visible(False)
         axes.set_title(title)
+        return _render(figure, name)
+
+
+@remembered
+def lines_chart(name: str, title: str,
+                lines: Sequence[tuple[str, Sequence[tuple[dt.date, float | None]]]],
+                target: float | None, *, language: str = "zh") -> str:
+    """Several rates over time (one line a city), with the target line."""
+    _ = gettext_for(language)
+    with _LOCK, matplotlib.rc_context(_rc(name)):
+        figure = _figure(name, 9.5, 4.8)
+        axes = figure.subplots()
+        for index, (label, points) in enumerate(lines):
+            shown = [(day, rate) for day, rate in points if rate is not None]
+            if shown:
+                axes.plot(_days([day for day, _r in shown]), [rate for _d, rate in shown],
+                          color=LINE_COLOURS[index % len(LINE_COLOURS)], linewidth=1.8,
+                          label=label, marker="o", markersize=3)
+        if target is not None:
+            axes.axhline(target, color=TARGET, linestyle="--", linewidth=2,
+                         label=_(N_("目标 %(rate)s"), rate=f"{target * 100:.0f}%"))
+        axes.set_ylim(0, 1.05)
+        axes.yaxis.set_major_formatter(FuncFormatter(_percent))
+        locator = AutoDateLocator()
+        axes.xaxis.set_major_locator(locator)
+        axes.xaxis.set_major_formatter(ConciseDateFormatter(locator))
+        axes.set_title(title)
+        axes.grid(alpha=0.3)
+        if axes.get_legend_handles_labels()[0]:
+            axes.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=10)
         return _render(figure, name)

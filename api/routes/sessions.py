@@ -15,6 +15,7 @@ from pydantic import BaseModel, Field
 from adoption import accounts_repository
 from api.auth import Identity, Role, Via, identity_in
 from api.errors import AuthError, ForbiddenError, InputError
+from api.openapi import problems
 from api.routes.access import ANY_ACCOUNT
 from api.sessions import clear_session_cookie, end_session, require_json, start_session
 from api.sign_in import Outcome, client_address, with_password, with_token
@@ -52,7 +53,8 @@ class SessionController(Controller):
     tags = ["sessions"]
 
     @post("/", summary="Sign in: open a browser session (public, JSON only, throttled)",
-          status_code=200, opt={"roles": Role.PUBLIC, "csrf": False})
+          status_code=200, opt={"roles": Role.PUBLIC, "csrf": False},
+          responses=problems(401, 403, 415, 429))
     async def sign_in(self, request: Request[Any, Any, Any], data: JSONBody[SessionCreate]
                       ) -> Response[SessionRead]:
         require_json(request)

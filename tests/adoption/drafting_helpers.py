@@ -28,6 +28,7 @@ async def clean_drafting() -> None:
     for table in DRAFTING_TABLES:
         await DraftingProject.raw(f"DELETE FROM {table}")
     await DraftingProject.raw("DELETE FROM domain_rule WHERE NOT builtin")
+    await DraftingProject.raw("DELETE FROM data_version")  # answers kept for the old rows go
     await reset_default_rules()
 
 

@@ -18,7 +18,7 @@ from tests.api.session_helpers import PASSWORD, person, sign_in
 
 pytestmark = pytest.mark.anyio
 
-PAGES = ("/", "/not-counted/{name:str}", "/standard")
+PAGES = ("/", "/not-counted/{name:str}", "/standard", "/compare", "/briefing.pdf")
 
 
 @pytest.fixture
@@ -34,7 +34,7 @@ def test_every_page_states_its_roles(app: Litestar) -> None:
             if route.path in PAGES and handler.http_methods != {"OPTIONS"}:
                 found[(route.path, *sorted(handler.http_methods))] = handler.opt.get("roles")
     assert set(found) == {("/", "GET"), ("/not-counted/{name:str}", "GET"),
-                          ("/standard", "GET")}
+                          ("/standard", "GET"), ("/compare", "GET"), ("/briefing.pdf", "GET")}
     assert all(roles is not None for roles in found.values()), found
 
 
@@ -99,4 +99,4 @@ async def test_dashboard_shows_goals_charts_and_the_drill_down(
     drill = await browser.get("/not-counted/coverage", params={"region": "22"})
     assert drill.status_code == 200
     assert "红参" in drill.text and "制动盘" not in drill.text
-    assert "未声明标准 no standard" in drill.text
+    assert "未声明执行标准" in drill.text

@@ -76,10 +76,33 @@ def test_drafting_plans_pass_the_real_row_mapping() -> None:
     stages = collections.Counter(row.stage.value for row in mapped)
     assert stages["published"] > 500 and stages["cancelled"] > 10 and stages["postponed"] > 10
     years = {row.plan_year for row in mapped}
-    assert years == {2011, 2012, 2013, 2014, 2015}
+    assert years == {*range(2011, 2016), *range(2021, 2027)}  # the seeds' plans, current ones
     published = [row for row in mapped if row.code]
     assert all(row.stage.value == "published" for row in published)
     assert len({row.code for row in published}) == len(published)
+    titles = [row.title for row in mapped]
+    assert not [title for title in titles if "服务服务" in title]
+    current = [row for row in mapped if row.plan_year == 2026]
+    assert current and all(row.stage.value not in ("published", "filed") for row in current)
+
+
+def test_every_published_project_is_in_the_demo_catalogue() -> None:
+    plans = generate(POOLS).drafting
+    catalogue = {row["标准号"]: row for row in demo_province.published_catalogue(plans)}
+    published = {row["标准号"]: row for row in plans if row["阶段"] == "发布"}
+    assert set(catalogue) == set(published) and len(catalogue) > 700
+    for code, row in published.items():
+        assert catalogue[code]["标准名称"] == row["项目名称"]
+        assert catalogue[code]["发布日期"] == row["阶段日期"]
+
+
+def test_the_demo_has_ended_and_live_goals_of_the_current_plans() -> None:
+    deadlines = {goal["name"]: goal["deadline"] for goal in demo_province.DEMO_GOALS}
+    assert any(day == "2025-12-31" for day in deadlines.values())
+    live = [name for name, day in deadlines.items() if day == "2030-12-31"]
+    metrics = {goal["metric"] for goal in demo_province.DEMO_GOALS
+               if goal["deadline"] == "2030-12-31"}
+    assert len(live) >= 4 and metrics == {"local-standards", "coverage", "adoption"}
 
 
 FIRST_DAY, LAST_DAY = demo_province.FIRST_DAY, demo_province.LAST_DAY

@@ -187,7 +187,13 @@ async def test_cli(client: httpx.AsyncClient, settings: Settings, tmp_path: Path
     target = tmp_path / "未计入.csv"
     written = stdtrack(settings, "indicators", "coverage", "--csv", target)
     assert written.returncode == 0, written.stderr
-    assert len(target.read_text(encoding="utf-8-sig").splitlines()) == 1 + 5
+    lines = target.read_text(encoding="utf-8-sig").splitlines()
+    assert len(lines) == 1 + 5
+    header = lines[0].split(",")
+    assert header[:4] == ["原因代码", "未计入原因", "统一社会信用代码", "企业名称"]
+    main = header.index("主要产品")
+    assert {line.split(",")[main] for line in lines[1:]} <= {"是", "否"}
+    assert "True" not in "\n".join(lines) and "False" not in "\n".join(lines)
     for args, needle in ((("popularity",), "popularity"),
                          (("coverage", "--as-of", "2021-02-30"), "2021-02-30"),
                          (("coverage", "--region", "2x"), "region")):

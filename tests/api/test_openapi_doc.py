@@ -75,3 +75,50 @@ async def test_no_number_is_drawn_as_a_one_of_that_whole_numbers_fail(
 async def test_id_bounds_are_exact(document: dict[str, Any]) -> None:
     parameter = document["paths"]["/api/standards/{standard_id}"]["get"]["parameters"][0]
     assert parameter["schema"]["maximum"] == 2**63 - 1  # not 2**63, as a float would say
+
+
+async def test_every_operation_is_described_and_every_parameter_too(
+        document: dict[str, Any]) -> None:
+    operations = _operations(document)
+    assert len(operations) >= 80
+    for method, path, operation in operations:
+        where = f"{method} {path}"
+        assert operation.get("summary"), where
+        assert len(operation.get("description") or "") > len(operation["summary"]), where
+        assert "Who may call it" in operation["description"], where
+        for parameter in operation.get("parameters", []):
+            assert parameter.get("description"), (where, parameter["name"])
+    described = {(m, p): o for m, p, o in operations}
+    region = next(q for q in described[("GET", "/api/indicators/{name}")]["parameters"]
+                  if q["name"] == "region")
+    assert "2201" in region["description"]
+    status = next(q for q in described[("GET", "/api/registrations")]["parameters"]
+                  if q["name"] == "status")
+    assert "pending" in status["description"]  # a name whose meaning depends on the path
+
+
+async def test_a_bearer_scheme_lets_the_docs_authorize(document: dict[str, Any]) -> None:
+    scheme = document["components"]["securitySchemes"]["bearer"]
+    assert (scheme["type"], scheme["scheme"]) == ("http", "bearer")
+    described = {(m, p): o for m, p, o in _operations(document)}
+    assert described[("POST", "/api/goals")]["security"] == [{"bearer": []}]
+    assert "security" not in described[("GET", "/api/standards")]  # public
+
+
+async def test_the_main_routes_show_examples(document: dict[str, Any]) -> None:
+    described = {(m, p): o for m, p, o in _operations(document)}
+    for key in (("GET", "/api/standards/{standard_id}"), ("GET", "/api/search"),
+                ("GET", "/api/indicators/{name}"), ("GET", "/api/goals/{goal}/progress")):
+        content = described[key]["responses"]["200"]["content"]["application/json"]
+        assert content["examples"]["example"]["value"], key
+    for key in (("POST", "/api/declarations"), ("POST", "/api/goals"),
+                ("POST", "/api/session")):
+        body = described[key]["requestBody"]["content"]["application/json"]
+        schema_name = body["schema"]["$ref"].rsplit("/", 1)[1]
+        schema = document["components"]["schemas"][schema_name]
+        example = body["examples"]["example"]["value"]
+        assert set(example) <= set(schema["properties"]), key
+        assert set(schema.get("required", [])) <= set(example), key
+    indicator = described[("GET", "/api/indicators/{name}")]["responses"]["200"]
+    example = indicator["content"]["application/json"]["examples"]["example"]["value"]
+    assert example["numerator"] <= example["denominator"]

@@ -13,7 +13,7 @@ import pytest
 
 from tests.browser.conftest import LiveServer
 
-EXPECTED_CHARTS = {"by-city", "by-sector", "trend"}
+EXPECTED_CHARTS = {"by-city", "by-sector", "trend", "city-trends"}
 
 
 @pytest.fixture
@@ -87,7 +87,8 @@ def test_sign_in_every_chart_renders_and_screenshot(page: Any, live_server: Live
         assert figure.locator("svg text").count() > 3  # labels are text, not paths
     city_text = page.inner_text("figure[data-chart=by-city]")
     assert "长春市" in city_text and "吉林市" in city_text and "白山市" in city_text
-    assert "目标 target 98%" in city_text
+    assert "目标 98%" in city_text and "target" not in city_text  # Chinese only
+    assert "n=" in city_text  # every bar says its n
     assert page.locator("#overdue-projects tbody tr").count() >= 1
     assert "未处理" in page.inner_text("#alerts-summary")
 
@@ -184,6 +185,10 @@ def test_the_api_docs_render_under_the_content_security_policy(page: Any,
     assert any("/api/standards" in (paths.nth(i).inner_text() or "")
                for i in range(paths.count()))
     assert page.problems == []  # a policy violation is a console error
+    assert page.locator(".opblock").count() >= 80  # every operation is listed
+    page.click("button.authorize")  # the bearer scheme gives the docs an Authorize dialog
+    page.wait_for_selector(".auth-container input")
+    assert "bearer" in page.inner_text(".auth-container").lower()
 
 
 def test_a_bad_filter_is_an_error_page_with_the_message(page: Any,
@@ -193,3 +198,61 @@ def test_a_bad_filter_is_an_error_page_with_the_message(page: Any,
     assert answer is not None and answer.status == 400
     assert "as_of" in page.inner_text("#page-error")
     assert answer.headers["content-security-policy"].startswith("default-src 'self'")
+
+
+def test_the_dashboard_in_chinese_then_in_english(page: Any, live_server: LiveServer) -> None:
+    sign_in(page, live_server, live_server.leader_token)
+    cards = page.inner_text("#goal-cards")
+    assert "已结束" in cards and any(word in cards for word in ("进度正常", "落后", "有风险"))
+    assert "Goal progress" not in page.content()
+    live = page.locator('#goal-cards .goal:not([data-status="ended"])')
+    assert live.count() >= 3  # the 2026–2030 plan's goals are live
+    assert "（2026—2030年）" in live.first.inner_text()
+    page.click("#language-switch")
+    page.wait_for_selector("#goal-cards .goal")
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert "Goal progress" in page.inner_text("main")
+    assert "Ended" in page.inner_text("#goal-cards")
+    assert "target 98%" in page.inner_text("figure[data-chart=by-city]")
+    headings = " ".join(page.locator("main h2").all_inner_texts())
+    assert not any("\u4e00" <= ch <= "\u9fff" for ch in headings)
+    page.click("#language-switch")  # back to Chinese for the tests that follow
+    page.wait_for_selector("#goal-cards .goal")
+    assert page.problems == []
+
+
+def test_jilin_and_jiangsu_side_by_side(page: Any, live_server: LiveServer) -> None:
+    sign_in(page, live_server, live_server.leader_token)
+    page.click("#compare-link")
+    page.wait_for_selector("#comparison section.panel")
+    panels = page.locator("#comparison section.panel")
+    assert panels.count() == 2
+    assert "吉林省" in panels.nth(0).inner_text() and "江苏省" in panels.nth(1).inner_text()
+    left, right = panels.nth(0).bounding_box(), panels.nth(1).bounding_box()
+    assert left is not None and right is not None and right["x"] > left["x"] + left["width"] / 2
+    assert "长春市" in panels.nth(0).inner_text() and "苏州市" in panels.nth(1).inner_text()
+    page.fill("input[name=left]", "2201")
+    page.fill("input[name=right]", "2205")
+    page.click("#compare-form button[type=submit]")
+    page.wait_for_selector('#comparison section[data-region="2205"]')
+    assert "通化市" in page.inner_text("#comparison")
+    assert page.problems == []
+
+
+def test_the_briefing_pdf_downloads_with_its_text(page: Any, live_server: LiveServer,
+                                                   tmp_path: Path) -> None:
+    import pypdf
+
+    sign_in(page, live_server, live_server.leader_token)
+    with page.expect_download() as waiting:
+        page.click("#briefing-pdf")
+    assert waiting.value.suggested_filename.endswith(".pdf")
+    saved = tmp_path / waiting.value.suggested_filename
+    waiting.value.save_as(str(saved))
+    reader = pypdf.PdfReader(str(saved))
+    assert len(reader.pages) == 1
+    text = reader.pages[0].extract_text()
+    for needle in ("标准化工作简报", "吉林省", "目标进度", "长春市", "逾期项目", "已结束",
+                   "吉林省服务业地方标准制修订150项"):
+        assert needle in text, needle
+    assert page.problems == []

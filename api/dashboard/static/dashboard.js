@@ -85,6 +85,11 @@
       .catch(function () { total.textContent = words.failed; });
   }
 
+  var printButton = document.getElementById("print-page");
+  if (printButton) {
+    printButton.addEventListener("click", function () { window.print(); });
+  }
+
   var form = document.getElementById("search-form");
   if (form) {
     form.addEventListener("submit", function (event) {

@@ -1,0 +1,225 @@
+"""The leader's page on each engine: the dashboard cold (nothing kept: the first view after the
+data changed) and warm (kept under the data version), the comparison, the PDF briefing and the
+series endpoints, each also as a ratio to a calibration figure (a fixed pure-Python loop timed
+on the same machine just before), so figures from a busy and a quiet machine compare.
+
+Two data sets, one JSON line per engine and data set:
+- ``demo``: ``stdtrack demo``, plus the full ISO (53k) and IEC catalogues from
+  ``$STDTRACK_SHARED_DATA`` (``relaton-data-iso/iso_compact_all.jsonl.gz``,
+  ``relaton-data-iec/iec_compact_all.jsonl.gz``) when that variable names the directory;
+  without it that part is skipped and the line says so;
+- ``large``: the declaration benchmark's generator (BENCH_PRODUCTS / BENCH_DECLARATIONS,
+  default 300,000 / 1,000,000) with the seed goals; BENCH_LEADER_LARGE=0 skips it.
+
+Requests go through the app in-process (httpx ASGI transport): the server's own work.
+BENCH_ENGINES (default ``sqlite,postgres``) and BENCH_PG_URL as in bench/engines.py.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+import httpx
+
+from bench.engines import DEFAULT_PG_URL, admin, emit
+
+WARM_ROUNDS = int(os.environ.get("BENCH_LEADER_ROUNDS", "5"))
+SHARED_FILES = ("relaton-data-iso/iso_compact_all.jsonl.gz",
+                "relaton-data-iec/iec_compact_all.jsonl.gz")
+DASHBOARD = "/?region=22&indicator=coverage"
+PAGES = {
+    "dashboard": DASHBOARD,
+    "dashboard_adoption": "/?region=32&indicator=adoption",
+    "compare": "/compare?indicator=coverage&left=22&right=32",
+    "briefing_pdf": "/briefing.pdf?region=22&indicator=coverage",
+}
+SERIES = {
+    "coverage_series_2024": "/api/indicators/coverage/series?region=22&start=2024-01-01",
+    "adoption_series_by_city_2024": ("/api/indicators/adoption/series?region=22&start=2024-01-01"
+                                     "&group_by=city"),
+}
+
+
+def calibration_ms() -> float:
+    """A fixed amount of pure-Python work (median of three), the unit of the ratios."""
+    times = []
+    for _ in range(3):
+        started = time.perf_counter()
+        total = 0
+        for number in range(2_000_000):
+            total += number * number % 7
+        times.append((time.perf_counter() - started) * 1000)
+    return round(statistics.median(times), 1)
+
+
+def _stdtrack(env: dict[str, str], *args: str) -> None:
+    subprocess.run([str(Path(sys.executable).parent / "stdtrack"), *args], env=env,
+                   capture_output=True, text=True, check=True)
+
+
+@contextmanager
+def database(engine: str, home: Path) -> Iterator[dict[str, str]]:
+    """Environment for a fresh database on ``engine`` (a PostgreSQL one is dropped after)."""
+    env = {key: value for key, value in os.environ.items() if key != "DATABASE_URL"}
+    env["STDTRACK_HOME"] = str(home)
+    if engine == "sqlite":
+        yield env
+        return
+    base = urlsplit(os.environ.get("BENCH_PG_URL", DEFAULT_PG_URL))
+    name = f"stdtrack_bench_{uuid.uuid4().hex[:8]}"
+    admin_url = urlunsplit(base._replace(path="/postgres"))
+    asyncio.run(admin(admin_url, f'CREATE DATABASE "{name}"'))
+    try:
+        yield {**env, "DATABASE_URL": urlunsplit(base._replace(path=f"/{name}"))}
+    finally:
+        asyncio.run(admin(admin_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+async def measure(env: dict[str, str], calibration: float) -> dict[str, Any]:
+    """Cold and warm figures of the pages and series (ms, and ratios to the calibration)."""
+    from adoption.goals_repository import list_goals
+    from adoption.vocab import AccountRole
+    from api.app import create_app
+    from api.auth import create_account
+    from api.dashboard import charts
+    from standards import data_version
+    from standards.settings import Settings
+
+    settings = Settings.from_env({key: env[key] for key in ("STDTRACK_HOME", "DATABASE_URL")
+                                  if key in env})
+    app = create_app(settings)
+    figures: dict[str, Any] = {}
+    async with app.lifespan(), httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
+                                                 base_url="http://bench", timeout=600) as client:
+        _account, token = await create_account(AccountRole.LEADER, name="bench leader")
+        bearer = {"Authorization": f"Bearer {token}"}  # pages take the token too
+        goals = {goal.metric: goal.id for goal in await list_goals() if goal.region == "22"}
+        series = dict(SERIES)
+        for metric in ("coverage", "local-standards"):
+            if metric in goals:
+                series[f"goal_series_{metric.replace('-', '_')}"] = (
+                    f"/api/goals/{goals[metric]}/series")
+
+        async def get(path: str, headers: dict[str, str]) -> float:
+            started = time.perf_counter()
+            answer = await client.get(path, headers=headers)
+            elapsed = (time.perf_counter() - started) * 1000
+            assert answer.status_code == 200, (path, answer.status_code, answer.text[:300])
+            return elapsed
+
+        def forget() -> None:  # the first view after the data changed
+            data_version.forget()
+            with charts._LOCK:
+                charts._CACHE.clear()
+
+        for label, path in [*PAGES.items(), *series.items()]:
+            headers = bearer
+            forget()
+            cold = await get(path, headers)
+            warm = statistics.median([await get(path, headers) for _ in range(WARM_ROUNDS)])
+            figures[f"{label}_cold_ms"] = round(cold, 1)
+            figures[f"{label}_warm_ms"] = round(warm, 1)
+            figures[f"{label}_cold_ratio"] = round(cold / calibration, 2)
+            figures[f"{label}_warm_ratio"] = round(warm / calibration, 2)
+        forget()
+        started = time.perf_counter()
+        for path in [*PAGES.values(), *series.values()]:
+            await get(path, bearer)
+        figures["all_cold_in_a_row_ms"] = round((time.perf_counter() - started) * 1000, 1)
+    return figures
+
+
+def demo_data(engine: str, home: Path) -> dict[str, Any]:
+    shared = os.environ.get("STDTRACK_SHARED_DATA")
+    with database(engine, home) as env:
+        _stdtrack(env, "db", "upgrade")
+        started = time.perf_counter()
+        _stdtrack(env, "demo")
+        loaded: dict[str, Any] = {"demo_s": round(time.perf_counter() - started, 1)}
+        if shared:
+            files = [str(Path(shared) / name) for name in SHARED_FILES]
+            started = time.perf_counter()
+            _stdtrack(env, "import", *files)
+            loaded["iso_iec_import_s"] = round(time.perf_counter() - started, 1)
+            loaded["catalogues"] = "demo + ISO + IEC (full)"
+        else:
+            loaded["catalogues"] = "demo only (STDTRACK_SHARED_DATA unset: ISO/IEC skipped)"
+        calibration = calibration_ms()
+        return {**loaded, "calibration_ms": calibration,
+                **asyncio.run(measure(env, calibration))}
+
+
+async def _load_large(env: dict[str, str], source: Path) -> dict[str, Any]:
+    from adoption.goals_repository import install_seed_goals
+    from api.database import configure_engine, upgrade
+    from api.declaration_imports import import_declarations
+    from bench.bench_declarations import DECLARATIONS, PRODUCTS, catalogue
+    from standards import repository
+    from standards.db import close_engine, open_engine
+    from standards.settings import Settings
+
+    settings = Settings.from_env({key: env[key] for key in ("STDTRACK_HOME", "DATABASE_URL")
+                                  if key in env})
+    engine = configure_engine(settings)
+    await open_engine(engine)
+    try:
+        await upgrade()
+        items, _codes = catalogue()
+        await repository.upsert_standards(items)
+        started = time.perf_counter()
+        await import_declarations([source], actor="bench", archive_dir=settings.archive_dir)
+        await install_seed_goals()
+        return {"products": PRODUCTS, "declarations": DECLARATIONS,
+                "import_s": round(time.perf_counter() - started, 1)}
+    finally:
+        await close_engine(engine)
+
+
+def large_data(engine: str, home: Path, source: Path) -> dict[str, Any]:
+    with database(engine, home) as env:
+        loaded = asyncio.run(_load_large(env, source))
+        calibration = calibration_ms()
+        return {**loaded, "calibration_ms": calibration,
+                **asyncio.run(measure(env, calibration))}
+
+
+def main() -> None:
+    engines = os.environ.get("BENCH_ENGINES", "sqlite,postgres").split(",")
+    large = os.environ.get("BENCH_LEADER_LARGE", "1") != "0"
+    with tempfile.TemporaryDirectory(prefix="bench-leader-") as tmp:
+        root = Path(tmp)
+        source = root / "declarations.csv"
+        if large:
+            from bench.bench_declarations import catalogue, write_declarations
+
+            write_declarations(source, catalogue()[1])
+        for engine in engines:
+            for data in ("demo", "large") if large else ("demo",):
+                home = root / f"{engine}-{data}"
+                home.mkdir()
+                try:
+                    figures = demo_data(engine, home) if data == "demo" else large_data(
+                        engine, home, source)
+                except (OSError, subprocess.CalledProcessError) as exc:
+                    detail = getattr(exc, "stderr", "") or str(exc)
+                    emit({"bench": "leader", "engine": engine, "data": data,
+                          "error": str(detail)[-500:]})
+                    continue
+                emit({"bench": "leader", "engine": engine, "data": data, **figures})
+    sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main()
