@@ -71,6 +71,10 @@ def settings(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Set
         "STDTRACK_UPLOAD_LIMIT_MB": "2",
         # daily tasks would change alerts and facts at an hour tests cannot foresee
         "STDTRACK_SCHEDULES": "off",
+        # one in-app job worker per test app would poll the shared tables all through the
+        # suite and claim other tests' jobs: tests that want jobs run start a worker
+        # (tests/api/test_jobs.py `worker`); the browser tests' server keeps the in-app one
+        "STDTRACK_JOBS_IN_APP": "off",
     })
 
 

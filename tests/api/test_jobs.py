@@ -33,8 +33,9 @@ def catalogue_csv(rows: int, start: int = 1, year: int = 2020) -> bytes:
 
 @pytest.fixture
 async def worker(settings: Settings, client: httpx.AsyncClient) -> AsyncIterator[None]:
-    """Jobs run: by the app's own worker on SQLite; over PostgreSQL the app runs none, so a
-    worker (the loop ``stdtrack worker`` runs) works on the tests' event loop."""
+    """Jobs run: the suite's apps run no worker of their own (tests/conftest.py), so a worker
+    (the loop ``stdtrack worker`` runs, and the app's own task on SQLite) works on the tests'
+    event loop; the browser tests' server runs the in-app worker of the embedded default."""
     await Job.raw("DELETE FROM job_file")
     await Job.raw("DELETE FROM job")
     if settings.runs_jobs_in_app:
