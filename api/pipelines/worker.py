@@ -71,6 +71,11 @@ class JobWorker:
             except (StdtrackError, OSError) as exc:
                 log.warning("worker %s: %s", self.id, exc)
                 worked = False
+            except Exception:
+                # the database went away or refused a statement: the worker stays up and
+                # looks again (its job, if any, was recorded or is taken back by a reaper)
+                log.exception("worker %s: the queue could not be read", self.id)
+                worked = False
             if not worked:
                 try:
                     await asyncio.wait_for(self.stop.wait(), self.poll_seconds)

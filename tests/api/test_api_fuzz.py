@@ -74,7 +74,9 @@ async def target(tmp_path_factory: pytest.TempPathFactory, engine: Engine, fuzz_
     """An app on its own fresh database and home; the suite's engine is bound again after."""
     own = Settings.from_env({"DATABASE_URL": fuzz_database,
                              "STDTRACK_HOME": str(tmp_path_factory.mktemp("fuzz-home")),
-                             "STDTRACK_UPLOAD_LIMIT_MB": "1"})
+                             "STDTRACK_UPLOAD_LIMIT_MB": "1",
+                             # the jobs it queues stay queued: no worker runs them here
+                             "STDTRACK_JOBS_IN_APP": "off", "STDTRACK_SCHEDULES": "off"})
     fuzz_engine = configure_engine(own)
     try:
         await open_engine(fuzz_engine)

@@ -5,6 +5,7 @@ twice. Also: a long import prints progress lines when stderr is not a terminal."
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import socket
@@ -35,7 +36,8 @@ def _free_port() -> int:
 def _env(settings: Settings, home: Path, **extra: str) -> dict[str, str]:
     home.mkdir(parents=True, exist_ok=True)
     return {**os.environ, "DATABASE_URL": settings.database_url, "STDTRACK_HOME": str(home),
-            "STDTRACK_SEARCH": "postgres", "STDTRACK_SCHEDULES": "off",
+            "STDTRACK_SEARCH": "postgres" if settings.engine_kind == "postgres" else "whoosh",
+            "STDTRACK_SCHEDULES": "off",
             "STDTRACK_JOB_STALE_SECONDS": "20", **extra}
 
 
@@ -156,3 +158,28 @@ def test_two_apps_and_two_workers_share_jobs_and_survive_a_killed_worker(
     found = httpx.get(f"{apps[0]}/api/standards", params={"code": "DB22/T 20000-2020"},
                       timeout=30)
     assert found.status_code == 200 and "DB22/T 20000-2020" in found.text
+
+
+async def test_jobs_commands_list_show_and_cancel(settings: Settings, tmp_path: Path) -> None:
+    from standards import job_repository
+    from standards.tables import Job
+
+    await Job.raw("DELETE FROM job")
+    job = await job_repository.create_job("export", {"format": "csv"}, created_by="cli test")
+    env = _env(settings, tmp_path / "cli")
+
+    def stdtrack(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([str(BIN / "stdtrack"), "jobs", *args], capture_output=True,
+                              text=True, env=env, timeout=120)
+
+    listed = stdtrack("list", "--status", "queued", "--json")
+    assert listed.returncode == 0, listed.stderr
+    assert [item["id"] for item in json.loads(listed.stdout)["items"]] == [job["id"]]
+    cancelled = stdtrack("cancel", str(job["id"]))
+    assert cancelled.returncode == 0 and f"job {job['id']} export cancelled" in cancelled.stdout
+    shown = stdtrack("show", str(job["id"]), "--json")
+    assert json.loads(shown.stdout)["state"] == "cancelled"
+    again = stdtrack("cancel", str(job["id"]))
+    assert again.returncode == 2 and "has ended (cancelled)" in again.stderr
+    missing = stdtrack("show", "999999")
+    assert missing.returncode == 2 and "no job 999999" in missing.stderr

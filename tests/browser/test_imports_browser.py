@@ -12,10 +12,12 @@ from typing import Any
 
 import pytest
 
+from tests.browser import test_people_browser as people
 from tests.browser.conftest import LiveServer
-from tests.browser.test_people_browser import DESKTOP, browse, sign_in  # noqa: F401 (fixture)
+from tests.browser.test_people_browser import DESKTOP, sign_in
 
 BIN = Path(sys.executable).parent
+browse = people.browse  # the fixture: pages in their own contexts, problems collected
 CATALOGUE = ("标准编号,标准名称,发布日期,实施日期\n"
              "DB22/T 99901-2024,人参种植技术规程,2024-01-10,2024-04-10\n"
              "DB22/T 99902-2024,梅花鹿养殖技术规范,2024-01-10,2024-04-10\n"
