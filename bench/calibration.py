@@ -16,7 +16,8 @@ import time
 from functools import cache
 from typing import Any
 
-_CODE = re.compile(r"^(?P<prefix>[A-Z]+(?:/[A-Z])?)\s*(?P<number>\d+(?:\.\d+)?)(?:-(?P<year>\d{4}))?$")
+_CODE = re.compile(r"^(?P<prefix>[A-Z]+(?:/[A-Z])?)\s*(?P<number>\d+(?:\.\d+)?)"
+                   r"(?:-(?P<year>\d{4}))?$")
 UNITS = 20_000
 ROUNDS = 5
 

@@ -273,7 +273,8 @@ async def search_phase(settings: Any) -> dict[str, Any]:
     return figures
 
 
-async def run(settings: Any, sizes: Sizes, scale: float, work: Path, phases: set[str]) -> list[dict[str, Any]]:
+async def run(settings: Any, sizes: Sizes, scale: float, work: Path,
+              phases: set[str]) -> list[dict[str, Any]]:
     from api.database import configure_engine, upgrade
     from standards.db import close_engine, open_engine
 
@@ -286,7 +287,8 @@ async def run(settings: Any, sizes: Sizes, scale: float, work: Path, phases: set
     log(f"writing the data set: {sizes}")
     catalogue = work / "catalogue.jsonl"
     codes = write_catalogue(catalogue, sizes, scale)
-    catalogue_files = real_files(scale, work) + split_lines(catalogue, CATALOGUE_FILE_ROWS, header=False)
+    catalogue_files = real_files(scale, work) + split_lines(catalogue, CATALOGUE_FILE_ROWS,
+                                                            header=False)
     declarations = work / "declarations.csv"
     declared = write_declarations(declarations, sizes, codes, province_regions())
     del codes
