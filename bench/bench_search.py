@@ -36,6 +36,8 @@ from urllib.parse import quote, urlsplit, urlunsplit
 
 from api import search_service
 from api.database import configure_engine, upgrade
+from bench import tantivy_peer
+from bench.calibration import calibrate, ratio
 from bench.http_load import run_load, serve
 from bench.search_corpus import corpus
 from search_index.schemas import SearchRequest
@@ -66,6 +68,10 @@ QUERIES: dict[str, list[str]] = {
 
 def emit(figure: dict[str, Any]) -> None:
     print(json.dumps({"bench": "search", **figure}, ensure_ascii=False), flush=True)
+
+
+def emit_calibrated(figure: dict[str, Any]) -> None:
+    emit({**figure, "calibration": calibrate()})
 
 
 def log(message: str) -> None:
@@ -172,7 +178,7 @@ def http_figure(settings: Settings, backend: str, duration: float) -> dict[str, 
 def report(backend: str, database: str, out: dict[str, Any], http: dict[str, Any] | None) -> None:
     if "catalogue" in out:
         emit({"backend": backend, "database": database, "phase": "catalogue", **out["catalogue"]})
-    emit({"backend": backend, "database": database, "phase": "build", **out["build"],
+    emit_calibrated({"backend": backend, "database": database, "phase": "build", **out["build"],
           "target_s": 90, "first_search_s": out["first_search_s"]})
     for figure in out["latency"]:
         bound = 100 if figure["kind"] == "zh_two" else 50
@@ -182,6 +188,17 @@ def report(backend: str, database: str, out: dict[str, Any], http: dict[str, Any
         http.pop("paths", None)
         emit({"backend": backend, "database": database, "phase": "http", "workers": 2,
               "target_requests_per_s": 100, **http})
+
+
+def peer(tantivy: dict[str, Any], measured: dict[str, dict[str, Any]]) -> None:
+    """tantivy's figures and each backend's warm p95 over tantivy's, kind by kind."""
+    ratios: dict[str, dict[str, float | None]] = {}
+    for backend, out in measured.items():
+        ratios[backend] = {
+            figure["kind"]: ratio(figure["p95_ms"], tantivy["kinds"][figure["kind"]]["p95_ms"], 1)
+            for figure in out["latency"] if figure["kind"] in tantivy.get("kinds", {})}
+    emit({"backend": "tantivy", "phase": "peer", **tantivy, "p95_ratio_to_tantivy": ratios,
+          "calibration": calibrate()})
 
 
 def postgres_database(base: str) -> tuple[str, str]:
@@ -212,6 +229,7 @@ def main() -> None:
         out = asyncio.run(build_and_measure(sqlite, total, load=True))
         http = http_figure(sqlite, "whoosh", duration)
         report("whoosh", "sqlite", out, http)
+        measured = {"whoosh": out}
 
         url, admin = postgres_database(pg_base)
         name = url.rsplit("/", 1)[1]
@@ -227,6 +245,9 @@ def main() -> None:
             out = asyncio.run(build_and_measure(pg, total, load=True))
             http = http_figure(pg, "postgres", duration)
             report("postgres", "postgres", out, http)
+            measured["postgres"] = out
+            log("tantivy over the same documents and queries")
+            peer(asyncio.run(tantivy_peer.measure(QUERIES, pg)), measured)
         finally:
             asyncio.run(admin_sql(admin, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
