@@ -296,6 +296,22 @@ async def test_status_compares_the_index_with_the_database(catalogue: Catalogue)
                                         title_zh="民用建筑设计通则")], rebuild=False)
     status = await search_service.index_status(catalogue.settings)
     assert status.stale and "the index holds 43 standards, the database 44" in status.problems[0]
+    assert status.advice == []
+
+
+async def test_status_advises_postgresql_when_the_catalogue_outgrows_whoosh(
+        catalogue: Catalogue) -> None:
+    await load_all(catalogue)
+    status = await search_service.index_status(catalogue.settings, comfortable=40)
+    if catalogue.settings.search_backend != "whoosh":
+        assert status.advice == []  # the PostgreSQL backend is the one for large catalogues
+        return
+    assert not status.stale  # advice is not a problem: nothing to rebuild
+    assert len(status.advice) == 1 and "outgrown the embedded whoosh index" in status.advice[0]
+    assert "STDTRACK_SEARCH=postgres" in status.advice[0]
+    postgres = catalogue.settings.database_url.startswith("postgresql://")
+    assert ("move the database to PostgreSQL" in status.advice[0]) is not postgres
+    assert (await search_service.index_status(catalogue.settings, comfortable=43)).advice == []
 
 
 async def test_a_rebuild_from_nothing_gives_identical_results(catalogue: Catalogue) -> None:
