@@ -281,7 +281,7 @@ async def search_phase(settings: Any) -> dict[str, Any]:
 
 
 async def run(settings: Any, sizes: Sizes, scale: float, work: Path,
-              phases: set[str]) -> list[dict[str, Any]]:
+              phases: set[str], summary: dict[str, Any]) -> list[dict[str, Any]]:
     from api.database import configure_engine, upgrade
     from standards.db import close_engine, open_engine
 
@@ -290,6 +290,7 @@ async def run(settings: Any, sizes: Sizes, scale: float, work: Path,
     def emit(figure: dict[str, Any]) -> None:
         out.append(figure)
         print(json.dumps({"bench": "scale", **figure}, ensure_ascii=False), flush=True)
+        write_summary({**summary, "phases": out, "partial": True})
 
     async def attempt(phase: str, work: Any) -> None:
         """Run one phase; a failure is recorded as that phase's figure and the next runs."""
@@ -355,7 +356,8 @@ def main() -> int:
                 "STDTRACK_HOME": str(Path(tmp) / "home"),
                 "DATABASE_URL": urlunsplit(base._replace(path=f"/{name}")),
                 "STDTRACK_SEARCH": "postgres"})
-            summary["phases"] = asyncio.run(run(settings, sizes, scale, Path(tmp), phases))
+            summary["phases"] = asyncio.run(run(settings, sizes, scale, Path(tmp), phases,
+                                                summary))
     finally:
         if keep:
             log(f"database kept: {name}")
@@ -366,11 +368,18 @@ def main() -> int:
     summary["targets"] = TARGETS
     summary["all_targets_met"] = all(phase.get("meets_target", True)
                                      for phase in summary["phases"])
+    log(f"summary written to {write_summary(summary)}")
+    return 0
+
+
+def write_summary(summary: dict[str, Any]) -> Path:
+    """bench/out/scale-<set>[-x<scale>].json (rewritten after every phase: a run cut short
+    keeps the phases it finished)."""
     OUT.mkdir(exist_ok=True)
+    scale = summary["scale"]
     target = OUT / (f"scale-{summary['set']}" + ("" if scale == 1 else f"-x{scale:g}") + ".json")
     target.write_text(json.dumps(summary, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    log(f"summary written to {target}")
-    return 0
+    return target
 
 
 if __name__ == "__main__":
