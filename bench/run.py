@@ -16,7 +16,7 @@ from bench.calibration import calibrate
 
 BENCHES = ("bench.bench_codes", "bench.bench_api", "bench.bench_import",
            "bench.bench_declarations", "bench.bench_indicators", "bench.bench_search",
-           "bench.bench_goals", "bench.bench_dashboard")
+           "bench.bench_goals", "bench.bench_dashboard", "bench.bench_hosts")
 OUT = Path(__file__).resolve().parent / "out"
 RATIO_KEYS = ("share_of_raw", "share_of_bare", "p95_ratio_to_tantivy", "ratio_to_calibration")
 
