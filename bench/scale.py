@@ -8,6 +8,7 @@ Phases, each one JSON line on stdout (progress on stderr):
   import (``api.imports.import_files``, reader process included), against the same rows of
   ``standard`` and ``relation`` written by COPY (target: ≥ 30 %); then ``after_import`` (search
   index build on the PostgreSQL backend, alerts, domains, indicator facts) timed apart;
+* ``search`` — (right after the catalogue) see below;
 * ``declarations`` — the bulk CSV files through ``import_declarations`` against COPY of the
   same ``enterprise``, ``product`` and ``declaration`` rows (target: ≥ 50 %, the writing; the
   indicator facts the import computes at its end are timed apart);
@@ -317,10 +318,10 @@ async def run(settings: Any, sizes: Sizes, scale: float, work: Path,
     try:
         await upgrade()
         await attempt("catalogue", lambda: catalogue_phase(settings, catalogue_files, engine))
+        await attempt("search", lambda: search_phase(settings))
         await attempt("declarations", lambda: declarations_phase(
             settings, declaration_files, declared, engine))
         await attempt("indicators", indicators_phase)
-        await attempt("search", lambda: search_phase(settings))
     finally:
         from api import search_service
 
