@@ -14,7 +14,9 @@ whoosh (over SQLite) and for the PostgreSQL backend, in one run:
   queries in rotation.
 
 Each figure is a JSON line ``{"bench": "search", ...}``. Environment: ``BENCH_SEARCH_TOTAL``
-(default 200000), ``BENCH_DURATION`` (HTTP seconds, default 10), ``BENCH_PG_URL``.
+(default 200000) or ``BENCH_SEARCH_TOTALS`` (several sizes in one run, e.g. ``200000,1000000``:
+whoosh at its limits, with the PostgreSQL backend and tantivy beside it at each size),
+``BENCH_DURATION`` (HTTP seconds, default 10), ``BENCH_PG_URL``.
 
 Run from the project root: ``.venv/bin/python -m bench.bench_search``.
 """
@@ -190,14 +192,15 @@ def report(backend: str, database: str, out: dict[str, Any], http: dict[str, Any
               "target_requests_per_s": 100, **http})
 
 
-def peer(tantivy: dict[str, Any], measured: dict[str, dict[str, Any]]) -> None:
+def peer(tantivy: dict[str, Any], measured: dict[str, dict[str, Any]], total: int) -> None:
     """tantivy's figures and each backend's warm p95 over tantivy's, kind by kind."""
     ratios: dict[str, dict[str, float | None]] = {}
     for backend, out in measured.items():
         ratios[backend] = {
             figure["kind"]: ratio(figure["p95_ms"], tantivy["kinds"][figure["kind"]]["p95_ms"], 1)
             for figure in out["latency"] if figure["kind"] in tantivy.get("kinds", {})}
-    emit({"backend": "tantivy", "phase": "peer", **tantivy, "p95_ratio_to_tantivy": ratios,
+    emit({"backend": "tantivy", "phase": "peer", "total": total, **tantivy,
+          "p95_ratio_to_tantivy": ratios,
           "calibration": calibrate()})
 
 
@@ -218,14 +221,23 @@ async def admin_sql(url: str, sql: str) -> None:
 
 
 def main() -> None:
-    total = int(os.environ.get("BENCH_SEARCH_TOTAL", "200000"))
+    """Every size of ``BENCH_SEARCH_TOTALS`` (default ``BENCH_SEARCH_TOTAL`` or 200000; e.g.
+    ``200000,1000000`` for whoosh at its limits), each with both backends and tantivy."""
+    totals = [int(value) for value in (os.environ.get("BENCH_SEARCH_TOTALS")
+                                       or os.environ.get("BENCH_SEARCH_TOTAL", "200000")
+                                       ).split(",")]
+    for total in totals:
+        measure_size(total)
+
+
+def measure_size(total: int) -> None:
     duration = float(os.environ.get("BENCH_DURATION", "10"))
     pg_base = os.environ.get("BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
     with tempfile.TemporaryDirectory() as tmp:
         home = Path(tmp)
         sqlite = Settings.from_env({"DATABASE_URL": f"sqlite:///{home / 'bench.sqlite3'}",
                                     "STDTRACK_HOME": str(home)})
-        log("whoosh over SQLite: loading the catalogue, building, measuring")
+        log(f"whoosh over SQLite at {total}: loading the catalogue, building, measuring")
         out = asyncio.run(build_and_measure(sqlite, total, load=True))
         http = http_figure(sqlite, "whoosh", duration)
         report("whoosh", "sqlite", out, http)
@@ -241,16 +253,15 @@ def main() -> None:
         try:
             pg = Settings.from_env({"DATABASE_URL": url, "STDTRACK_HOME": str(home / "pg"),
                                     "STDTRACK_SEARCH": "postgres"})
-            log("PostgreSQL backend: loading the catalogue, building, measuring")
+            log(f"PostgreSQL backend at {total}: loading the catalogue, building, measuring")
             out = asyncio.run(build_and_measure(pg, total, load=True))
             http = http_figure(pg, "postgres", duration)
             report("postgres", "postgres", out, http)
             measured["postgres"] = out
             log("tantivy over the same documents and queries")
-            peer(asyncio.run(tantivy_peer.measure(QUERIES, pg)), measured)
+            peer(asyncio.run(tantivy_peer.measure(QUERIES, pg)), measured, total)
         finally:
             asyncio.run(admin_sql(admin, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-
 
 if __name__ == "__main__":
     main()
