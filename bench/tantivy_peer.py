@@ -13,6 +13,7 @@ the exact count; our figure also builds highlights and facets, which is the poin
 from __future__ import annotations
 
 import re
+import statistics
 import tempfile
 import time
 from typing import Any
@@ -126,6 +127,7 @@ async def measure(queries: dict[str, list[str]], settings: Any,
         for kind, texts in queries.items():
             prepared = [(text, to_query(schema, text)) for text in texts]
             samples = []
+            counts = []
             for round_ in range(1 + repeat):
                 for _text, query in prepared:
                     if query is None:
@@ -135,9 +137,13 @@ async def measure(queries: dict[str, list[str]], settings: Any,
                     _ids = [searcher.doc(address)["id"][0] for _score, address in found.hits]
                     if round_ > 0:
                         samples.append((time.perf_counter() - started) * 1000)
+                    else:
+                        counts.append(found.count)
             if samples:
                 every.extend(samples)
+                # beside our median_hits: the same reading of the query finds as many
                 kinds[kind] = {"p50_ms": _percentile(samples, 50),
-                               "p95_ms": _percentile(samples, 95)}
+                               "p95_ms": _percentile(samples, 95),
+                               "median_hits": int(statistics.median(counts))}
         figures.update(kinds=kinds, p95_ms=_percentile(every, 95) if every else None)
         return figures
