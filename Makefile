@@ -7,7 +7,7 @@ export STDTRACK_HOME ?= $(CURDIR)/var
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test test-sqlite test-postgres bench lint clean browser i18n
+.PHONY: run test test-sqlite test-postgres bench bench-scale lint clean browser i18n
 
 # Debian's Chromium and CJK fonts for the browser tests (never a test tool's own download)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
@@ -50,9 +50,20 @@ test-postgres: $(STAMP)
 	@echo "== test suite on PostgreSQL ($${DATABASE_URL##*@}) =="
 	$(BIN)/python -m pytest -q
 
-## bench: speed figures as JSON (bench/out/*.json and stdout)
-bench: $(STAMP)
+BENCH_STAMP := $(VENV)/.bench-stamp
+$(BENCH_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e ".[dev,bench]"
+	touch $(BENCH_STAMP)
+
+## bench: speed figures as JSON with a calibration figure and ratios to limits measured in the
+## same run (bench/out/*.json, one summary in bench/out/summary.json, and stdout)
+bench: $(BENCH_STAMP)
 	$(BIN)/python -m bench.run
+
+## bench-scale: a province on PostgreSQL (BENCH_PG_URL; BENCH_SCALE=0.05 for a twentieth;
+## NATION=1 for the nation: hours, never in CI), targets as ratios, bench/out/scale-*.json
+bench-scale: $(BENCH_STAMP)
+	NATION=$(NATION) $(BIN)/python -m bench.scale
 
 ## i18n: extract the pages' strings and merge them into the English catalog (then translate the
 ## new entries in api/web/locale/en/LC_MESSAGES/messages.po; tests/api/test_i18n.py lists any missing)

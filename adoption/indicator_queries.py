@@ -84,6 +84,9 @@ async def _select_big(sql: str, args: Sequence[Any] = ()) -> list[dict[str, Any]
     async with engine.transaction():
         await fetch(engine, f"SET LOCAL work_mem = '{WORK_MEM}'", [])
         await fetch(engine, "SET LOCAL jit = off", [])  # compiling costs more than it saves
+        # plan for the scope's own values (a prefix matching every row, or a few): a generic
+        # plan of a prepared statement guesses, and a wrong guess means nested loops
+        await fetch(engine, "SET LOCAL plan_cache_mode = force_custom_plan", [])
         return await fetch(engine, sql, list(args))
 
 
@@ -332,14 +335,14 @@ async def _scope(query: IndicatorQuery, today: dt.date) -> tuple[Scope, int | No
 def _fact_filters(scope: Scope, enterprise_id: int | None, alias: str
                   ) -> tuple[list[str], list[Any]]:
     """The scope's filters on kept rows (facts or cube) of alias ``alias``."""
+    dialect = _dialect(adoption_engine())
     where: list[str] = []
     args: list[Any] = []
-    if scope.region:
-        where.append(f"substr({alias}.region_code, 1, ?) = ?")
-        args += [len(scope.region), scope.region]
-    if scope.sector:
-        where.append(f"substr({alias}.sector, 1, ?) = ?")
-        args += [len(scope.sector), scope.sector]
+    for column, prefix in (("region_code", scope.region), ("sector", scope.sector)):
+        if prefix:
+            condition, condition_args = dialect.starts_with(f"{alias}.{column}", prefix)
+            where.append(condition)
+            args += condition_args
     if scope.key_field:
         where.append(f"(';' || {alias}.key_fields || ';') LIKE ?")
         args.append(f"%;{scope.key_field};%")
@@ -373,7 +376,7 @@ async def _product_cube(scope: Scope, enterprise_id: int | None, today: dt.date,
             sql = counted_rows_sql(scope, "product_fact", "COUNT(*)", ["x.in_scope = 1", *where])
         return [_cube_row(row) for row in await select(sql, args)], "facts"
     dialect = _dialect(adoption_engine())
-    filters = product_filter(scope, enterprise_id)
+    filters = product_filter(scope, enterprise_id, dialect)
     found: list[CubeRow] = []
     source = "declarations"
     if reuse_facts and scope.as_of < today:
@@ -491,7 +494,7 @@ async def _products_not_counted(scope: Scope, enterprise_id: int | None, reason:
         source, source_args = "product_fact", list[Any]()
         where, where_args = _fact_filters(scope, enterprise_id, "pf")
     else:
-        filters = product_filter(scope, enterprise_id)
+        filters = product_filter(scope, enterprise_id, dialect)
         parts: list[str] = []
         source_args = []
         picked = "product, region_code, main, in_scope, covered, reason, mask"

@@ -637,6 +637,8 @@ def index_status_command(settings: Settings, as_json: bool) -> None:
             click.echo(f"  {problem}")
         if not status.problems:
             click.echo("up to date")
+        for advice in status.advice:
+            click.echo(f"  advice: {advice}")
     if status.stale:
         sys.exit(EXIT_REJECTED)
 

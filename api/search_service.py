@@ -29,7 +29,7 @@ from search_index.schemas import (
     SearchRequest,
     SearchResult,
 )
-from search_index.whoosh_backend import WhooshEngine
+from search_index.whoosh_backend import COMFORTABLE_DOCUMENTS, WhooshEngine
 from standards import batch_repository, queries
 from standards.errors import StdtrackError
 from standards.queries import IndexSource
@@ -139,8 +139,23 @@ async def reindex_standards(ids: Sequence[int], settings: Settings,
     return {"mode": "update", "documents": len(documents)}
 
 
-async def index_status(settings: Settings, database: Engine | None = None) -> IndexStatus:
-    """The index compared with the database: document counts and schema version."""
+def outgrown_advice(backend: str, standards: int, postgres: bool,
+                    comfortable: int = COMFORTABLE_DOCUMENTS) -> list[str]:
+    """What `index status` advises when the catalogue has outgrown the embedded whoosh index."""
+    if backend != "whoosh" or standards <= comfortable:
+        return []
+    how = ("set STDTRACK_SEARCH=postgres and run `stdtrack index rebuild`" if postgres else
+           "move the database to PostgreSQL (DATABASE_URL), then set STDTRACK_SEARCH=postgres "
+           "and run `stdtrack index rebuild`")
+    return [f"目录已有 {standards} 条标准, 超出 whoosh 的适用规模 ({comfortable}) / the catalogue "
+            f"({standards} standards) has outgrown the embedded whoosh index (comfortable up to "
+            f"{comfortable}): {how}"]
+
+
+async def index_status(settings: Settings, database: Engine | None = None,
+                       comfortable: int = COMFORTABLE_DOCUMENTS) -> IndexStatus:
+    """The index compared with the database: document counts and schema version, and advice
+    when the catalogue holds more than ``comfortable`` standards for whoosh."""
     engine = search_engine(settings, database)
     facts = await engine.describe()
     in_database = await queries.count_standards()
@@ -182,6 +197,8 @@ async def index_status(settings: Settings, database: Engine | None = None) -> In
         built_at=facts.get("built_at"), updated_at=facts.get("updated_at"),
         changed_since_update=changed, unindexed_batches=[batch["id"] for batch in unindexed],
         stale=bool(problems), problems=problems,
+        advice=outgrown_advice(engine.name, in_database, settings.database_url.startswith(
+            ("postgresql://", "postgres://")), comfortable),
     )
 
 

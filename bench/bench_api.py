@@ -14,10 +14,12 @@ import os
 import random
 import sys
 import tempfile
+import urllib.request
 import uuid
 from pathlib import Path
 
 from api.database import configure_engine, upgrade
+from bench.calibration import calibrate, ratio
 from bench.http_load import run_load, serve
 from standards import repository
 from standards.db import close_engine, open_engine
@@ -78,7 +80,19 @@ def bench_engine(database_url: str, home: Path, duration: float) -> dict:
     env = {"DATABASE_URL": database_url, "STDTRACK_HOME": str(home)}
     with serve("api.app:create_app_from_env", env=env, workers=2) as base:
         result = run_load(base, paths, concurrency=32, duration_s=duration)
-    return {"standards": len(ids), **result}
+        with urllib.request.urlopen(base + paths[0]) as answer:
+            body = answer.read()
+    # the limit: a bare Litestar handler returning the same JSON, same workers, same load
+    sample = home / "bare.json"
+    sample.write_bytes(body)
+    with serve("bench.bare_app:create_bare_app", env={"BENCH_BARE_JSON": str(sample)},
+               workers=2) as base:
+        bare = run_load(base, paths, concurrency=32, duration_s=duration)
+    bare.pop("paths", None)
+    return {"standards": len(ids), **result,
+            "bare_litestar": {key: bare.get(key) for key in (
+                "requests_per_s", "p50_ms", "p95_ms", "p99_ms", "errors", "non_2xx")},
+            "share_of_bare": ratio(result.get("requests_per_s"), bare.get("requests_per_s"))}
 
 
 def postgres_database(base: str) -> tuple[str, str]:
@@ -120,7 +134,8 @@ def main() -> None:
                 asyncio.run(admin_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     for result in results:
         result.pop("paths", None)
-        print(json.dumps({"bench": "api_standard_detail", "workers": 2, **result}))
+        print(json.dumps({"bench": "api_standard_detail", "workers": 2, **result,
+                          "calibration": calibrate()}))
     sys.stdout.flush()
 
 

@@ -196,12 +196,18 @@ def main(argv: list[str] | None = None) -> int:
         seconds, errors = run(code_list)
         timings.append(seconds)
     seconds = statistics.median(timings)
+    from bench.calibration import calibrate, ratio
+
+    calibration = calibrate()
     result = {
         "bench": "code_parsing",
         "codes": len(code_list),
         "seconds": round(seconds, 4),
         "codes_per_s": round(len(code_list) / seconds),
         "errors": errors,
+        "calibration": calibration,
+        # the parser against the fixed pure-Python workload: comparable across machines
+        "ratio_to_calibration": ratio(len(code_list) / seconds, calibration["units_per_s"]),
     }
     print(json.dumps(result))
     return 0

@@ -72,8 +72,11 @@ def main() -> None:
         again_s = time.perf_counter() - start
         os.environ.pop("DATABASE_URL", None)
         figures = asyncio.run(_requests(home))
+    from bench.calibration import calibrate
+
     print(json.dumps({"bench": "dashboard", "engine": "sqlite", "demo_s": round(demo_s, 2),
-                      "demo_again_s": round(again_s, 2), "rounds": ROUNDS, **figures}))
+                      "demo_again_s": round(again_s, 2), "rounds": ROUNDS, **figures,
+                      "calibration": calibrate()}))
 
 
 if __name__ == "__main__":

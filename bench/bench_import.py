@@ -13,7 +13,9 @@ from pathlib import Path
 
 from api.database import configure_engine, upgrade
 from api.imports import ImportOptions, import_files
+from bench.calibration import ratio
 from bench.engines import run_on_engines
+from bench.raw import raw_insert_limit
 from standards.db import close_engine, open_engine
 from standards.settings import Settings
 
@@ -45,6 +47,11 @@ async def run(settings: Settings) -> dict:
                 "unchanged": report.unchanged, "rejected": len(report.rejected),
                 "conflicts": len(report.conflicts),
             }
+            if label == "first":
+                # the limit: the same standard and relation rows through the driver's bulk path
+                raw = await raw_insert_limit(engine, ["standard", "relation"])
+                figures["raw"] = raw
+                figures["first"]["share_of_raw"] = ratio(raw["seconds"], seconds)
         return figures
     finally:
         await close_engine(engine)

@@ -14,7 +14,9 @@ whoosh (over SQLite) and for the PostgreSQL backend, in one run:
   queries in rotation.
 
 Each figure is a JSON line ``{"bench": "search", ...}``. Environment: ``BENCH_SEARCH_TOTAL``
-(default 200000), ``BENCH_DURATION`` (HTTP seconds, default 10), ``BENCH_PG_URL``.
+(default 200000) or ``BENCH_SEARCH_TOTALS`` (several sizes in one run, e.g. ``200000,1000000``:
+whoosh at its limits, with the PostgreSQL backend and tantivy beside it at each size),
+``BENCH_DURATION`` (HTTP seconds, default 10), ``BENCH_PG_URL``.
 
 Run from the project root: ``.venv/bin/python -m bench.bench_search``.
 """
@@ -36,6 +38,8 @@ from urllib.parse import quote, urlsplit, urlunsplit
 
 from api import search_service
 from api.database import configure_engine, upgrade
+from bench import tantivy_peer
+from bench.calibration import calibrate, ratio
 from bench.http_load import run_load, serve
 from bench.search_corpus import corpus
 from search_index.schemas import SearchRequest
@@ -66,6 +70,10 @@ QUERIES: dict[str, list[str]] = {
 
 def emit(figure: dict[str, Any]) -> None:
     print(json.dumps({"bench": "search", **figure}, ensure_ascii=False), flush=True)
+
+
+def emit_calibrated(figure: dict[str, Any]) -> None:
+    emit({**figure, "calibration": calibrate()})
 
 
 def log(message: str) -> None:
@@ -172,7 +180,7 @@ def http_figure(settings: Settings, backend: str, duration: float) -> dict[str, 
 def report(backend: str, database: str, out: dict[str, Any], http: dict[str, Any] | None) -> None:
     if "catalogue" in out:
         emit({"backend": backend, "database": database, "phase": "catalogue", **out["catalogue"]})
-    emit({"backend": backend, "database": database, "phase": "build", **out["build"],
+    emit_calibrated({"backend": backend, "database": database, "phase": "build", **out["build"],
           "target_s": 90, "first_search_s": out["first_search_s"]})
     for figure in out["latency"]:
         bound = 100 if figure["kind"] == "zh_two" else 50
@@ -182,6 +190,18 @@ def report(backend: str, database: str, out: dict[str, Any], http: dict[str, Any
         http.pop("paths", None)
         emit({"backend": backend, "database": database, "phase": "http", "workers": 2,
               "target_requests_per_s": 100, **http})
+
+
+def peer(tantivy: dict[str, Any], measured: dict[str, dict[str, Any]], total: int) -> None:
+    """tantivy's figures and each backend's warm p95 over tantivy's, kind by kind."""
+    ratios: dict[str, dict[str, float | None]] = {}
+    for backend, out in measured.items():
+        ratios[backend] = {
+            figure["kind"]: ratio(figure["p95_ms"], tantivy["kinds"][figure["kind"]]["p95_ms"], 1)
+            for figure in out["latency"] if figure["kind"] in tantivy.get("kinds", {})}
+    emit({"backend": "tantivy", "phase": "peer", "total": total, **tantivy,
+          "p95_ratio_to_tantivy": ratios,
+          "calibration": calibrate()})
 
 
 def postgres_database(base: str) -> tuple[str, str]:
@@ -201,17 +221,27 @@ async def admin_sql(url: str, sql: str) -> None:
 
 
 def main() -> None:
-    total = int(os.environ.get("BENCH_SEARCH_TOTAL", "200000"))
+    """Every size of ``BENCH_SEARCH_TOTALS`` (default ``BENCH_SEARCH_TOTAL`` or 200000; e.g.
+    ``200000,1000000`` for whoosh at its limits), each with both backends and tantivy."""
+    totals = [int(value) for value in (os.environ.get("BENCH_SEARCH_TOTALS")
+                                       or os.environ.get("BENCH_SEARCH_TOTAL", "200000")
+                                       ).split(",")]
+    for total in totals:
+        measure_size(total)
+
+
+def measure_size(total: int) -> None:
     duration = float(os.environ.get("BENCH_DURATION", "10"))
     pg_base = os.environ.get("BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
     with tempfile.TemporaryDirectory() as tmp:
         home = Path(tmp)
         sqlite = Settings.from_env({"DATABASE_URL": f"sqlite:///{home / 'bench.sqlite3'}",
                                     "STDTRACK_HOME": str(home)})
-        log("whoosh over SQLite: loading the catalogue, building, measuring")
+        log(f"whoosh over SQLite at {total}: loading the catalogue, building, measuring")
         out = asyncio.run(build_and_measure(sqlite, total, load=True))
         http = http_figure(sqlite, "whoosh", duration)
         report("whoosh", "sqlite", out, http)
+        measured = {"whoosh": out}
 
         url, admin = postgres_database(pg_base)
         name = url.rsplit("/", 1)[1]
@@ -223,13 +253,15 @@ def main() -> None:
         try:
             pg = Settings.from_env({"DATABASE_URL": url, "STDTRACK_HOME": str(home / "pg"),
                                     "STDTRACK_SEARCH": "postgres"})
-            log("PostgreSQL backend: loading the catalogue, building, measuring")
+            log(f"PostgreSQL backend at {total}: loading the catalogue, building, measuring")
             out = asyncio.run(build_and_measure(pg, total, load=True))
             http = http_figure(pg, "postgres", duration)
             report("postgres", "postgres", out, http)
+            measured["postgres"] = out
+            log("tantivy over the same documents and queries")
+            peer(asyncio.run(tantivy_peer.measure(QUERIES, pg)), measured, total)
         finally:
             asyncio.run(admin_sql(admin, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-
 
 if __name__ == "__main__":
     main()

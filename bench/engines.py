@@ -31,7 +31,10 @@ async def admin(url: str, sql: str) -> None:
 
 
 def emit(payload: dict[str, Any]) -> None:
-    print(json.dumps(payload, ensure_ascii=False), flush=True)
+    """Print one figure with the calibration figure measured now (``bench/calibration.py``)."""
+    from bench.calibration import calibrate
+
+    print(json.dumps({**payload, "calibration": calibrate()}, ensure_ascii=False), flush=True)
 
 
 def run_on_engines(bench: str, home: Path, measure: Measure) -> None:

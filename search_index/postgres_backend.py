@@ -14,12 +14,16 @@ table), indexes it, and renames it into place in one transaction.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import math
+import multiprocessing
+import os
 import secrets
 import time
-from collections import Counter
-from collections.abc import AsyncIterator, Sequence
+from collections import Counter, deque
+from collections.abc import AsyncIterator, Awaitable, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -52,6 +56,9 @@ WRITER_LOCK = 0x53_54_44_53_45_41_52  # advisory lock key ("STDSEAR") of writers
 CANDIDATES = 400  # matches ranked exactly (by ts_rank) per search: see _statement
 CHAR_CACHE_SECONDS = 60.0
 MAX_POSITION = 16383
+# A rebuild of at least this many documents analyzes them (jieba) in worker processes, one per
+# core, while this one copies the previous batches: analysis is most of a rebuild's time.
+PARALLEL_FROM = 50_000
 
 # The staging table has every column (``tsv`` as text); a rebuild splits it into the narrow
 # table that queries scan (filters, facets, status dates as day numbers, codes, tsvector) and the
@@ -142,6 +149,18 @@ def _phrase_text(doc: IndexDocument) -> str:
 
 def _ordinal(day: dt.date | None) -> int:
     return day.toordinal() if day else 0
+
+
+def document_rows(batch: Sequence[IndexDocument]) -> tuple[list[tuple[Any, ...]], Counter[str]]:
+    """The staging rows of a batch and how many of its documents hold each term (run in a
+    worker process by large rebuilds)."""
+    rows = []
+    terms: Counter[str] = Counter()
+    for doc in batch:
+        row, doc_terms = document_row(doc)
+        rows.append(row)
+        terms.update(doc_terms)
+    return rows, terms
 
 
 def document_row(doc: IndexDocument) -> tuple[tuple[Any, ...], set[str]]:
@@ -249,8 +268,9 @@ class PostgresSearchEngine:
 
     name = BACKEND
 
-    def __init__(self, database: Any) -> None:
+    def __init__(self, database: Any, parallel_from: int = PARALLEL_FROM) -> None:
         self.database = database
+        self.parallel_from = parallel_from
         self._char_cache: dict[str, tuple[float, list[str]]] = {}
 
     @property
@@ -539,15 +559,35 @@ class PostgresSearchEngine:
                     "search_display_build, search_lexeme_build")
                 await connection.execute(
                     f"CREATE UNLOGGED TABLE search_document_stage ({stage_columns})")
-                async for batch in batches:
-                    rows = []
-                    for doc in batch:
-                        row, doc_terms = document_row(doc)
-                        rows.append(row)
-                        terms.update(doc_terms)
+                workers = min(os.cpu_count() or 1, 4) if expected >= self.parallel_from else 1
+                pool = (ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(
+                    "spawn")) if workers > 1 else None)
+                pending: deque[Awaitable[tuple[list[tuple[Any, ...]], Counter[str]]]] = deque()
+
+                async def copy_next() -> None:
+                    nonlocal count
+                    rows, batch_terms = await pending.popleft()
+                    terms.update(batch_terms)
                     await connection.copy_records_to_table(
                         "search_document_stage", records=rows, columns=list(STAGE_NAMES))
                     count += len(rows)
+
+                try:
+                    async for batch in batches:
+                        if pool is None:
+                            done: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+                            done.set_result(document_rows(batch))
+                            pending.append(done)
+                        else:
+                            pending.append(asyncio.get_running_loop().run_in_executor(
+                                pool, document_rows, list(batch)))
+                        while len(pending) > workers:
+                            await copy_next()
+                    while pending:
+                        await copy_next()
+                finally:
+                    if pool is not None:
+                        pool.shutdown(cancel_futures=True)
                 select = ", ".join(
                     "tsv::tsvector AS tsv" if name == "tsv" else name for name in SEARCH_COLUMNS)
                 await connection.execute(

@@ -134,6 +134,9 @@ class IndexStatus(BaseModel):
         description="import batches (failed or interrupted) whose rows the index has not seen")
     stale: bool
     problems: list[str] = Field(default_factory=list)
+    advice: list[str] = Field(
+        default_factory=list,
+        description="not problems: e.g. the catalogue has outgrown the embedded whoosh index")
 
 
 class RebuildReport(BaseModel):

@@ -67,6 +67,10 @@ from standards.vocab import Level, Status
 
 log = logging.getLogger("stdtrack.search")
 
+# Up to this many standards whoosh is the embedded default; above it the PostgreSQL backend
+# (bench/bench_search.py, bench/scale.py: whoosh's p95 for two common words passes 100 ms
+# near 200,000 documents on a 2-core machine, and its build takes minutes per 100,000)
+COMFORTABLE_DOCUMENTS = 300_000
 BACKEND = "whoosh"
 SCHEMA_NAME = "whoosh-2"  # bump whenever the fields below change
 META_FILE = "stdtrack-index.json"

@@ -10,6 +10,7 @@ import pytest
 
 from api import search_service
 from search_index.errors import QueryError
+from search_index.postgres_backend import PARALLEL_FROM
 from search_index.vocab import MatchKind, SortOrder
 from standards.schemas import StandardInput
 from standards.tables import Standard
@@ -296,6 +297,48 @@ async def test_status_compares_the_index_with_the_database(catalogue: Catalogue)
                                         title_zh="民用建筑设计通则")], rebuild=False)
     status = await search_service.index_status(catalogue.settings)
     assert status.stale and "the index holds 43 standards, the database 44" in status.problems[0]
+    assert status.advice == []
+
+
+async def test_status_advises_postgresql_when_the_catalogue_outgrows_whoosh(
+        catalogue: Catalogue) -> None:
+    await load_all(catalogue)
+    status = await search_service.index_status(catalogue.settings, comfortable=40)
+    if catalogue.settings.search_backend != "whoosh":
+        assert status.advice == []  # the PostgreSQL backend is the one for large catalogues
+        return
+    assert not status.stale  # advice is not a problem: nothing to rebuild
+    assert len(status.advice) == 1 and "outgrown the embedded whoosh index" in status.advice[0]
+    assert "STDTRACK_SEARCH=postgres" in status.advice[0]
+    postgres = catalogue.settings.database_url.startswith("postgresql://")
+    assert ("move the database to PostgreSQL" in status.advice[0]) is not postgres
+    assert (await search_service.index_status(catalogue.settings, comfortable=43)).advice == []
+
+
+async def test_a_rebuild_analyzed_in_worker_processes_gives_identical_results(
+        catalogue: Catalogue) -> None:
+    if catalogue.settings.search_backend != "postgres":
+        pytest.skip("the PostgreSQL backend's parallel rebuild")
+    from search_index.postgres_backend import PostgresSearchEngine
+
+    await load_all(catalogue)
+    queries = ["抗震", "GB50016", "规范", "fire protection", "建筑 设计", "5606", "建"]
+    before = [(await catalogue.search(q, page_size=50)).model_dump(exclude={"took_ms"})
+              for q in queries]
+    sequential = await search_service.search_engine(catalogue.settings).describe()
+    engine = search_service.search_engine(catalogue.settings)
+    assert isinstance(engine, PostgresSearchEngine)
+    engine.parallel_from = 1  # every rebuild analyzes in worker processes
+    try:
+        report = await search_service.rebuild_index(catalogue.settings)
+    finally:
+        engine.parallel_from = PARALLEL_FROM
+    assert report.documents == 43
+    after = [(await catalogue.search(q, page_size=50)).model_dump(exclude={"took_ms"})
+             for q in queries]
+    assert after == before
+    parallel = await engine.describe()
+    assert parallel["documents"] == sequential["documents"] == 43
 
 
 async def test_a_rebuild_from_nothing_gives_identical_results(catalogue: Catalogue) -> None:
