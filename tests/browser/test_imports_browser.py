@@ -43,7 +43,7 @@ def jobs_run(live_server: LiveServer, tmp_path: Path) -> Iterator[None]:
 
 @pytest.mark.usefixtures("jobs_run")
 def test_staff_upload_a_catalogue_watch_the_job_and_read_the_report(
-        live_server: LiveServer, browse: Any, tmp_path: Path) -> None:  # noqa: F811
+        live_server: LiveServer, browse: Any, tmp_path: Path) -> None:
     source = tmp_path / "吉林地方标准.csv"
     source.write_text(CATALOGUE, encoding="utf-8")
     page = browse(DESKTOP)
