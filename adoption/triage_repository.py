@@ -76,7 +76,7 @@ async def _decisions() -> dict[int, Decision]:
 async def stock_series(region: str | None, t: dt.date, years: int = 5) -> list[StockPoint]:
     """Local standards in force at each of the last year ends and on ``t``."""
     where, args = region_range(region)
-    days = [dt.date(y, 12, 31) for y in range(t.year - years, t.year)] + [t]
+    days = [dt.date(y, 12, 31) for y in range(max(t.year - years, 1), t.year)] + [t]
     points = []
     for day in days:
         rows = await select(

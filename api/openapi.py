@@ -195,7 +195,9 @@ def describe(document: object, roles: dict[str, object]) -> None:
                 continue
             key = f"{method.upper()} {path}"
             who = roles.get(key)
-            text = openapi_text.OPERATIONS.get(key, "")
+            # the words of openapi_text.py, else those the handler wrote itself
+            text = openapi_text.OPERATIONS.get(key, "") or (
+                operation.description or "").split("Who may call it:", 1)[0].strip()
             facts = f"Who may call it: {_who(who)}."
             operation.description = f"{text}\n\n{facts}" if text else (
                 f"{operation.summary}.\n\n{facts}" if operation.summary else facts)

@@ -121,6 +121,18 @@ PARAMETER_OVERRIDES: dict[tuple[str, str], str] = {
     ("/api/alerts", "status"): "alerts to keep: open or cleared",
     ("/api/exports/alerts", "status"): "alerts to keep: open or cleared",
     ("/api/registrations", "status"): "registrations to keep: pending, approved or rejected",
+    ("/api/conflicts", "status"): "conflicts to keep: open (default), resolved or all",
+    ("/api/conflicts", "field"): "only conflicts about this field (title_zh, published_on…)",
+    ("/api/conflicts", "source"): "only conflicts a source offered (as named in the batch)",
+    ("/api/conflicts", "batch_id"): "only conflicts the import batch of this id reported",
+    ("/api/source-preferences", "field"): "the record field the preference is for (title_zh…)",
+    ("/api/jobs", "status"): "jobs to keep: queued, running, done, failed or cancelled",
+    ("/api/jobs", "kind"): "jobs of one kind: catalogue-import, declarations-import, "
+                           "plans-import, index-rebuild, indicator-recompute, export",
+    ("/api/feedback", "status"): "feedback to keep: pending, accepted or rejected",
+    ("/api/evaluation", "grade"): "standards of one grade: strong (强), medium (中) or weak (弱)",
+    ("/api/triage", "action"): "candidates with this suggested action: keep (保留), revise (修订), "
+                               "convert (转化为团体标准), merge (整合) or abolish (废止)",
     ("/api/indicators/foreign-bodies", "code"): "the body's code: the first word of the "
                                                 "codes it issues (ASTM, DIN)",
     ("/api/standards/suggest", "limit"): "how many suggestions at most",

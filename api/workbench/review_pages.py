@@ -6,6 +6,7 @@ and the public feedback form's answer. Staff record and moderate; leaders read."
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from collections import Counter
 from typing import Annotated, Any
 from urllib.parse import urlencode
@@ -37,6 +38,15 @@ PUBLIC = {"roles": Role.PUBLIC}
 FormData = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
 Region = Annotated[str | None, QueryParameter(pattern=r"^\d{2}(\d{2}(\d{2})?)?$")]
 Day = Annotated[dt.date | None, QueryParameter()]
+CodeFilter = Annotated[str | None, QueryParameter(max_length=80)]
+SHOWN = 200
+"""Overdue standards listed on the page at most (the filter by code finds any other)."""
+
+
+def code_filter(items: list[Any], needle: str | None) -> list[Any]:
+    """Items whose code holds ``needle`` (any width or case: ``db22/t 88`` finds DB22/T 8801)."""
+    wanted = unicodedata.normalize("NFKC", needle or "").upper().strip()
+    return [i for i in items if wanted in i.code.upper()] if wanted else list(items)
 DONE = {
     "created": N_("复审已记录。"), "updated": N_("复审已更新。"),
     "unchanged": N_("这条复审已经记录过了。"), "decided": N_("决定已记录。"),
@@ -81,8 +91,8 @@ class ReviewPages(Controller):
 
     async def _calendar(self, request: Request[Any, Any, Any], region: str | None,
                         as_of: dt.date | None, *, status_code: int = 200,
-                        problem: str | None = None, values: dict[str, str] | None = None
-                        ) -> Response[str]:
+                        problem: str | None = None, values: dict[str, str] | None = None,
+                        code: str | None = None) -> Response[str]:
         _ = translator(request)
         settings: Settings = request.app.state.settings
         t = as_of or dt.date.today()
@@ -95,6 +105,7 @@ class ReviewPages(Controller):
             region=region or "", as_of=t.isoformat(), months=month_table(
                 report.due_items, report.overdue_items, t),
             soon=soon, reminders=await reviews_repository.open_reminders(50),
+            overdue=code_filter(report.overdue_items, code), shown=SHOWN, code=code or "",
             staff=_staff(request), problem=problem, values=values or {},
             conclusions=[(key, _(word)) for key, word in CONCLUSION_WORDS.items()],
             message=_(DONE[done]) if done in DONE else None,
@@ -103,8 +114,8 @@ class ReviewPages(Controller):
 
     @get("/reviews", opt=READERS)
     async def calendar(self, request: Request[Any, Any, Any], region: Region = None,
-                       as_of: Day = None) -> Response[str]:
-        return await self._calendar(request, region, as_of)
+                       as_of: Day = None, code: CodeFilter = None) -> Response[str]:
+        return await self._calendar(request, region, as_of, code=code)
 
     @post("/reviews", opt=STAFF, status_code=303)
     async def record(self, request: Request[Any, Any, Any], data: FormData) -> Response[Any]:

@@ -14,6 +14,8 @@ from typing import Any
 import httpx
 
 from tests.adoption.helpers import new_uscc
+from tests.api.followup_matrix import PAGE_WRITES as FOLLOWUP_PAGE_WRITES
+from tests.api.followup_matrix import PUBLIC_WRITES as FOLLOWUP_PUBLIC_WRITES
 from tests.api.workbench_matrix import PAGE_WRITES as WORKBENCH_PAGE_WRITES
 
 Call = Callable[[httpx.AsyncClient, Any, dict[str, str]], Awaitable[httpx.Response]]
@@ -81,9 +83,10 @@ PAGE_WRITES: dict[tuple[str, str], frozenset[str]] = {
     ("POST", "/account/sign-out-everywhere"): frozenset({"staff", "leader", "enterprise"}),
 }
 PAGE_WRITES.update(WORKBENCH_PAGE_WRITES)  # the staff workbench's pages
+PAGE_WRITES.update(FOLLOWUP_PAGE_WRITES)  # imports as jobs, reviews, feedback, triage
 
 # no account needed, by design: signing in and out, registering an enterprise
 PUBLIC_WRITES = {
     ("POST", "/sign-in"), ("POST", "/sign-out"), ("POST", "/register"),
     ("POST", "/api/session"), ("POST", "/api/registrations"),
-}
+} | FOLLOWUP_PUBLIC_WRITES

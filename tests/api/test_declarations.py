@@ -30,6 +30,7 @@ from tests.adoption.helpers import (
     upload_catalogue,
 )
 from tests.adoption.indicator_data import ROLE_MATRIX as INDICATOR_MATRIX
+from tests.api.followup_matrix import ROLE_MATRIX as FOLLOWUP_MATRIX
 from tests.api.people_matrix import ACCOUNT_WRITES, PAGE_WRITES, PUBLIC_WRITES
 from tests.api.people_matrix import ROLE_MATRIX as PEOPLE_MATRIX
 from tests.api.test_portal_pages import PORTAL_PAGE_WRITES  # tested there, as pages
@@ -220,6 +221,7 @@ MATRIX.update(DRAFTING_GOAL_MATRIX)  # drafting, domain-rule and goal writes (st
 MATRIX.update(INDICATOR_MATRIX)  # the foreign-advanced body list (staff only)
 MATRIX.update(PEOPLE_MATRIX)  # password resets and registration decisions (staff only)
 MATRIX.update(WORKBENCH_MATRIX)  # hand edits, conflicts, preferences, goal changes (staff)
+MATRIX.update(FOLLOWUP_MATRIX)  # jobs, reviews, triage decisions, feedback moderation (staff)
 
 
 def test_the_matrix_covers_every_write_route(app: Litestar) -> None:

@@ -21,6 +21,7 @@ import pytest
 
 from standards.settings import Settings
 from standards.tables import Standard
+from tests.cli_output import messages
 from tests.importers import hostile
 
 pytestmark = [pytest.mark.anyio, pytest.mark.usefixtures("db")]
@@ -93,7 +94,7 @@ def files(tmp_path_factory: pytest.TempPathFactory) -> Files:
 
 
 def assert_refused(ran: Ran, setting: str, codes: tuple[int, ...] = (2,)) -> str:
-    lines = ran.stderr.strip().splitlines()
+    lines = messages(ran.stderr)
     assert ran.returncode in codes, ran.stderr
     assert len(lines) == 1 and "Traceback" not in ran.stderr, ran.stderr
     assert setting in lines[0], lines[0]

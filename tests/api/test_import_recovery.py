@@ -28,6 +28,7 @@ from standards import repository as repo
 from standards.schemas import StandardInput
 from standards.settings import Settings
 from tests.api.test_imports import stdtrack
+from tests.cli_output import messages
 
 pytestmark = [pytest.mark.anyio, pytest.mark.usefixtures("db")]
 
@@ -113,7 +114,7 @@ async def test_a_truncated_file_keeps_its_rows_counted_and_indexed(
     cut.write_bytes(packed[: len(packed) * 2 // 3])
     done = stdtrack(settings, "import", cut, "--json")
     assert done.returncode == 1
-    [line] = done.stderr.strip().splitlines()
+    [line] = messages(done.stderr)
     report = json_of(done)
     kept = report["created"]
     assert 0 < kept < 3000 and kept == await repo.count_standards()
@@ -224,7 +225,7 @@ async def test_an_import_that_cannot_get_the_write_lock_stops_with_one_line(
         env=env_of(settings, STDTRACK_DB_LOCK_TIMEOUT="1"), capture_output=True, text=True,
         timeout=120)
     assert done.returncode == 2
-    [line] = done.stderr.strip().splitlines()
+    [line] = messages(done.stderr)
     assert "the database is busy" in line and "STDTRACK_DB_LOCK_TIMEOUT" in line
     assert "Traceback" not in done.stderr
     # its batch (when it could record one at all) says it failed, never that it finished
@@ -244,7 +245,7 @@ async def test_a_multi_file_import_goes_on_past_an_unreadable_file(
     last.write_text("标准号,标准名称\nDB22/T 2-2020,鹿茸\n", encoding="utf-8")
     done = stdtrack(settings, "import", first, empty, binary, last, "--json")
     assert done.returncode == 1
-    lines = done.stderr.strip().splitlines()
+    lines = messages(done.stderr)
     assert len(lines) == 2 and "Traceback" not in done.stderr
     assert lines[0].startswith("stdtrack: empty.csv: ") and "empty file" in lines[0]
     assert lines[1].startswith("stdtrack: binary.xml: ") and "binary data" in lines[1]

@@ -15,6 +15,7 @@ import pytest
 from standards import repository as repo
 from standards.settings import Settings
 from standards.vocab import AdoptionDegree, Status
+from tests.cli_output import messages
 
 pytestmark = [pytest.mark.anyio, pytest.mark.usefixtures("db")]
 
@@ -142,7 +143,7 @@ async def test_unreadable_files_exit_2_with_one_line(settings: Settings, tmp_pat
     path.write_bytes(content)
     done = stdtrack(settings, "import", path)
     assert done.returncode == 2
-    lines = done.stderr.strip().splitlines()
+    lines = messages(done.stderr)
     assert len(lines) == 1 and message in lines[0].lower() and "Traceback" not in done.stderr
     assert "root:" not in done.stderr  # nothing of /etc/passwd was read
 
