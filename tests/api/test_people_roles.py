@@ -50,6 +50,9 @@ ROUTE_ROLES: dict[tuple[str, str], frozenset[str] | str] = {
     ("GET", "/api/registrations/{registration_id:int}"): STAFF,
     ("POST", "/api/registrations/{registration_id:int}/approve"): STAFF,
     ("POST", "/api/registrations/{registration_id:int}/reject"): STAFF,
+    # implementation feedback on a local standard: anyone, rate-limited per address
+    ("POST", "/api/feedback/standards/{standard_id:int}"): "public",
+    ("POST", "/standard/feedback"): "public",
 }
 
 
