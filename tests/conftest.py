@@ -171,3 +171,29 @@ async def db(client: httpx.AsyncClient) -> AsyncIterator[None]:
         await Standard.raw(f"DELETE FROM {table}")
     await Standard.raw("DELETE FROM data_version")  # answers kept for the old catalogue go
     yield
+
+
+_EXIT_STATUS: list[int] = []
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    _EXIT_STATUS.append(int(exitstatus))
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """A run that left a non-daemon thread behind would never exit (CI would wait for its
+    timeout): name what was left, then end the process with the suite's own status."""
+    import multiprocessing
+    import sys
+    import threading
+
+    left: list[object] = [
+        thread for thread in threading.enumerate()
+        if thread is not threading.main_thread() and not thread.daemon and thread.is_alive()]
+    left += multiprocessing.active_children()
+    if left and _EXIT_STATUS:
+        sys.stderr.write("threads or processes left running after the suite (a leak to fix): "
+                         + ", ".join(repr(thread) for thread in left) + "\n")
+        sys.stderr.flush()
+        sys.stdout.flush()
+        os._exit(_EXIT_STATUS[-1])
