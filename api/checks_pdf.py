@@ -1,37 +1,15 @@
 """The PDF 查新报告 of a check: check date, status date, catalogue version, counts, and one
-row per cited code, with a Chinese font embedded (fpdf2; ``api/fonts``)."""
+row per cited code, written through the shared PDF module (:mod:`api.pdf`)."""
 
 from __future__ import annotations
 
-import functools
-
-from fontTools.ttLib import TTFont
-from fpdf import FPDF
-from fpdf.fonts import FontFace
-
-from api.pdf import FONT_FILE
+from api.pdf import Document, Paragraph, Table, render_pdf
 from standards.schemas import CheckedCitation, CheckReport
 from standards.vocab import VERDICT_LABELS, CheckVerdict
 
-FONT = FONT_FILE  # one embedded CJK subset for every PDF (api/pdf.py)
 PDF_MEDIA_TYPE = "application/pdf"
-
-
-@functools.lru_cache(maxsize=1)
-def _printable() -> frozenset[int]:
-    font = TTFont(str(FONT), lazy=True)
-    try:
-        return frozenset(font.getBestCmap())
-    finally:
-        font.close()
-
-
-def printable(text: str | None) -> str:
-    """The text with characters the embedded font lacks shown as ``?``."""
-    if not text:
-        return ""
-    cmap = _printable()
-    return "".join(c if ord(c) in cmap or c in "\n" else "?" for c in text)
+NOTE = ("说明：未注日期的引用按查新日期的现行版本判定（GB/T 1.1）；“未收录”指本库目录未收录该编号，"
+        "并不表示已废止。")
 
 
 def _answer(item: CheckedCitation) -> str:
@@ -52,16 +30,7 @@ def _answer(item: CheckedCitation) -> str:
 
 
 def report_pdf(report: CheckReport) -> bytes:
-    """The report as a PDF document (A4, portrait)."""
-    pdf = FPDF(orientation="portrait", unit="mm", format="A4")
-    pdf.set_title("标准查新报告")
-    pdf.set_creator("stdtrack")
-    pdf.add_font("cjk", fname=str(FONT))
-    pdf.set_auto_page_break(auto=True, margin=15)
-    pdf.add_page()
-    pdf.set_font("cjk", size=18)
-    pdf.cell(0, 12, "标准查新报告", align="C", new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("cjk", size=10)
+    """The report as a PDF document (A4, portrait; blocking: call it off the event loop)."""
     counts = "，".join(f"{VERDICT_LABELS[CheckVerdict(k)]} {n}" for k, n in report.counts.items()
                       if n)
     lines = [
@@ -73,26 +42,12 @@ def report_pdf(report: CheckReport) -> bytes:
     ]
     if report.truncated:
         lines.append("注：文本过长，超出部分未查。")
-    for line in lines:
-        pdf.multi_cell(0, 6, printable(line), new_x="LMARGIN", new_y="NEXT")
-    pdf.ln(3)
-    pdf.set_font("cjk", size=8.5)
-    headings = ("序号", "引用编号", "标准名称", "结论", "说明")
-    with pdf.table(col_widths=(8, 34, 60, 16, 62), headings_style=FontFace(emphasis=None,
-                   fill_color=(230, 230, 230)), line_height=5) as table:
-        row = table.row()
-        for heading in headings:
-            row.cell(heading)
-        for number, item in enumerate(report.items, start=1):
-            row = table.row()
-            row.cell(str(number))
-            row.cell(printable(item.written))
-            row.cell(printable(item.title_zh or item.edition_in_force_title or ""))
-            row.cell(item.verdict_zh)
-            row.cell(printable(_answer(item)))
-    pdf.ln(4)
-    pdf.set_font("cjk", size=8)
-    pdf.multi_cell(0, 5, "说明：未注日期的引用按查新日期的现行版本判定（GB/T 1.1）；"
-                   "“未收录”指本库目录未收录该编号，并不表示已废止。",
-                   new_x="LMARGIN", new_y="NEXT")
-    return bytes(pdf.output())
+    rows = [(str(number), item.written, item.title_zh or item.edition_in_force_title or "",
+             item.verdict_zh, _answer(item))
+            for number, item in enumerate(report.items, start=1)]
+    return render_pdf(Document(title="标准查新报告", blocks=[
+        *(Paragraph(line, size=10) for line in lines),
+        Table(headers=("序号", "引用编号", "标准名称", "结论", "说明"), rows=rows,
+              widths=(8, 34, 60, 16, 62), wrap=True),
+        Paragraph(NOTE, size=8, muted=True),
+    ]))

@@ -24,6 +24,7 @@ from typing import Literal
 from fontTools.ttLib import TTFont
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
+from fpdf.fonts import FontFace
 
 FONT_FILE = Path(__file__).resolve().parent / "fonts" / "NotoSansSC-Briefing.ttf"
 FONT = "NotoSansSC"
@@ -54,7 +55,8 @@ class Table:
     """Rows of text under headers; ``widths`` are shares of the line (equal by default).
 
     ``bar_column`` names a column whose cells are drawn as a bar of ``rates[row]`` (0..1)
-    against ``target`` (a red tick), the cell's text written beside the bar.
+    against ``target`` (a red tick), the cell's text written beside the bar. Cells hold one
+    line, cut with "…", unless ``wrap`` (a report whose every word counts: rows grow instead).
     """
 
     headers: Sequence[str]
@@ -64,6 +66,7 @@ class Table:
     rates: Sequence[float | None] = ()
     target: float | None = None
     size: float = 8.5
+    wrap: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,6 +190,9 @@ def _table(pdf: FPDF, block: Table) -> None:
     widths = [usable * share / sum(shares) for share in shares]
     height = block.size * 0.62
     pdf.set_font(FONT, size=block.size)
+    if block.wrap:
+        _wrapped_table(pdf, block, widths, height)
+        return
     pdf.set_fill_color(236, 240, 244)
     pdf.set_draw_color(*LINE)
     for header, width in zip(block.headers, widths, strict=True):
@@ -200,6 +206,18 @@ def _table(pdf: FPDF, block: Table) -> None:
             else:
                 pdf.cell(width, height, _fit(pdf, text, width - 1.5), border="B")
         pdf.ln(height)
+    pdf.ln(1.2)
+
+
+def _wrapped_table(pdf: FPDF, block: Table, widths: list[float], height: float) -> None:
+    """Every cell in full: fpdf2's table wraps text and grows the row (and repeats the
+    headings on a new page)."""
+    with pdf.table(col_widths=tuple(widths), width=sum(widths), line_height=height,
+                   headings_style=FontFace(emphasis=None, fill_color=(236, 240, 244))) as table:
+        for row in [block.headers, *block.rows]:
+            cells = table.row()
+            for text in row:
+                cells.cell(drawable(text))
     pdf.ln(1.2)
 
 

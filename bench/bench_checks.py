@@ -78,7 +78,7 @@ def normative_pdf(path: Path) -> int:
     """A PDF of ``PDF_PAGES`` pages of clause text and references; returns citations on it."""
     from fpdf import FPDF
 
-    from api.checks_pdf import FONT
+    from api.pdf import FONT_FILE as FONT
 
     rng = random.Random(5)
     pdf = FPDF()

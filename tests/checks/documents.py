@@ -11,7 +11,7 @@ from xml.sax.saxutils import escape
 from fpdf import FPDF
 from openpyxl import Workbook
 
-from api.checks_pdf import FONT
+from api.pdf import FONT_FILE as FONT
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "checks"
 SAMPLE_TEXT = (DATA / "normative_references.txt").read_text(encoding="utf-8")
