@@ -15,7 +15,7 @@ from search_index.vocab import MatchKind, SortOrder
 from standards.schemas import StandardInput
 from standards.tables import Standard
 from standards.vocab import Level, Status
-from tests.search_index.conftest import BUILDING, Catalogue, records_of
+from tests.search_index.conftest import BUILDING, Catalogue, backends, records_of
 
 pytestmark = pytest.mark.anyio
 D = dt.date
@@ -315,10 +315,13 @@ async def test_status_advises_postgresql_when_the_catalogue_outgrows_whoosh(
     assert (await search_service.index_status(catalogue.settings, comfortable=43)).advice == []
 
 
+@pytest.mark.backends("postgres")
+@pytest.mark.skipif(
+    "postgres" not in backends(),
+    reason="the parallel rebuild belongs to the PostgreSQL search backend, and DATABASE_URL "
+           "names no PostgreSQL server in this run")
 async def test_a_rebuild_analyzed_in_worker_processes_gives_identical_results(
         catalogue: Catalogue) -> None:
-    if catalogue.settings.search_backend != "postgres":
-        pytest.skip("the PostgreSQL backend's parallel rebuild")
     from search_index.postgres_backend import PostgresSearchEngine
 
     await load_all(catalogue)
