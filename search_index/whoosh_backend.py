@@ -63,6 +63,7 @@ from search_index.schemas import (
     SearchResult,
 )
 from search_index.vocab import MatchKind, SortOrder
+from standards.threads import run_to_end
 from standards.vocab import Level, Status
 
 log = logging.getLogger("stdtrack.search")
@@ -854,6 +855,7 @@ class _Build:
         else:
             self.writer = self.ix.writer(limitmb=256)
         self.count = 0
+        self.finished = False
 
     def add(self, documents: Sequence[IndexDocument]) -> None:
         add = self.writer.add_document
@@ -873,11 +875,21 @@ class _Build:
         }
         _write_meta(self.path, meta)
         self.ix.close()
+        self.finished = True
 
     def cancel(self) -> None:
+        """Drop the generation being written. The parallel writer's own cancel only flags
+        its children; they are stopped here before their files are removed under them."""
         try:
+            children = getattr(self.writer, "tasks", ())
+            for child in children:
+                if child.is_alive():
+                    child.terminate()
+            for child in children:
+                child.join(10)
             self.writer.cancel()
         finally:
+            self.ix.close()
             shutil.rmtree(self.path, ignore_errors=True)
 
 
@@ -1012,7 +1024,7 @@ class WhooshEngine:
         self._snapshot_now(force=True)
 
     async def upsert(self, documents: Sequence[IndexDocument], deleted: Sequence[int] = ()) -> None:
-        await anyio.to_thread.run_sync(self.upsert_sync, documents, deleted)
+        await run_to_end(self.upsert_sync, documents, deleted)
 
     async def rebuild(self, batches: AsyncIterator[list[IndexDocument]],
                       expected: int) -> RebuildReport:
@@ -1027,25 +1039,34 @@ class WhooshEngine:
         path = self.root / f"gen-{stamp}-{secrets.token_hex(3)}"
         procs = 2 if expected >= PARALLEL_BUILD_FROM and (os.cpu_count() or 1) > 1 else 1
         lock = _WriterLock(self.root)
-        await anyio.to_thread.run_sync(lock.acquire)
         try:
-            build = await anyio.to_thread.run_sync(_Build, path, procs)
+            # every step runs to its end even when the task is cancelled (a cancelled job):
+            # the clean-up below must not remove the generation under a thread still in it
+            await run_to_end(lock.acquire)
+            build = await run_to_end(_Build, path, procs)
             try:
                 async for batch in batches:
-                    await anyio.to_thread.run_sync(build.add, batch)
-                await anyio.to_thread.run_sync(build.commit)
+                    await run_to_end(build.add, batch)
+                # once every batch is in, the generation is finished and put in place even
+                # when a cancellation arrives meanwhile (raised after it): the index then
+                # holds every row the cancelled import had already written
+                await run_to_end(self._finish, build, path)
             except BaseException as exc:
-                await anyio.to_thread.run_sync(build.cancel)
+                if not build.finished:
+                    await run_to_end(build.cancel)
                 if isinstance(exc, Exception):
                     raise IndexBuildError(f"index rebuild failed: {exc}") from exc
                 raise
-            await anyio.to_thread.run_sync(self._swap, path)
         finally:
             lock.release()
         size = sum(f.stat().st_size for f in path.iterdir() if f.is_file())
         return RebuildReport(backend=BACKEND, documents=build.count,
                              seconds=round(time.perf_counter() - started, 2), size_bytes=size,
                              location=str(path))
+
+    def _finish(self, build: _Build, path: Path) -> None:
+        build.commit()
+        self._swap(path)
 
     def _swap(self, path: Path) -> None:
         link = self.root / f".current-{secrets.token_hex(4)}"

@@ -72,3 +72,45 @@ async def test_another_reader_sees_an_update_at_its_next_check(
     assert (await other.search(request, dt.date.today())).total == 1
     await other.close()
     await search_service.close_search(whoosh_settings)
+
+
+@pytest.mark.parametrize("step", ["add", "commit"])
+async def test_a_cancelled_rebuild_waits_for_its_thread(
+        whoosh_settings: Settings, monkeypatch: pytest.MonkeyPatch, step: str) -> None:
+    """A rebuild cancelled while a thread adds documents drops its generation only after the
+    thread is done (the previous index stays); one cancelled while committing puts the finished
+    generation in place, then ends cancelled."""
+    import asyncio
+    import threading
+    import time
+
+    await repository.upsert_standards(records_of(BUILDING))
+    await search_service.rebuild_index(whoosh_settings)
+    root = whoosh_settings.index_dir
+    before = os.readlink(root / "current")
+    started, ended = threading.Event(), threading.Event()
+    original = getattr(whoosh_backend._Build, step)
+
+    def slow(build: whoosh_backend._Build, *args: object) -> None:
+        started.set()
+        time.sleep(0.5)
+        original(build, *args)
+        ended.set()
+
+    monkeypatch.setattr(whoosh_backend._Build, step, slow)
+    task = asyncio.ensure_future(search_service.rebuild_index(whoosh_settings))
+    while not started.is_set():
+        await asyncio.sleep(0.01)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    assert ended.is_set()  # the thread ran to its end before the cancellation went on
+    generations = sorted(p.name for p in root.glob("gen-*"))
+    current = os.readlink(root / "current")
+    if step == "add":
+        assert current == before and generations == [before]
+    else:
+        assert current != before and generations == [current]
+    assert (await search_service.search(
+        whoosh_settings, SearchRequest(q="抗震"), dt.date.today())).total > 0
+    await search_service.close_search(whoosh_settings)
