@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from adoption import import_records
 from adoption.db import adoption_engine, select, write, writing
 from adoption.drafting import (
     DraftingProjectPage,
@@ -508,35 +509,18 @@ async def _link(project_id: int, standard_id: int, now: dt.datetime) -> None:
 
 async def create_import(*, files: list[dict[str, Any]], actor: str,
                         started_at: dt.datetime) -> int:
-    async with writing():
-        return await _insert("drafting_import", {
-            "files": json.dumps(files, ensure_ascii=False), "actor": actor,
-            "started_at": started_at})
+    return await import_records.create("drafting_import", files=files, actor=actor,
+                                       started_at=started_at)
 
 
 async def finish_import(import_id: int, *, report: dict[str, Any]) -> None:
-    async with writing():
-        await write(
-            "UPDATE drafting_import SET finished_at = ?, files = ?, created = ?, updated = ?, "
-            "unchanged = ?, rejected = ?, report = ? WHERE id = ?",
-            [dt.datetime.now(dt.UTC), json.dumps(report["files"], ensure_ascii=False),
-             report["created"], report["updated"], report["unchanged"], len(report["rejected"]),
-             json.dumps(report, ensure_ascii=False, default=str), import_id])
+    await import_records.finish("drafting_import", import_id, report=report)
 
 
 async def list_imports(limit: int = 50, offset: int = 0) -> list[dict[str, Any]]:
-    rows = await select(
-        "SELECT id, files, actor, started_at, finished_at, created, updated, unchanged, "
-        "rejected FROM drafting_import ORDER BY id DESC LIMIT ? OFFSET ?", [limit, offset])
-    return [{**row, "files": json.loads(row["files"] or "[]")} for row in rows]
+    return await import_records.listed("drafting_import", limit, offset)
 
 
 async def get_import(import_id: int) -> dict[str, Any]:
     """Raises: RecordNotFound: no import has this id."""
-    rows = await select("SELECT * FROM drafting_import WHERE id = ?", [import_id])
-    if not rows:
-        raise RecordNotFound(f"no drafting import with id {import_id}")
-    row = dict(rows[0])
-    row["files"] = json.loads(row["files"] or "[]")
-    row["report"] = json.loads(row["report"] or "{}")
-    return row
+    return await import_records.one("drafting_import", import_id)

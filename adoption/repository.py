@@ -15,7 +15,7 @@ from typing import Any
 
 from piccolo.engine.base import Engine
 
-from adoption import indicator_queries
+from adoption import import_records, indicator_queries
 from adoption.alerts import AlertSpec, alert_for, alert_message
 from adoption.db import adoption_engine, select, write, writing
 from adoption.errors import DuplicateError, RecordNotFound
@@ -1132,34 +1132,14 @@ async def create_import(*, files: list[dict[str, Any]], actor: str,
 
 
 async def finish_import(import_id: int, *, report: dict[str, Any]) -> None:
-    async with writing():
-        await write(
-            "UPDATE declaration_import SET finished_at = ?, files = ?, created = ?, updated = ?, "
-            "unchanged = ?, rejected = ?, report = ? WHERE id = ?",
-            [dt.datetime.now(dt.UTC), json.dumps(report["files"], ensure_ascii=False),
-             report["created"], report["updated"], report["unchanged"], len(report["rejected"]),
-             json.dumps(report, ensure_ascii=False, default=str), import_id])
-
-
-def _import_row(row: dict[str, Any]) -> dict[str, Any]:
-    row = dict(row)
-    row["files"] = json.loads(row.get("files") or "[]")
-    if "report" in row:
-        row["report"] = json.loads(row["report"] or "{}")
-    return row
+    await import_records.finish("declaration_import", import_id, report=report)
 
 
 async def list_imports(limit: int = 50, offset: int = 0) -> list[dict[str, Any]]:
     """Bulk declaration imports, newest first, without their full reports."""
-    rows = await select(
-        "SELECT id, files, actor, started_at, finished_at, created, updated, unchanged, "
-        "rejected FROM declaration_import ORDER BY id DESC LIMIT ? OFFSET ?", [limit, offset])
-    return [_import_row(row) for row in rows]
+    return await import_records.listed("declaration_import", limit, offset)
 
 
 async def get_import(import_id: int) -> dict[str, Any]:
     """Raises: RecordNotFound: no import has this id."""
-    rows = await select("SELECT * FROM declaration_import WHERE id = ?", [import_id])
-    if not rows:
-        raise RecordNotFound(f"no declaration import with id {import_id}")
-    return _import_row(rows[0])
+    return await import_records.one("declaration_import", import_id)

@@ -5,12 +5,12 @@ standards, due and overdue lists, the reviewed-on-time metric, reminders and imp
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
+from adoption import import_records
 from adoption.db import select, write, writing
 from adoption.drafting_repository import as_day, region_prefix
 from adoption.errors import InvalidFieldError, RecordNotFound
@@ -320,29 +320,16 @@ async def on_time_report(region: str | None, start: dt.date, end: dt.date,
 
 async def create_import(*, files: list[dict[str, Any]], actor: str,
                         started_at: dt.datetime) -> int:
-    async with writing():
-        rows = await write(
-            "INSERT INTO review_import (files, actor, started_at, created, updated, unchanged, "
-            "rejected, report) VALUES (?, ?, ?, 0, 0, 0, 0, '{}') RETURNING id",
-            [json.dumps(files, ensure_ascii=False), actor, started_at])
-        return int(rows[0]["id"])
+    return await import_records.create("review_import", files=files, actor=actor,
+                                       started_at=started_at)
 
 
 async def finish_import(import_id: int, *, report: dict[str, Any]) -> None:
-    async with writing():
-        await write(
-            "UPDATE review_import SET finished_at = ?, files = ?, created = ?, updated = ?, "
-            "unchanged = ?, rejected = ?, report = ? WHERE id = ?",
-            [dt.datetime.now(dt.UTC), json.dumps(report["files"], ensure_ascii=False),
-             report["created"], report["updated"], report["unchanged"], len(report["rejected"]),
-             json.dumps(report, ensure_ascii=False, default=str), import_id])
+    await import_records.finish("review_import", import_id, report=report)
 
 
 async def list_imports(limit: int = 50, offset: int = 0) -> list[dict[str, Any]]:
-    rows = await select(
-        "SELECT id, files, actor, started_at, finished_at, created, updated, unchanged, "
-        "rejected FROM review_import ORDER BY id DESC LIMIT ? OFFSET ?", [limit, offset])
-    return [{**row, "files": json.loads(row["files"] or "[]")} for row in rows]
+    return await import_records.listed("review_import", limit, offset)
 
 
 # ------------------------------------------------------------------------------------------

@@ -29,8 +29,14 @@ from adoption.fields import (
 )
 from adoption.regions import normalize_region
 from adoption.vocab import DraftingStage, ProjectKind
-from api.header_tables import TableReading, TableSpec, read_table
-from api.imports import archive, sha256_of
+from api.header_tables import (
+    TableImportReport,
+    TableReading,
+    TableSpec,
+    open_tables,
+    read_table,
+)
+from api.imports import archive
 from importers.errors import MappingError
 from importers.mapping import parse_date
 from standards.codes import try_parse_code
@@ -168,30 +174,14 @@ def map_row(location: str, cells: dict[str, Any], today: dt.date | None = None) 
 
 
 @dataclass(slots=True)
-class DraftingImportReport:
-    """The import report of docs/json.md (a row is a plan row)."""
+class DraftingImportReport(TableImportReport):
+    """The import report of docs/json.md (a row is a plan row), with the projects it touched."""
 
-    files: list[dict[str, Any]] = field(default_factory=list)
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    rejected: list[dict[str, Any]] = field(default_factory=list)
-    conflicts: list[dict[str, Any]] = field(default_factory=list)
-    batch_id: int | None = None
     projects: list[int] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
-        return {"files": self.files, "created": self.created, "updated": self.updated,
-                "unchanged": self.unchanged, "rejected": self.rejected,
-                "conflicts": self.conflicts, "batch_id": self.batch_id, "dry_run": False,
-                "strict": False, "projects": len(set(self.projects))}
-
-
-def _open_all(paths: list[Path], names: dict[Path, str], limits: ReadLimits | None
-              ) -> list[tuple[Path, str, TableReading, str]]:
-    return [(path, names.get(path, path.name),
-             read_plan(path, names.get(path, path.name), limits), sha256_of(path))
-            for path in paths]
+        # slotted dataclasses are rebuilt classes: the base is named, not reached by super()
+        return {**TableImportReport.as_dict(self), "projects": len(set(self.projects))}
 
 
 def _mapped_chunks(name: str, table: TableReading, rejected: list[dict[str, Any]]
@@ -234,7 +224,8 @@ async def import_drafting_plans(
             is found damaged or over a read limit part-way (the rows before were written).
     """
     now = dt.datetime.now(dt.UTC)
-    readings = await anyio.to_thread.run_sync(_open_all, paths, display_names or {}, limits)
+    readings = await anyio.to_thread.run_sync(
+        open_tables, paths, display_names or {}, limits, read_plan)
     report = DraftingImportReport()
     report.batch_id = await drafting_repository.create_import(
         files=[{"name": name, "sha256": checksum} for _, name, _, checksum in readings],

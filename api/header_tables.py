@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 import unicodedata
 import weakref
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -210,3 +210,37 @@ def read_table(path: Path, name: str, spec: TableSpec,
     if source.head(4).startswith(b"PK\x03\x04"):
         return read_xlsx(source, name, spec)
     return read_delimited(source, name, spec)
+
+
+@dataclass(slots=True)
+class TableImportReport:
+    """The import report of docs/json.md for the imports of header tables (reviews, drafting
+    plans): a row is a record of the table."""
+
+    files: list[dict[str, Any]] = field(default_factory=list)
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: list[dict[str, Any]] = field(default_factory=list)
+    conflicts: list[dict[str, Any]] = field(default_factory=list)
+    batch_id: int | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"files": self.files, "created": self.created, "updated": self.updated,
+                "unchanged": self.unchanged, "rejected": self.rejected,
+                "conflicts": self.conflicts, "batch_id": self.batch_id, "dry_run": False,
+                "strict": False}
+
+
+def open_tables(paths: list[Path], names: dict[Path, str], limits: ReadLimits | None,
+                read: Callable[[Path, str, ReadLimits | None], TableReading]
+                ) -> list[tuple[Path, str, TableReading, str]]:
+    """``(path, name shown, reading, sha256)`` of every file, each opened by ``read``.
+
+    Raises:
+        UnreadableFileError: a file cannot be read (the first one that cannot).
+    """
+    from api.imports import sha256_of  # the import pipeline is heavy; tables need it only here
+
+    return [(path, names.get(path, path.name), read(path, names.get(path, path.name), limits),
+             sha256_of(path)) for path in paths]

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -18,8 +17,14 @@ import anyio
 from adoption import reviews_repository
 from adoption.errors import InvalidFieldError
 from adoption.reviews import ReviewRow
-from api.header_tables import TableReading, TableSpec, read_table
-from api.imports import archive, sha256_of
+from api.header_tables import (
+    TableImportReport,
+    TableReading,
+    TableSpec,
+    open_tables,
+    read_table,
+)
+from api.imports import archive
 from importers.errors import MappingError
 from importers.mapping import parse_date
 from standards.settings import ReadLimits
@@ -45,36 +50,16 @@ def read_reviews(path: Path, name: str, limits: ReadLimits | None = None) -> Tab
     return read_table(path, name, SPEC, limits)
 
 
-@dataclass(slots=True)
-class ReviewImportReport:
+class ReviewImportReport(TableImportReport):
     """The import report of docs/json.md (a row is a review)."""
 
-    files: list[dict[str, Any]] = field(default_factory=list)
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    rejected: list[dict[str, Any]] = field(default_factory=list)
-    conflicts: list[dict[str, Any]] = field(default_factory=list)
-    batch_id: int | None = None
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"files": self.files, "created": self.created, "updated": self.updated,
-                "unchanged": self.unchanged, "rejected": self.rejected,
-                "conflicts": self.conflicts, "batch_id": self.batch_id, "dry_run": False,
-                "strict": False}
+    __slots__ = ()
 
 
 def _cell_text(value: Any) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     return str(value).strip()
-
-
-def _open_all(paths: list[Path], names: dict[Path, str], limits: ReadLimits | None
-              ) -> list[tuple[Path, str, TableReading, str]]:
-    return [(path, names.get(path, path.name),
-             read_reviews(path, names.get(path, path.name), limits), sha256_of(path))
-            for path in paths]
 
 
 def _chunks(table: TableReading) -> Iterator[list[tuple[str, dict[str, Any], str | None]]]:
@@ -128,7 +113,8 @@ async def import_reviews(
     """
     now = dt.datetime.now(dt.UTC)
     today = today or dt.date.today()
-    readings = await anyio.to_thread.run_sync(_open_all, paths, display_names or {}, limits)
+    readings = await anyio.to_thread.run_sync(
+        open_tables, paths, display_names or {}, limits, read_reviews)
     report = ReviewImportReport()
     report.batch_id = await reviews_repository.create_import(
         files=[{"name": name, "sha256": checksum} for _, name, _, checksum in readings],
