@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from adoption import rate_limits_repository
 from adoption.accounts import (
     SESSION_IDLE,
     SESSION_TOUCH,
@@ -312,15 +313,8 @@ async def record_failure(keys: list[str], now: dt.datetime) -> dt.datetime | Non
     locked: dt.datetime | None = None
     async with writing():
         for key in keys:
-            rows = await write(
-                "INSERT INTO sign_in_throttle (key, failures, window_started_at) "
-                "VALUES (?, 1, ?) ON CONFLICT (key) DO UPDATE SET "
-                "failures = CASE WHEN sign_in_throttle.window_started_at <= ? THEN 1 "
-                "ELSE sign_in_throttle.failures + 1 END, "
-                "window_started_at = CASE WHEN sign_in_throttle.window_started_at <= ? "
-                "THEN excluded.window_started_at ELSE sign_in_throttle.window_started_at END "
-                "RETURNING failures", [key, now, window_start, window_start])
-            if int(rows[0]["failures"]) >= THROTTLE_FAILURES:
+            counted = await rate_limits_repository.bump(key, now, window_start)
+            if int(counted["failures"]) >= THROTTLE_FAILURES:
                 locked = now + THROTTLE_LOCK
                 await write("UPDATE sign_in_throttle SET failures = 0, window_started_at = ?, "
                             "locked_until = ? WHERE key = ?", [now, locked, key])
