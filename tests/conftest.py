@@ -194,6 +194,14 @@ def pytest_unconfigure(config: pytest.Config) -> None:
     if left and _EXIT_STATUS:
         sys.stderr.write("threads or processes left running after the suite (a leak to fix): "
                          + ", ".join(repr(thread) for thread in left) + "\n")
+        import traceback
+
+        frames = sys._current_frames()
+        for thread in left:  # where each left-over thread waits: what to fix
+            frame = frames.get(getattr(thread, "ident", None) or -1)
+            if frame is not None:
+                sys.stderr.write(f"-- {thread!r} waits in:\n"
+                                 + "".join(traceback.format_stack(frame)[-8:]))
         sys.stderr.flush()
         sys.stdout.flush()
         os._exit(_EXIT_STATUS[-1])
