@@ -888,6 +888,8 @@ class _Build:
             for child in children:
                 child.join(10)
             self.writer.cancel()
+        except Exception as exc:  # the generation goes anyway; the error of the write stands
+            log.warning("dropping an unfinished index generation: %s", exc)
         finally:
             self.ix.close()
             shutil.rmtree(self.path, ignore_errors=True)
