@@ -34,6 +34,13 @@ async def account(client: httpx.AsyncClient, staff: dict[str, str], role: str,
     return bearer(done.json()["token"])
 
 
+async def people(client: httpx.AsyncClient, staff: dict[str, str]
+                 ) -> dict[str, dict[str, str]]:
+    """Headers of staff, a new leader and a new enterprise of Changchun (220102)."""
+    return {"staff": staff, "leader": await account(client, staff, "leader"),
+            "enterprise": await account(client, staff, "enterprise", new_uscc("220102"))}
+
+
 async def enterprise(client: httpx.AsyncClient, staff: dict[str, str], *,
                      region: str = "220102", name: str = "长春一汽零部件有限公司",
                      key_fields: tuple[str, ...] = ("automotive",)) -> tuple[str, dict[str, str]]:

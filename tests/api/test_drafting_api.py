@@ -22,7 +22,8 @@ from tests.adoption.drafting_helpers import (
     upload_file,
     upload_plan,
 )
-from tests.adoption.helpers import account, new_uscc, upload_catalogue
+from tests.adoption.helpers import people as people_of
+from tests.adoption.helpers import upload_catalogue
 
 pytestmark = [pytest.mark.anyio, pytest.mark.usefixtures("adoption_db", "db")]
 
@@ -37,10 +38,7 @@ async def clean(client: httpx.AsyncClient) -> AsyncIterator[None]:
 @pytest.fixture
 async def people(client: httpx.AsyncClient, staff_headers: dict[str, str]
                  ) -> dict[str, dict[str, str]]:
-    return {"staff": staff_headers,
-            "leader": await account(client, staff_headers, "leader"),
-            "enterprise": await account(client, staff_headers, "enterprise",
-                                        new_uscc("220102"))}
+    return await people_of(client, staff_headers)
 
 
 async def projects(client: httpx.AsyncClient, headers: dict[str, str], **params: str) -> dict:

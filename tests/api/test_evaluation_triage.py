@@ -10,7 +10,8 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 
-from tests.adoption.helpers import account, new_uscc, upload_catalogue
+from tests.adoption.helpers import new_uscc, upload_catalogue
+from tests.adoption.helpers import people as people_of
 
 pytestmark = [pytest.mark.anyio, pytest.mark.usefixtures("adoption_db", "db")]
 
@@ -46,10 +47,7 @@ async def clean(client: httpx.AsyncClient) -> AsyncIterator[None]:
 @pytest.fixture
 async def people(client: httpx.AsyncClient, staff_headers: dict[str, str]
                  ) -> dict[str, dict[str, str]]:
-    return {"staff": staff_headers,
-            "leader": await account(client, staff_headers, "leader"),
-            "enterprise": await account(client, staff_headers, "enterprise",
-                                        new_uscc("220102"))}
+    return await people_of(client, staff_headers)
 
 
 def declarations(rows: list[tuple[str, str, str]]) -> bytes:

@@ -12,7 +12,8 @@ import pytest
 
 from standards.settings import Settings
 from tests.adoption.drafting_helpers import stdtrack
-from tests.adoption.helpers import account, new_uscc, upload_catalogue
+from tests.adoption.helpers import people as people_of
+from tests.adoption.helpers import upload_catalogue
 
 pytestmark = [pytest.mark.anyio, pytest.mark.usefixtures("adoption_db", "db")]
 
@@ -49,10 +50,7 @@ async def clean(client: httpx.AsyncClient) -> AsyncIterator[None]:
 @pytest.fixture
 async def people(client: httpx.AsyncClient, staff_headers: dict[str, str]
                  ) -> dict[str, dict[str, str]]:
-    return {"staff": staff_headers,
-            "leader": await account(client, staff_headers, "leader"),
-            "enterprise": await account(client, staff_headers, "enterprise",
-                                        new_uscc("220102"))}
+    return await people_of(client, staff_headers)
 
 
 def review_file(*rows: str) -> bytes:
