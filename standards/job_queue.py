@@ -12,6 +12,7 @@ pgqueuer is imported only here and in :mod:`api.pipelines.pg_worker`, and only o
 
 from __future__ import annotations
 
+import functools
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -25,6 +26,7 @@ TABLES = {"queue": "pgqueuer", "log": "pgqueuer_log", "schedules": "pgqueuer_sch
 """The names our migration gave pgqueuer's tables (its defaults, no prefix, no schema)."""
 
 
+@functools.cache
 def queue_settings() -> DBSettings:
     """pgqueuer's object names, given in full: pgqueuer would otherwise read them from
     ``PGQUEUER_*`` environment variables, and the names must be the ones the migration
