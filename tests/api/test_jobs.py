@@ -5,6 +5,7 @@ after its last attempt) and never finished twice; other kinds; the daily tasks."
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import datetime as dt
 import subprocess
 import sys
@@ -270,3 +271,34 @@ def test_schedule_times_are_settings(tmp_path: Any) -> None:
     from standards.errors import ConfigurationError
     with pytest.raises(ConfigurationError, match="STDTRACK_SCHEDULE_ALERTS_REFRESH"):
         Settings.from_env({"STDTRACK_SCHEDULE_ALERTS_REFRESH": "25:00"})
+
+
+async def test_a_worker_runs_the_daily_tasks_that_are_due(
+        settings: Settings, client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The worker ``stdtrack worker`` runs (pgqueuer's consumer on PostgreSQL, our loop on
+    SQLite) runs the daily tasks beside the jobs."""
+    await ScheduleRun.raw("DELETE FROM schedule_run")
+    calls: list[dt.date] = []
+
+    async def tidy(_settings: Settings, day: dt.date) -> str:
+        calls.append(day)
+        return "tidied"
+
+    monkeypatch.setattr(schedules, "SCHEDULES", {})  # none of the real tasks: only this one
+    schedules.register_daily("test-tidy", tidy, at="00:00", label="整理")
+    running = make_worker(dataclasses.replace(settings, schedules_enabled=True),
+                          poll_seconds=0.2)
+    task = asyncio.ensure_future(running.run())
+    try:
+        for _ in range(300):
+            run = await ScheduleRun.select().where(ScheduleRun.name == "test-tidy").first()
+            if run is not None and run["state"] == "done":
+                break
+            await asyncio.sleep(0.1)
+        else:
+            raise AssertionError("the daily task did not run")
+    finally:
+        running.stop.set()
+        await asyncio.wait([task], timeout=30)
+    assert run["outcome"] == "tidied" and run["worker"] == running.id
+    assert calls == [dt.date.today()] == [run["day"]]
