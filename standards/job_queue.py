@@ -78,3 +78,15 @@ def job_id_of(payload: bytes | None) -> int | None:
     """Our job's id from a pgqueuer payload (None when it is not one of ours)."""
     text = (payload or b"").decode("ascii", "replace").strip()
     return int(text) if text.isdigit() else None
+
+
+async def with_live_entry(job_ids: list[int]) -> set[int]:
+    """Those of ``job_ids`` that have an entry waiting or handed out in the queue."""
+    from standards.tables import Job
+
+    if not job_ids:
+        return set()
+    rows = await Job.raw(
+        f"SELECT dedupe_key FROM {TABLES['queue']} WHERE dedupe_key = ANY({{}}) "
+        "AND status IN ('queued', 'picked')", [dedupe_key(job_id) for job_id in job_ids])
+    return {int(row["dedupe_key"].rsplit("-", 1)[1]) for row in rows}

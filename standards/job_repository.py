@@ -295,12 +295,20 @@ _HOLDER = (Job.id, Job.state, Job.worker, Job.host, Job.heartbeat_at, Job.starte
            Job.attempts, Job.cancel_requested)
 
 
-async def reap_lost(stale_after: dt.timedelta, *, max_attempts: int = MAX_ATTEMPTS
-                    ) -> list[dict[str, Any]]:
+async def reap_lost(stale_after: dt.timedelta, *, max_attempts: int = MAX_ATTEMPTS,
+                    orphans_only: bool = False) -> list[dict[str, Any]]:
     """Running jobs whose worker is gone: queued again while they have attempts left, else
     failed with the reason. Each change is conditional on the job still being held by the
-    silent worker, so two reapers never both act. Returns what was done per job."""
+    silent worker, so two reapers never both act. Returns what was done per job.
+
+    ``orphans_only`` (PostgreSQL): only jobs without a queue entry waiting or handed out (an
+    entry pgqueuer held as failed, or one removed by hand); the others pgqueuer hands to
+    another worker itself, whose :func:`take_job` applies the same rule.
+    """
     rows = await Job.select(*_HOLDER).where(Job.state == RUNNING)
+    if orphans_only and rows:
+        live = await job_queue.with_live_entry([row["id"] for row in rows])
+        rows = [row for row in rows if row["id"] not in live]
     done = []
     for row in rows:
         if not worker_gone(row, stale_after):

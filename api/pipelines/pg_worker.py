@@ -6,7 +6,8 @@ entry's heartbeat while it runs, and hands an entry whose heartbeat stopped (its
 killed) to another worker. Our entrypoint takes the ``job`` row the entry names
 (:func:`standards.job_repository.take_job`: a queued job, or one whose silent worker leaves
 attempts) and runs it with :meth:`JobWorker.execute` (progress, our heartbeat, cancellation,
-the recorded end). Each worker runs one job at a time, and the daily tasks beside.
+the recorded end). Each worker runs one job at a time, and beside it the daily tasks and a
+reaper for running jobs whose queue entry is gone.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -30,7 +32,7 @@ from pgqueuer.domain.models import Job as QueueEntry
 from pgqueuer.domain.types import Channel, QueueEntrypoint
 
 from api.pipelines import schedules
-from api.pipelines.worker import SCHEDULE_SECONDS, JobWorker
+from api.pipelines.worker import REAP_SECONDS, SCHEDULE_SECONDS, JobWorker
 from standards import job_queue, job_repository
 from standards.settings import Settings
 
@@ -88,7 +90,7 @@ class PgQueuerWorker:
     async def run(self) -> None:
         """Work until :attr:`stop` is set (or the task is cancelled): a job running then goes
         back to the queue. A lost connection is opened again after ``poll_seconds``."""
-        daily = asyncio.ensure_future(self._daily()) if self.run_schedules else None
+        housekeeping = asyncio.ensure_future(self._housekeeping())
         try:
             while not self.stop.is_set():
                 try:
@@ -102,10 +104,9 @@ class PgQueuerWorker:
                     except TimeoutError:
                         pass
         finally:
-            if daily is not None:
-                daily.cancel()
-                with anyio.CancelScope(shield=True):
-                    await asyncio.wait([daily])
+            housekeeping.cancel()
+            with anyio.CancelScope(shield=True):
+                await asyncio.wait([housekeeping])
 
     async def _consume(self) -> None:
         connection = await asyncpg.connect(self.settings.database_url)
@@ -167,13 +168,25 @@ class PgQueuerWorker:
             raise RetryRequested(reason=f"worker {self.id} stopped")
         execution.result()
 
-    async def _daily(self) -> None:
-        """The daily tasks, looked at every ``SCHEDULE_SECONDS``: one host runs each a day
-        (the unique day of ``schedule_run``)."""
+    async def _housekeeping(self) -> None:
+        """Every ``REAP_SECONDS``: running jobs of gone workers that have no queue entry left
+        (pgqueuer hands on the others itself) are queued again or failed; every
+        ``SCHEDULE_SECONDS``: the daily tasks, one host running each a day (the unique day
+        of ``schedule_run``)."""
+        scheduled_at: float | None = None
         while True:
             try:
-                for ran in await schedules.run_due(self.settings, self.id):
-                    self._event("schedule", ran)
+                for taken in await job_repository.reap_lost(self.stale_after,
+                                                            orphans_only=True):
+                    log.warning("job %s taken back from %s: %s", taken["id"], taken["worker"],
+                                taken["action"])
+                    self._event("reaped", taken)
+                clock = time.monotonic()
+                if self.run_schedules and (scheduled_at is None
+                                           or clock - scheduled_at >= SCHEDULE_SECONDS):
+                    scheduled_at = clock
+                    for ran in await schedules.run_due(self.settings, self.id):
+                        self._event("schedule", ran)
             except Exception:
-                log.exception("worker %s: the daily tasks could not be run", self.id)
-            await asyncio.sleep(SCHEDULE_SECONDS)
+                log.exception("worker %s: housekeeping failed", self.id)
+            await asyncio.sleep(REAP_SECONDS)

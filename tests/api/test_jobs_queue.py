@@ -178,3 +178,20 @@ async def test_a_stopping_worker_puts_its_job_back_and_the_next_finishes_it_once
     assert done["state"] == "done" and done["worker"] == second.id and done["attempts"] == 2
     assert done["created_count"] + done["report"]["unchanged"] == 20_000
     assert await _entries() == []
+
+
+@on_postgres
+async def test_a_running_job_whose_entry_is_gone_is_queued_again_by_the_reaper(
+        settings: Settings, client: httpx.AsyncClient, staff_headers: dict[str, str],
+        start: Any) -> None:
+    host = job_repository.this_host()
+    orphan = await job_repository.create_job("indicator-recompute", {}, created_by="test")
+    await _as_if_killed(orphan["id"], attempts=1, worker=f"{host}:{dead_pid()}:gone",
+                        host=host, heartbeat=dt.datetime.now(dt.UTC))
+    await Job.raw("DELETE FROM pgqueuer")  # its entry removed by hand (or held as failed)
+    worker = start()
+    done = await wait_for(client, staff_headers, orphan["id"], {"done", "failed"})
+    assert done["state"] == "done" and done["attempts"] == 2 and done["worker"] == worker.id
+    # the reaper wrote a new entry, which pgqueuer handed out and finished
+    [newest] = await Job.raw("SELECT max(job_id) AS id FROM pgqueuer_log")
+    await _until(lambda: _log_is(newest["id"], ["queued", "picked", "successful"]))
