@@ -81,6 +81,7 @@ class PgQueuerWorker:
         self.on_event = on_event
         self.stop = asyncio.Event()
         self._stopping = asyncio.Event()
+        self._ending = asyncio.Event()
         self.stale_after = dt.timedelta(seconds=settings.job_stale_seconds)
 
     def _event(self, name: str, item: dict[str, Any]) -> None:
@@ -90,6 +91,7 @@ class PgQueuerWorker:
     async def run(self) -> None:
         """Work until :attr:`stop` is set (or the task is cancelled): a job running then goes
         back to the queue. A lost connection is opened again after ``poll_seconds``."""
+        self._ending.clear()
         housekeeping = asyncio.ensure_future(self._housekeeping())
         try:
             while not self.stop.is_set():
@@ -104,7 +106,9 @@ class PgQueuerWorker:
                     except TimeoutError:
                         pass
         finally:
-            housekeeping.cancel()
+            # never cancelled: piccolo does not give a connection back to the pool when its
+            # transaction is cancelled while ending, so housekeeping ends its round first
+            self._ending.set()
             with anyio.CancelScope(shield=True):
                 await asyncio.wait([housekeeping])
 
@@ -174,7 +178,7 @@ class PgQueuerWorker:
         ``SCHEDULE_SECONDS``: the daily tasks, one host running each a day (the unique day
         of ``schedule_run``)."""
         scheduled_at: float | None = None
-        while True:
+        while not self._ending.is_set():
             try:
                 for taken in await job_repository.reap_lost(self.stale_after,
                                                             orphans_only=True):
@@ -189,4 +193,7 @@ class PgQueuerWorker:
                         self._event("schedule", ran)
             except Exception:
                 log.exception("worker %s: housekeeping failed", self.id)
-            await asyncio.sleep(REAP_SECONDS)
+            try:
+                await asyncio.wait_for(self._ending.wait(), REAP_SECONDS)
+            except TimeoutError:
+                pass
