@@ -13,7 +13,7 @@ import click
 
 from api.cli import EXIT_REJECTED, emit_json, fail, run_with_db
 from api.cli_progress import progress_reporter
-from api.pipelines.worker import JobWorker
+from api.pipelines.worker import make_worker
 from standards import job_repository
 from standards.settings import Settings
 
@@ -28,12 +28,13 @@ def _line(job: dict[str, Any]) -> str:
 @click.command("worker")
 @click.option("--no-schedules", is_flag=True, help="do not run the daily tasks here")
 @click.option("--poll", default=1.0, show_default=True, type=click.FloatRange(0.05, 60),
-              help="seconds between looks at the queue when it is empty")
+              help="seconds between looks at the queue when nothing woke the worker")
 @click.pass_obj
 def worker(settings: Settings, no_schedules: bool, poll: float) -> None:
     """Run background jobs (imports, index rebuilds, recomputes, exports) and the daily tasks
     until stopped (Ctrl-C or SIGTERM: a running job goes back to the queue). Start one or more
-    on any host sharing the PostgreSQL database; each job runs on exactly one."""
+    on any host sharing the PostgreSQL database; each job runs on exactly one (pgqueuer's
+    queue hands it out; notifications wake an idle worker at once)."""
 
     def said(event: str, item: dict[str, Any]) -> None:
         if event == "schedule":
@@ -46,8 +47,8 @@ def worker(settings: Settings, no_schedules: bool, poll: float) -> None:
                        + (f" — {item['error']}" if event == "failed" else ""), err=True)
 
     async def work() -> None:
-        running = JobWorker(settings, poll_seconds=poll, run_schedules=not no_schedules,
-                            on_event=said)
+        running = make_worker(settings, poll_seconds=poll, run_schedules=not no_schedules,
+                              on_event=said)
         loop = asyncio.get_running_loop()
         task = asyncio.ensure_future(running.run())
         for signum in (signal.SIGTERM, signal.SIGINT):

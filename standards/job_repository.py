@@ -1,8 +1,11 @@
 """Background jobs and daily schedule runs: the only database code for them.
 
-A job is ``queued`` until a worker claims it (exactly one: PostgreSQL ``FOR UPDATE SKIP
-LOCKED``, SQLite's write lock), ``running`` while the worker beats its heartbeat and writes its
-progress, then ``done``, ``failed`` or ``cancelled``. Every write a worker makes after the claim
+A job is ``queued`` until a worker claims it (exactly one: on PostgreSQL the worker pgqueuer
+handed the job's queue entry to, :func:`take_job`; on SQLite the in-app worker under the write
+lock, :func:`claim_next`), ``running`` while the worker beats its heartbeat and writes its
+progress, then ``done``, ``failed`` or ``cancelled``. On PostgreSQL every job that is queued
+has an entry in pgqueuer's queue (:mod:`standards.job_queue`), written in the same
+transaction. Every write a worker makes after the claim
 names the worker: once a job was taken from a worker that went silent, that worker's late
 writes change nothing. A daily task's run is a ``schedule_run`` row; its unique (name, day)
 lets one host run it on a day.
@@ -20,6 +23,7 @@ from typing import Any
 
 from piccolo.engine.sqlite import SQLiteEngine, TransactionType
 
+from standards import job_queue
 from standards.errors import NotFoundError
 from standards.tables import Job, JobFile, ScheduleRun
 
@@ -76,7 +80,7 @@ async def create_job(kind: str, params: dict[str, Any], *, created_by: str,
                      ) -> dict[str, Any]:
     """Queue a job with its input files (kept in the database); returns the job."""
     now = _now()
-    async with Job._meta.db.transaction():
+    async with Job._meta.db.transaction() as transaction:
         rows = await Job.insert(Job(
             kind=kind, state=QUEUED, params=json.dumps(params, ensure_ascii=False),
             created_by=created_by, created_at=now, total=total,
@@ -88,7 +92,25 @@ async def create_job(kind: str, params: dict[str, Any], *, created_by: str,
                         sha256=hashlib.sha256(content).hexdigest(), size=len(content),
                         content=content, created_at=now)
                 for position, (name, content) in enumerate(files)])
+        if uses_queue():
+            await job_queue.enqueue(transaction.connection, [job_id])
     return await get_job(job_id)
+
+
+def uses_queue() -> bool:
+    """Jobs go through pgqueuer's queue (PostgreSQL); on SQLite workers claim rows here."""
+    return not isinstance(Job._meta.db, SQLiteEngine)
+
+
+async def _requeue(job_id: int, held: Any, values: dict[Any, Any]) -> bool:
+    """Put a job back to ``queued`` when ``held`` still matches; on PostgreSQL its queue entry
+    is added in the same transaction unless one is waiting or running already."""
+    async with Job._meta.db.transaction() as transaction:
+        changed = bool(await Job.update({**values, Job.state: QUEUED}).where(held)
+                       .returning(Job.id))
+        if changed and uses_queue():
+            await job_queue.enqueue(transaction.connection, [job_id])
+    return changed
 
 
 async def get_job(job_id: int, *, with_report: bool = True) -> dict[str, Any]:
@@ -218,7 +240,7 @@ async def finish_job(job_id: int, worker: str, state: str, *, report: dict[str, 
 async def release_job(job_id: int, worker: str, reason: str) -> None:
     """Put a job this worker holds back in the queue (the worker is stopping)."""
     held = (Job.id == job_id) & (Job.worker == worker) & (Job.state == RUNNING)
-    await Job.update({Job.state: QUEUED, Job.worker: "", Job.error: reason}).where(held)
+    await _requeue(job_id, held, {Job.worker: "", Job.error: reason})
 
 
 async def request_cancel(job_id: int) -> dict[str, Any]:
@@ -257,33 +279,87 @@ def worker_gone(row: dict[str, Any], stale_after: dt.timedelta, *, host: str | N
     return beat is None or (now or _now()) - beat > stale_after
 
 
-async def reap_lost(stale_after: dt.timedelta, *, max_attempts: int = MAX_ATTEMPTS
-                    ) -> list[dict[str, Any]]:
+def _lost(row: dict[str, Any], max_attempts: int) -> tuple[str, dict[Any, Any]]:
+    """What becomes of a running job whose worker is gone: ``cancelled`` (it was asked to
+    stop), ``requeued`` (attempts left) or ``failed``, with the values to write."""
+    lost = f"worker {row['worker']} stopped answering (attempt {row['attempts']})"
+    if row["cancel_requested"]:
+        return CANCELLED, {Job.state: CANCELLED, Job.finished_at: _now(), Job.error: lost}
+    if row["attempts"] < max_attempts:
+        return "requeued", {Job.worker: "", Job.error: lost}
+    return FAILED, {Job.state: FAILED, Job.finished_at: _now(),
+                    Job.error: f"{lost}; not retried after {row['attempts']} attempts"}
+
+
+_HOLDER = (Job.id, Job.state, Job.worker, Job.host, Job.heartbeat_at, Job.started_at,
+           Job.attempts, Job.cancel_requested)
+
+
+async def reap_lost(stale_after: dt.timedelta, *, max_attempts: int = MAX_ATTEMPTS,
+                    orphans_only: bool = False) -> list[dict[str, Any]]:
     """Running jobs whose worker is gone: queued again while they have attempts left, else
     failed with the reason. Each change is conditional on the job still being held by the
-    silent worker, so two reapers never both act. Returns what was done per job."""
-    rows = await Job.select(Job.id, Job.worker, Job.host, Job.heartbeat_at, Job.started_at,
-                            Job.attempts, Job.cancel_requested).where(Job.state == RUNNING)
+    silent worker, so two reapers never both act. Returns what was done per job.
+
+    ``orphans_only`` (PostgreSQL): only jobs without a queue entry waiting or handed out (an
+    entry pgqueuer held as failed, or one removed by hand); the others pgqueuer hands to
+    another worker itself, whose :func:`take_job` applies the same rule.
+    """
+    rows = await Job.select(*_HOLDER).where(Job.state == RUNNING)
+    if orphans_only and rows:
+        live = await job_queue.with_live_entry([row["id"] for row in rows])
+        rows = [row for row in rows if row["id"] not in live]
     done = []
     for row in rows:
         if not worker_gone(row, stale_after):
             continue
         held = (Job.id == row["id"]) & (Job.worker == row["worker"]) & (Job.state == RUNNING)
-        lost = f"worker {row['worker']} stopped answering (attempt {row['attempts']})"
-        values: dict[Any, Any]
-        if row["cancel_requested"]:
-            values = {Job.state: CANCELLED, Job.finished_at: _now(), Job.error: lost}
-            action = CANCELLED
-        elif row["attempts"] < max_attempts:
-            values = {Job.state: QUEUED, Job.worker: "", Job.error: lost}
-            action = "requeued"
+        action, values = _lost(row, max_attempts)
+        if action == "requeued":
+            changed = await _requeue(row["id"], held, values)
         else:
-            values = {Job.state: FAILED, Job.finished_at: _now(),
-                      Job.error: f"{lost}; not retried after {row['attempts']} attempts"}
-            action = FAILED
-        if await Job.update(values).where(held).returning(Job.id):
+            changed = bool(await Job.update(values).where(held).returning(Job.id))
+        if changed:
             done.append({"id": row["id"], "action": action, "worker": row["worker"]})
     return done
+
+
+async def take_job(job_id: int, worker: str, host: str, stale_after: dt.timedelta, *,
+                   max_attempts: int = MAX_ATTEMPTS) -> tuple[str, dict[str, Any]]:
+    """Claim one job by id for ``worker``, the one pgqueuer handed the job's queue entry to.
+
+    Returns ``(outcome, job)``, the outcome being ``claimed`` (run it: a queued job, or one
+    whose worker is gone and that has attempts left, this attempt counted); ``busy`` (another
+    worker holds it and still answers: look again later); ``failed`` or ``cancelled`` (its
+    worker is gone and it had used its last attempt, or was asked to stop: recorded so);
+    ``ended`` (nothing to run: it ended, was cancelled while queued, or is gone; ``job`` is
+    ``{}``). Like :func:`reap_lost`, every change is conditional on the holder read.
+    """
+    row = await Job.select(*_HOLDER).where(Job.id == job_id).first()
+    if row is None:
+        return "ended", {}
+    values: dict[Any, Any] = {}
+    if row["state"] == QUEUED:
+        held = (Job.id == job_id) & (Job.state == QUEUED)
+    elif row["state"] == RUNNING:
+        if row["worker"] == worker or not worker_gone(row, stale_after):
+            return "busy", _read(row)
+        held = (Job.id == job_id) & (Job.worker == row["worker"]) & (Job.state == RUNNING)
+        action, values = _lost(row, max_attempts)
+        if action != "requeued":
+            if await Job.update(values).where(held).returning(Job.id):
+                return action, await get_job(job_id)
+            return "ended", {}
+    else:
+        return "ended", {}
+    now = _now()
+    claimed = await Job.update({
+        **values, Job.state: RUNNING, Job.worker: worker, Job.host: host,
+        Job.heartbeat_at: now, Job.attempts: Job.attempts + 1, Job.started_at: now,
+    }).where(held).returning(Job.id)
+    if not claimed:
+        return "ended", {}
+    return "claimed", await get_job(job_id)
 
 
 async def start_schedule_run(name: str, day: dt.date, worker: str) -> bool:

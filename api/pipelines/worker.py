@@ -2,9 +2,10 @@
 carries their progress, stops them when cancelled, takes back jobs of workers that went
 silent, and runs the daily tasks.
 
-The same loop runs inside the app on the embedded SQLite default (a task of the app's event
-loop, started by :func:`job_lifespan`) and in ``stdtrack worker`` processes on any number of
-hosts over PostgreSQL.
+On the embedded SQLite default this loop claims the jobs itself, inside the app (a task of the
+app's event loop, started by :func:`job_lifespan`). Over PostgreSQL pgqueuer's consumer
+(:mod:`api.pipelines.pg_worker`) dispatches them to :meth:`JobWorker.execute`, in
+``stdtrack worker`` processes on any number of hosts; :func:`make_worker` picks the one.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import time
 import uuid
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import Any, Protocol
 
 import anyio
 from litestar import Litestar
@@ -167,16 +168,39 @@ class JobWorker:
         return job_repository.FAILED
 
 
+class Worker(Protocol):
+    """What runs jobs: :class:`JobWorker` (SQLite) or ``PgQueuerWorker`` (PostgreSQL)."""
+
+    id: str
+    stop: asyncio.Event
+
+    async def run(self) -> None: ...
+
+
+def make_worker(settings: Settings, *, poll_seconds: float = 1.0, run_schedules: bool = True,
+                on_event: Callable[[str, dict[str, Any]], None] | None = None) -> Worker:
+    """The worker for the settings' database: pgqueuer's consumer over PostgreSQL, our own
+    loop on SQLite (pgqueuer is imported only in the first case)."""
+    if settings.engine_kind == "postgres":
+        from api.pipelines.pg_worker import PgQueuerWorker
+
+        return PgQueuerWorker(settings, poll_seconds=poll_seconds, run_schedules=run_schedules,
+                              on_event=on_event)
+    return JobWorker(settings, poll_seconds=poll_seconds, run_schedules=run_schedules,
+                     on_event=on_event)
+
+
 def job_lifespan(settings: Settings) -> Callable[[Litestar], Any]:
     """Litestar lifespan: on the embedded default the app runs jobs in its own worker task
-    (no extra service); over PostgreSQL ``stdtrack worker`` processes do."""
+    (no extra service); over PostgreSQL ``stdtrack worker`` processes do (or the app, with
+    ``STDTRACK_JOBS_IN_APP=on``: pgqueuer's consumer in the app's event loop)."""
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         if not settings.runs_jobs_in_app:
             yield
             return
-        worker = JobWorker(settings)
+        worker = make_worker(settings)
         app.state.job_worker = worker
         task = asyncio.ensure_future(worker.run())
         try:

@@ -5,6 +5,7 @@ after its last attempt) and never finished twice; other kinds; the daily tasks."
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import datetime as dt
 import subprocess
 import sys
@@ -16,12 +17,21 @@ import pytest
 
 from api.pipelines import schedules
 from api.pipelines.jobs import count_records
-from api.pipelines.worker import JobWorker
+from api.pipelines.worker import make_worker
 from standards import job_repository, repository
 from standards.settings import Settings
 from standards.tables import Job, ScheduleRun
 
 pytestmark = [pytest.mark.anyio, pytest.mark.usefixtures("db")]
+
+
+async def clear_jobs(settings: Settings) -> None:
+    """No jobs, and on PostgreSQL nothing in pgqueuer's queue (entries of earlier tests)."""
+    await Job.raw("DELETE FROM job_file")
+    await Job.raw("DELETE FROM job")
+    if settings.engine_kind == "postgres":
+        await Job.raw("DELETE FROM pgqueuer")
+        await Job.raw("DELETE FROM pgqueuer_log")
 
 
 def catalogue_csv(rows: int, start: int = 1, year: int = 2020) -> bytes:
@@ -34,14 +44,14 @@ def catalogue_csv(rows: int, start: int = 1, year: int = 2020) -> bytes:
 @pytest.fixture
 async def worker(settings: Settings, client: httpx.AsyncClient) -> AsyncIterator[None]:
     """Jobs run: the suite's apps run no worker of their own (tests/conftest.py), so a worker
-    (the loop ``stdtrack worker`` runs, and the app's own task on SQLite) works on the tests'
-    event loop; the browser tests' server runs the in-app worker of the embedded default."""
-    await Job.raw("DELETE FROM job_file")
-    await Job.raw("DELETE FROM job")
+    (the one ``stdtrack worker`` runs: pgqueuer's consumer on PostgreSQL, the app's own loop
+    on SQLite) works on the tests' event loop; the browser tests' server runs the in-app
+    worker of the embedded default."""
+    await clear_jobs(settings)
     if settings.runs_jobs_in_app:
         yield
         return
-    running = JobWorker(settings, poll_seconds=0.2, run_schedules=False)
+    running = make_worker(settings, poll_seconds=0.2, run_schedules=False)
     task = asyncio.ensure_future(running.run())
     try:
         yield
@@ -148,7 +158,7 @@ def dead_pid() -> int:
 
 async def test_a_job_whose_worker_died_is_retried_then_failed_never_finished_twice(
         settings: Settings, client: httpx.AsyncClient) -> None:
-    await Job.raw("DELETE FROM job")
+    await clear_jobs(settings)
     job = await job_repository.create_job("indicator-recompute", {}, created_by="test")
     host = job_repository.this_host()
     dead = f"{host}:{dead_pid()}:gone"
@@ -176,7 +186,7 @@ async def test_a_job_whose_worker_died_is_retried_then_failed_never_finished_twi
 
 
 async def test_claims_are_exclusive(settings: Settings, client: httpx.AsyncClient) -> None:
-    await Job.raw("DELETE FROM job")
+    await clear_jobs(settings)
     for _ in range(6):
         await job_repository.create_job("indicator-recompute", {}, created_by="test")
     claims = await asyncio.gather(*[
@@ -261,3 +271,34 @@ def test_schedule_times_are_settings(tmp_path: Any) -> None:
     from standards.errors import ConfigurationError
     with pytest.raises(ConfigurationError, match="STDTRACK_SCHEDULE_ALERTS_REFRESH"):
         Settings.from_env({"STDTRACK_SCHEDULE_ALERTS_REFRESH": "25:00"})
+
+
+async def test_a_worker_runs_the_daily_tasks_that_are_due(
+        settings: Settings, client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The worker ``stdtrack worker`` runs (pgqueuer's consumer on PostgreSQL, our loop on
+    SQLite) runs the daily tasks beside the jobs."""
+    await ScheduleRun.raw("DELETE FROM schedule_run")
+    calls: list[dt.date] = []
+
+    async def tidy(_settings: Settings, day: dt.date) -> str:
+        calls.append(day)
+        return "tidied"
+
+    monkeypatch.setattr(schedules, "SCHEDULES", {})  # none of the real tasks: only this one
+    schedules.register_daily("test-tidy", tidy, at="00:00", label="整理")
+    running = make_worker(dataclasses.replace(settings, schedules_enabled=True),
+                          poll_seconds=0.2)
+    task = asyncio.ensure_future(running.run())
+    try:
+        for _ in range(300):
+            run = await ScheduleRun.select().where(ScheduleRun.name == "test-tidy").first()
+            if run is not None and run["state"] == "done":
+                break
+            await asyncio.sleep(0.1)
+        else:
+            raise AssertionError("the daily task did not run")
+    finally:
+        running.stop.set()
+        await asyncio.wait([task], timeout=30)
+    assert run["outcome"] == "tidied" and run["worker"] == running.id
+    assert calls == [dt.date.today()] == [run["day"]]
