@@ -44,9 +44,18 @@ IMPORT_KINDS = {"catalogue": JobKind.CATALOGUE_IMPORT,
 LINE_COUNTED = (".csv", ".tsv", ".txt", ".jsonl", ".ndjson")
 
 
+class JobStopped(Exception):
+    """Raised in a running job at its next progress step once staff asked it to stop: an
+    import stops between two batches it wrote, never inside a write."""
+
+    def __init__(self) -> None:
+        super().__init__("已按请求取消 / cancelled on request")
+
+
 @dataclass(slots=True)
 class JobProgress:
-    """What a running job has done so far; the worker writes it with each heartbeat."""
+    """What a running job has done so far; the worker writes it with each heartbeat and sets
+    ``stop_requested`` when the job is to be cancelled."""
 
     read: int = 0
     created: int = 0
@@ -54,8 +63,19 @@ class JobProgress:
     total: int | None = None
     batch_id: int | None = None
     report: ImportReport | None = field(default=None, repr=False)
+    stop_requested: bool = False
 
     def advance(self, records: int) -> None:
+        """Count ``records`` more read (the import's progress callback).
+
+        Raises:
+            JobStopped: the job was asked to stop.
+        """
+        self.counted(records)
+        if self.stop_requested:
+            raise JobStopped
+
+    def counted(self, records: int = 0) -> None:
         self.read += records
         if self.report is not None:
             self.created = self.report.created
@@ -100,9 +120,15 @@ async def _catalogue(job: dict[str, Any], settings: Settings, progress: JobProgr
                             actor=f"job {job['id']}:{job['created_by']}",
                             limits=settings.read_limits)
     progress.report = ImportReport()
-    report = await import_files(paths, options, settings.archive_dir, progress=progress.advance,
-                                display_names=names, report=progress.report)
-    progress.advance(0)
+    try:
+        report = await import_files(paths, options, settings.archive_dir,
+                                    progress=progress.advance, display_names=names,
+                                    report=progress.report)
+    except JobStopped:
+        # the rows written before the stop are kept: they are searchable before the job ends
+        await after_import(settings, progress.report)
+        raise
+    progress.counted()
     indexed = await after_import(settings, report)
     return {**report.as_dict(), "index": indexed}
 

@@ -24,7 +24,7 @@ import anyio
 from litestar import Litestar
 
 from api.pipelines import schedules
-from api.pipelines.jobs import JobProgress, run_job
+from api.pipelines.jobs import JobProgress, JobStopped, run_job
 from importers.errors import ImporterError
 from standards import job_repository
 from standards.errors import StdtrackError
@@ -34,6 +34,9 @@ log = logging.getLogger("stdtrack.worker")
 
 HEARTBEAT_SECONDS = 2.0
 """A running job's heartbeat and progress are written this often."""
+STOP_SECONDS = 10.0
+"""How long a job asked to stop may run on to its next progress step before it is cancelled
+where it waits."""
 REAP_SECONDS = 10.0
 SCHEDULE_SECONDS = 30.0
 
@@ -109,6 +112,7 @@ class JobWorker:
         progress = JobProgress(total=job.get("total"))
         task = asyncio.ensure_future(run_job(job, self.settings, progress))
         cancelled_by = ""
+        stop_asked_at: float | None = None
         try:
             while not task.done():
                 await asyncio.wait([task], timeout=HEARTBEAT_SECONDS)
@@ -117,11 +121,23 @@ class JobWorker:
                 held = await job_repository.beat(
                     job["id"], self.id, read=progress.read, created=progress.created,
                     rejected=progress.rejected, total=progress.total, batch_id=progress.batch_id)
-                if held is None or held["cancel_requested"]:
-                    cancelled_by = "lost" if held is None else "cancel"
+                if held is None:
+                    cancelled_by = "lost"
                     task.cancel()
                     await asyncio.wait([task])
                     break
+                if held["cancel_requested"]:
+                    # asked first: the job stops at its next progress step, between two writes;
+                    # one that does not within STOP_SECONDS (no steps: a rebuild, a
+                    # recompute) is cancelled where it waits
+                    cancelled_by = "cancel"
+                    if stop_asked_at is None:
+                        stop_asked_at = time.monotonic()
+                        progress.stop_requested = True
+                    elif time.monotonic() - stop_asked_at > STOP_SECONDS:
+                        task.cancel()
+                        await asyncio.wait([task])
+                        break
         except BaseException:
             # the worker itself is stopping: the job goes back to the queue for another run
             task.cancel()
@@ -139,7 +155,8 @@ class JobWorker:
         if cancelled_by == "lost":
             log.warning("job %s was taken back from this worker", job["id"])
             return "lost"
-        if task.cancelled():
+        if task.cancelled() or (cancelled_by == "cancel"
+                                and isinstance(task.exception(), JobStopped)):
             note = ("已取消；此前写入的记录保留 (cancelled; what was written before is kept)")
             await job_repository.finish_job(job["id"], self.id, job_repository.CANCELLED,
                                             report=report, error=note, **counts)

@@ -126,7 +126,15 @@ async def test_a_bad_upload_fails_with_the_reason(
 
 @pytest.mark.usefixtures("worker")
 async def test_cancelling_a_queued_and_a_running_job(
-        client: httpx.AsyncClient, staff_headers: dict[str, str]) -> None:
+        client: httpx.AsyncClient, staff_headers: dict[str, str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    write = repository.upsert_standards
+
+    async def slow_write(*args: Any, **kwargs: Any) -> Any:
+        await asyncio.sleep(0.4)  # the big import is still writing when the cancel arrives
+        return await write(*args, **kwargs)
+
+    monkeypatch.setattr(repository, "upsert_standards", slow_write)
     big = await upload(client, staff_headers, "big.csv", catalogue_csv(20_000))
     running = await wait_for(client, staff_headers, big["id"], {"running"}, read_at_least=1)
     assert 0 < running["percent"] < 100 and running["worker"]
@@ -138,10 +146,12 @@ async def test_cancelling_a_queued_and_a_running_job(
     assert asked.status_code == 200 and asked.json()["cancel_requested"] is True
     stopped = await wait_for(client, staff_headers, big["id"], {"cancelled", "done"})
     assert stopped["state"] == "cancelled" and "cancelled" in stopped["error"]
-    # stopped while writing (the batch failed, its rows so far kept) or while re-indexing
+    # stopped between two batches: the batch failed, the rows it wrote are kept and searchable
     batch = await repository.get_batch(stopped["batch_id"])
-    assert batch["state"] == "finished" or (batch["state"] == "failed"
-                                            and batch["created"] < 20_000)
+    assert batch["state"] == "failed" and 0 < batch["created"] < 20_000, batch
+    assert "cancelled on request" in batch["message"]
+    found = await client.get("/api/search", params={"q": "DB22/T 1-2020"})
+    assert found.status_code == 200 and found.json()["total"] >= 1, found.text
     assert await repository.resolve_keys(["DB22/T 90001-2020"]) == {}
     again = await client.post(f"/api/jobs/{big['id']}/cancel", headers=staff_headers)
     assert again.status_code == 409 and "cancelled" in again.json()["detail"]
