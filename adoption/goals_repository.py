@@ -328,6 +328,36 @@ async def _rate(goal: GoalRead, t: dt.date) -> tuple[float | None, int | None, i
     return report.rate, report.numerator, report.denominator
 
 
+def _rate_days(goal: GoalRead, t: dt.date) -> list[dt.date]:
+    """The days :func:`goal_progress` (before the deadline) or :func:`goal_outcome` (after)
+    computes an indicator goal's rate on."""
+    if goal.metric in (LOCAL_STANDARDS, LOCAL_STOCK, REVIEWED_ON_TIME):
+        return []
+    if t > goal.deadline:
+        return [goal.deadline]
+    days = [t]
+    if t > goal.start_on:
+        days.append(goal.start_on)
+        before, _days = pace_window(goal.start_on, t)
+        if before >= goal.start_on:
+            days.append(before)
+    return days
+
+
+async def prepare_rates(goals: Sequence[GoalRead], t: dt.date) -> None:
+    """Compute the rates the goals' progress (as of ``t``) needs, one series per indicator
+    scope: goals sharing a scope (successive plans of one region) are answered by one pass
+    over the facts, kept for :func:`goal_progress` and :func:`goal_outcome` to read."""
+    wanted: dict[str, tuple[IndicatorQuery, set[dt.date]]] = {}
+    for goal in goals:
+        days = _rate_days(goal, t)
+        if days:
+            query = _query(goal, days[0]).model_copy(update={"as_of": None})
+            wanted.setdefault(query.model_dump_json(), (query, set()))[1].update(days)
+    for query, days in wanted.values():
+        await indicator_series(query, sorted(days))
+
+
 async def goal_progress(key: int | str, as_of: dt.date | None = None) -> GoalProgress:
     """Progress of a goal (by id or name) as of a day (today by default): docs/json.md shape.
     Kept under the data version (standards/data_version.py) until a write changes the data.
