@@ -354,8 +354,8 @@ async def prepare_rates(goals: Sequence[GoalRead], t: dt.date) -> None:
         if days:
             query = _query(goal, days[0]).model_copy(update={"as_of": None})
             wanted.setdefault(query.model_dump_json(), (query, set()))[1].update(days)
-    for query, days in wanted.values():
-        await indicator_series(query, sorted(days))
+    for query, scope_days in wanted.values():
+        await indicator_series(query, sorted(scope_days))
 
 
 async def goal_progress(key: int | str, as_of: dt.date | None = None) -> GoalProgress:
