@@ -737,10 +737,14 @@ def product_rows_sql(dialect: Dialect, filters: ProductFilter, *, with_next: boo
                 f"{ids_sql.format(col='d0.product')}) OR s.family_key IN (SELECT d0.code_key "
                 f"FROM declaration d0 WHERE d0.undated AND {ids_sql.format(col='d0.product')}))")
         args += (ids_args + ids_args) * 3  # in succ, adopt and std
-    else:
+    elif dialect.postgres:
         # only editions and families some product declares: a catalogue of 60,000 ISO and
         # IEC standards nobody declares costs nothing (results are the same: only the
-        # declared ones are joined)
+        # declared ones are joined). On PostgreSQL they are a table first: the OR of two IN
+        # lists, taken for most of the catalogue, made it hash every standard (214 ms of a
+        # past day's 250 on the demo with ISO and IEC; 44 ms so)
+        only = "s.id IN (SELECT ds.id FROM declared_std ds)"
+    else:  # SQLite reads the OR through both indexes (MULTI-INDEX OR)
         only = ("(s.id IN (SELECT d0.standard FROM declaration d0) OR s.family_key IN "
                 "(SELECT d0.code_key FROM declaration d0 WHERE d0.undated))")
     valid = _valid("s")
@@ -751,7 +755,11 @@ def product_rows_sql(dialect: Dialect, filters: ProductFilter, *, with_next: boo
                                         f"CASE WHEN s.wd <= {T} THEN s.wd END"])
     by_day = bool(days)
     day_values = ", ".join(f"({dialect.date})" for _ in days)
-    sql = f"""WITH {f"days(day) AS (VALUES {day_values}), " if by_day else ""}{
+    declared = "" if ids_sql or not dialect.postgres else (
+        "declared_std AS (SELECT d0.standard AS id FROM declaration d0 "
+        "WHERE d0.standard IS NOT NULL UNION SELECT s0.id FROM standard s0 "
+        "WHERE s0.family_key IN (SELECT d0.code_key FROM declaration d0 WHERE d0.undated)), ")
+    sql = f"""WITH {f"days(day) AS (VALUES {day_values}), " if by_day else ""}{declared}{
         standard_ctes(dialect, only)},
   on_day AS (
     SELECT {"dd.day, " if by_day else ""}s.id, s.family_key, s.amendment,
