@@ -14,7 +14,7 @@ from pydantic import ValidationError
 
 from adoption.db import select, writing
 from adoption.domains_repository import domains_of_standards
-from adoption.drafting import DONE_STAGES, DraftingProjectRead
+from adoption.drafting import DONE_STAGES, DraftingProjectRead, state_at
 from adoption.drafting_repository import (
     ProjectFilters,
     as_day,
@@ -297,8 +297,14 @@ async def _scope_projects(goal: GoalRead, t: dt.date) -> list[DraftingProjectRea
     """The projects of the goal's region, domain and kinds as of ``t`` (kept under the data
     version: the goals of one domain's successive plans share them)."""
     filters = ProjectFilters(region=goal.region, domain=goal.domain, kinds=goal.kinds)
-    return await data_version.kept(("projects", repr(filters), t.isoformat()),
-                                   lambda: load_projects(filters, t))
+    # loaded once per scope (a project's rows do not depend on the day), judged as of each
+    # day here: the goals of one domain's successive plans, at their deadlines and today,
+    # share one load of a few thousand projects
+    loaded = await data_version.kept(("projects", repr(filters)),
+                                     lambda: load_projects(filters, t))
+    return [project if project.as_of == t else project.model_copy(update={
+        "as_of": t, "state": state_at(project.history, project.deadline, t)})
+        for project in loaded]
 
 
 # ------------------------------------------------------------------------------------------
