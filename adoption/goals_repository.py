@@ -14,7 +14,7 @@ from pydantic import ValidationError
 
 from adoption.db import select, writing
 from adoption.domains_repository import domains_of_standards
-from adoption.drafting import DONE_STAGES, DraftingProjectRead
+from adoption.drafting import DONE_STAGES, DraftingProjectRead, state_at
 from adoption.drafting_repository import (
     ProjectFilters,
     as_day,
@@ -297,8 +297,14 @@ async def _scope_projects(goal: GoalRead, t: dt.date) -> list[DraftingProjectRea
     """The projects of the goal's region, domain and kinds as of ``t`` (kept under the data
     version: the goals of one domain's successive plans share them)."""
     filters = ProjectFilters(region=goal.region, domain=goal.domain, kinds=goal.kinds)
-    return await data_version.kept(("projects", repr(filters), t.isoformat()),
-                                   lambda: load_projects(filters, t))
+    # loaded once per scope (a project's rows do not depend on the day), judged as of each
+    # day here: the goals of one domain's successive plans, at their deadlines and today,
+    # share one load of a few thousand projects
+    loaded = await data_version.kept(("projects", repr(filters)),
+                                     lambda: load_projects(filters, t))
+    return [project if project.as_of == t else project.model_copy(update={
+        "as_of": t, "state": state_at(project.history, project.deadline, t)})
+        for project in loaded]
 
 
 # ------------------------------------------------------------------------------------------
@@ -326,6 +332,36 @@ async def _rate(goal: GoalRead, t: dt.date) -> tuple[float | None, int | None, i
         return on_time.rate, on_time.numerator, on_time.denominator
     report = await compute_indicator(_query(goal, t))
     return report.rate, report.numerator, report.denominator
+
+
+def _rate_days(goal: GoalRead, t: dt.date) -> list[dt.date]:
+    """The days :func:`goal_progress` (before the deadline) or :func:`goal_outcome` (after)
+    computes an indicator goal's rate on."""
+    if goal.metric in (LOCAL_STANDARDS, LOCAL_STOCK, REVIEWED_ON_TIME):
+        return []
+    if t > goal.deadline:
+        return [goal.deadline]
+    days = [t]
+    if t > goal.start_on:
+        days.append(goal.start_on)
+        before, _days = pace_window(goal.start_on, t)
+        if before >= goal.start_on:
+            days.append(before)
+    return days
+
+
+async def prepare_rates(goals: Sequence[GoalRead], t: dt.date) -> None:
+    """Compute the rates the goals' progress (as of ``t``) needs, one series per indicator
+    scope: goals sharing a scope (successive plans of one region) are answered by one pass
+    over the facts, kept for :func:`goal_progress` and :func:`goal_outcome` to read."""
+    wanted: dict[str, tuple[IndicatorQuery, set[dt.date]]] = {}
+    for goal in goals:
+        days = _rate_days(goal, t)
+        if days:
+            query = _query(goal, days[0]).model_copy(update={"as_of": None})
+            wanted.setdefault(query.model_dump_json(), (query, set()))[1].update(days)
+    for query, scope_days in wanted.values():
+        await indicator_series(query, sorted(scope_days))
 
 
 async def goal_progress(key: int | str, as_of: dt.date | None = None) -> GoalProgress:

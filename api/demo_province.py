@@ -7,7 +7,8 @@ Enterprises get valid USCCs in real GB/T 2260 county codes; products sit in the 
 city is known for (automotive parts in 长春, petrochemicals in 吉林市, ginseng in 通化 and 白山,
 textiles and electronics in 苏州 and 无锡...). Declared codes are taken from the catalogue
 already loaded (current editions, withdrawn or replaced ones, standards adopting ISO/IEC at
-IDT/MOD), plus codes the catalogue does not hold (kept unresolved). The rows are loaded through
+IDT/MOD; international ones from the product's own ICS fields, :data:`PRODUCT_ICS`), plus codes
+the catalogue does not hold (kept unresolved). The rows are loaded through
 the real pipelines: :func:`api.declaration_imports.import_declarations`, then later editions
 declared and some declarations withdrawn on historical dates.
 """
@@ -41,7 +42,6 @@ class Sector:
     key: str
     label: str  # 行业 as written in the declaration file
     key_fields: tuple[str, ...]  # 重点领域 labels
-    ics: tuple[str, ...]  # ICS fields whose catalogue standards such products follow
     national: tuple[str, ...]  # national codes in the bundled catalogue (curated sample)
     unresolved: tuple[str, ...]  # codes the catalogue does not hold (industry, local, Q/)
     products: tuple[tuple[str, str], ...]  # (product name, category)
@@ -49,9 +49,88 @@ class Sector:
     suffix: str
     adoption: float  # share of products declaring an international / adopting standard
 
+    @property
+    def ics(self) -> tuple[str, ...]:
+        """The ICS prefixes of the sector's products (:data:`PRODUCT_ICS`)."""
+        return tuple(dict.fromkeys(prefix for name, _category in self.products
+                                   for prefix in PRODUCT_ICS[name]))
+
+
+# product -> ICS prefixes (ISO/IEC ICS, 7th ed.) whose catalogue standards such a product
+# follows: a brake disc declares a braking-system standard, a CNC machine tool a machine-tool
+# one, never an electro-heating or valve standard of the same broad field. A product whose
+# fields hold no standard in the loaded catalogue declares national codes only.
+PRODUCT_ICS: dict[str, tuple[str, ...]] = {
+    # 汽车零部件 (43 road vehicle engineering)
+    "制动盘": ("43.040.40",),  # braking systems
+    "转向节": ("43.040.50", "43.040"),  # transmissions, suspensions; road vehicle systems
+    "座椅骨架": ("43.040.60",),  # bodies and body components
+    "汽车线束": ("43.040.10",),  # electrical and electronic equipment
+    "散热器总成": ("43.060.30", "43.060"),  # cooling and lubricating systems
+    "减振器": ("43.040.50", "43.040"),
+    "前大灯总成": ("43.040.20", "43.040"),  # lighting, signalling and warning devices
+    "离合器压盘": ("43.040.50", "43.040"),
+    "车用充电连接器": ("43.120", "29.120.30"),  # electric road vehicles; plugs, couplers
+    "排气歧管": ("43.060.20", "43.060"),  # air and exhaust systems; engines
+    # 石油化工 (71 chemical technology, 75 petroleum, 83 rubber and plastics)
+    "聚丙烯树脂": ("83.080.20", "83.080"),  # thermoplastic materials
+    "乙二醇": ("71.080.60", "71.080"),  # alcohols, ethers
+    "丁苯橡胶": ("83.040.10", "83.040"),  # latex and raw rubber
+    "车用柴油": ("75.160.20",),  # liquid fuels
+    "车用汽油": ("75.160.20",),
+    "工业润滑油": ("75.100",),  # lubricants, industrial oils
+    "苯乙烯": ("71.080.15", "71.080"),  # aromatic hydrocarbons
+    "碳纤维原丝": ("59.100.20", "59.100"),  # carbon materials
+    "丙烯腈": ("71.080.40", "71.080"),  # organic nitrogen compounds
+    # 人参及特色资源 (67 food technology, 11.120 pharmaceutics)
+    # fruits, vegetables; medicaments; food test methods
+    "人参切片": ("67.080", "11.120.10", "67.050"),
+    "红参": ("67.080", "11.120.10", "67.050"),
+    "人参茶": ("67.140",),  # tea, coffee, cocoa
+    "人参口服液": ("67.160.20", "11.120.10"),  # non-alcoholic beverages
+    "林蛙油": ("67.120", "11.120.10"),  # meat and meat products
+    "鹿茸片": ("67.120", "11.120.10"),
+    # beverages; drinking water; examination of water
+    "长白山天然矿泉水": ("67.160", "13.060.20", "13.060.50"),
+    "五味子浸膏": ("11.120.10", "67.220.10"),  # medicaments; spices
+    "蓝莓果酒": ("67.160.10", "67.160"),  # alcoholic beverages
+    # 纺织服装 (59 textiles, 61 clothing, 97.160 home textiles)
+    "精梳棉纱": ("59.080.20",),  # yarns
+    "涤纶长丝": ("59.060.20",),  # man-made fibres
+    "针织面料": ("59.080.30",),  # textile fabrics
+    "羊绒衫": ("61.020", "59.080.30"),  # clothes
+    "棉短绒": ("59.060.10",),  # natural fibres
+    "家纺床品": ("97.160", "59.080.30"),  # home textiles, linen
+    "无缝袜": ("61.020", "59.080.30"),
+    "真丝绸缎": ("59.060.10", "59.080.30"),
+    # 电子信息 (31 electronics, 35 IT, 27.160 solar, 29 electrical)
+    "液晶显示模组": ("31.120",),  # electronic display devices
+    "多层印制电路板": ("31.180",),  # printed circuits and boards
+    "笔记本电脑": ("35.160", "35.180"),  # microprocessor systems; IT terminal equipment
+    "晶体硅光伏组件": ("27.160",),  # solar energy engineering
+    "锂离子电池组": ("29.220",),  # galvanic cells and batteries
+    "集成电路封装": ("31.200",),  # integrated circuits, microelectronics
+    "物联网传感器": ("35.110", "31.220"),  # networking; electromechanical components
+    "服务器电源": ("29.200", "35.160"),  # rectifiers, converters, stabilized power supply
+    # 装备制造 (25 manufacturing engineering, 53 materials handling, 21 mechanical systems)
+    "叉车属具": ("53.060",),  # industrial trucks
+    "风电齿轮箱": ("21.200", "27.180"),  # gears; wind turbine energy systems
+    "液压挖掘机": ("53.100", "23.100"),  # earth-moving machinery; fluid power systems
+    # machine tools; numerically controlled machines; industrial automation
+    "数控机床": ("25.080", "25.040.20", "25.040"),
+    "工业机器人": ("25.040.30", "25.040"),  # industrial robots, manipulators
+    "牵引车": ("43.080", "53.060"),  # commercial vehicles; industrial trucks (tractors)
+}
+
+
+def ics_range(prefix: str) -> tuple[str, str]:
+    """ICS codes under ``prefix`` as a range: ``[prefix, prefix + "/")`` holds ``25.080``,
+    ``25.080.10``... and not ``25.0801`` (``.`` sorts before ``/``, digits after)."""
+    return prefix, prefix + "/"
+
 
 SECTORS: dict[str, Sector] = {s.key: s for s in (
-    Sector("auto", "汽车零部件及配件制造", ("汽车",), ("43.",),
+    Sector("auto", "汽车零部件及配件制造", ("汽车",),
            ("GB 7258-2017", "GB 7258-2012", "GB/T 19001-2016", "GB/T 19001-2008"),
            ("QC/T 484-1999", "QC/T 625-2013", "QC/T 29106-2014", "Q/FAW 0012-2016"),
            (("制动盘", "制动系统"), ("转向节", "底盘"), ("座椅骨架", "车身附件"),
@@ -60,7 +139,7 @@ SECTORS: dict[str, Sector] = {s.key: s for s in (
             ("排气歧管", "发动机")),
            ("富维", "汽联", "长铃", "一东", "华翔", "旭阳", "凌云", "亚大", "德科", "启明"),
            "汽车零部件有限公司", 0.72),
-    Sector("petro", "石油化工", ("石化",), ("75.", "71."),
+    Sector("petro", "石油化工", ("石化",),
            ("GB 17930-2016", "GB 19147-2016", "GB/T 24001-2016", "GB/T 19001-2016"),
            ("SH/T 0358-1995", "SH/T 1142-2017", "GB/T 12670-2008", "Q/SYJH 0108-2015"),
            (("聚丙烯树脂", "合成树脂"), ("乙二醇", "基本有机化工原料"), ("丁苯橡胶", "合成橡胶"),
@@ -69,7 +148,7 @@ SECTORS: dict[str, Sector] = {s.key: s for s in (
             ("丙烯腈", "基本有机化工原料")),
            ("石化", "化工", "联合化工", "精细化工", "新材料", "炼化", "天成", "松花江"),
            "化工有限公司", 0.66),
-    Sector("ginseng", "人参及特色资源加工", ("农产品", "医药"), ("67.", "11.", "65."),
+    Sector("ginseng", "人参及特色资源加工", ("农产品", "医药"),
            ("GB/T 19001-2016", "GB/T 2828.1-2012"),
            ("DB22/T 1234-2011", "DB22/T 1535-2012", "GB/T 19506-2009", "Q/THRS 0001S-2018",
             "Q/BSKQ 0002S-2019"),
@@ -78,7 +157,7 @@ SECTORS: dict[str, Sector] = {s.key: s for s in (
             ("长白山天然矿泉水", "饮用水"), ("五味子浸膏", "中药材提取物"), ("蓝莓果酒", "酒类")),
            ("参源", "长白山", "参宝", "鹿乡", "林源", "泉阳", "参圣", "抚松", "集安", "靖宇"),
            "人参产业有限公司", 0.28),
-    Sector("textile", "纺织服装", ("纺织",), ("59.",),
+    Sector("textile", "纺织服装", ("纺织",),
            ("GB 18401-2010", "GB/T 20223-2018", "GB/T 20223-2006", "GB/T 19001-2016"),
            ("FZ/T 73020-2019", "FZ/T 01057.1-2007", "FZ/T 81007-2012"),
            (("精梳棉纱", "纱线"), ("涤纶长丝", "化学纤维"), ("针织面料", "面料"),
@@ -87,7 +166,7 @@ SECTORS: dict[str, Sector] = {s.key: s for s in (
             ("真丝绸缎", "丝绸")),
            ("恒力", "盛泽", "东渡", "华芳", "金鹰", "鑫缘", "丝路", "雪花"),
            "纺织有限公司", 0.58),
-    Sector("electronics", "电子信息", ("电子",), ("31.", "33.", "35."),
+    Sector("electronics", "电子信息", ("电子",),
            ("GB 4943.1-2022", "GB 4943.1-2011", "GB/T 19001-2016", "GB/T 2828.1-2012"),
            ("SJ/T 11363-2006", "SJ/T 11364-2014", "Q/SZKJ 003-2020"),
            (("液晶显示模组", "显示器件"), ("多层印制电路板", "电子元件"), ("笔记本电脑", "计算机"),
@@ -95,7 +174,7 @@ SECTORS: dict[str, Sector] = {s.key: s for s in (
             ("物联网传感器", "传感器"), ("服务器电源", "电源")),
            ("华星", "长电", "芯联", "微纳", "科盛", "同创", "天合", "中环"),
            "电子科技有限公司", 0.86),
-    Sector("equipment", "装备制造", ("装备制造",), ("21.", "23.", "25.", "53."),
+    Sector("equipment", "装备制造", ("装备制造",),
            ("JB/T 13368-2018", "JB/T 13367-2018", "JB/T 10750-2018", "GB/T 19001-2016"),
            ("JB/T 5000.3-2007", "GB/T 3811-2008", "Q/XG 001-2017"),
            (("叉车属具", "工程机械"), ("风电齿轮箱", "传动装置"), ("液压挖掘机", "工程机械"),
@@ -210,15 +289,17 @@ def _valid_entries(entries: Sequence[CatalogueEntry], on: dt.date) -> list[Catal
     return [e for e in entries if e.valid_from is not None and e.valid_from <= on]
 
 
-def _pick_codes(rng: random.Random, sector: Sector, pools: CataloguePools, on: dt.date,
-                adopting: bool) -> list[str]:
-    """The standards one product declares on ``on`` (an empty list: none declared)."""
+def _pick_codes(rng: random.Random, sector: Sector, product: str, pools: CataloguePools,
+                on: dt.date, adopting: bool) -> list[str]:
+    """The standards one product declares on ``on`` (an empty list: none declared): an
+    international one of the product's own ICS fields when adopting."""
     roll = rng.random()
     if roll < 0.03:
         return []
     if roll < 0.07:
         return [rng.choice(sector.unresolved)]
-    international = [e for prefix in sector.ics for e in pools.by_ics.get(prefix, [])]
+    international = list({e.code: e for prefix in PRODUCT_ICS[product]
+                          for e in pools.by_ics.get(prefix, [])}.values())
     national = [pools.by_code[c] for c in sector.national if c in pools.by_code]
     codes: list[str] = []
     if adopting and international:
@@ -269,7 +350,7 @@ def generate(pools: CataloguePools, seed: int = SEED) -> DemoProvince:
                 on = min(first_day + dt.timedelta(days=rng.randint(0, 900)), LAST_DAY)
                 model = f"{sector.key[:2].upper()}-{serial:04d}-{number + 1:02d}"
                 adopting = rng.random() < sector.adoption
-                codes = _pick_codes(rng, sector, pools, on, adopting)
+                codes = _pick_codes(rng, sector, product, pools, on, adopting)
                 rows.append({
                     "统一社会信用代码": uscc, "企业名称": name, "行政区划代码": county,
                     "行业": sector.label, "重点领域": ";".join(sector.key_fields),
@@ -556,7 +637,7 @@ async def catalogue_pools(sectors: Iterable[Sector] = SECTORS.values()) -> Catal
             "s.published_on, s.withdrawn_undated FROM standard s "
             "WHERE s.level = 'international' AND EXISTS (SELECT 1 FROM standard_ics i "
             "WHERE i.standard = s.id AND i.ics >= {} AND i.ics < {}) "
-            "ORDER BY s.normalized_code", prefix, prefix[:-1] + "/")
+            "ORDER BY s.normalized_code", *ics_range(prefix))
         entries = [_entry(row, {}) for row in found if usable_code(row["code"])
                    and not row["withdrawn_undated"]]
         pools.by_ics[prefix] = entries

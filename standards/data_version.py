@@ -12,7 +12,7 @@ a table emptied and filled again never meets answers kept under an old counter.
 
 from __future__ import annotations
 
-import copy
+import pickle
 import secrets
 import threading
 from collections import OrderedDict
@@ -28,7 +28,7 @@ Version = tuple[str, int]
 KEPT_ANSWERS = 2048
 BUMP_SQL = "UPDATE data_version SET version = version + 1 WHERE id = 1"
 
-_kept: OrderedDict[Hashable, Any] = OrderedDict()
+_kept: OrderedDict[Hashable, bytes] = OrderedDict()
 _lock = threading.Lock()
 
 
@@ -67,12 +67,34 @@ async def kept(key: Hashable, compute: Callable[[], Awaitable[Answer]],
     stamp = version or await current()
     full_key = (stamp, key)
     with _lock:
-        if full_key in _kept:
+        frozen = _kept.get(full_key)
+        if frozen is not None:
             _kept.move_to_end(full_key)
-            return copy.deepcopy(_kept[full_key])  # type: ignore[no-any-return]
+    if frozen is not None:
+        return pickle.loads(frozen)  # type: ignore[no-any-return]
     answer = await compute()
+    keep(key, answer, stamp)
+    return answer
+
+
+def keep(key: Hashable, answer: Any, version: Version) -> None:
+    """Keep ``answer`` for ``key`` at ``version`` (as :func:`kept` does after computing it)."""
+    # kept as pickled bytes: a snapshot no caller can change, and unpickling a reader's own
+    # copy costs a tenth of copy.deepcopy of pydantic models (a goal's thousands of projects)
+    frozen = pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL)
     with _lock:
-        _kept[full_key] = copy.deepcopy(answer)
+        _kept[(version, key)] = frozen
         while len(_kept) > KEPT_ANSWERS:
             _kept.popitem(last=False)
-    return answer
+
+
+def kept_answer(key: Hashable, version: Version) -> tuple[bool, Any]:
+    """``(True, answer)`` when an answer is kept for ``key`` at ``version``, else
+    ``(False, None)`` (a reader's own copy, as from :func:`kept`)."""
+    with _lock:
+        frozen = _kept.get((version, key))
+        if frozen is not None:
+            _kept.move_to_end((version, key))
+    if frozen is None:
+        return False, None
+    return True, pickle.loads(frozen)

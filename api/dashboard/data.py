@@ -19,7 +19,13 @@ import anyio
 from adoption import repository as adoption_repository
 from adoption.drafting import STAGE_NAMES_ZH
 from adoption.goals import COUNT_METRICS, LOCAL_STANDARDS, GoalProgress, GoalSeries
-from adoption.goals_repository import goal_outcome, goal_progress, goal_series, list_goals
+from adoption.goals_repository import (
+    goal_outcome,
+    goal_progress,
+    goal_series,
+    list_goals,
+    prepare_rates,
+)
 from adoption.indicators import (
     IndicatorName,
     IndicatorQuery,
@@ -252,9 +258,9 @@ async def all_progress(as_of: dt.date, region: str
     """Each goal of the region as of the day, with its progress at the deadline when the
     deadline has passed (what it ended with)."""
     found: list[tuple[GoalProgress, GoalProgress | None]] = []
-    for goal in await list_goals():
-        if not _in_region(goal.region, region):
-            continue
+    goals = [goal for goal in await list_goals() if _in_region(goal.region, region)]
+    await prepare_rates(goals, as_of)  # the rates of all of them, one pass per scope
+    for goal in goals:
         if as_of <= goal.deadline:
             found.append((await goal_progress(goal.id, as_of), None))
         elif goal.metric == LOCAL_STANDARDS:  # its overdue projects are today's

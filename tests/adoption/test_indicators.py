@@ -260,6 +260,44 @@ async def test_series_and_month_ends() -> None:
         (days[0], 0, 0), (T1, 7, 10), (days[2], 6, 10)]
 
 
+async def test_series_in_one_pass_is_each_day_and_follows_writes() -> None:
+    """A series computes its past days together and keeps each day's answer; the answers
+    equal each day computed alone from declarations, and a backdated declaration or a
+    catalogue import changes the kept past answers."""
+    data = await build()
+    days = [dt.date(2019, 12, 31), dt.date(2020, 12, 31), T1, dt.date(2022, 5, 31),
+            dt.date(2023, 12, 31)]
+
+    async def check(name: IndicatorName, group_by: str | None) -> list[tuple[int, int]]:
+        reports = await indicator_series(query(name, group_by=group_by), days)
+        for day, report in zip(days, reports, strict=True):
+            alone = await indicator_queries.compute(query(name, group_by=group_by, as_of=day),
+                                                    reuse_facts=False)
+            assert report.as_of == day
+            assert report.model_dump(exclude={"computed_from"}) == alone.model_dump(
+                exclude={"computed_from"}), day
+        return [(report.numerator, report.denominator) for report in reports]
+
+    for name in (COVERAGE, ADOPTION):
+        for group_by in (None, "city", "sector"):
+            await check(name, group_by)
+    coverage = await check(COVERAGE, None)
+    assert coverage[2] == (7, 10)  # 2021-06-30, as test_past_day_computed_from_declarations
+    # P5 (unresolved code) declares a standard in force, backdated to 2021-01-01: the kept
+    # answers of 2021 on are recomputed
+    await repository.declare(data.products["P5"], declared_code("GB/T 30001-2016"),
+                             declared_on=dt.date(2021, 1, 1), now=NOW)
+    declared = await check(COVERAGE, None)
+    assert declared[:2] == coverage[:2]
+    assert declared[2] == (8, 10)
+    # an import withdraws that standard from 2021-03-01 (after_import rebuilds the facts)
+    await standards_repository.upsert_standards([StandardInput(
+        code="GB/T 30001-2016", source="test", withdrawn_on=dt.date(2021, 3, 1))])
+    await indicator_queries.rebuild_facts()
+    imported = await check(COVERAGE, None)
+    assert imported[2] == (6, 10)  # P1 and P5 no longer covered on 2021-06-30
+
+
 STANDARD_ADOPTION = IndicatorName.STANDARD_ADOPTION
 CONVERSION = IndicatorName.CONVERSION
 

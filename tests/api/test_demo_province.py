@@ -20,7 +20,7 @@ from tests.adoption.helpers import upload_catalogue
 ISO = [CatalogueEntry(code=f"ISO {n}:2015", withdrawn_on=None, successor=None,
                       valid_from=dt.date(2015, 6, 1)) for n in range(100, 110)]
 POOLS = CataloguePools(
-    by_ics={"43.": ISO[:5], "59.": ISO[5:]},
+    by_ics={"43.040.40": ISO[:5], "59.080.30": ISO[5:]},  # braking systems; textile fabrics
     by_code={
         **{entry.code: entry for entry in ISO},
         "GB 7258-2012": CatalogueEntry("GB 7258-2012", dt.date(2018, 1, 1), "GB 7258-2017",
@@ -64,6 +64,29 @@ def test_enterprises_are_valid_and_where_their_industries_are() -> None:
         item.code == "GB 7258-2017" and item.on >= dt.date(2018, 1, 1)
         for item in province.later_editions)
     assert province.withdrawals
+
+
+def test_products_declare_international_standards_of_their_own_fields() -> None:
+    """A brake disc declares a braking-system standard, a knitted fabric a fabric one; no
+    product declares an ICS pool's standard outside its own fields (数控机床 never gets an
+    electro-heating standard)."""
+    pool_of = {entry.code: prefix for prefix, entries in POOLS.by_ics.items()
+               for entry in entries}
+    declared: collections.Counter[tuple[str, str]] = collections.Counter()
+    for row in generate(POOLS).declarations:
+        for code in filter(None, row["执行标准"].split(";")):
+            if code in pool_of:
+                assert pool_of[code] in demo_province.PRODUCT_ICS[row["产品名称"]], (row, code)
+                declared[(row["产品名称"], pool_of[code])] += 1
+    assert {product for product, _prefix in declared} == {
+        "制动盘", "针织面料", "羊绒衫", "家纺床品", "无缝袜", "真丝绸缎"}
+    # every product of the demo sectors has fields, each a valid ICS prefix
+    for sector in demo_province.SECTORS.values():
+        for product, _category in sector.products:
+            assert demo_province.PRODUCT_ICS[product]
+            for prefix in demo_province.PRODUCT_ICS[product]:
+                assert all(part.isdigit() for part in prefix.split(".")), prefix
+    assert demo_province.ics_range("25.080") == ("25.080", "25.080/")
 
 
 def test_drafting_plans_pass_the_real_row_mapping() -> None:
