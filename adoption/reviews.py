@@ -409,7 +409,9 @@ def group_counts(items: Sequence[tuple[str, str, bool]]) -> list[DueGroup]:
     """``(key, label, overdue)`` per standard -> counts per key, by key."""
     groups: dict[str, DueGroup] = {}
     for key, label, overdue in items:
-        group = groups.setdefault(key, DueGroup(key=key, label=label, due=0, overdue=0))
+        group = groups.get(key)
+        if group is None:
+            group = groups[key] = DueGroup(key=key, label=label, due=0, overdue=0)
         if overdue:
             group.overdue += 1
         else:

@@ -29,6 +29,7 @@ import math
 import re
 import threading
 import unicodedata
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -170,6 +171,94 @@ def prefix_words(words: frozenset[str], idf: dict[str, float], threshold: float
         prefix.append(word)
         left -= idf.get(word, 0.0)
     return prefix
+
+
+def similar_titles(titles: Iterable[frozenset[str]], others: Iterable[frozenset[str]],
+                   idf: dict[str, float], threshold: float
+                   ) -> dict[frozenset[str], list[tuple[frozenset[str], float]]]:
+    """For each distinct title word set of ``titles``, the word sets of ``others`` at least
+    ``threshold`` similar (:func:`similarity`), most similar first (ties in ``others``'
+    order): what comparing every pair would give, comparing few.
+
+    Words in one order (rarest first), a title of weight W and the shared weight S of two
+    titles: Dice ≥ θ needs S ≥ θ·W / (2 − θ) for either title, so the first shared word is
+    in both titles' prefixes (:func:`prefix_words`); S is at most the weight of a title from
+    that word on, hence the other title weighs at most 2·S/θ − W; and unless that first word
+    alone weighs θ·W / (2 − θ), a second word is shared. Candidates thus come from an index
+    of (prefix word, later word) pairs, cut by weight, and one of heavy prefix words; θ is
+    lowered by a margin for the rounding of scores, which only widens the candidates.
+    """
+    low = threshold - 2e-4  # similarity() rounds to 4 places; sums differ in the last bits
+
+    def ordered(words: frozenset[str]) -> tuple[list[str], list[float], float, int]:
+        """Words rarest first, the weight from each on, the weight and the prefix length."""
+        words_in_order = sorted(words, key=lambda w: (-idf.get(w, 0.0), w))
+        tails = [0.0] * len(words_in_order)
+        left = 0.0
+        for index in range(len(words_in_order) - 1, -1, -1):
+            left += idf.get(words_in_order[index], 0.0)
+            tails[index] = left
+        total = tails[0] if tails else 0.0
+        need = low * total / (2 - low) - 1e-9
+        prefix = sum(1 for tail in tails if tail >= need)  # tails decrease
+        return words_in_order, tails, total, prefix
+
+    order: dict[frozenset[str], int] = {}
+    for words in others:
+        order.setdefault(words, len(order))
+    pair_index: dict[tuple[str, str], list[tuple[float, int, frozenset[str]]]] = {}
+    heavy_index: dict[str, list[frozenset[str]]] = {}
+    weights: dict[frozenset[str], float] = {}
+    for words, position in order.items():
+        words_in_order, tails, total, prefix = ordered(words)
+        weights[words] = weight(words, idf)
+        need = low * total / (2 - low) - 1e-9
+        for index in range(prefix):
+            first = words_in_order[index]
+            if idf.get(first, 0.0) >= need:
+                heavy_index.setdefault(first, []).append(words)
+            for second in words_in_order[index + 1:]:
+                pair_index.setdefault((first, second), []).append((total, position, words))
+    bounds: dict[tuple[str, str], tuple[list[float], list[frozenset[str]]]] = {}
+    for key, entries in pair_index.items():
+        entries.sort()
+        bounds[key] = ([entry[0] for entry in entries], [entry[2] for entry in entries])
+    found: dict[frozenset[str], list[tuple[frozenset[str], float]]] = {}
+    for own in titles:
+        if own in found:
+            continue
+        found[own] = []
+        if not own:
+            continue
+        words_in_order, tails, total, prefix = ordered(own)
+        need = low * total / (2 - low) - 1e-9
+        lightest = low * total / (2 - low) - 1e-9  # S ≤ the other's weight
+        candidates: set[frozenset[str]] = set()
+        for index in range(prefix):
+            first = words_in_order[index]
+            if idf.get(first, 0.0) >= need:
+                candidates.update(heavy_index.get(first, ()))
+            heaviest = 2 * tails[index] / low - total + 1e-9
+            for second in words_in_order[index + 1:]:
+                entry = bounds.get((first, second))
+                if entry is None:
+                    continue
+                totals, sets = entry
+                candidates.update(sets[bisect_left(totals, lightest):
+                                       bisect_right(totals, heaviest)])
+        weights.setdefault(own, weight(own, idf))
+        # similarity() inlined (the same sums in the same order): it runs millions of times
+        own_weight = weights[own]
+        close = []
+        for other in candidates:
+            whole = own_weight + weights[other]
+            score = round(2 * sum(map(idf.__getitem__, own & other)) / whole, 4) \
+                if whole else 0.0
+            if score >= threshold:
+                close.append((-score, order[other], other))
+        close.sort()  # most similar first, then in others' order (the order is unique)
+        found[own] = [(other, -negative) for negative, _, other in close]
+    return found
 
 
 def suggest(reasons: dict[str, Any]) -> TriageAction:

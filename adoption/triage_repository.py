@@ -18,7 +18,6 @@ from adoption.reviews_repository import region_range, scope_histories
 from adoption.triage import (
     ACTION_NAMES_ZH,
     Decision,
-    Match,
     StockPoint,
     TriageItem,
     TriageReport,
@@ -26,8 +25,7 @@ from adoption.triage import (
     idf_table,
     load_rule,
     parse_action,
-    prefix_words,
-    similarity,
+    similar_titles,
     suggest,
     title_words,
 )
@@ -58,10 +56,76 @@ async def _with_ics(where: str, args: Sequence[Any], t: dt.date) -> dict[int, di
     return found
 
 
-def _match(row: dict[str, Any], key: int, score: float, own_ics: list[str]) -> Match:
-    return Match(standard_id=key, code=row["code"], title_zh=row["title_zh"],
-                 level=row["level"], similarity=score,
-                 shared_ics=sorted(set(own_ics) & set(row["ics"])))
+def _match(row: dict[str, Any], key: int, score: float, own_ics: list[str]) -> dict[str, Any]:
+    """A match as the reasons hold it (the fields of triage.Match, built without a model:
+    tens of thousands per answer)."""
+    return {"standard_id": key, "code": row["code"], "title_zh": row["title_zh"],
+            "level": row["level"], "similarity": score,
+            "shared_ics": sorted(set(own_ics) & set(row["ics"]))}
+
+
+class _Group:
+    """The other standards of one ICS code and title word set: the first few ids of each
+    level and province (a judged standard keeps its MAX_MATCHES best of each kind, by
+    similarity then id, so no more than MAX_MATCHES + 1 of a group can be among them)."""
+
+    __slots__ = ("local", "national")
+
+    def __init__(self) -> None:
+        self.national: list[int] = []
+        self.local: dict[str, list[int]] = {}  # province -> ids
+
+    def add(self, key: int, row: dict[str, Any]) -> None:
+        if row["level"] in ("national", "industry"):
+            listed = self.national
+        else:
+            listed = self.local.setdefault((row["region_code"] or "")[:2], [])
+        if len(listed) <= MAX_MATCHES:  # ids come in ascending order
+            listed.append(key)
+
+
+def _best_matches(std_id: int, province: str, own_ics: list[str],
+                  similar: list[tuple[frozenset[str], float]],
+                  groups: dict[str, dict[frozenset[str], _Group]]
+                  ) -> dict[str, list[tuple[float, int]]]:
+    """Per kind (national or industry overlap, same-province or other-province duplicate),
+    the MAX_MATCHES other standards sharing an ICS code with ``std_id`` whose titles are the
+    most similar (``similar``: word sets, most similar first), ties by id."""
+    by_words = [groups[code] for code in own_ics if code in groups]
+    national: dict[int, float] = {}
+    same: dict[int, float] = {}
+    elsewhere: dict[int, float] = {}
+    level = None
+    take_national = take_same = take_elsewhere = True
+    for other_words, score in similar:
+        if score != level:  # a kind with MAX_MATCHES better ones takes no more
+            level = score
+            take_national = len(national) < MAX_MATCHES
+            take_same = len(same) < MAX_MATCHES
+            take_elsewhere = len(elsewhere) < MAX_MATCHES
+            if not (take_national or take_same or take_elsewhere):
+                break
+        for found in by_words:
+            group = found.get(other_words)
+            if group is None:
+                continue
+            if take_national:
+                for other in group.national:
+                    if other != std_id:
+                        national[other] = score
+            if take_same or take_elsewhere:
+                for where, ids in group.local.items():
+                    into = (same if take_same else None) if where == province else \
+                        (elsewhere if take_elsewhere else None)
+                    if into is not None:
+                        for other in ids:
+                            if other != std_id:
+                                into[other] = score
+    kinds = {"overlaps_national": national, "duplicates_same_province": same,
+             "duplicates_other_province": elsewhere}
+    return {kind: sorted(((score, other) for other, score in held.items()),
+                         key=lambda pair: (-pair[0], pair[1]))[:MAX_MATCHES]
+            for kind, held in kinds.items() if held}
 
 
 async def _decisions() -> dict[int, Decision]:
@@ -120,69 +184,32 @@ async def triage_region(region: str | None, as_of: dt.date | None = None, *,
     for key, row in mine.items():
         words.setdefault(key, title_words(row["title_zh"], generic, cut))
     idf = idf_table(words.values())
-    # titles repeat (editions, provinces): compare each distinct word set once per ICS
-    buckets: dict[tuple[str, str], set[frozenset[str]]] = {}  # (ICS, word) -> word sets
-    members: dict[tuple[str, frozenset[str]], list[int]] = {}  # (ICS, word set) -> standards
-    prefixes: dict[frozenset[str], list[str]] = {}
+    # titles repeat (editions, provinces): standards of one ICS and word set form a group
+    groups: dict[str, dict[frozenset[str], _Group]] = {}  # ICS -> word set -> group
     for key, row in sorted(others.items()):
-        title_set = words[key]
-        prefix = prefixes.get(title_set)
-        if prefix is None:
-            prefix = prefixes[title_set] = prefix_words(title_set, idf, rule.title_similarity)
         for code in row["ics"]:
-            members.setdefault((code, title_set), []).append(key)
-            # two similar titles share a word of both prefixes (triage.prefix_words)
-            for word in prefix:
-                buckets.setdefault((code, word), set()).add(title_set)
+            group = groups.setdefault(code, {}).get(words[key])
+            if group is None:
+                group = groups[code][words[key]] = _Group()
+            group.add(key, row)
     province = region_prefix(region)
     decisions = await _decisions()
     items: list[TriageItem] = []
     clocks = {s.id: clock_at(s.history, t, cycle_years) for s in scoped}
-    all_local = {s.id: s for s in scoped}
-    scores: dict[tuple[frozenset[str], frozenset[str]], float] = {}
-    weights: dict[frozenset[str], float] = {}
-    for std_id, std in all_local.items():
-        if std_id not in graded or (only is not None and std_id != only):
-            continue  # not in force on t, or not the one asked for
+    judged = [s for s in scoped if s.id in graded and (only is None or s.id == only)]
+    similar_to = similar_titles(
+        (words.get(s.id, frozenset()) for s in judged if s.id in mine),
+        (words[key] for key in sorted(others)), idf, rule.title_similarity)
+    for std in judged:
+        std_id = std.id
         own = mine.get(std_id)
         own_ics = own["ics"] if own else []
-        own_words = words.get(std_id, frozenset())
-        similar: dict[tuple[str, frozenset[str]], float] = {}
-        for word in prefix_words(own_words, idf, rule.title_similarity):
-            for code in own_ics:
-                for other_words in buckets.get((code, word), ()):
-                    pair = (own_words, other_words)
-                    score = scores.get(pair)
-                    if score is None:
-                        score = scores[pair] = similarity(own_words, other_words, idf, weights)
-                    if score >= rule.title_similarity:
-                        similar[(code, other_words)] = score
-        # best first; each kind keeps its MAX_MATCHES best, so stop once every kind has them
-        seen: set[int] = {std_id}
-        found: dict[str, list[tuple[float, int]]] = {}
-        for group, score in sorted(similar.items(), key=lambda item: -item[1]):
-            if len(found) == 3 and all(len(v) >= MAX_MATCHES for v in found.values()):
-                break
-            for other in members[group]:
-                if other in seen:
-                    continue
-                seen.add(other)
-                row = others[other]
-                if row["level"] in ("national", "industry"):
-                    kind = "overlaps_national"
-                elif (row["region_code"] or "")[:2] == (std.region_code or "")[:2]:
-                    kind = "duplicates_same_province"
-                else:
-                    kind = "duplicates_other_province"
-                listed = found.setdefault(kind, [])
-                if len(listed) < MAX_MATCHES * 4:
-                    listed.append((score, other))
-        matches = {kind: [_match(others[other], other, score, own_ics)
-                          for score, other in sorted(pairs, key=lambda p: (-p[0], p[1]))
-                          [:MAX_MATCHES]] for kind, pairs in found.items()}
-        item = graded[std_id]
+        matches = _best_matches(std_id, (std.region_code or "")[:2], own_ics,
+                                similar_to.get(words.get(std_id, frozenset()), []), groups)
         reasons: dict[str, Any] = {
-            kind: [m.model_dump() for m in listed] for kind, listed in matches.items()}
+            kind: [_match(others[other], other, score, own_ics) for score, other in listed]
+            for kind, listed in matches.items()}
+        item = graded[std_id]
         clock = clocks[std_id]
         if clock.overdue:
             reasons["review_overdue"] = {"due_on": str(clock.due_on)}
