@@ -129,12 +129,21 @@ def _explain(signals: Signals, score: float, grade: Grade, strong: float, weak: 
 def grade_all(items: Sequence[Signals], rule: EvaluationRule
               ) -> tuple[list[EvaluationItem], float, float]:
     """Scores and grades of a region's standards: (items, strong threshold, weak threshold)."""
-    scores = [score_of(s, rule) for s in items]
+    # a province's standards repeat a few signal values: score and explain each once
+    values = [tuple(signals.value(name) for name in SIGNALS) for signals in items]
+    known: dict[tuple[int, ...], float] = {}
+    scores = []
+    for signals, counts in zip(items, values, strict=True):
+        score = known.get(counts)
+        if score is None:
+            score = known[counts] = score_of(signals, rule)
+        scores.append(score)
     ordered = sorted(scores)
     weak = nearest_rank(ordered, rule.weak_share)
     strong = nearest_rank(ordered, 1 - rule.strong_share)
+    explained: dict[tuple[tuple[int, ...], int, Grade], str] = {}
     graded: list[EvaluationItem] = []
-    for signals, score in zip(items, scores, strict=True):
+    for signals, counts, score in zip(items, values, scores, strict=True):
         if score <= weak:
             grade = Grade.WEAK
         elif score >= strong:
@@ -142,13 +151,15 @@ def grade_all(items: Sequence[Signals], rule: EvaluationRule
         else:
             grade = Grade.MEDIUM
         lower = bisect.bisect_left(ordered, score)
+        key = (counts, signals.enterprises_year_ago, grade)
+        explanation = explained.get(key)
+        if explanation is None:
+            explanation = explained[key] = _explain(signals, score, grade, strong, weak)
         # built without validation: one per standard of a province, every value typed here
         graded.append(EvaluationItem.model_construct(
             standard_id=signals.standard_id, code=signals.code, title_zh=signals.title_zh,
-            region_code=signals.region_code,
-            signals={name: signals.value(name) for name in SIGNALS},
+            region_code=signals.region_code, signals=dict(zip(SIGNALS, counts, strict=True)),
             enterprises_year_ago=signals.enterprises_year_ago, score=score,
             percentile=round(lower / len(ordered), 4), grade=grade,
-            grade_zh=GRADE_NAMES_ZH[grade],
-            explanation=_explain(signals, score, grade, strong, weak)))
+            grade_zh=GRADE_NAMES_ZH[grade], explanation=explanation))
     return graded, strong, weak

@@ -6,13 +6,16 @@ Generated data: BENCH_REVIEW_STANDARDS local standards (default 80,000) of four 
 edition and every twentieth withdrawn, a review for every fourth (继续有效, 修订 or 废止),
 BENCH_REVIEW_NATIONAL national standards (default 5,000) on the same ICS codes (one in 25 on a
 subject local standards cover), and
-BENCH_REVIEW_DECLARATIONS declarations (default 1,000,000) of 100,000 products written
-straight into the tables. Local titles combine a place, a subject and an aspect (12,000 titles),
-national ones a subject and an aspect, so that the triage has overlaps to find.
+BENCH_REVIEW_DECLARATIONS declarations (default 1,000,000) of 100,000 products and normative
+references between local standards of a province on one subject (one standard in eight
+citing one to three others, the evaluation's citations) written straight into the tables.
+Local titles combine a place, a subject and an aspect (12,000 titles), national ones a
+subject and an aspect, so that the triage has overlaps to find.
 
 Prints one JSON line per engine: the due list of DB22 (as of a day, 6 months) and of every
 region, reviewed on time over 5 years, the evaluation of DB22 and its triage, in seconds;
-and two calibration figures measured on the same data and machine: ``scan`` reads the columns
+and under ``same_run`` two calibration figures measured on the same data and machine (the
+shared ``calibration`` of bench/engines.py is printed beside them): ``scan`` reads the columns
 the due list needs for DB22 in one plain SELECT, ``python`` is a fixed pure-Python loop. The
 ratios (``due_22 / scan``, ``due_22 / python``...) say what the clock costs over reading the
 rows, whatever the machine.
@@ -107,7 +110,10 @@ async def write_reviews_and_declarations() -> dict[str, int]:
                             rng.choice(["continue", "continue", "revise", "abolish"]), "",
                             "bench", "bench", now, now))
     ids = [row["id"] for row in rows]
+    references = await normative_references(rng)
     async with write_transaction(engine):
+        await insert_rows(engine, "relation", [
+            "subject_code", "kind", "object_code", "source", "subject", "object"], references)
         await insert_rows(engine, "standard_review", [
             "standard", "code", "reviewed_on", "conclusion", "note", "source", "recorded_by",
             "created_at", "updated_at"], reviews)
@@ -142,7 +148,32 @@ async def write_reviews_and_declarations() -> dict[str, int]:
                 await insert_rows(engine, "declaration", columns, chunk)
                 chunk = []
         await insert_rows(engine, "declaration", columns, chunk)
-    return {"reviews": len(reviews), "products": PRODUCTS, "declarations": DECLARATIONS}
+    return {"reviews": len(reviews), "references": len(references), "products": PRODUCTS,
+            "declarations": DECLARATIONS}
+
+
+async def normative_references(rng: random.Random) -> list[tuple[Any, ...]]:
+    """Normative references between local standards, written straight into ``relation``
+    (kind ``references``: the evaluation's citations): one standard in eight refers to one
+    to three others of its province on the same subject (a service quality standard citing
+    the service specification, a grading standard the planting one)."""
+    rows = await select("SELECT id, normalized_code, title_zh, region_code FROM standard "
+                        "WHERE level = 'local' ORDER BY id")
+    peers: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for row in rows:
+        subject = next((word for word in SUBJECTS if word in (row["title_zh"] or "")), "")
+        row["peers"] = peers.setdefault(((row["region_code"] or "")[:2], subject), [])
+        row["peers"].append(row)
+    references: dict[tuple[str, str], tuple[Any, ...]] = {}
+    for index, row in enumerate(rows):
+        if index % 8:
+            continue
+        for cited in rng.sample(row["peers"], min(len(row["peers"]), rng.randint(1, 3))):
+            if cited["id"] != row["id"]:
+                references[(row["normalized_code"], cited["normalized_code"])] = (
+                    row["normalized_code"], "references", cited["normalized_code"], "bench",
+                    row["id"], cited["id"])
+    return list(references.values())
 
 
 def python_calibration() -> float:
@@ -184,7 +215,7 @@ async def run(settings: Settings) -> dict[str, Any]:
         evaluation, graded = await timed(evaluation_repository.evaluate_region("22", AS_OF))
         triage, judged = await timed(triage_repository.triage_region("22", AS_OF))
         figures.update({
-            "calibration": {"scan_22_seconds": scan, "scan_rows": len(rows),
+            "same_run": {"scan_22_seconds": scan, "scan_rows": len(rows),
                             "python_seconds": python},
             "due_22": {"seconds": due_22, "standards": report.standards, "due": report.due,
                        "overdue": report.overdue},
@@ -193,7 +224,8 @@ async def run(settings: Settings) -> dict[str, Any]:
             "on_time_22": {"seconds": on_time, "rate": rate.rate,
                            "denominator": rate.denominator},
             "evaluation_22": {"seconds": evaluation, "standards": graded.standards,
-                              "grades": graded.grades},
+                              "grades": graded.grades,
+                              "cited": sum(1 for i in graded.items if i.signals["citations"])},
             "triage_22": {"seconds": triage, "candidates": judged.candidates,
                           "by_action": judged.by_action},
             "ratios": {"due_22/scan": round(due_22 / max(scan, 1e-6), 1),
