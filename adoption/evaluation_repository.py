@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from adoption.batches import collector_paused
 from adoption.db import select
 from adoption.drafting_repository import region_prefix
 from adoption.evaluation import (
@@ -96,7 +97,8 @@ async def evaluate_region(region: str | None, as_of: dt.date | None = None,
     t = as_of or dt.date.today()
     rule = rule or load_rule()
     signals = await region_signals(region, t, rule.views_months)
-    items, strong, weak = grade_all(signals, rule)
+    with collector_paused():
+        items, strong, weak = grade_all(signals, rule)
     counts = {g.value: 0 for g in Grade}
     for item in items:
         counts[item.grade.value] += 1

@@ -11,6 +11,7 @@ from functools import cache
 from typing import Any
 
 from adoption import import_records
+from adoption.batches import collector_paused
 from adoption.db import select, write, writing
 from adoption.drafting_repository import as_day, region_prefix
 from adoption.errors import InvalidFieldError, RecordNotFound
@@ -197,17 +198,25 @@ async def scope_histories(region: str | None = None, domain: str | None = None,
         "SELECT s.id, s.code, s.title_zh, s.region_code, s.effective_on, s.withdrawn_on, "
         f"s.withdrawn_undated, s.upcoming_undated, {_REPLACED_ON} AS revised_on "
         f"FROM standard s WHERE {base} ORDER BY s.code", args)
+    review_rows = await select(
+        "SELECT v.standard, v.reviewed_on, v.conclusion FROM standard_review v "
+        f"JOIN standard s ON s.id = v.standard WHERE {base}", args)
+    domain_rows = await select(
+        "SELECT d.standard, d.domain FROM standard_domain d "
+        f"JOIN standard s ON s.id = d.standard WHERE {base}", args)
+    with collector_paused():
+        return _histories(rows, review_rows, domain_rows, domain)
+
+
+def _histories(rows: list[dict[str, Any]], review_rows: list[dict[str, Any]],
+               domain_rows: list[dict[str, Any]], domain: str | None) -> list[ScopedStandard]:
     reviews: dict[int, list[ReviewEvent]] = {}
-    for review in await select(
-            "SELECT v.standard, v.reviewed_on, v.conclusion FROM standard_review v "
-            f"JOIN standard s ON s.id = v.standard WHERE {base}", args):
+    for review in review_rows:
         reviews.setdefault(review["standard"], []).append(ReviewEvent(
             as_day(review["reviewed_on"]) or dt.date.min,
             ReviewConclusion(review["conclusion"])))
     domains: dict[int, list[str]] = {}
-    for found in await select(
-            "SELECT d.standard, d.domain FROM standard_domain d "
-            f"JOIN standard s ON s.id = d.standard WHERE {base}", args):
+    for found in domain_rows:
         domains.setdefault(found["standard"], []).append(found["domain"])
     scoped = []
     for row in rows:
@@ -252,18 +261,8 @@ def _by_due(found: tuple[dt.date, str, ScopedStandard, Clock]) -> tuple[dt.date,
     return found[0], found[1]
 
 
-async def due_report(region: str | None = None, *, as_of: dt.date | None = None,
-                     within: int = 6, domain: str | None = None,
-                     cycle_years: int = DEFAULT_CYCLE_YEARS) -> DueReport:
-    """Counts and lists of the local standards due for review within ``within`` months of
-    ``as_of`` and those overdue on it, by city and by domain (docs/reviews.md).
-
-    Raises:
-        InvalidFieldError: a number of months out of range.
-    """
-    t = as_of or dt.date.today()
-    check_within(within)
-    scoped = await scope_histories(region, domain)
+def _due_report(scoped: list[ScopedStandard], t: dt.date, within: int,
+                region: str | None, domain: str | None, cycle_years: int) -> DueReport:
     limit = add_months(t, within)  # Clock.due_within, computed once for every standard
     due_found: list[tuple[dt.date, str, ScopedStandard, Clock]] = []
     overdue_found: list[tuple[dt.date, str, ScopedStandard, Clock]] = []
@@ -297,6 +296,22 @@ async def due_report(region: str | None = None, *, as_of: dt.date | None = None,
         "running": running, "due": len(due_items), "overdue": len(overdue_items),
         "not_counted": not_counted, "by_city": by_city, "by_domain": by_domain,
         "due_items": due_items, "overdue_items": overdue_items})
+
+
+async def due_report(region: str | None = None, *, as_of: dt.date | None = None,
+                     within: int = 6, domain: str | None = None,
+                     cycle_years: int = DEFAULT_CYCLE_YEARS) -> DueReport:
+    """Counts and lists of the local standards due for review within ``within`` months of
+    ``as_of`` and those overdue on it, by city and by domain (docs/reviews.md).
+
+    Raises:
+        InvalidFieldError: a number of months out of range.
+    """
+    t = as_of or dt.date.today()
+    check_within(within)
+    scoped = await scope_histories(region, domain)
+    with collector_paused():
+        return _due_report(scoped, t, within, region, domain, cycle_years)
 
 
 async def clock_of(standard_id: int, as_of: dt.date | None = None,

@@ -8,6 +8,7 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
+from adoption.batches import collector_paused
 from adoption.db import adoption_engine, select, write, writing
 from adoption.drafting_repository import as_day, region_prefix
 from adoption.errors import InvalidFieldError, RecordNotFound
@@ -61,7 +62,8 @@ def _match(row: dict[str, Any], key: int, score: float, own_ics: list[str]) -> d
     tens of thousands per answer)."""
     return {"standard_id": key, "code": row["code"], "title_zh": row["title_zh"],
             "level": row["level"], "similarity": score,
-            "shared_ics": sorted(set(own_ics) & set(row["ics"]))}
+            "shared_ics": [own_ics[0]] if len(own_ics) == 1  # a match shares one at least
+            else sorted(set(own_ics) & set(row["ics"]))}
 
 
 class _Group:
@@ -179,52 +181,53 @@ async def triage_region(region: str | None, as_of: dt.date | None = None, *,
         others.update(await _with_ics(
             "s.level IN ('national', 'industry', 'local') AND s.amendment IS NULL AND s.id IN "
             f"(SELECT i2.standard FROM standard_ics i2 WHERE {clause})", chunk_args, t))
-    cut: dict[str, frozenset[str]] = {}  # editions and provinces repeat titles
-    words = {key: title_words(row["title_zh"], generic, cut) for key, row in others.items()}
-    for key, row in mine.items():
-        words.setdefault(key, title_words(row["title_zh"], generic, cut))
-    idf = idf_table(words.values())
-    # titles repeat (editions, provinces): standards of one ICS and word set form a group
-    groups: dict[str, dict[frozenset[str], _Group]] = {}  # ICS -> word set -> group
-    for key, row in sorted(others.items()):
-        for code in row["ics"]:
-            group = groups.setdefault(code, {}).get(words[key])
-            if group is None:
-                group = groups[code][words[key]] = _Group()
-            group.add(key, row)
-    province = region_prefix(region)
     decisions = await _decisions()
-    items: list[TriageItem] = []
-    clocks = {s.id: clock_at(s.history, t, cycle_years) for s in scoped}
-    judged = [s for s in scoped if s.id in graded and (only is None or s.id == only)]
-    similar_to = similar_titles(
-        (words.get(s.id, frozenset()) for s in judged if s.id in mine),
-        (words[key] for key in sorted(others)), idf, rule.title_similarity)
-    for std in judged:
-        std_id = std.id
-        own = mine.get(std_id)
-        own_ics = own["ics"] if own else []
-        matches = _best_matches(std_id, (std.region_code or "")[:2], own_ics,
-                                similar_to.get(words.get(std_id, frozenset()), []), groups)
-        reasons: dict[str, Any] = {
-            kind: [_match(others[other], other, score, own_ics) for score, other in listed]
-            for kind, listed in matches.items()}
-        item = graded[std_id]
-        clock = clocks[std_id]
-        if clock.overdue:
-            reasons["review_overdue"] = {"due_on": str(clock.due_on)}
-        if item.grade is Grade.WEAK and item.signals["enterprises"] == 0 and \
-                item.signals["feedback"] == 0:
-            reasons["weak_unused"] = {"score": item.score, "explanation": item.explanation}
-        suggested = suggest(reasons)
-        if suggested is TriageAction.KEEP and std_id not in decisions and only is None:
-            continue
-        if action is not None and suggested is not action:
-            continue
-        items.append(TriageItem(
-            standard_id=std_id, code=std.code, title_zh=std.title_zh,
-            region_code=std.region_code, ics=own_ics, reasons=reasons, suggested=suggested,
-            suggested_zh=ACTION_NAMES_ZH[suggested], decision=decisions.get(std_id)))
+    with collector_paused():  # no await inside
+        cut: dict[str, frozenset[str]] = {}  # editions and provinces repeat titles
+        words = {key: title_words(row["title_zh"], generic, cut) for key, row in others.items()}
+        for key, row in mine.items():
+            words.setdefault(key, title_words(row["title_zh"], generic, cut))
+        idf = idf_table(words.values())
+        # titles repeat (editions, provinces): standards of one ICS and word set form a group
+        groups: dict[str, dict[frozenset[str], _Group]] = {}  # ICS -> word set -> group
+        for key, row in sorted(others.items()):
+            for code in row["ics"]:
+                group = groups.setdefault(code, {}).get(words[key])
+                if group is None:
+                    group = groups[code][words[key]] = _Group()
+                group.add(key, row)
+        province = region_prefix(region)
+        items: list[TriageItem] = []
+        clocks = {s.id: clock_at(s.history, t, cycle_years) for s in scoped}
+        judged = [s for s in scoped if s.id in graded and (only is None or s.id == only)]
+        similar_to = similar_titles(
+            (words.get(s.id, frozenset()) for s in judged if s.id in mine),
+            (words[key] for key in sorted(others)), idf, rule.title_similarity)
+        for std in judged:
+            std_id = std.id
+            own = mine.get(std_id)
+            own_ics = own["ics"] if own else []
+            matches = _best_matches(std_id, (std.region_code or "")[:2], own_ics,
+                                    similar_to.get(words.get(std_id, frozenset()), []), groups)
+            reasons: dict[str, Any] = {
+                kind: [_match(others[other], other, score, own_ics) for score, other in listed]
+                for kind, listed in matches.items()}
+            item = graded[std_id]
+            clock = clocks[std_id]
+            if clock.overdue:
+                reasons["review_overdue"] = {"due_on": str(clock.due_on)}
+            if item.grade is Grade.WEAK and item.signals["enterprises"] == 0 and \
+                    item.signals["feedback"] == 0:
+                reasons["weak_unused"] = {"score": item.score, "explanation": item.explanation}
+            suggested = suggest(reasons)
+            if suggested is TriageAction.KEEP and std_id not in decisions and only is None:
+                continue
+            if action is not None and suggested is not action:
+                continue
+            items.append(TriageItem(
+                standard_id=std_id, code=std.code, title_zh=std.title_zh,
+                region_code=std.region_code, ics=own_ics, reasons=reasons, suggested=suggested,
+                suggested_zh=ACTION_NAMES_ZH[suggested], decision=decisions.get(std_id)))
     counts = {a.value: 0 for a in TriageAction}
     for entry in items:
         counts[entry.suggested.value] += 1
