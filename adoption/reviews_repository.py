@@ -172,9 +172,14 @@ async def reviews_of(standard_id: int) -> list[ReviewRead]:
 # Histories and the clock over a scope
 # ------------------------------------------------------------------------------------------
 
+# the first replacing edition's date per replaced standard, joined rather than a correlated
+# subquery: PostgreSQL costs one subquery per row so high that it JIT-compiles the query
+# (1.4 s of compiling for 0.1 s of work at 40,000 standards)
 _REPLACED_ON = (
-    "(SELECT MIN(COALESCE(n.published_on, n.effective_on)) FROM relation r "
-    "JOIN standard n ON n.id = r.subject WHERE r.object = s.id AND r.kind = 'replaces')")
+    "LEFT JOIN (SELECT r.object AS standard, MIN(COALESCE(n.published_on, n.effective_on)) "
+    "AS revised_on FROM relation r JOIN standard n ON n.id = r.subject "
+    "WHERE r.kind = 'replaces' AND r.object IS NOT NULL GROUP BY r.object) replaced "
+    "ON replaced.standard = s.id")
 
 
 @dataclass(slots=True)  # not frozen: built by the tens of thousands, frozen init is slower
@@ -196,8 +201,8 @@ async def scope_histories(region: str | None = None, domain: str | None = None,
     base = f"s.level = 'local' AND s.amendment IS NULL AND {where}"
     rows = await select(
         "SELECT s.id, s.code, s.title_zh, s.region_code, s.effective_on, s.withdrawn_on, "
-        f"s.withdrawn_undated, s.upcoming_undated, {_REPLACED_ON} AS revised_on "
-        f"FROM standard s WHERE {base} ORDER BY s.code", args)
+        "s.withdrawn_undated, s.upcoming_undated, replaced.revised_on "
+        f"FROM standard s {_REPLACED_ON} WHERE {base} ORDER BY s.code", args)
     review_rows = await select(
         "SELECT v.standard, v.reviewed_on, v.conclusion FROM standard_review v "
         f"JOIN standard s ON s.id = v.standard WHERE {base}", args)
