@@ -268,7 +268,10 @@ def _by_due(found: tuple[dt.date, str, ScopedStandard, Clock]) -> tuple[dt.date,
 
 def _due_report(scoped: list[ScopedStandard], t: dt.date, within: int,
                 region: str | None, domain: str | None, cycle_years: int) -> DueReport:
-    limit = add_months(t, within)  # Clock.due_within, computed once for every standard
+    try:  # Clock.due_within's limit, computed once for every standard
+        limit = add_months(t, within)
+    except ValueError:  # past the calendar's end (year 9999): every due date is within
+        limit = dt.date.max
     due_found: list[tuple[dt.date, str, ScopedStandard, Clock]] = []
     overdue_found: list[tuple[dt.date, str, ScopedStandard, Clock]] = []
     not_counted: dict[str, int] = {}
