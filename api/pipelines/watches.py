@@ -8,12 +8,14 @@ unique per watch, standard, event and day; cursors remember what was read). A ma
 fails leaves its notices unmailed: the next run sends them. Watches with a webhook get their
 new notices POSTed as JSON, signed with HMAC-SHA256 of the watch's secret
 (``X-Stdtrack-Signature: sha256=…``), every attempt logged in ``webhook_delivery`` and retried
-with exponential backoff (1, 2, 4 … minutes) up to ``MAX_ATTEMPTS``.
+with exponential backoff (1, 2, 4 … minutes) up to ``MAX_ATTEMPTS``; a webhook URL is checked
+against the server's own network right before each POST (:mod:`api.webhook_guard`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import hmac
 import logging
@@ -32,6 +34,8 @@ from adoption import watches_repository
 from adoption.vocab import WatchDigest, WatchEvent
 from adoption.watches import matches, wants
 from adoption.watches_repository import NewNotice, OwnedWatch, Unmailed
+from api.errors import WebhookRefused
+from api.webhook_guard import post_checked
 from standards import repository, watch_queries
 from standards.queries import IndexSource, index_sources
 from standards.settings import Settings
@@ -242,7 +246,7 @@ async def run_watch_digest(as_of: dt.date | None = None, *, settings: Settings,
             await watches_repository.mark_emailed(ids, now)
             report.emails_sent += 1
     await watches_repository.queue_webhook_notices(now)
-    await deliver_webhooks(report, now)
+    await deliver_webhooks(report, now, allow_private=settings.webhook_allow_private)
     return report
 
 
@@ -257,16 +261,12 @@ def signature(secret: str, body: bytes) -> str:
     return "sha256=" + hmac.new(secret.encode("utf-8"), body, hashlib.sha256).hexdigest()
 
 
-def post_delivery(url: str, body: bytes, headers: dict[str, str], timeout: float = 10.0
-                  ) -> int:
-    """POST one delivery (blocking: call it in a thread); the status code. Redirects are not
-    followed (a webhook answers where it was registered)."""
-    with httpx.Client(timeout=timeout, follow_redirects=False) as client:
-        return client.post(url, content=body, headers=headers).status_code
-
-
-async def deliver_webhooks(report: WatchRunReport, now: dt.datetime) -> None:
-    """Attempt every due delivery; log each attempt; retry later with backoff."""
+async def deliver_webhooks(report: WatchRunReport, now: dt.datetime, *,
+                           allow_private: bool = False) -> None:
+    """Attempt every due delivery; log each attempt; retry later with backoff. Each URL is
+    checked again right before its POST, which goes to the address checked
+    (:mod:`api.webhook_guard`): one that now resolves into the server's own network is a
+    failed attempt naming why."""
     for due in await watches_repository.due_deliveries(now):
         body = due.payload.encode("utf-8")
         headers = {"Content-Type": "application/json; charset=utf-8",
@@ -276,7 +276,10 @@ async def deliver_webhooks(report: WatchRunReport, now: dt.datetime) -> None:
         status: int | None = None
         error = ""
         try:
-            status = await anyio.to_thread.run_sync(post_delivery, due.url, body, headers)
+            status = await anyio.to_thread.run_sync(functools.partial(
+                post_checked, due.url, body, headers, allow_private=allow_private))
+        except WebhookRefused as exc:
+            error = f"refused: {exc.detail}"
         except httpx.HTTPError as exc:
             error = f"{type(exc).__name__}: {exc}"
         delivered = status is not None and 200 <= status < 300
