@@ -1,5 +1,6 @@
-"""The watch run (关注): catalogue changes since the last run, new standards, and editions
-coming into force become notices of the watches that follow them; notices of watches that
+"""The watch run (关注): catalogue changes since the last run, new standards, editions
+coming into force and drafting projects reaching a stage become notices of the watches that
+follow them; notices of watches that
 mail are sent by e-mail (SMTP, ``STDTRACK_SMTP_URL``).
 
 :func:`run_watch_digest` is a plain function of the day: the daily schedule calls it (and
@@ -30,9 +31,10 @@ from urllib.parse import unquote, urlsplit
 import anyio
 import httpx
 
-from adoption import watches_repository
-from adoption.vocab import WatchDigest, WatchEvent
-from adoption.watches import matches, wants
+from adoption import drafting_repository, watches_repository
+from adoption.drafting import STAGE_NAMES_ZH
+from adoption.vocab import DraftingStage, WatchDigest, WatchEvent
+from adoption.watches import ProjectStage, matches, matches_project, wants
 from adoption.watches_repository import NewNotice, OwnedWatch, Unmailed
 from api.errors import WebhookRefused
 from api.webhook_guard import post_checked
@@ -44,7 +46,8 @@ log = logging.getLogger("stdtrack.watches")
 PAGE = 5000
 EVENT_WORDS = {WatchEvent.NEW: "新标准", WatchEvent.NEW_EDITION: "新版本",
                WatchEvent.REPLACED: "被代替", WatchEvent.WITHDRAWN: "废止",
-               WatchEvent.UPCOMING: "即将实施", WatchEvent.CHANGED: "信息变更"}
+               WatchEvent.UPCOMING: "即将实施", WatchEvent.CHANGED: "信息变更",
+               WatchEvent.STAGE: "制修订进展"}
 WITHDRAWN_FLAGS = {"true", "1", "True"}
 MAX_ATTEMPTS = 8
 """Attempts of a webhook delivery (over about two hours of backoff) before it is failed."""
@@ -55,6 +58,7 @@ class WatchRunReport:
     as_of: dt.date
     changes_read: int = 0
     standards_read: int = 0
+    stages_read: int = 0
     notices_created: int = 0
     emails_sent: int = 0
     mail_failures: list[str] = field(default_factory=list)
@@ -63,7 +67,8 @@ class WatchRunReport:
 
     def as_dict(self) -> dict[str, Any]:
         return {"as_of": self.as_of.isoformat(), "changes_read": self.changes_read,
-                "standards_read": self.standards_read, "notices_created": self.notices_created,
+                "standards_read": self.standards_read, "stages_read": self.stages_read,
+                "notices_created": self.notices_created,
                 "emails_sent": self.emails_sent, "mail_failures": self.mail_failures,
                 "webhooks_delivered": self.webhooks_delivered,
                 "webhook_failures": self.webhook_failures}
@@ -164,6 +169,51 @@ def _notices(watches: Sequence[OwnedWatch], events: Sequence[_Event],
     return found
 
 
+async def _stage_entries(after: int) -> tuple[dict[int, list[ProjectStage]], int, int]:
+    """Stage entries recorded since the cursor, by project (history order), the new cursor
+    and how many were read."""
+    by_project: dict[int, list[ProjectStage]] = {}
+    read = 0
+    while rows := await drafting_repository.stages_after(after, PAGE):
+        read += len(rows)
+        after = rows[-1].entry_id
+        for row in rows:
+            by_project.setdefault(row.project_id, []).append(row)
+    for entries in by_project.values():
+        entries.sort(key=lambda e: (e.stage_on, e.entry_id))
+    return by_project, after, read
+
+
+def stage_detail(entry: ProjectStage) -> str:
+    """``征求意见 2026-03-01``; a postponement names the new deadline, 发布 the code."""
+    detail = f"{STAGE_NAMES_ZH[entry.stage]} {entry.stage_on.isoformat()}"
+    if entry.stage is DraftingStage.POSTPONED and entry.deadline is not None:
+        detail += f"，完成期限延至 {entry.deadline.isoformat()}"
+    if entry.stage in (DraftingStage.PUBLISHED, DraftingStage.FILED) and entry.code:
+        detail += f"（{entry.code}）"
+    return detail
+
+
+def _stage_notices(watches: Sequence[OwnedWatch], by_project: dict[int, list[ProjectStage]]
+                   ) -> list[NewNotice]:
+    """One notice per watch and project reaching a stage: the latest stage recorded after the
+    watch was saved (a plan import may bring several steps of one project at once)."""
+    found: list[NewNotice] = []
+    for entries in by_project.values():
+        facts = entries[-1]
+        for owned in watches:
+            watch = owned.watch
+            if not wants(watch, WatchEvent.STAGE) or not matches_project(watch, facts):
+                continue
+            seen = [entry for entry in entries if entry.recorded_at >= watch.created_at]
+            if seen:
+                entry = seen[-1]
+                found.append(NewNotice(watch.id, None, facts.plan_no, facts.title or None,
+                                       WatchEvent.STAGE, stage_detail(entry), entry.stage_on,
+                                       project_id=facts.project_id))
+    return found
+
+
 def mail_messages(pending: Sequence[Unmailed], sender: str, as_of: dt.date
                   ) -> list[tuple[EmailMessage, list[int]]]:
     """One message per address: its notices, newest events first, and their ids."""
@@ -221,10 +271,13 @@ async def run_watch_digest(as_of: dt.date | None = None, *, settings: Settings,
     watches = await watches_repository.all_watches()
     start = await watches_repository.cursors()
     if not start:  # the first run: read from the start (watches see only what follows them)
-        start = {"changes": 0, "standards": 0}
+        start = {"changes": 0, "standards": 0, "stages": 0}
     horizon = max((owned.watch.upcoming_days for owned in watches), default=0)
     events, positions, report.changes_read, report.standards_read = await _catalogue_events(
         as_of, start, horizon)
+    by_project, positions["stages"], report.stages_read = await _stage_entries(
+        start.get("stages", 0))
+    found: list[NewNotice] = []
     if watches and events:
         ids = list(dict.fromkeys(event.standard_id for event in events))
         sources = {source.id: source for source in await index_sources(ids)}
@@ -232,6 +285,8 @@ async def run_watch_digest(as_of: dt.date | None = None, *, settings: Settings,
         standings = await repository.standings_of(withdrawn, as_of) if withdrawn else {}
         successors = {key: standing.successors for key, standing in standings.items()}
         found = _notices(watches, events, sources, successors, as_of)
+    found += _stage_notices(watches, by_project)
+    if found:
         report.notices_created = await watches_repository.add_notices(found, now)
     await watches_repository.set_cursors(positions, now)
     if settings.smtp_url:
