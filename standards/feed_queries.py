@@ -22,6 +22,12 @@ from standards.repository import _chunks, _select
 from standards.tables import Standard
 from standards.vocab import ChangeType, Level, RelationKind, Status
 
+RARE = 2000
+"""Filters matching at most this many standards read the change log through those standards'
+rows (the index on ``change_log.standard``); broader ones scan it in id order from the
+cursor, where matches are dense enough to fill a page soon. (Left to itself, a planner reading
+``ORDER BY id LIMIT`` may walk the whole log for a filter that matches almost nothing.)"""
+
 _STANDARD_COLUMNS = (
     "s.id AS standard_id, s.normalized_code AS code, s.title_zh, s.title_en, s.level, "
     "s.region_code, s.ics, s.published_on, s.implemented_on, s.withdrawn_on, s.effective_on, "
@@ -132,6 +138,14 @@ def filter_sql(filters: FeedFilters) -> tuple[str, list[Any]]:
     return " AND ".join(where), args
 
 
+async def matching_few(where: str, args: list[Any], rare: int) -> list[int] | None:
+    """The ids of the standards a filter matches when they are ``rare`` or fewer, else None."""
+    if where == "1 = 1" or rare <= 0:
+        return None
+    rows = await _select(f"SELECT s.id FROM standard s WHERE {where} LIMIT ?", [*args, rare + 1])
+    return None if len(rows) > rare else [int(row["id"]) for row in rows]
+
+
 async def _relations(codes: Sequence[str], end: str) -> dict[str, list[str]]:
     """Replacements of ``codes``: ``end="object_code"`` gives their successors, ``"subject_code"``
     what they replace (one query per 30,000 codes)."""
@@ -168,6 +182,14 @@ async def _change_items(after: int, since: dt.datetime | None, where: str,
     """At least ``want`` writes after change-log id ``after`` when there are that many (fewer
     when one page of rows holds fewer whole writes), and whether the log ended there."""
     size = max(4 * want, 200)
+    if since is not None:
+        # the first change at or after ``since`` through the changed_at index: the id scan
+        # starts there instead of reading the whole log up to it
+        # (MIN(id + 0): a plain MIN(id) makes PostgreSQL walk the primary key from the start)
+        first = await _select("SELECT MIN(id + 0) AS n FROM change_log WHERE changed_at >= ?",
+                              [since])
+        if first and first[0]["n"] is not None:
+            after = max(after, int(first[0]["n"]) - 1)
     while True:
         rows = await _select(
             f"SELECT c.id, c.field, c.old_value, c.new_value, c.changed_at, {_STANDARD_COLUMNS} "
@@ -193,16 +215,24 @@ async def _change_items(after: int, since: dt.datetime | None, where: str,
 
 async def feed_page(filters: FeedFilters, position: FeedPosition, *,
                     since: dt.datetime | None = None, limit: int = 100,
-                    today: dt.date | None = None) -> FeedPage:
+                    today: dt.date | None = None, rare: int = RARE) -> FeedPage:
     """Up to ``limit`` entries after ``position``, oldest first (ties: new before changed),
     and the position after them; ``since`` leaves out entries before that moment.
 
-    Statuses are as of ``today``.
+    Statuses are as of ``today``; ``rare`` is the :data:`RARE` threshold (0: always scan).
     """
     today = today or dt.date.today()
     where, args = filter_sql(filters)
-    changes, changes_ended = await _change_items(position.changes, since, where, args,
-                                                 limit + 1)
+    few = await matching_few(where, args, rare)
+    change_where, change_args = where, args
+    if few is not None:
+        if not few:
+            return FeedPage([], position, False)
+        engine = Standard._meta.db
+        change_where, change_args = in_list(engine, "c.standard", few, "bigint")
+        where, args = in_list(engine, "s.id", few, "bigint")
+    changes, changes_ended = await _change_items(position.changes, since, change_where,
+                                                 change_args, limit + 1)
     new_rows = await _select(
         f"SELECT s.created_at, {_STANDARD_COLUMNS} FROM standard s WHERE s.id > ? "
         f"{'AND s.created_at >= ? ' if since else ''}AND {where} ORDER BY s.id LIMIT ?",
