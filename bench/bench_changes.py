@@ -11,9 +11,10 @@ Prints one JSON line per engine: seconds for a page of 100 entries — the first
 from the middle of the log (by cursor), each filter alone (region 2201: selective; region
 2202, whose five standards make the rare case; prefix DB22/T; ICS 65.020; level local) and
 ``since`` an hour before the last write — and a calibration figure measured on the same data:
-``scan`` reads the next 400 change-log rows after the middle cursor in one plain SELECT. The
-ratios (``first / scan``, ...) say what the feed costs over reading the rows, whatever the
-machine. On PostgreSQL the tables are analysed after the load, as autovacuum does.
+``scan_seconds`` reads the next 400 change-log rows after the middle cursor in one plain
+SELECT. Each page's ``ratio_to_calibration`` (its seconds over ``scan_seconds``) says what the
+feed costs over reading the rows, whatever the machine. On PostgreSQL the tables are analysed
+after the load, as autovacuum does.
 """
 
 from __future__ import annotations
@@ -126,20 +127,22 @@ async def measure(settings: Settings) -> dict[str, Any]:
             "since_last_hour": (FeedFilters(), FeedPosition(), since),
         }
         figures: dict[str, Any] = {"standards": STANDARDS, "change_rows": int(last["n"])}
+        times: dict[str, float] = {}
         for name, (filters, position, after) in cases.items():
             async def read(f: FeedFilters = filters, p: FeedPosition = position,
                            s: dt.datetime | None = after, label: str = name) -> None:
                 page = await feed_queries.feed_page(f, p, since=s, limit=100)
                 assert page.entries, label
-            figures[name] = await best(read)
+            times[name] = await best(read)
 
         async def scan() -> None:
             await Standard.raw("SELECT id, standard, field, old_value, new_value, changed_at "
                                "FROM change_log WHERE id > {} ORDER BY id LIMIT 400",
                                middle.changes)
-        figures["scan"] = await best(scan)
-        figures["ratios_to_scan"] = {name: round(figures[name] / max(figures["scan"], 1e-6), 1)
-                                     for name in cases}
+        figures["scan_seconds"] = unit = await best(scan)
+        figures["pages"] = {name: {"seconds": seconds,
+                                   "ratio_to_calibration": round(seconds / max(unit, 1e-6), 1)}
+                            for name, seconds in times.items()}
         return figures
     finally:
         await close_engine(engine)

@@ -178,9 +178,15 @@ def _entry(entry_id: str, kind: ChangeType, at: dt.datetime, row: dict[str, Any]
 
 
 async def _change_items(after: int, since: dt.datetime | None, where: str,
-                        args: list[Any], want: int) -> tuple[list[_Item], bool]:
+                        args: list[Any], want: int, *, few: bool = False
+                        ) -> tuple[list[_Item], bool]:
     """At least ``want`` writes after change-log id ``after`` when there are that many (fewer
-    when one page of rows holds fewer whole writes), and whether the log ended there."""
+    when one page of rows holds fewer whole writes), and whether the log ended there.
+
+    ``few``: ``where`` names a few standards' rows; ``ORDER BY c.id + 0`` keeps the planner
+    from walking the primary key (it reads those rows through ``change_log.standard`` and
+    sorts them)."""
+    order = "c.id + 0" if few else "c.id"
     size = max(4 * want, 200)
     if since is not None:
         # the first change at or after ``since`` through the changed_at index: the id scan
@@ -194,7 +200,7 @@ async def _change_items(after: int, since: dt.datetime | None, where: str,
         rows = await _select(
             f"SELECT c.id, c.field, c.old_value, c.new_value, c.changed_at, {_STANDARD_COLUMNS} "
             "FROM change_log c JOIN standard s ON s.id = c.standard WHERE c.id > ? "
-            f"{'AND c.changed_at >= ? ' if since else ''}AND {where} ORDER BY c.id LIMIT ?",
+            f"{'AND c.changed_at >= ? ' if since else ''}AND {where} ORDER BY {order} LIMIT ?",
             [after, *([since] if since else []), *args, size])
         items: list[_Item] = []
         for row in rows:
@@ -232,7 +238,7 @@ async def feed_page(filters: FeedFilters, position: FeedPosition, *,
         change_where, change_args = in_list(engine, "c.standard", few, "bigint")
         where, args = in_list(engine, "s.id", few, "bigint")
     changes, changes_ended = await _change_items(position.changes, since, change_where,
-                                                 change_args, limit + 1)
+                                                 change_args, limit + 1, few=few is not None)
     new_rows = await _select(
         f"SELECT s.created_at, {_STANDARD_COLUMNS} FROM standard s WHERE s.id > ? "
         f"{'AND s.created_at >= ? ' if since else ''}AND {where} ORDER BY s.id LIMIT ?",
