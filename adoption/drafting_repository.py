@@ -26,6 +26,7 @@ from adoption.drafting import (
 from adoption.errors import InvalidFieldError, RecordNotFound, StageOrderError
 from adoption.regions import region_name
 from adoption.vocab import Domain, DraftingStage, ProjectKind
+from adoption.watches import ProjectStage
 from standards import data_version
 from standards import repository as standards_repository
 from standards.codes import try_parse_code
@@ -500,6 +501,33 @@ async def _link(project_id: int, standard_id: int, now: dt.datetime) -> None:
         await _add_entry(project_id, DraftingStage.PUBLISHED, published, None,
                          f"目录收录 {standard['code']} (the catalogue holds it)", "catalogue",
                          now)
+
+
+# ------------------------------------------------------------------------------------------
+# Stages reached, for the watch run
+# ------------------------------------------------------------------------------------------
+
+
+def _moment(value: Any) -> dt.datetime:
+    moment = dt.datetime.fromisoformat(value) if isinstance(value, str) else value
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+
+
+async def stages_after(after_id: int, limit: int = 5000) -> list[ProjectStage]:
+    """Stage entries recorded after entry id ``after_id`` (imports, HTTP, the catalogue's
+    publication), oldest first, with their project's facts: one indexed query."""
+    rows = await select(
+        "SELECT e.id AS entry_id, e.stage, e.stage_on, e.deadline, e.recorded_at, p.id, "
+        "p.plan_no, p.title, p.region_code, p.proposer, p.drafters, p.code, p.revises "
+        "FROM drafting_stage e JOIN drafting_project p ON p.id = e.project "
+        "WHERE e.id > ? ORDER BY e.id LIMIT ?", [after_id, limit])
+    return [ProjectStage(
+        entry_id=int(row["entry_id"]), project_id=int(row["id"]), plan_no=row["plan_no"],
+        title=row["title"] or "", region_code=row["region_code"] or "",
+        proposer=row["proposer"] or "", drafters=row["drafters"] or "", code=row["code"],
+        revises=row["revises"], stage=DraftingStage(row["stage"]),
+        stage_on=as_day(row["stage_on"]) or dt.date.min, deadline=as_day(row["deadline"]),
+        recorded_at=_moment(row["recorded_at"])) for row in rows]
 
 
 # ------------------------------------------------------------------------------------------

@@ -569,8 +569,11 @@ class WatchNoticeRead(BaseModel):
     id: int
     watch_id: int
     watch_label: str
-    standard_id: int
-    code: str
+    standard_id: int | None = Field(description="the standard (null: a drafting project's "
+                                    "notice)")
+    project_id: int | None = Field(default=None, description="the drafting project of a "
+                                   "stage notice (event: stage)")
+    code: str = Field(description="the standard's code, or the project's plan number")
     title: str | None
     event: WatchEvent
     detail: str

@@ -410,11 +410,15 @@ class Watch(Table, tablename="watch"):
 
 class WatchNotice(Table, tablename="watch_notice"):
     """One change a watch matched: kept (read or not) until the watch is deleted. Unique per
-    watch, standard, event and day, so runs may repeat."""
+    watch, standard (or drafting project), event and day, so runs may repeat. A notice is of a
+    standard or, for a drafting project reaching a stage, of a project (the other is null)."""
 
     id = Serial(primary_key=True)
     watch = ForeignKey(Watch, on_delete=OnDelete.cascade, index=True)
-    standard = ForeignKey(Standard, on_delete=OnDelete.cascade, index=True)
+    standard = ForeignKey(Standard, null=True, default=None, on_delete=OnDelete.cascade,
+                          index=True)
+    project = ForeignKey(DraftingProject, null=True, default=None, on_delete=OnDelete.cascade,
+                         index=True)
     code = Varchar(length=200)
     title = Text(null=True, default=None)
     event = Varchar(length=20)

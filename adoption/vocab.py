@@ -167,6 +167,7 @@ class WatchEvent(StrEnum):
     WITHDRAWN = "withdrawn"  # withdrawn without a successor
     UPCOMING = "upcoming"  # implementation within the watch's N days
     CHANGED = "changed"  # another recorded field changed (title, dates, committee ...)
+    STAGE = "stage"  # a drafting project (制修订项目) reached a stage (立项 ... 发布, 延期, 撤销)
 
 
 class WatchDigest(StrEnum):

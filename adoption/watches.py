@@ -8,12 +8,20 @@
 - region: a local standard of the region or inside it (``22`` holds ``2201``);
 - organisation: the words appear in a drafting organisation, the committee or the department;
 - query: every word appears in the Chinese or English title or the scope (case ignored).
+
+A drafting project (制修订项目) reaching a stage is followed by the kinds that can name it:
+region (the project's region), organisation (its proposer or drafting organisations), query
+(its title), code and prefix (the standard it will publish, once it has a number, or the one a
+revision replaces). ICS and CCS watches do not follow projects (plans carry neither).
 """
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
+
 from adoption.schemas import WatchRead
-from adoption.vocab import WatchEvent, WatchKind
+from adoption.vocab import DraftingStage, WatchEvent, WatchKind
 from standards.codes import try_parse_code
 from standards.queries import IndexSource
 
@@ -56,6 +64,55 @@ def matches(watch: WatchRead, source: IndexSource) -> bool:
     text = " ".join([source.title_zh or "", source.title_en or "", source.scope or ""])
     folded = text.casefold()
     return all(word in folded for word in _words(value))
+
+
+@dataclass(frozen=True, slots=True)
+class ProjectStage:
+    """A stage entry of a drafting project's history, with the project facts watches match."""
+
+    entry_id: int
+    project_id: int
+    plan_no: str
+    title: str
+    region_code: str
+    proposer: str
+    drafters: str
+    code: str | None  # the published standard's code (as written), once known
+    revises: str | None  # the code a revision replaces (as written)
+    stage: DraftingStage
+    stage_on: dt.date
+    deadline: dt.date | None  # a postponement's new deadline
+    recorded_at: dt.datetime
+
+
+def _code_matches(watch: WatchRead, code: str | None) -> bool:
+    parsed = try_parse_code(code) if code else None
+    if parsed is None:
+        return False
+    value = watch.value.strip()
+    if watch.kind is WatchKind.CODE:
+        return parsed.family_key == family_of(value)
+    wanted, prefix = _squeezed(value), _squeezed(parsed.prefix)
+    if wanted == prefix:
+        return True
+    return (wanted.startswith(prefix) and len(wanted) > len(prefix)
+            and _squeezed(parsed.normalized).startswith(wanted))
+
+
+def matches_project(watch: WatchRead, project: ProjectStage) -> bool:
+    """Whether ``watch`` follows the drafting project of ``project`` (module docstring)."""
+    value = watch.value.strip()
+    if watch.kind in (WatchKind.CODE, WatchKind.PREFIX):
+        return _code_matches(watch, project.code) or _code_matches(watch, project.revises)
+    if watch.kind is WatchKind.REGION:
+        return bool(project.region_code) and project.region_code.startswith(value)
+    if watch.kind is WatchKind.ORGANISATION:
+        text = f"{project.proposer} {project.drafters}".casefold()
+        return all(word in text for word in _words(value))
+    if watch.kind is WatchKind.QUERY:
+        folded = project.title.casefold()
+        return all(word in folded for word in _words(value))
+    return False
 
 
 def wants(watch: WatchRead, event: WatchEvent) -> bool:

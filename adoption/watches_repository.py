@@ -103,14 +103,15 @@ async def delete_watch(account_id: int, watch_id: int) -> None:
 
 
 _NOTICE_SELECT = (
-    "SELECT n.id, n.watch, w.label, n.standard, n.code, n.title, n.event, n.detail, "
+    "SELECT n.id, n.watch, w.label, n.standard, n.project, n.code, n.title, n.event, n.detail, "
     "n.occurred_on, n.created_at, n.read_at FROM watch_notice n JOIN watch w ON w.id = n.watch ")
 
 
 def _notice(row: dict[str, Any]) -> WatchNoticeRead:
     return WatchNoticeRead(
         id=row["id"], watch_id=row["watch"], watch_label=row["label"],
-        standard_id=row["standard"], code=row["code"], title=row["title"],
+        standard_id=row["standard"], project_id=row["project"], code=row["code"],
+        title=row["title"],
         event=WatchEvent(row["event"]), detail=row["detail"],
         occurred_on=_day(row["occurred_on"]), created_at=_moment(row["created_at"]),
         read_at=_moment(row["read_at"]) if row["read_at"] is not None else None)
@@ -147,27 +148,30 @@ async def mark_read(account_id: int, ids: Sequence[int] | None, now: dt.datetime
 
 @dataclass(frozen=True, slots=True)
 class NewNotice:
+    """A notice to store: of a standard, or (``standard_id`` None) of a drafting project."""
+
     watch_id: int
-    standard_id: int
+    standard_id: int | None
     code: str
     title: str | None
     event: WatchEvent
     detail: str
     occurred_on: dt.date
+    project_id: int | None = None
 
 
 async def add_notices(found: Sequence[NewNotice], now: dt.datetime) -> int:
-    """Store notices; one already stored (same watch, standard, event, day) is kept as it
-    is. Returns how many are new."""
+    """Store notices; one already stored (same watch, standard or project, event, day) is
+    kept as it is. Returns how many are new."""
     created = 0
     async with writing():
         for notice in found:
             rows = await write(
-                "INSERT INTO watch_notice (watch, standard, code, title, event, detail, "
-                "occurred_on, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+                "INSERT INTO watch_notice (watch, standard, project, code, title, event, detail, "
+                "occurred_on, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
                 "ON CONFLICT DO NOTHING RETURNING id",
-                [notice.watch_id, notice.standard_id, notice.code, notice.title,
-                 notice.event.value, notice.detail, notice.occurred_on, now])
+                [notice.watch_id, notice.standard_id, notice.project_id, notice.code,
+                 notice.title, notice.event.value, notice.detail, notice.occurred_on, now])
             created += len(rows)
     return created
 

@@ -25,7 +25,7 @@ from api.portal.public_pages import PublicPages
 from api.portal.registration_pages import RegistrationPages
 from api.routes.accounts import AccountController
 from api.routes.alerts import AlertController
-from api.routes.changes import ChangeController
+from api.routes.changes import ChangeAtomController, ChangeController
 from api.routes.checks import CheckController
 from api.routes.curation import CurationController
 from api.routes.declarations import DeclarationController
@@ -151,6 +151,7 @@ def create_app(settings: Settings, engine: Engine | None = None) -> Litestar:
             DeclarationController,
             AlertController,
             ChangeController,
+            ChangeAtomController,
             CheckController,
             WatchController,
             IndicatorController,

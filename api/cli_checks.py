@@ -114,7 +114,8 @@ def watches_run(settings: Settings, as_of: dt.datetime | None, immediate_only: b
         emit_json(report.as_dict())
     else:
         click.echo(f"as of {report.as_of}: {report.changes_read} changes and "
-                   f"{report.standards_read} new standards read, {report.notices_created} "
+                   f"{report.standards_read} new standards read, "
+                   f"{report.stages_read} drafting stages read, {report.notices_created} "
                    f"notices, {report.emails_sent} mails sent")
         for failure in report.mail_failures:
             click.echo(f"stdtrack: mail failed: {failure}", err=True)

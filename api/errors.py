@@ -1,7 +1,7 @@
 """Maps every package's errors to HTTP: RFC 9457 problem details, never a stack trace.
 
 HTTP status per error (the only place that decides it):
-    CodeError, InputError            -> 400
+    CodeError, InputError            -> 400 (WebhookRefused: a webhook URL to a private address)
     AuthError                        -> 401
     ForbiddenError                   -> 403
     NotFoundError                    -> 404
@@ -77,6 +77,13 @@ class ApiError(Exception):
 class InputError(ApiError):
     status_code = 400
     title = "Bad request"
+
+
+class WebhookRefused(InputError):
+    """A webhook URL that may not be used: not http/https, or its host resolves to an address of
+    the server's own network (api/webhook_guard.py)."""
+
+    title = "Webhook address refused"
 
 
 class AuthError(ApiError):

@@ -17,7 +17,8 @@ from bench.calibration import calibrate
 BENCHES = ("bench.bench_codes", "bench.bench_api", "bench.bench_import",
            "bench.bench_declarations", "bench.bench_indicators", "bench.bench_search",
            "bench.bench_goals", "bench.bench_dashboard", "bench.bench_jobs",
-           "bench.bench_checks", "bench.bench_reviews", "bench.bench_leader", "bench.bench_hosts")
+           "bench.bench_checks", "bench.bench_reviews", "bench.bench_leader", "bench.bench_hosts",
+           "bench.bench_changes")
 OUT = Path(__file__).resolve().parent / "out"
 RATIO_KEYS = ("share_of_raw", "share_of_bare", "p95_ratio_to_tantivy", "ratio_to_calibration")
 

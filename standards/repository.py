@@ -252,6 +252,12 @@ async def _upsert_chunk(
         await _insert_rows(engine, "standard_ics", [
             {"standard": ids[key], "ics": code}
             for key, codes in ics_rewrites.items() for code in dict.fromkeys(codes)])
+        # one standard's rows side by side (a relation found last joins its fields): the
+        # change feed reads one write of one standard as consecutive rows
+        first_seen: dict[str, int] = {}
+        for index, (key, *_rest) in enumerate(change_rows):
+            first_seen.setdefault(key, index)
+        change_rows.sort(key=lambda change: first_seen[change[0]])
         await _insert_rows(engine, "change_log", [
             {"standard": ids[key], "batch": batch_id, "field": f, "old_value": _log_text(old),
              "new_value": _log_text(new), "changed_at": stamp}

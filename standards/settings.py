@@ -153,6 +153,9 @@ class Settings:
         smtp_url: where watch notifications are mailed, ``smtp://host:port`` (or
             ``smtps://user:password@host:port``); ``None``: no e-mail (``STDTRACK_SMTP_URL``).
         mail_from: the sender of those e-mails (``STDTRACK_MAIL_FROM``).
+        webhook_allow_private: watch webhooks may go to loopback, private and other
+            non-public addresses (``STDTRACK_WEBHOOK_ALLOW_PRIVATE=on``; off by default: a saved
+            URL must not make the server POST into its own network).
         review_cycle_years: years between reviews of a local standard (复审周期,
             ``STDTRACK_REVIEW_CYCLE_YEARS``, 1 to 10; 5 by default).
     """
@@ -171,6 +174,7 @@ class Settings:
     check_rate_per_hour: int = 60
     smtp_url: str | None = None
     mail_from: str = "stdtrack@localhost"
+    webhook_allow_private: bool = False
     review_cycle_years: int = 5
 
     @classmethod
@@ -233,6 +237,7 @@ class Settings:
             check_rate_per_hour=_count(environ, "STDTRACK_CHECK_RATE_PER_HOUR", 60),
             smtp_url=smtp_url,
             mail_from=(environ.get("STDTRACK_MAIL_FROM") or "").strip() or "stdtrack@localhost",
+            webhook_allow_private=_switch(environ, "STDTRACK_WEBHOOK_ALLOW_PRIVATE") is True,
             review_cycle_years=int(cycle_raw),
         )
 

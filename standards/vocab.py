@@ -81,3 +81,13 @@ VERDICT_LABELS = {
     CheckVerdict.NOT_FOUND: "未收录",
     CheckVerdict.MALFORMED: "编号有误",
 }
+
+
+class ChangeType(StrEnum):
+    """What a change feed entry (``/api/changes``) tells a subscriber."""
+
+    NEW = "new"  # the standard entered the catalogue
+    REPLACED = "replaced"  # withdrawn or about to be, with a successor (named), or got one
+    WITHDRAWN = "withdrawn"  # withdrawn (a date, or "withdrawn" without one), no successor
+    UPCOMING = "upcoming"  # its implementation date was set or moved, and lies ahead
+    RECORD_CHANGED = "record_changed"  # other recorded fields changed (title, ICS ...)

@@ -75,6 +75,9 @@ def settings(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Set
         # suite and claim other tests' jobs: tests that want jobs run start a worker
         # (tests/api/test_jobs.py `worker`); the browser tests' server keeps the in-app one
         "STDTRACK_JOBS_IN_APP": "off",
+        # webhooks are delivered to local receivers on 127.0.0.1 (tests/checks/test_watches.py);
+        # tests/checks/test_webhook_guard.py proves the refusal with the setting off
+        "STDTRACK_WEBHOOK_ALLOW_PRIVATE": "on",
     })
 
 

@@ -1,5 +1,6 @@
-"""The watch run (关注): catalogue changes since the last run, new standards, and editions
-coming into force become notices of the watches that follow them; notices of watches that
+"""The watch run (关注): catalogue changes since the last run, new standards, editions
+coming into force and drafting projects reaching a stage become notices of the watches that
+follow them; notices of watches that
 mail are sent by e-mail (SMTP, ``STDTRACK_SMTP_URL``).
 
 :func:`run_watch_digest` is a plain function of the day: the daily schedule calls it (and
@@ -8,12 +9,14 @@ unique per watch, standard, event and day; cursors remember what was read). A ma
 fails leaves its notices unmailed: the next run sends them. Watches with a webhook get their
 new notices POSTed as JSON, signed with HMAC-SHA256 of the watch's secret
 (``X-Stdtrack-Signature: sha256=…``), every attempt logged in ``webhook_delivery`` and retried
-with exponential backoff (1, 2, 4 … minutes) up to ``MAX_ATTEMPTS``.
+with exponential backoff (1, 2, 4 … minutes) up to ``MAX_ATTEMPTS``; a webhook URL is checked
+against the server's own network right before each POST (:mod:`api.webhook_guard`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import hmac
 import logging
@@ -28,10 +31,13 @@ from urllib.parse import unquote, urlsplit
 import anyio
 import httpx
 
-from adoption import watches_repository
-from adoption.vocab import WatchDigest, WatchEvent
-from adoption.watches import matches, wants
+from adoption import drafting_repository, watches_repository
+from adoption.drafting import STAGE_NAMES_ZH
+from adoption.vocab import DraftingStage, WatchDigest, WatchEvent
+from adoption.watches import ProjectStage, matches, matches_project, wants
 from adoption.watches_repository import NewNotice, OwnedWatch, Unmailed
+from api.errors import WebhookRefused
+from api.webhook_guard import post_checked
 from standards import repository, watch_queries
 from standards.queries import IndexSource, index_sources
 from standards.settings import Settings
@@ -40,7 +46,8 @@ log = logging.getLogger("stdtrack.watches")
 PAGE = 5000
 EVENT_WORDS = {WatchEvent.NEW: "新标准", WatchEvent.NEW_EDITION: "新版本",
                WatchEvent.REPLACED: "被代替", WatchEvent.WITHDRAWN: "废止",
-               WatchEvent.UPCOMING: "即将实施", WatchEvent.CHANGED: "信息变更"}
+               WatchEvent.UPCOMING: "即将实施", WatchEvent.CHANGED: "信息变更",
+               WatchEvent.STAGE: "制修订进展"}
 WITHDRAWN_FLAGS = {"true", "1", "True"}
 MAX_ATTEMPTS = 8
 """Attempts of a webhook delivery (over about two hours of backoff) before it is failed."""
@@ -51,6 +58,7 @@ class WatchRunReport:
     as_of: dt.date
     changes_read: int = 0
     standards_read: int = 0
+    stages_read: int = 0
     notices_created: int = 0
     emails_sent: int = 0
     mail_failures: list[str] = field(default_factory=list)
@@ -59,7 +67,8 @@ class WatchRunReport:
 
     def as_dict(self) -> dict[str, Any]:
         return {"as_of": self.as_of.isoformat(), "changes_read": self.changes_read,
-                "standards_read": self.standards_read, "notices_created": self.notices_created,
+                "standards_read": self.standards_read, "stages_read": self.stages_read,
+                "notices_created": self.notices_created,
                 "emails_sent": self.emails_sent, "mail_failures": self.mail_failures,
                 "webhooks_delivered": self.webhooks_delivered,
                 "webhook_failures": self.webhook_failures}
@@ -160,6 +169,51 @@ def _notices(watches: Sequence[OwnedWatch], events: Sequence[_Event],
     return found
 
 
+async def _stage_entries(after: int) -> tuple[dict[int, list[ProjectStage]], int, int]:
+    """Stage entries recorded since the cursor, by project (history order), the new cursor
+    and how many were read."""
+    by_project: dict[int, list[ProjectStage]] = {}
+    read = 0
+    while rows := await drafting_repository.stages_after(after, PAGE):
+        read += len(rows)
+        after = rows[-1].entry_id
+        for row in rows:
+            by_project.setdefault(row.project_id, []).append(row)
+    for entries in by_project.values():
+        entries.sort(key=lambda e: (e.stage_on, e.entry_id))
+    return by_project, after, read
+
+
+def stage_detail(entry: ProjectStage) -> str:
+    """``征求意见 2026-03-01``; a postponement names the new deadline, 发布 the code."""
+    detail = f"{STAGE_NAMES_ZH[entry.stage]} {entry.stage_on.isoformat()}"
+    if entry.stage is DraftingStage.POSTPONED and entry.deadline is not None:
+        detail += f"，完成期限延至 {entry.deadline.isoformat()}"
+    if entry.stage in (DraftingStage.PUBLISHED, DraftingStage.FILED) and entry.code:
+        detail += f"（{entry.code}）"
+    return detail
+
+
+def _stage_notices(watches: Sequence[OwnedWatch], by_project: dict[int, list[ProjectStage]]
+                   ) -> list[NewNotice]:
+    """One notice per watch and project reaching a stage: the latest stage recorded after the
+    watch was saved (a plan import may bring several steps of one project at once)."""
+    found: list[NewNotice] = []
+    for entries in by_project.values():
+        facts = entries[-1]
+        for owned in watches:
+            watch = owned.watch
+            if not wants(watch, WatchEvent.STAGE) or not matches_project(watch, facts):
+                continue
+            seen = [entry for entry in entries if entry.recorded_at >= watch.created_at]
+            if seen:
+                entry = seen[-1]
+                found.append(NewNotice(watch.id, None, facts.plan_no, facts.title or None,
+                                       WatchEvent.STAGE, stage_detail(entry), entry.stage_on,
+                                       project_id=facts.project_id))
+    return found
+
+
 def mail_messages(pending: Sequence[Unmailed], sender: str, as_of: dt.date
                   ) -> list[tuple[EmailMessage, list[int]]]:
     """One message per address: its notices, newest events first, and their ids."""
@@ -217,10 +271,13 @@ async def run_watch_digest(as_of: dt.date | None = None, *, settings: Settings,
     watches = await watches_repository.all_watches()
     start = await watches_repository.cursors()
     if not start:  # the first run: read from the start (watches see only what follows them)
-        start = {"changes": 0, "standards": 0}
+        start = {"changes": 0, "standards": 0, "stages": 0}
     horizon = max((owned.watch.upcoming_days for owned in watches), default=0)
     events, positions, report.changes_read, report.standards_read = await _catalogue_events(
         as_of, start, horizon)
+    by_project, positions["stages"], report.stages_read = await _stage_entries(
+        start.get("stages", 0))
+    found: list[NewNotice] = []
     if watches and events:
         ids = list(dict.fromkeys(event.standard_id for event in events))
         sources = {source.id: source for source in await index_sources(ids)}
@@ -228,6 +285,8 @@ async def run_watch_digest(as_of: dt.date | None = None, *, settings: Settings,
         standings = await repository.standings_of(withdrawn, as_of) if withdrawn else {}
         successors = {key: standing.successors for key, standing in standings.items()}
         found = _notices(watches, events, sources, successors, as_of)
+    found += _stage_notices(watches, by_project)
+    if found:
         report.notices_created = await watches_repository.add_notices(found, now)
     await watches_repository.set_cursors(positions, now)
     if settings.smtp_url:
@@ -242,7 +301,7 @@ async def run_watch_digest(as_of: dt.date | None = None, *, settings: Settings,
             await watches_repository.mark_emailed(ids, now)
             report.emails_sent += 1
     await watches_repository.queue_webhook_notices(now)
-    await deliver_webhooks(report, now)
+    await deliver_webhooks(report, now, allow_private=settings.webhook_allow_private)
     return report
 
 
@@ -257,16 +316,12 @@ def signature(secret: str, body: bytes) -> str:
     return "sha256=" + hmac.new(secret.encode("utf-8"), body, hashlib.sha256).hexdigest()
 
 
-def post_delivery(url: str, body: bytes, headers: dict[str, str], timeout: float = 10.0
-                  ) -> int:
-    """POST one delivery (blocking: call it in a thread); the status code. Redirects are not
-    followed (a webhook answers where it was registered)."""
-    with httpx.Client(timeout=timeout, follow_redirects=False) as client:
-        return client.post(url, content=body, headers=headers).status_code
-
-
-async def deliver_webhooks(report: WatchRunReport, now: dt.datetime) -> None:
-    """Attempt every due delivery; log each attempt; retry later with backoff."""
+async def deliver_webhooks(report: WatchRunReport, now: dt.datetime, *,
+                           allow_private: bool = False) -> None:
+    """Attempt every due delivery; log each attempt; retry later with backoff. Each URL is
+    checked again right before its POST, which goes to the address checked
+    (:mod:`api.webhook_guard`): one that now resolves into the server's own network is a
+    failed attempt naming why."""
     for due in await watches_repository.due_deliveries(now):
         body = due.payload.encode("utf-8")
         headers = {"Content-Type": "application/json; charset=utf-8",
@@ -276,7 +331,10 @@ async def deliver_webhooks(report: WatchRunReport, now: dt.datetime) -> None:
         status: int | None = None
         error = ""
         try:
-            status = await anyio.to_thread.run_sync(post_delivery, due.url, body, headers)
+            status = await anyio.to_thread.run_sync(functools.partial(
+                post_checked, due.url, body, headers, allow_private=allow_private))
+        except WebhookRefused as exc:
+            error = f"refused: {exc.detail}"
         except httpx.HTTPError as exc:
             error = f"{type(exc).__name__}: {exc}"
         delivered = status is not None and 200 <= status < 300

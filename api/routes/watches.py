@@ -4,8 +4,10 @@ read the notices they raised (newest first) and mark them read."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from typing import Annotated, Any
 
+import anyio
 from litestar import Controller, Request, delete, get, post
 from litestar.params import JSONBody, QueryParameter
 from pydantic import BaseModel, Field
@@ -16,6 +18,8 @@ from api.auth import Identity, Role, identity_in
 from api.errors import ForbiddenError
 from api.openapi import problems
 from api.params import BodyId, Page, PageSize, RecordId
+from api.webhook_guard import check_webhook_url
+from standards.settings import Settings
 
 SIGNED_IN = {"roles": frozenset({Role.STAFF, Role.LEADER, Role.ENTERPRISE})}
 
@@ -46,16 +50,26 @@ class WatchController(Controller):
     async def mine(self, request: Request[Any, Any, Any]) -> list[WatchRead]:
         return await watches_repository.list_watches(account_of(request))
 
-    @post("/", summary="Save a watch", status_code=201, responses=problems(422),
+    @post("/", summary="Save a watch", status_code=201, responses=problems(400, 422),
           description="Kinds: code (a family: every edition), prefix, ics, ccs, region (local "
           "standards), organisation (drafting organisation, committee or department), query "
           "(keywords in the title or scope). Events: new, new_edition, replaced, withdrawn, "
-          "upcoming (implementation within `upcoming_days`), changed. Notices appear in "
+          "upcoming (implementation within `upcoming_days`), changed, stage (a drafting project "
+          "of the watched region, organisation, keywords or code reached a stage:立项 … 发布, "
+          "延期, 撤销; the notice names the project, not a standard). Notices appear in "
           "`GET /api/watches/notices` after the daily run, are mailed to `email_to` (daily "
           "or at each run: `digest`) and POSTed to `webhook_url` as JSON signed with "
-          "`webhook_secret` (X-Stdtrack-Signature: sha256=HMAC), retried with backoff.")
+          "`webhook_secret` (X-Stdtrack-Signature: sha256=HMAC), retried with backoff. A "
+          "`webhook_url` must be http or https and resolve to public addresses only (400 "
+          "otherwise: loopback, private, link-local, multicast, reserved addresses are the "
+          "server's own network); it is checked again before every delivery.")
     async def create(self, request: Request[Any, Any, Any],
                      data: JSONBody[WatchCreate]) -> WatchRead:
+        if data.webhook_url:
+            settings: Settings = request.app.state.settings
+            await anyio.to_thread.run_sync(functools.partial(
+                check_webhook_url, data.webhook_url,
+                allow_private=settings.webhook_allow_private))
         return await watches_repository.create_watch(account_of(request), data,
                                                      dt.datetime.now(dt.UTC))
 

@@ -32,7 +32,8 @@ KIND_WORDS = {WatchKind.CODE: N_("标准号（全部版本）"), WatchKind.PREFI
               WatchKind.QUERY: N_("关键词")}
 EVENT_WORDS = {WatchEvent.NEW: N_("新标准"), WatchEvent.NEW_EDITION: N_("新版本"),
                WatchEvent.REPLACED: N_("被代替"), WatchEvent.WITHDRAWN: N_("废止"),
-               WatchEvent.UPCOMING: N_("即将实施"), WatchEvent.CHANGED: N_("信息变更")}
+               WatchEvent.UPCOMING: N_("即将实施"), WatchEvent.CHANGED: N_("信息变更"),
+               WatchEvent.STAGE: N_("制修订进展")}
 
 
 async def _page(request: Request[Any, Any, Any], *, status_code: int = 200,
