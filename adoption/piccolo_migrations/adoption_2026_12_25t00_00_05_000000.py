@@ -14,7 +14,7 @@ from piccolo.apps.migrations.auto.migration_manager import MigrationManager
 from piccolo.engine import engine_finder
 from piccolo.table import Table
 
-ID = "2026-12-25T00:00:00:000000"
+ID = "2026-12-25T00:00:05:000000"
 VERSION = "1.38.0"
 DESCRIPTION = "adoption: watch notices of drafting projects (project, standard nullable)"
 
