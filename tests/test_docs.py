@@ -13,6 +13,7 @@ from api import declaration_imports, drafting_imports
 from api.cli import main
 from importers import FORMATS
 from importers.vocab import TABULAR_STATUS, vocab_key
+from standards.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
 FORMATS_MD = (ROOT / "docs" / "formats.md").read_text("utf-8")
@@ -53,15 +54,17 @@ def test_no_reference_to_documents_outside_the_repository() -> None:
     assert found == []
 
 
-def test_readme_cli_and_openapi_point_to_the_reference(tmp_path: Path) -> None:
+def test_readme_cli_and_openapi_point_to_the_reference(tmp_path: Path,
+                                                       settings: Settings) -> None:
     readme = (ROOT / "README.md").read_text("utf-8")
     assert all(f"docs/{name}" in readme for name in ("formats.md", "json.md", "indicators.md"))
     env = {"STDTRACK_HOME": str(tmp_path), "DATABASE_URL": f"sqlite:///{tmp_path}/x.sqlite3"}
     help_text = CliRunner().invoke(main, ["import", "--help"], env=env).output
     assert "docs/formats.md" in help_text and "docs/json.md" in help_text
     from api.app import create_app
-    from standards.settings import Settings
 
-    app = create_app(Settings.from_env(env))
+    # the suite's own settings: an app built on another database would point the process's
+    # engine there, and the tests after this one would find no tables
+    app = create_app(settings)
     description = app.openapi_schema.info.description or ""
     assert "docs/formats.md" in description and "docs/indicators.md" in description
