@@ -181,13 +181,18 @@ async def claim_next(worker: str, host: str, kinds: Sequence[str] | None = None
         async with engine.transaction(  # type: ignore[call-arg]
                 transaction_type=TransactionType.immediate):
             row = await waiting()
-            if row is not None:
-                await Job.update({
-                    Job.state: RUNNING, Job.worker: worker, Job.host: host,
-                    Job.heartbeat_at: now, Job.attempts: Job.attempts + 1,
-                    Job.started_at: now,
-                }).where((Job.id == row["id"]) & (Job.state == QUEUED))
-                claimed = int(row["id"])
+            if row is None:
+                return None
+            taken = await Job.update({
+                Job.state: RUNNING, Job.worker: worker, Job.host: host,
+                Job.heartbeat_at: now, Job.attempts: Job.attempts + 1,
+                Job.started_at: now,
+            }).where((Job.id == row["id"]) & (Job.state == QUEUED)).returning(Job.id)
+            if not taken:
+                return None
+            # read on the claim's own connection: another connection's read snapshot may
+            # still show the job as queued (attempts 0) under load
+            return await get_job(int(row["id"]))
     else:
         kind_filter = "AND kind = ANY({}::text[])" if kinds else ""
         args: list[Any] = [worker, host, now, now]
