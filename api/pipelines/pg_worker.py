@@ -15,7 +15,6 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
-import time
 from collections.abc import Callable
 from typing import Any
 
@@ -31,8 +30,7 @@ from pgqueuer.domain.errors import RetryRequested
 from pgqueuer.domain.models import Job as QueueEntry
 from pgqueuer.domain.types import Channel, QueueEntrypoint
 
-from api.pipelines import schedules
-from api.pipelines.worker import REAP_SECONDS, SCHEDULE_SECONDS, JobWorker
+from api.pipelines.worker import REAP_SECONDS, JobWorker
 from standards import job_queue, job_repository
 from standards.settings import Settings
 
@@ -72,12 +70,11 @@ class PgQueuerWorker:
                  run_schedules: bool = True,
                  on_event: Callable[[str, dict[str, Any]], None] | None = None) -> None:
         self.settings = settings
-        self.jobs = JobWorker(settings, poll_seconds=poll_seconds, run_schedules=False,
+        self.jobs = JobWorker(settings, poll_seconds=poll_seconds, run_schedules=run_schedules,
                               on_event=on_event)
         self.id = self.jobs.id
         self.host = self.jobs.host
         self.poll_seconds = poll_seconds
-        self.run_schedules = run_schedules and settings.schedules_enabled
         self.on_event = on_event
         self.stop = asyncio.Event()
         self._stopping = asyncio.Event()
@@ -173,24 +170,11 @@ class PgQueuerWorker:
         execution.result()
 
     async def _housekeeping(self) -> None:
-        """Every ``REAP_SECONDS``: running jobs of gone workers that have no queue entry left
-        (pgqueuer hands on the others itself) are queued again or failed; every
-        ``SCHEDULE_SECONDS``: the daily tasks, one host running each a day (the unique day
-        of ``schedule_run``)."""
-        scheduled_at: float | None = None
+        """The worker's housekeeping (:meth:`JobWorker.housekeep`) every ``REAP_SECONDS``,
+        for running jobs without a queue entry only."""
         while not self._ending.is_set():
             try:
-                for taken in await job_repository.reap_lost(self.stale_after,
-                                                            orphans_only=True):
-                    log.warning("job %s taken back from %s: %s", taken["id"], taken["worker"],
-                                taken["action"])
-                    self._event("reaped", taken)
-                clock = time.monotonic()
-                if self.run_schedules and (scheduled_at is None
-                                           or clock - scheduled_at >= SCHEDULE_SECONDS):
-                    scheduled_at = clock
-                    for ran in await schedules.run_due(self.settings, self.id):
-                        self._event("schedule", ran)
+                await self.jobs.housekeep(orphans_only=True)
             except Exception:
                 log.exception("worker %s: housekeeping failed", self.id)
             try:

@@ -86,13 +86,17 @@ class JobWorker:
                 except TimeoutError:
                     pass
 
-    async def step(self) -> bool:
-        """Housekeeping when due, then one job if one is queued; True when a job ran."""
+    async def housekeep(self, *, orphans_only: bool = False) -> None:
+        """When due: running jobs of gone workers are queued again or failed (every
+        ``REAP_SECONDS``; ``orphans_only``: only those without a pgqueuer entry, which hands on
+        the others itself), and the daily tasks run (every ``SCHEDULE_SECONDS``, one host
+        running each a day)."""
         clock = time.monotonic()
         if clock - self._reaped_at >= REAP_SECONDS:
             self._reaped_at = clock
             for taken in await job_repository.reap_lost(
-                    dt.timedelta(seconds=self.settings.job_stale_seconds)):
+                    dt.timedelta(seconds=self.settings.job_stale_seconds),
+                    orphans_only=orphans_only):
                 log.warning("job %s taken back from %s: %s", taken["id"], taken["worker"],
                             taken["action"])
                 self._event("reaped", taken)
@@ -100,6 +104,10 @@ class JobWorker:
             self._scheduled_at = clock
             for ran in await schedules.run_due(self.settings, self.id):
                 self._event("schedule", ran)
+
+    async def step(self) -> bool:
+        """Housekeeping when due, then one job if one is queued; True when a job ran."""
+        await self.housekeep()
         job = await job_repository.claim_next(self.id, self.host)
         if job is None:
             return False
