@@ -55,10 +55,17 @@ async def region_signals(region: str | None, t: dt.date, views_months: int = 12,
         f"FROM declaration d JOIN standard s ON s.id = d.standard WHERE {scope} "
         "GROUP BY d.standard", [t, t, t, t, year_ago, year_ago, *scope_args])
     kinds = ", ".join(f"'{kind}'" for kind in CITING_KINDS)
+    # a dated citation names this edition; an undated one (DB22/T 1234) its family, and cites
+    # the edition in force, which a current standard is
     cited = await _grouped(
-        "SELECT r.object AS standard, COUNT(DISTINCT r.subject) AS n FROM relation r "
+        "SELECT c.standard AS standard, COUNT(DISTINCT c.citer) AS n FROM ("
+        "SELECT s.id AS standard, r.subject AS citer FROM relation r "
         f"JOIN standard s ON s.id = r.object WHERE {scope} AND r.kind IN ({kinds}) "
-        "AND r.subject IS NOT NULL AND r.subject <> r.object GROUP BY r.object", scope_args)
+        "AND r.subject IS NOT NULL UNION "
+        "SELECT s.id AS standard, r.subject AS citer FROM relation r "
+        f"JOIN standard s ON s.family_key = r.object_code WHERE {scope} "
+        f"AND r.kind IN ({kinds}) AND r.subject IS NOT NULL) c "
+        "WHERE c.citer <> c.standard GROUP BY c.standard", [*scope_args, *scope_args])
     revising = await _grouped(
         "SELECT p.revises_standard AS standard, COUNT(*) AS n FROM drafting_project p "
         f"JOIN standard s ON s.id = p.revises_standard WHERE {scope} "

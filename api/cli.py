@@ -193,6 +193,8 @@ def _print_standard(std: StandardRead) -> None:
         ("replaces", ", ".join(std.replaces)),
         ("replaced by", ", ".join(std.replaced_by)),
         ("adopts", ", ".join(f"{a.code} ({a.degree or '?'})" for a in std.adopts)),
+        ("references", ", ".join(std.references)),
+        ("cited by", ", ".join(std.referenced_by)),
         ("editions", ", ".join(std.editions)),
     ]
     for label, value in rows:

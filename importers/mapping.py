@@ -31,6 +31,7 @@ from importers.profiles import (
     MappingProfile,
 )
 from importers.schemas import RawRecord, ReadOutcome, RowNote
+from standards.citations import TextChunk, extract_citations
 from standards.codes import try_parse_code
 from standards.schemas import AdoptionRef, StandardInput
 from standards.vocab import AdoptionDegree, Nature, Status
@@ -396,6 +397,33 @@ def _standard_codes(field_name: str, codes: list[str], own: str,
     return kept
 
 
+MAX_REFERENCES = 1000
+"""Normative references kept per record (a long GB lists a few dozen; more is not a list)."""
+
+
+def _reference_codes(values: list[Any], notes: list[RowNote] | None) -> list[str]:
+    """The codes a normative-references value cites (规范性引用文件): codes with or without
+    their titles, in any list shape, read by the citation finder (standards/citations.py). A
+    code-like text that does not parse (``GB/T 19O01-2016``) is dropped with a note."""
+    chunks = [TextChunk("references", text) for text in map(as_text, values) if text]
+    found: list[str] = []
+    for citation in extract_citations(chunks, limit=MAX_REFERENCES + 1):
+        if citation.parsed is None:
+            if notes is not None:
+                notes.append(RowNote(
+                    "rejected_field", "references", citation.written,
+                    f"引用标准 {citation.written!r} 编号有误 ({citation.error}): dropped, the "
+                    "rest of the row is kept"))
+            continue
+        found.append(citation.written)
+    if len(found) > MAX_REFERENCES and notes is not None:
+        notes.append(RowNote(
+            "rejected_field", "references", str(len(found)),
+            f"引用标准超过 {MAX_REFERENCES} 项 (more than {MAX_REFERENCES} normative references): "
+            f"the first {MAX_REFERENCES} are kept"))
+    return _unique(found[:MAX_REFERENCES])
+
+
 def _date_order_notes(dates: dict[str, dt.date | None], notes: list[RowNote]) -> None:
     """Dates that contradict each other are kept, and said."""
     published = dates["published"]
@@ -715,8 +743,9 @@ def _apply_relations(
     replaced_by: list[str],
     adopts: list[AdoptionRef],
     extra: dict[str, str],
+    references: list[str] | None = None,
 ) -> None:
-    """Relaton relation types to our relations.
+    """Relaton relation types to our relations (``cites``: a normative reference).
 
     relaton-data-iso writes iso.org's "revised by" and "corrected by" as ``updates`` pointing
     at the newer document, so the direction of updates/updatedBy is read from the codes:
@@ -754,6 +783,8 @@ def _apply_relations(
                         own_year, own_year_known = _code_year(code), True
                     newer = target_year is not None and (own_year is None or target_year > own_year)
                     (replaced_by if newer else replaces).append(target)
+            elif kind == "cites" and references is not None:
+                references.append(target)
             elif kind in ("adoptedFrom", "identical", "nonequivalent", "equivalent"):
                 marker = None if kind == "adoptedFrom" else kind
                 degree = {"identical": AdoptionDegree.IDT, "nonequivalent": AdoptionDegree.NEQ}
@@ -889,8 +920,9 @@ def map_record(raw: RawRecord, profile: MappingProfile, source: str,
         adopts.append(AdoptionRef(code="", degree=None, marker=flag))
         extra.setdefault("采标", flag)
 
+    references = _reference_codes(lists["references"], notes) if "references" in lists else []
     if got.relations:
-        _apply_relations(code, got.relations, replaces, replaced_by, adopts, extra)
+        _apply_relations(code, got.relations, replaces, replaced_by, adopts, extra, references)
 
     title_en = _text_field(scalars, "title_en")
     adopts += adoptions_from_identifier(code, title_en)
@@ -929,6 +961,7 @@ def map_record(raw: RawRecord, profile: MappingProfile, source: str,
             partially_replaces=_unique(partially) if partially else [],
             replaced_by=_unique(replaced_by) if replaced_by else [],
             adopts=_merge_adoptions(adopts) if adopts else [],
+            references=_unique(references),
             domains=_unique(split_items(lists["domains"])) if "domains" in lists else [],
             extra=extra,
         )

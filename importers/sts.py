@@ -8,6 +8,13 @@ Adoptions come from the document's shape and from cross references:
 * ISO STS: a ``nat-meta`` adopts the ``reg-meta`` and ``iso-meta`` beside it, a ``reg-meta``
   the ``iso-meta``;
 * ``<std-xref type="IDT|MOD|NEQ|EQV">`` names an adopted document with its degree.
+
+Normative references (规范性引用文件) are the one thing read from the body: the section with
+``sec-type="norm-refs"`` (or titled 规范性引用文件 / Normative references) of a ``<body>``
+belongs to the metadata blocks of the ``<front>`` beside it, so in a NISO ``<adoption>`` they
+are the adopted document's (the national wrapper cites them through its adoption). Each
+``<ref>`` gives its ``<std-ref>`` codes, or its text when it has none; a section without a
+reference list gives its paragraphs' text. The codes are found by the citation finder.
 """
 
 from __future__ import annotations
@@ -124,6 +131,42 @@ def _meta_fields(meta: Any) -> dict[str, Any]:
     return fields
 
 
+_NORM_REFS_TITLES = frozenset({"规范性引用文件", "normativereferences", "referencesnormatives"})
+
+
+def _is_norm_refs(section: Any) -> bool:
+    if section.get("sec-type") == "norm-refs":
+        return True
+    title = _kid_text(section, "title") or ""
+    return "".join(title.split()).casefold() in _NORM_REFS_TITLES
+
+
+def _reference_texts(section: Any) -> list[str]:
+    refs = [el for el in section.iter() if _local(el) == "ref"]
+    if not refs:
+        return [_text(el) for el in section.iter() if _local(el) in ("p", "list-item")
+                and _text(el)]
+    texts = []
+    for ref in refs:
+        codes = [_text(el) for el in ref.iter() if _local(el) == "std-ref" and _text(el)]
+        texts.extend(codes or [_text(ref)])
+    return [text for text in texts if text]
+
+
+def _norm_refs(meta: Any) -> list[str]:
+    """The normative references of the body beside the ``<front>`` holding ``meta``."""
+    front = next((el for el in meta.iterancestors() if _local(el) == "front"), None)
+    document = front.getparent() if front is not None else None
+    if document is None:
+        return []
+    found: list[str] = []
+    for body in _kids(document, "body"):
+        for section in body.iter():
+            if _local(section) == "sec" and _is_norm_refs(section):
+                found.extend(_reference_texts(section))
+    return found
+
+
 def _adopted_by_shape(meta: Any, all_meta: list[Any]) -> list[tuple[str, str]]:
     """Documents a metadata block adopts, judged by where the blocks sit."""
     name = _local(meta)
@@ -170,6 +213,9 @@ def _records(source: SourceFile, tree: Any) -> Iterator[RawRecord]:
         if shaped:
             fields.setdefault("adopts", []).extend(shaped)
             fields["extra:adoption_basis"] = "document structure"
+        references = _norm_refs(meta)
+        if references:
+            fields["references"] = references
         yield RawRecord(location, fields)
 
 

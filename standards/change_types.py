@@ -26,7 +26,7 @@ PUBLIC_FIELDS: dict[str, str] = {
     "replaces": "replaces", "partially_replaces": "partially_replaces",
     "replaced_by": "replaced_by", "partially_replaced_by": "partially_replaced_by",
     "adopts": "adopts", "adopted_by": "adopted_by", "amends": "amends",
-    "amended_by": "amended_by", "part_of": "part_of",
+    "amended_by": "amended_by", "part_of": "part_of", "references": "normative_references",
     "extra.stage": "development_stage", "extra.doctype": "document_type",
 }
 """Change-log field -> the name a subscriber reads. Other ``extra.KEY`` fields (what one

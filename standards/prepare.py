@@ -136,6 +136,8 @@ def _relations(item: StandardInput, parsed: ParsedCode, key: str) -> list[Relati
             ref.degree.value if ref.degree else None, ref.marker)
     if parsed.amendment:
         add(key, RelationKind.AMENDS, parsed.normalized)
+    for code in item.references:
+        add(key, RelationKind.REFERENCES, reference_key(code))
     return rows
 
 

@@ -472,11 +472,14 @@ async def _write_relations(engine: Engine, rows: list[Relation], ids: dict[str, 
 
 
 async def _resolve_relations(engine: Engine, keys: list[str]) -> None:
-    """Fill relation ids for relations naming ``keys`` by code."""
+    """Fill relation ids for relations naming ``keys`` by code, at either end: a relation of
+    a new standard may name one stored long ago (a citation, a replacement), and a stored
+    relation may name the new standard."""
     for start in range(0, len(keys), MAX_PARAMS):
         chunk = keys[start : start + MAX_PARAMS]
-        for end in ("subject", "object"):
-            where, args = in_list(engine, f"{end}_code", chunk)
+        for end, named in (("subject", "subject"), ("object", "object"),
+                           ("object", "subject"), ("subject", "object")):
+            where, args = in_list(engine, f"{named}_code", chunk)
             if engine.engine_type == "postgres":
                 sql = (f"UPDATE relation SET {end} = s.id FROM standard s "
                        f"WHERE relation.{end} IS NULL AND s.normalized_code = relation.{end}_code "
@@ -485,6 +488,9 @@ async def _resolve_relations(engine: Engine, keys: list[str]) -> None:
                 sql = (f"UPDATE relation SET {end} = (SELECT id FROM standard s "
                        f"WHERE s.normalized_code = relation.{end}_code) "
                        f"WHERE {end} IS NULL AND {where}")
+                if end != named:  # the other end need not be a standard (yet)
+                    sql += (f" AND EXISTS (SELECT 1 FROM standard s "
+                            f"WHERE s.normalized_code = relation.{end}_code)")
             await fetch(engine, sql, args)
 
 
@@ -498,7 +504,10 @@ _DETAIL_LINKS_SQL = (
     "UNION ALL SELECT 'out', subject_code, object_code, degree, 0, kind "
     "FROM relation WHERE subject_code = {} "
     "UNION ALL SELECT 'in', subject_code, object_code, degree, 0, kind "
-    "FROM relation WHERE object_code = {}"
+    "FROM relation WHERE object_code = {} "
+    # an undated citation (GB/T 191) names the family: it cites whichever edition is in force
+    "UNION ALL SELECT 'in_undated', subject_code, object_code, degree, 0, kind "
+    "FROM relation WHERE object_code = {} AND kind = 'references'"
 )
 
 
@@ -537,6 +546,9 @@ def _detail(row: dict[str, Any], links: list[dict[str, Any]], today: dt.date) ->
     adopts: list[AdoptionRead] = []
     adopted_by: list[str] = []
     amendments: list[str] = []
+    references: list[str] = []
+    referenced_by: list[str] = []
+    undated_citers: list[str] = []
     for link in links:
         kind = link["extra"]
         if link["link"] == "edition":
@@ -547,6 +559,10 @@ def _detail(row: dict[str, Any], links: list[dict[str, Any]], today: dt.date) ->
                 replaces.append(link["object_code"])
             elif kind == RelationKind.ADOPTS:
                 adopts.append(AdoptionRead(code=link["object_code"], degree=link["degree"]))
+            elif kind == RelationKind.REFERENCES:
+                references.append(link["object_code"])
+        elif link["link"] == "in_undated":
+            undated_citers.append(link["subject_code"])
         else:
             if kind in (RelationKind.REPLACES, RelationKind.PARTIALLY_REPLACES):
                 replaced_by.append(link["subject_code"])
@@ -554,8 +570,12 @@ def _detail(row: dict[str, Any], links: list[dict[str, Any]], today: dt.date) ->
                 adopted_by.append(link["subject_code"])
             elif kind == RelationKind.AMENDS:
                 amendments.append(link["subject_code"])
+            elif kind == RelationKind.REFERENCES:
+                referenced_by.append(link["subject_code"])
     summary = _summary_fields(row, today)
     status = summary["status"]
+    if status is Status.CURRENT:
+        referenced_by.extend(undated_citers)
     reason = None
     if status is Status.WITHDRAWN:
         reason = f"replaced by {', '.join(sorted(replaced_by))}" if replaced_by else "abolished"
@@ -581,6 +601,8 @@ def _detail(row: dict[str, Any], links: list[dict[str, Any]], today: dt.date) ->
         replaced_by=sorted(set(replaced_by)),
         adopts=adopts,
         adopted_by=sorted(set(adopted_by)),
+        references=sorted(set(references)),
+        referenced_by=sorted(set(referenced_by)),
         editions=[code for _, code in sorted(editions)],
         amendments=sorted(set(amendments)),
         owner_uscc=row.get("owner_uscc"),
@@ -589,7 +611,8 @@ def _detail(row: dict[str, Any], links: list[dict[str, Any]], today: dt.date) ->
 
 async def _detail_for_row(row: dict[str, Any], today: dt.date | None) -> StandardRead:
     key = row["normalized_code"]
-    links = await Standard.raw(_DETAIL_LINKS_SQL, row["family_key"], key, key)
+    links = await Standard.raw(_DETAIL_LINKS_SQL, row["family_key"], key, key,
+                               row["family_key"])
     return _detail(row, links, today or dt.date.today())
 
 

@@ -54,6 +54,9 @@ class StandardInput(BaseModel):
     partially_replaces: list[str] = Field(default_factory=list)
     replaced_by: list[str] = Field(default_factory=list, description="codes that replace it")
     adopts: list[AdoptionRef] = Field(default_factory=list)
+    references: list[str] = Field(
+        default_factory=list, description="codes this edition cites as normative references "
+        "(规范性引用文件), dated or undated as printed")
     domains: list[str] = Field(default_factory=list)
     extra: dict[str, str] = Field(
         default_factory=dict, description="source fields kept verbatim (备案号, plan number...)"
@@ -112,6 +115,10 @@ class StandardRead(BaseModel):
     replaced_by: list[str]
     adopts: list[AdoptionRead]
     adopted_by: list[str]
+    references: list[str] = Field(
+        default_factory=list, description="its normative references (规范性引用文件), as cited")
+    referenced_by: list[str] = Field(
+        default_factory=list, description="catalogue standards citing it, dated or undated")
     editions: list[str]
     amendments: list[str]
     owner_uscc: str | None = Field(default=None, description="the enterprise that declared "

@@ -41,6 +41,7 @@ class RelationKind(StrEnum):
     AMENDS = "amends"  # 修改单
     PART_OF = "part_of"
     ADOPTS = "adopts"  # 采用 an international or foreign standard
+    REFERENCES = "references"  # 规范性引用: the subject cites the object (dated or undated)
 
 
 class AdoptionDegree(StrEnum):

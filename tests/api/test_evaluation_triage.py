@@ -210,3 +210,48 @@ async def test_review_file(client: httpx.AsyncClient, clean: None,
     assert body["evaluation"]["grade"] == "strong"
     assert body["triage"]["suggested"] == "merge"
     assert body["rules"]["start"].startswith("implementation date")
+
+
+_CITING_STS = """<?xml version="1.0" encoding="UTF-8"?>
+<standard xml:lang="zh"><front><nat-meta>
+  <title-wrap xml:lang="zh"><full>梅花鹿茸加工技术规程</full></title-wrap>
+  <std-ref type="dated">DB22/T 1010-2021</std-ref><pub-date>2021-05-01</pub-date>
+</nat-meta></front>
+<body><sec sec-type="norm-refs"><label>2</label><title>规范性引用文件</title>
+  <ref-list><ref><std><std-ref type="dated">DB22/T 1006-2019</std-ref>,
+    <title>梅花鹿饲养技术规程</title></std></ref>
+  <ref><std><std-ref type="undated">DB22/T 1002</std-ref>,
+    <title>人参种植技术规程</title></std></ref>
+  <ref><std><std-ref type="undated">GB/T 20223</std-ref></std></ref></ref-list>
+</sec></body></standard>
+"""
+
+
+async def test_citations_come_from_imported_normative_references(
+        client: httpx.AsyncClient, clean: None, people: dict[str, dict[str, str]]) -> None:
+    """A list's 引用标准 column and an STS document's 规范性引用文件 both count as citations,
+    dated (that edition) and undated (the edition in force); a standard citing itself or a
+    code the catalogue does not hold counts for nothing."""
+    staff = people["staff"]
+    await world(client, staff)
+    await upload_catalogue(client, staff, "citing.csv", [
+        "标准号,标准名称,发布日期,引用标准",
+        "DB22/T 1008-2022,景区讲解服务规范,2022-01-01,\"DB22/T 1001-2019 旅游景区服务规范；"
+        "DB22/T 1002；DB22/T 1008-2022；DB22/T 9999-2020\"",
+    ])
+    done = await client.post("/api/imports", headers=staff, files={
+        "files": ("db22-1010.xml", _CITING_STS.encode("utf-8"), "application/xml")})
+    assert done.status_code == 201, done.text
+    listed = (await client.get("/api/standards", params={"code": "DB22/T 1002-2019"},
+                               headers=staff)).json()
+    detail = (await client.get(f"/api/standards/{listed['items'][0]['id']}")).json()
+    assert detail["referenced_by"] == ["DB22/T 1008-2022", "DB22/T 1010-2021"]
+    found = (await client.get("/api/evaluation", params={"region": "22"},
+                              headers=people["leader"])).json()
+    cited = {i["code"]: i["signals"]["citations"] for i in found["items"]}
+    assert cited["DB22/T 1001-2019"] == 1  # dated, from the list
+    assert cited["DB22/T 1002-2019"] == 2  # undated, from the list and the STS document
+    assert cited["DB22/T 1006-2019"] == 1  # dated, from the STS document
+    assert cited["DB22/T 1008-2022"] == 0 and cited["DB22/T 1003-2018"] == 0
+    explained = next(i for i in found["items"] if i["code"] == "DB22/T 1002-2019")
+    assert "citations 2" in explained["explanation"]

@@ -231,4 +231,5 @@ def test_an_import_updates_the_search_index(settings: Settings) -> None:
     page = GB_HTML / "stdsamr_detail_GBT20223-2018.html"
     assert stdtrack(settings, "import", page).returncode == 0
     found = json.loads(stdtrack(settings, "search", "棉短绒", "--json").stdout)
-    assert found["hits"][0]["code"] == "GB/T 20223-2018"
+    # the suite's index may still hold an earlier test's 棉短绒 (DB22/T 3001-2019)
+    assert "GB/T 20223-2018" in [hit["code"] for hit in found["hits"]]

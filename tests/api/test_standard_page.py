@@ -26,7 +26,10 @@ async def catalogue(db: None) -> None:
                       published_on=D(2016, 12, 30), implemented_on=D(2017, 7, 1),
                       ics=["03.120.10"], ccs="A00", replaces=["GB/T 19001-2008"],
                       adopts=[AdoptionRef(code="ISO 9001:2015", degree="IDT")],
-                      source_url="javascript:alert(1)"),
+                      references=["GB/T 19000-2016"], source_url="javascript:alert(1)"),
+        StandardInput(code="GB/T 19000-2016", source="std.samr.gov.cn",
+                      title_zh="质量管理体系 基础和术语", published_on=D(2016, 12, 30)),
+        StandardInput(code="DB22/T 3001-2021", source="sts", references=["GB/T 19001"]),
         StandardInput(code="GB/T 19001-2008", source="std.samr.gov.cn",
                       title_zh="质量管理体系 要求", published_on=D(2008, 10, 29),
                       implemented_on=D(2009, 3, 1), withdrawn_on=D(2017, 7, 1),
@@ -46,6 +49,11 @@ async def test_a_standard_by_any_spelling_with_its_links(browser: httpx.AsyncCli
     # the older edition and the adopted ISO standard are links to their own pages
     assert '<a href="/standard?code=GB/T%2019001-2008">GB/T 19001-2008</a>' in text
     assert '<a href="/standard?code=ISO%209001%3A2015">ISO 9001:2015</a> (IDT)' in text
+    # its normative references, and who cites it (undated: the edition in force)
+    assert ('<td id="standard-references"><a href="/standard?code=GB/T%2019000-2016">'
+            'GB/T 19000-2016</a></td>') in text
+    assert ('<td id="standard-referenced-by"><a href="/standard?code=DB22/T%203001-2021">'
+            'DB22/T 3001-2021</a></td>') in text
     # text from a source is escaped, and a javascript: address is never a link
     assert "<script>alert(1)</script>" not in text
     assert html.escape("<script>alert(1)</script>", quote=False) in text
@@ -54,8 +62,10 @@ async def test_a_standard_by_any_spelling_with_its_links(browser: httpx.AsyncCli
     old = await browser.get("/standard", params={"code": "gbt19001-2008"})
     assert old.status_code == 200
     assert 'id="standard-status">废止</span>' in old.text
+    assert '<td id="standard-referenced-by">—</td>' in old.text  # not the edition in force
     english = await browser.get("/standard", params={"code": "gbt19001-2008", "lang": "en"})
     assert 'id="standard-status">Withdrawn</span>' in english.text
+    assert "<th>Normative references</th>" in english.text and "<th>Cited by</th>" in english.text
     assert '<p class="title-zh"><span lang="zh-CN">质量管理体系 要求</span></p>' in english.text
     assert '<a href="/standard?code=GB/T%2019001-2016">GB/T 19001-2016</a>' in old.text
     assert 'href="https://openstd.samr.gov.cn/bzgk/gb/index"' in old.text

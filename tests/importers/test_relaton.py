@@ -108,3 +108,14 @@ def test_every_relaton_sample_reads_without_rejection() -> None:
     for path in paths:
         result = read(path)
         assert len(result.records) == 1 and not result.rejected, path.name
+
+
+def test_a_cites_relation_is_a_normative_reference(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    text = data("relaton-foreign/raw_yaml/iso-13849-1-2006.yaml").read_text(encoding="utf-8")
+    cites = ("relation:\n- type: cites\n  bibitem:\n    formattedref:\n      content: "
+             "ISO 12100-1:2003\n    docid:\n    - id: ISO 12100-1:2003\n      type: ISO\n")
+    path = tmp_path / "cites.yaml"
+    path.write_text(text.replace("relation:\n", cites, 1), encoding="utf-8")
+    record = read(path).one("ISO 13849-1:2006")
+    assert record.references == ["ISO 12100-1:2003"]
+    assert record.replaces == ["ISO 13849-1:1999"]  # the other relations are read as before

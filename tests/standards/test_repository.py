@@ -75,6 +75,22 @@ async def test_relation_to_a_standard_that_arrives_later_is_resolved() -> None:
     assert (await repo.find_standard("GB/T 1.1-2020")).replaces == ["GB/T 1.1-2009"]
 
 
+async def test_relation_of_a_new_standard_to_one_stored_earlier_gets_both_ids() -> None:
+    await repo.upsert_standards([StandardInput(code="GB/T 5606.1-1996", source="openstd"),
+                                 StandardInput(code="GB/T 6543-2008", source="openstd")])
+    await repo.upsert_standards([StandardInput(
+        code="GB/T 5606.1-2004", source="openstd", replaces=["GB/T 5606.1-1996"],
+        references=["GB/T 6543-2008"])])
+    # and a stored standard named as the successor by a later record of the old one
+    await repo.upsert_standards([StandardInput(
+        code="GB/T 6543-1986", source="openstd", replaced_by=["GB/T 6543-2008"])])
+    rows = await Relation.select(Relation.subject_code, Relation.kind, Relation.object_code,
+                                 Relation.subject, Relation.object)
+    assert {(r["subject_code"], r["kind"], r["object_code"]) for r in rows
+            if r["subject"] is None or r["object"] is None} == set()
+    assert len(rows) == 3
+
+
 async def test_adoption_from_double_number_and_from_source() -> None:
     await repo.upsert_standards([
         StandardInput(code="GB/T 19001-2016/ISO 9001:2015", source="csv"),
@@ -87,6 +103,29 @@ async def test_adoption_from_double_number_and_from_source() -> None:
     assert [(a.code, a.degree) for a in (await repo.find_standard("GB/T 228.1-2021")).adopts] \
         == [("ISO 6892-1:2019", AdoptionDegree.MOD)]
     assert (await repo.find_standard("ISO 9001:2015")).adopted_by == ["GB/T 19001-2016"]
+
+
+async def test_normative_references_dated_and_undated_read_on_both_ends() -> None:
+    await repo.upsert_standards([
+        StandardInput(code="GB/T 191-2008", source="csv", withdrawn_on=D(2030, 1, 1)),
+        StandardInput(code="GB/T 191-2000", source="csv", status=Status.WITHDRAWN),
+        StandardInput(code="GB/T 6543-2008", source="csv"),
+        StandardInput(code="DB22/T 3001-2021", source="sts",
+                      references=["GB/T 191", "GB/T 6543-2008", "ＧＢ／Ｔ 6543—2008"]),
+    ])
+    citing = await repo.find_standard("DB22/T 3001-2021")
+    assert citing.references == ["GB/T 191", "GB/T 6543-2008"]
+    assert (await repo.find_standard("GB/T 6543-2008")).referenced_by == ["DB22/T 3001-2021"]
+    # an undated citation cites whichever edition is in force, not an old one
+    assert (await repo.find_standard("GB/T 191-2008")).referenced_by == ["DB22/T 3001-2021"]
+    assert (await repo.find_standard("GB/T 191-2000")).referenced_by == []
+    # a source adding a citation to a stored standard is a logged change
+    again = await repo.upsert_standards([StandardInput(
+        code="DB22/T 3001-2021", source="sts", references=["GB/T 191", "GB/T 2828.1-2012"])])
+    assert again[0].action == "updated"
+    log = await ChangeLog.select(ChangeLog.field, ChangeLog.new_value).where(
+        ChangeLog.field == "references")
+    assert log == [{"field": "references", "new_value": "GB/T 2828.1-2012"}]
 
 
 async def test_same_source_updates_and_logs_other_source_fills_blanks_or_conflicts() -> None:
