@@ -455,9 +455,13 @@ def _log_text(value: Any) -> str | None:
 
 
 async def _write_relations(engine: Engine, rows: list[Relation], ids: dict[str, int]) -> None:
-    """Store relations, with the ids of the ends that are standards of this chunk (``ids``):
-    what :func:`_resolve_relations` would set, without writing each row a second time."""
+    """Store relations with the ids of their ends that are standards: of this chunk (``ids``,
+    what :func:`_resolve_relations` would set, without writing each row a second time) and
+    stored before (a citation of, or a replacement of, a standard stored long ago)."""
     unique = {(r[0], r[1], r[2]): r for r in rows}
+    others = list({code for r in unique.values() for code in (r[0], r[2]) if code not in ids})
+    if others:
+        ids = {**await _ids_of(engine, others), **ids}
     await executemany(
         engine,
         "INSERT INTO relation (subject_code, kind, object_code, degree, marker, source, "
@@ -472,14 +476,11 @@ async def _write_relations(engine: Engine, rows: list[Relation], ids: dict[str, 
 
 
 async def _resolve_relations(engine: Engine, keys: list[str]) -> None:
-    """Fill relation ids for relations naming ``keys`` by code, at either end: a relation of
-    a new standard may name one stored long ago (a citation, a replacement), and a stored
-    relation may name the new standard."""
+    """Fill relation ids for stored relations naming ``keys`` (standards just written)."""
     for start in range(0, len(keys), MAX_PARAMS):
         chunk = keys[start : start + MAX_PARAMS]
-        for end, named in (("subject", "subject"), ("object", "object"),
-                           ("object", "subject"), ("subject", "object")):
-            where, args = in_list(engine, f"{named}_code", chunk)
+        for end in ("subject", "object"):
+            where, args = in_list(engine, f"{end}_code", chunk)
             if engine.engine_type == "postgres":
                 sql = (f"UPDATE relation SET {end} = s.id FROM standard s "
                        f"WHERE relation.{end} IS NULL AND s.normalized_code = relation.{end}_code "
@@ -488,9 +489,6 @@ async def _resolve_relations(engine: Engine, keys: list[str]) -> None:
                 sql = (f"UPDATE relation SET {end} = (SELECT id FROM standard s "
                        f"WHERE s.normalized_code = relation.{end}_code) "
                        f"WHERE {end} IS NULL AND {where}")
-                if end != named:  # the other end need not be a standard (yet)
-                    sql += (f" AND EXISTS (SELECT 1 FROM standard s "
-                            f"WHERE s.normalized_code = relation.{end}_code)")
             await fetch(engine, sql, args)
 
 
