@@ -37,10 +37,13 @@ FORECAST = "#8e44ad"
 IDEAL = "#95a5a6"
 INK = "#222222"
 GRID = "#b0b0b0"
-DPI = 96  # figure sizes are in inches, as they were under matplotlib
-FONT = 13
-TITLE_FONT = 16
-TICK_FONT = 12
+DPI = 96  # figure sizes are in inches and type sizes in points, as they were under matplotlib
+PT = DPI / 72
+FONT = 13 * PT
+TITLE_FONT = 16 * PT
+TICK_FONT = 13 * PT
+SMALL_FONT = 10 * PT
+TOP = 60.0  # the plotting area starts below the title
 DASHES = {"solid": "", "dashed": "7 4", "dotted": "2 3", "dashdot": "8 3 2 3"}
 
 _LOCK = threading.Lock()  # guards the cache (charts are drawn in worker threads)
@@ -197,7 +200,8 @@ class Plot:
 
 @dataclass(frozen=True, slots=True)
 class Key:
-    """One legend entry: a line sample (with a dot when the line has markers) and a label."""
+    """One legend entry: a line sample (with a dot when the line has markers) and a label;
+    ``width`` in points like the line's."""
 
     label: str
     colour: str
@@ -216,18 +220,18 @@ def _legend(canvas: Canvas, keys: Sequence[Key], x: float, y: float, size: float
     row = size * 1.45
     for index, key in enumerate(keys):
         middle = y + row * index + row / 2
-        canvas.line([(x, middle), (x + 26, middle)], key.colour, key.width, key.dash)
+        canvas.line([(x, middle), (x + 26, middle)], key.colour, key.width * PT, key.dash)
         if key.marker:
             canvas.dots([(x + 13, middle)], key.colour, 3)
         canvas.text(x + 32, middle, key.label, size=size, baseline="central")
 
 
 def _legend_inside(plot: Plot, keys: Sequence[Key], corner: str) -> None:
-    width, height = _legend_size(keys, TICK_FONT)
+    width, height = _legend_size(keys, 12 * PT)
     x = plot.right - width - 8 if corner.endswith("right") else plot.left + 8
     y = plot.bottom - height - 6 if corner.startswith("lower") else plot.top + 6
     plot.canvas.rect(x - 4, y - 2, width + 8, height + 4, "white")
-    _legend(plot.canvas, keys, x, y, TICK_FONT)
+    _legend(plot.canvas, keys, x, y, 12 * PT)
 
 
 def _status_colour(rate: float | None, target: float | None) -> str:
@@ -309,10 +313,10 @@ def _ordinal(day: dt.date) -> float:
 
 def _title(canvas: Canvas, plot: Plot | None, text: str, *, left: bool) -> None:
     if left and plot is not None:
-        canvas.text(plot.left, 26, text, size=TITLE_FONT, bold=True)
+        canvas.text(plot.left, 32, text, size=TITLE_FONT, bold=True)
     else:
         middle = (plot.left + plot.right) / 2 if plot is not None else canvas.width / 2
-        canvas.text(middle, 26, text, size=TITLE_FONT, bold=True, anchor="middle")
+        canvas.text(middle, 32, text, size=TITLE_FONT, bold=True, anchor="middle")
 
 
 def _time_plot(canvas: Canvas, days: Sequence[dt.date], y_max: float, y_labels: Sequence[str],
@@ -321,7 +325,7 @@ def _time_plot(canvas: Canvas, days: Sequence[dt.date], y_max: float, y_labels: 
     x_min, x_max, first, last = _date_range(days)
     widest = max((text_width(label, TICK_FONT) for label in y_labels), default=0.0)
     left = 14 + widest + (FONT * 1.6 if ylabel else 0)
-    plot = Plot(canvas, left=left, top=46, right=canvas.width - 18 - right_room,
+    plot = Plot(canvas, left=left, top=TOP, right=canvas.width - 18 - right_room,
                 bottom=canvas.height - 34, x_min=x_min, x_max=x_max, y_min=0.0, y_max=y_max)
     if ylabel:
         canvas.text(14, (plot.top + plot.bottom) / 2, ylabel, size=FONT, anchor="middle",
@@ -343,7 +347,7 @@ def bars_chart(name: str, title: str, bars: Sequence[Bar], target: float | None,
     left = 14 + text_width("100%", TICK_FONT) + (FONT * 1.6 if ylabel else 0)
     if crowded:  # a rotated first label reaches left of its bar
         left = max(left, label_room * 0.87 - canvas.width / len(labels) / 2 + 10)
-    plot = Plot(canvas, left=left, top=46, right=canvas.width - 16,
+    plot = Plot(canvas, left=left, top=TOP, right=canvas.width - 16,
                 bottom=canvas.height - bottom_room, x_min=-0.6, x_max=len(labels) - 0.4,
                 y_min=0.0, y_max=1.22)  # room above a full bar for its rate and n
     if ylabel:
@@ -360,9 +364,9 @@ def bars_chart(name: str, title: str, bars: Sequence[Bar], target: float | None,
                     _status_colour(rate, target))
         if bar is not None:
             top = plot.bottom - height - 4
-            canvas.text(middle, top - 11, "—" if rate is None else f"{rate * 100:.1f}%",
-                        size=10, anchor="middle")
-            canvas.text(middle, top, f"n={bar.denominator}", size=10, anchor="middle")
+            canvas.text(middle, top - SMALL_FONT * 1.1, "—" if rate is None
+                        else f"{rate * 100:.1f}%", size=SMALL_FONT, anchor="middle")
+            canvas.text(middle, top, f"n={bar.denominator}", size=SMALL_FONT, anchor="middle")
         tick_y = plot.bottom + 7 + TICK_FONT
         canvas.line([(middle, plot.bottom), (middle, plot.bottom + 4)], INK, 1)
         if crowded:
@@ -371,11 +375,11 @@ def bars_chart(name: str, title: str, bars: Sequence[Bar], target: float | None,
         else:
             canvas.text(middle, tick_y, label, size=TICK_FONT, anchor="middle")
     if target is not None:
-        plot.hline(target, TARGET, 2, "dashed")
+        plot.hline(target, TARGET, 2 * PT, "dashed")
         canvas.text(plot.right, plot.top - 6, _(N_("- - 目标 %(rate)s"), rate=_percent(target)),
-                    size=12, bold=True, colour=TARGET, anchor="end")
+                    size=12 * PT, bold=True, colour=TARGET, anchor="end")
     plot.axes()
-    canvas.text(plot.left, 24, title, size=TITLE_FONT, bold=True)
+    canvas.text(plot.left, 32, title, size=TITLE_FONT, bold=True)
     return canvas.svg(title)
 
 
@@ -393,15 +397,16 @@ def trend_chart(name: str, title: str, points: Sequence[tuple[dt.date, float | N
     plot.x_ticks(ticks, grid=True)
     keys: list[Key] = []
     if target is not None:
-        plot.hline(target, TARGET, 2, "dashed")
+        plot.hline(target, TARGET, 2 * PT, "dashed")
     if deadline is not None:
-        plot.vline(_ordinal(deadline), IDEAL, 1.5, "dotted")
+        plot.vline(_ordinal(deadline), IDEAL, 1.5 * PT, "dotted")
     if shown:
-        canvas.line([(plot.x(_ordinal(day)), plot.y(rate)) for day, rate in shown], ACTUAL, 2.5)
+        canvas.line([(plot.x(_ordinal(day)), plot.y(rate)) for day, rate in shown], ACTUAL,
+                    2.5 * PT)
         keys.append(Key(_(N_("实际")), ACTUAL, width=2.5))
         last_day, last_rate = shown[-1]
         canvas.text(plot.x(_ordinal(last_day)) + 5, plot.y(last_rate) - 5,
-                    f"{last_rate * 100:.1f}%", size=12, colour=ACTUAL)
+                    f"{last_rate * 100:.1f}%", size=12 * PT, colour=ACTUAL)
     if target is not None:
         keys.append(Key(_(N_("目标 %(rate)s"), rate=_percent(target)), TARGET, "dashed"))
     if deadline is not None:
@@ -437,22 +442,22 @@ def burnup_chart(name: str, title: str, points: Sequence[tuple[dt.date, float]],
             if index:
                 steps.append((plot.x(_ordinal(day)), steps[-1][1]))
             steps.append((plot.x(_ordinal(day)), plot.y(value)))
-        canvas.line(steps, ACTUAL, 2.5)
+        canvas.line(steps, ACTUAL, 2.5 * PT)
         keys.append(Key(_(N_("已发布")), ACTUAL, width=2.5))
         last_day, last_value = points[-1]
         canvas.text(plot.x(_ordinal(last_day)) + 5, plot.y(last_value) - 5,
-                    f"{last_value:.0f}", size=12, colour=ACTUAL)
-    plot.hline(target, TARGET, 2, "dashed")
+                    f"{last_value:.0f}", size=12 * PT, colour=ACTUAL)
+    plot.hline(target, TARGET, 2 * PT, "dashed")
     keys.append(Key(_(N_("目标 %(count)s 项"), count=f"{target:.0f}"), TARGET, "dashed"))
     if start is not None:
         canvas.line([(plot.x(_ordinal(start)), plot.y(0)),
-                     (plot.x(_ordinal(deadline)), plot.y(target))], IDEAL, 1.5, "dotted")
+                     (plot.x(_ordinal(deadline)), plot.y(target))], IDEAL, 1.5 * PT, "dotted")
         keys.append(Key(_(N_("均衡进度")), IDEAL, "dotted", 1.5))
-    plot.vline(_ordinal(deadline), IDEAL, 1, "dashdot")
+    plot.vline(_ordinal(deadline), IDEAL, 1 * PT, "dashdot")
     keys.append(Key(_(N_("期限 %(day)s"), day=deadline.isoformat()), IDEAL, "dashdot", 1))
     if forecast:
         canvas.line([(plot.x(_ordinal(day)), plot.y(value)) for day, value in forecast],
-                    FORECAST, 2, "dashed")
+                    FORECAST, 2 * PT, "dashed")
         keys.append(Key(_(N_("预测")), FORECAST, "dashed"))
     plot.axes()
     _title(canvas, plot, title, left=False)
@@ -467,7 +472,7 @@ def funnel_chart(name: str, title: str, stages: Sequence[tuple[str, int]]) -> st
     widest_label = max((text_width(label, FONT) for label, _count in stages), default=0.0)
     counts = [count for _label, count in stages]
     widest = max(counts, default=0) or 1
-    plot = Plot(canvas, left=18 + widest_label, top=46, right=canvas.width - 18,
+    plot = Plot(canvas, left=18 + widest_label, top=TOP, right=canvas.width - 18,
                 bottom=canvas.height - 14, x_min=0.0, x_max=float(widest),
                 y_min=-0.5, y_max=len(stages) - 0.5)
     row = plot.y(0) - plot.y(1) if stages else 0.0
@@ -501,20 +506,20 @@ def lines_chart(name: str, title: str,
             keys.append(Key(label, colour, width=1.8, marker=True))
     if target is not None:
         keys.append(Key(_(N_("目标 %(rate)s"), rate=_percent(target)), TARGET, "dashed"))
-    legend_width, _height = _legend_size(keys, 10) if keys else (0.0, 0.0)
+    legend_width, _height = _legend_size(keys, SMALL_FONT) if keys else (0.0, 0.0)
     days = [day for _label, points in lines for day, _rate in points]
     plot, ticks = _time_plot(canvas, days, 1.05, [label for _v, label in PERCENT_TICKS],
                              right_room=legend_width + 8 if keys else 0.0)
     plot.y_ticks(PERCENT_TICKS, grid=True)
     plot.x_ticks(ticks, grid=True)
     if target is not None:
-        plot.hline(target, TARGET, 2, "dashed")
+        plot.hline(target, TARGET, 2 * PT, "dashed")
     for colour, shown in drawn:
         pixels = [(plot.x(_ordinal(day)), plot.y(rate)) for day, rate in shown]
-        canvas.line(pixels, colour, 1.8)
+        canvas.line(pixels, colour, 1.8 * PT)
         canvas.dots(pixels, colour, 2.5)
     plot.axes()
     _title(canvas, plot, title, left=False)
     if keys:
-        _legend(canvas, keys, plot.right + 12, plot.top, 10)
+        _legend(canvas, keys, plot.right + 12, plot.top, SMALL_FONT)
     return canvas.svg(title)
