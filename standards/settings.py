@@ -146,6 +146,10 @@ class Settings:
         schedules_enabled: workers run the daily tasks (``STDTRACK_SCHEDULES=off`` stops them).
         schedule_times: ``(task name, "HH:MM")`` pairs, local time, from
             ``STDTRACK_SCHEDULE_<NAME>`` (``STDTRACK_SCHEDULE_ALERTS_REFRESH=01:30``).
+        schedule_start_delay: seconds after its start before a worker running inside the app
+            first looks for due daily tasks (``STDTRACK_DAILY_TASKS_DELAY``, 60 by
+            default), so a restart's catch-up does not compete with the first page views;
+            ``stdtrack worker`` processes serve no pages and look at once.
         job_stale_seconds: a running job whose worker's heartbeat is older than this is taken
             back (queued again, or failed after its last attempt) (``STDTRACK_JOB_STALE_SECONDS``).
         check_rate_per_hour: 标准查新 requests one address may make per hour without signing
@@ -170,6 +174,7 @@ class Settings:
     jobs_in_app: bool | None = None
     schedules_enabled: bool = True
     schedule_times: tuple[tuple[str, str], ...] = ()
+    schedule_start_delay: float = 60.0
     job_stale_seconds: float = 60.0
     check_rate_per_hour: int = 60
     smtp_url: str | None = None
@@ -212,6 +217,7 @@ class Settings:
                     "e.g. https://bz.example.gov.cn")
         lock_timeout = _number(environ, "STDTRACK_DB_LOCK_TIMEOUT", "seconds")
         stale = _number(environ, "STDTRACK_JOB_STALE_SECONDS", "seconds")
+        start_delay = _number(environ, "STDTRACK_DAILY_TASKS_DELAY", "seconds")
         smtp_url = (environ.get("STDTRACK_SMTP_URL") or "").strip() or None
         if smtp_url is not None and (urlsplit(smtp_url).scheme not in {"smtp", "smtps"}
                                      or not urlsplit(smtp_url).hostname):
@@ -233,6 +239,7 @@ class Settings:
             jobs_in_app=_switch(environ, "STDTRACK_JOBS_IN_APP"),
             schedules_enabled=_switch(environ, "STDTRACK_SCHEDULES") is not False,
             schedule_times=_schedule_times(environ),
+            schedule_start_delay=60.0 if start_delay is None else start_delay,
             job_stale_seconds=60.0 if stale is None else stale,
             check_rate_per_hour=_count(environ, "STDTRACK_CHECK_RATE_PER_HOUR", 60),
             smtp_url=smtp_url,

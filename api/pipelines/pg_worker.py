@@ -63,15 +63,16 @@ class PgQueuerWorker:
     Args:
         poll_seconds: how often it looks at the queue when no notification woke it.
         run_schedules: also run the daily tasks that are due.
+        schedule_delay: seconds before the first look for due daily tasks (as JobWorker).
         on_event: told of each job event (``claimed``, ``done``...), for the CLI's lines.
     """
 
     def __init__(self, settings: Settings, *, poll_seconds: float = 1.0,
-                 run_schedules: bool = True,
+                 run_schedules: bool = True, schedule_delay: float = 0.0,
                  on_event: Callable[[str, dict[str, Any]], None] | None = None) -> None:
         self.settings = settings
         self.jobs = JobWorker(settings, poll_seconds=poll_seconds, run_schedules=run_schedules,
-                              on_event=on_event)
+                              schedule_delay=schedule_delay, on_event=on_event)
         self.id = self.jobs.id
         self.host = self.jobs.host
         self.poll_seconds = poll_seconds

@@ -47,11 +47,14 @@ class JobWorker:
     Args:
         poll_seconds: how long to wait when no job is queued.
         run_schedules: also run the daily tasks that are due.
+        schedule_delay: seconds from now before the first look for due daily tasks (the
+            app's own worker waits ``settings.schedule_start_delay``: a restart's catch-up of
+            the day's tasks would compete with the first page views).
         on_event: told of each job event (``claimed``, ``done``...), for the CLI's lines.
     """
 
     def __init__(self, settings: Settings, *, poll_seconds: float = 1.0,
-                 run_schedules: bool = True,
+                 run_schedules: bool = True, schedule_delay: float = 0.0,
                  on_event: Callable[[str, dict[str, Any]], None] | None = None) -> None:
         self.settings = settings
         self.host = job_repository.this_host()
@@ -61,7 +64,8 @@ class JobWorker:
         self.on_event = on_event
         self.stop = asyncio.Event()
         self._reaped_at = 0.0
-        self._scheduled_at = 0.0
+        # as if the daily tasks had been looked at SCHEDULE_SECONDS - schedule_delay ago
+        self._scheduled_at = time.monotonic() - SCHEDULE_SECONDS + schedule_delay
 
     def _event(self, name: str, job: dict[str, Any]) -> None:
         if self.on_event is not None:
@@ -203,6 +207,7 @@ class Worker(Protocol):
 
 
 def make_worker(settings: Settings, *, poll_seconds: float = 1.0, run_schedules: bool = True,
+                schedule_delay: float = 0.0,
                 on_event: Callable[[str, dict[str, Any]], None] | None = None) -> Worker:
     """The worker for the settings' database: pgqueuer's consumer over PostgreSQL, our own
     loop on SQLite (pgqueuer is imported only in the first case)."""
@@ -210,9 +215,9 @@ def make_worker(settings: Settings, *, poll_seconds: float = 1.0, run_schedules:
         from api.pipelines.pg_worker import PgQueuerWorker
 
         return PgQueuerWorker(settings, poll_seconds=poll_seconds, run_schedules=run_schedules,
-                              on_event=on_event)
+                              schedule_delay=schedule_delay, on_event=on_event)
     return JobWorker(settings, poll_seconds=poll_seconds, run_schedules=run_schedules,
-                     on_event=on_event)
+                     schedule_delay=schedule_delay, on_event=on_event)
 
 
 def job_lifespan(settings: Settings) -> Callable[[Litestar], Any]:
@@ -225,7 +230,7 @@ def job_lifespan(settings: Settings) -> Callable[[Litestar], Any]:
         if not settings.runs_jobs_in_app:
             yield
             return
-        worker = make_worker(settings)
+        worker = make_worker(settings, schedule_delay=settings.schedule_start_delay)
         app.state.job_worker = worker
         task = asyncio.ensure_future(worker.run())
         try:

@@ -6,8 +6,8 @@ hook; a route that sets one itself keeps its own):
 
 - ``Content-Security-Policy``: pages (``text/html``) load scripts, styles, images and data
   only from this site; no inline script anywhere (the dashboard and the docs page use script
-  files); inline *styles* are allowed because the charts are inline matplotlib SVG, whose
-  shapes carry ``style`` attributes (styles cannot run code); ``data:`` and ``blob:`` images
+  files); inline *styles* are allowed (``style`` attributes cannot run code; the inline SVG
+  charts use presentation attributes); ``data:`` and ``blob:`` images
   for the PNG download drawn on a canvas. Everything else (JSON, CSV, XLSX, SVG) gets
   ``default-src 'none'``, so a document opened directly runs nothing.
 - ``frame-ancestors 'none'`` and ``X-Frame-Options: DENY``: no page can be framed

@@ -312,3 +312,44 @@ async def test_a_worker_runs_the_daily_tasks_that_are_due(
         await asyncio.wait([task], timeout=30)
     assert run["outcome"] == "tidied" and run["worker"] == running.id
     assert calls == [dt.date.today()] == [run["day"]]
+
+
+async def test_the_apps_own_worker_runs_the_daily_tasks_only_after_its_start_delay(
+        settings: Settings, client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A restart past the tasks' times does not run the day's catch-up beside the first page
+    views: the app's worker waits STDTRACK_DAILY_TASKS_DELAY; ``stdtrack worker`` does not."""
+    from litestar import Litestar
+
+    from api.pipelines.worker import job_lifespan
+
+    assert Settings.from_env({"STDTRACK_HOME": "/x"}).schedule_start_delay == 60.0
+    assert Settings.from_env({"STDTRACK_HOME": "/x", "STDTRACK_DAILY_TASKS_DELAY": "5"}
+                             ).schedule_start_delay == 5.0
+    await ScheduleRun.raw("DELETE FROM schedule_run")
+    calls: list[dt.date] = []
+
+    async def tidy(_settings: Settings, day: dt.date) -> str:
+        calls.append(day)
+        return "tidied"
+
+    monkeypatch.setattr(schedules, "SCHEDULES", {})  # none of the real tasks: only this one
+    schedules.register_daily("test-tidy", tidy, at="00:00", label="整理")
+    in_app = dataclasses.replace(settings, schedules_enabled=True, jobs_in_app=True,
+                                 schedule_start_delay=3600.0)
+    app = Litestar(route_handlers=[])
+    async with job_lifespan(in_app)(app):
+        worker = app.state.job_worker
+        await asyncio.sleep(0.5)  # its loop has looked at the queue and the clock
+        await getattr(worker, "jobs", worker).housekeep()  # the task is due: not yet run
+    assert calls == []
+    assert await ScheduleRun.select().where(ScheduleRun.name == "test-tidy").first() is None
+    app = Litestar(route_handlers=[])
+    async with job_lifespan(dataclasses.replace(in_app, schedule_start_delay=0.0))(app):
+        for _ in range(300):
+            run = await ScheduleRun.select().where(ScheduleRun.name == "test-tidy").first()
+            if run is not None and run["state"] == "done":
+                break
+            await asyncio.sleep(0.1)
+        else:
+            raise AssertionError("the daily task did not run")
+    assert calls == [dt.date.today()]
