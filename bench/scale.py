@@ -21,7 +21,9 @@ Phases, each one JSON line on stdout (progress on stderr):
 
 Environment: ``BENCH_SCALE`` (default 1: the province; 0.05 for development), ``NATION=1``
 (5.3 M products, 10 M declarations, 3.2 M standards: hours, not for CI), ``BENCH_PG_URL``,
-``STDTRACK_SHARED_DATA`` (the real catalogue files), ``BENCH_PHASES`` (comma list to run a part).
+``STDTRACK_SHARED_DATA`` (the real catalogue files), ``BENCH_PHASES`` (comma list to run a part),
+``BENCH_KEEP_DB=1`` (keep the database) and ``BENCH_DB`` (run against a kept database of the same
+scale that holds the catalogue: ``BENCH_PHASES=declarations,indicators,dashboard``).
 """
 
 from __future__ import annotations
@@ -338,17 +340,22 @@ def main() -> int:
     phases = set((os.environ.get("BENCH_PHASES") or
                   "catalogue,declarations,indicators,dashboard,search").split(","))
     base = urlsplit(os.environ.get("BENCH_PG_URL", DEFAULT_PG_URL))
-    name = f"stdtrack_scale_{uuid.uuid4().hex[:8]}"
+    # BENCH_DB: a database an earlier run kept (BENCH_KEEP_DB=1) with this scale's catalogue,
+    # for the phases after it (BENCH_PHASES=declarations,indicators,dashboard); kept as found
+    reused = os.environ.get("BENCH_DB", "")
+    name = reused or f"stdtrack_scale_{uuid.uuid4().hex[:8]}"
     admin_url = urlunsplit(base._replace(path="/postgres"))
     started = time.perf_counter()
     summary: dict[str, Any] = {"bench": "scale", "set": "nation" if nation else "province",
-                               "scale": scale, "sizes": sizes.__dict__,
+                               "scale": scale, "sizes": sizes.__dict__, "phases_run": sorted(
+                                   phases), "database_reused": bool(reused),
                                "started": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
                                "calibration_start": calibrate()}
     print(json.dumps({"bench": "scale", "phase": "calibration",
                       **summary["calibration_start"]}), flush=True)
-    asyncio.run(admin(admin_url, f'CREATE DATABASE "{name}"'))
-    keep = os.environ.get("BENCH_KEEP_DB", "") not in ("", "0")
+    if not reused:
+        asyncio.run(admin(admin_url, f'CREATE DATABASE "{name}"'))
+    keep = bool(reused) or os.environ.get("BENCH_KEEP_DB", "") not in ("", "0")
     try:
         with tempfile.TemporaryDirectory(prefix="stdtrack-scale-") as tmp:
             from standards.settings import Settings
