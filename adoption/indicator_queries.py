@@ -61,7 +61,8 @@ from standards import data_version
 from standards.db import executemany, fetch, in_list, insert_rows
 
 INCREMENTAL_LIMIT = 5000
-"""Above this many stale products a refresh recomputes every product (one INSERT ... SELECT)."""
+"""Above this many stale products a refresh recomputes every product (one INSERT ... SELECT);
+on PostgreSQL above a tenth of the products, if more (:func:`_incremental_limit`)."""
 
 FACT_COLUMNS = ("product", "enterprise", "region_code", "sector", "key_fields", "main",
                 "in_scope", "covered", "reason", "mask", "valid_from", "valid_until",
@@ -163,6 +164,17 @@ def _needs_work(state: dict[str, int]) -> bool:
     return bool(state["queued"] or state["expired"] or state["facts"] != state["products"])
 
 
+def _incremental_limit(engine: Engine, state: dict[str, int]) -> int:
+    """How many products a refresh recomputes one by one before it recomputes them all.
+
+    On PostgreSQL a tenth of the products (ids are an array parameter): at a province's size
+    (600,000 products) 20,000 products took 6 s and 60,000 took 8 s, every product 35 s.
+    SQLite binds each id as its own parameter: 5,000."""
+    if engine.engine_type == "postgres":
+        return max(INCREMENTAL_LIMIT, state["products"] // 10)
+    return INCREMENTAL_LIMIT
+
+
 async def ensure_facts(today: dt.date | None = None) -> str:
     """Bring the kept facts to ``today`` (default: today): ``fresh`` (nothing to do),
     ``incremental`` or ``full``."""
@@ -175,15 +187,21 @@ async def ensure_facts(today: dt.date | None = None) -> str:
         state = await _staleness(today)  # another refresh may have run meanwhile
         if not _needs_work(state):
             return "fresh"
-        full = (state["everything"] > 0 or state["facts"] != state["products"]
-                or state["queued"] + state["expired"] > INCREMENTAL_LIMIT)
+        limit = _incremental_limit(engine, state)
+        # products past the last one with facts (written around their writers' queueing,
+        # or by an import whose writer queued them) are refreshed with the queued ones
+        newer = max(0, state["products"] - state["facts"])
+        full = (state["everything"] > 0 or state["facts"] == 0
+                or state["facts"] > state["products"]
+                or state["queued"] + state["expired"] + newer > limit)
         if not full:
             ids = [int(row["product"]) for row in await fetch(
                 engine, "SELECT DISTINCT product FROM product_fact_stale WHERE id <= ? "
                 "AND product IS NOT NULL UNION SELECT product FROM product_fact "
                 "WHERE valid_until <= ? UNION SELECT product FROM product_fact "
-                "WHERE valid_from > ?", [state["top"], today, today])]
-            full = len(ids) > INCREMENTAL_LIMIT
+                "WHERE valid_from > ? UNION SELECT id FROM product WHERE id > ?",
+                [state["top"], today, today, state["facts"]])]
+            full = len(ids) > limit
         if full:
             await _rebuild(engine, today)
         else:
