@@ -36,6 +36,7 @@ from adoption.uscc import normalize_uscc
 from api import header_tables
 from api.header_tables import TableReading, TableSpec
 from api.imports import archive, sha256_of
+from api.read_worker import DECLARATIONS, WORKER_THRESHOLD, ReaderProcess, fewer_collections
 from importers.errors import MappingError, UnreadableFileError
 from importers.mapping import parse_date
 from standards.settings import ReadLimits
@@ -261,9 +262,10 @@ async def _read_ahead(items: Iterator[T]) -> AsyncIterator[T]:
 
     pending = asyncio.ensure_future(anyio.to_thread.run_sync(next_item))
     try:
-        while (item := await pending) is not None:
-            pending = asyncio.ensure_future(anyio.to_thread.run_sync(next_item))
-            yield item
+        with fewer_collections():  # as the catalogue import (api/read_worker.py)
+            while (item := await pending) is not None:
+                pending = asyncio.ensure_future(anyio.to_thread.run_sync(next_item))
+                yield item
     finally:
         if not pending.done():
             await asyncio.wait([pending])
@@ -346,13 +348,28 @@ async def _import(
         actor=actor, started_at=now)
     writer = repository.DeclarationImportWriter(import_id=report.batch_id, now=now)
     mapper = RowMapper(only_uscc, now.date())
+    # large files are read and mapped in a second process (on the other core) while this
+    # one writes: in a thread, reading and writing took turns holding the interpreter lock
+    large = [(path, name) for path, name, _, _ in readings
+             if path.stat().st_size >= WORKER_THRESHOLD]
+    reader = (ReaderProcess(large, limits, kind=DECLARATIONS, options=(only_uscc, now.date()))
+              if large else None)
+    job = 0
     try:
         for path, name, reading, checksum in readings:
             archived = (None if dry_run else await anyio.to_thread.run_sync(
                 archive, path, checksum, archive_dir, now))
             count = 0
+            if reader is not None and (path, name) in large:
+                batches: Iterator[_Batch] = reader.batches(job)
+                job += 1
+                close = getattr(reading.rows, "close", None)
+                if close is not None:  # this process read only the header: close the file
+                    close()
+            else:
+                batches = _batches(name, reading, mapper)
             try:
-                async for batch in _read_ahead(_batches(name, reading, mapper)):
+                async for batch in _read_ahead(batches):
                     count += batch.size
                     report.rejected.extend(batch.rejected)
                     outcomes = await writer.write(batch.rows)
@@ -378,6 +395,8 @@ async def _import(
         report.aborted = str(stopped)
         raise stopped from exc
     finally:
+        if reader is not None:
+            reader.close()
         report.tallies = writer.tallies.as_dict()
         await repository.finish_import(report.batch_id, report=report.as_dict())
     return report

@@ -18,7 +18,7 @@ import struct
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -36,6 +36,8 @@ BATCH = 2000
 # where starting an interpreter would cost more than it saves
 WORKER_THRESHOLD = 1024 * 1024
 
+CATALOGUE = "catalogue"
+DECLARATIONS = "declarations"
 _DONE = "done"
 _BATCH = "batch"
 _ERROR = "error"
@@ -128,12 +130,33 @@ def _produce(jobs: list[Job], limits: ReadLimits, send: Any) -> None:
             send((_ERROR, index, (name, problem)))
 
 
+def _produce_declarations(jobs: list[tuple[str, str]], limits: ReadLimits,
+                          options: tuple[str | None, Any], send: Any) -> None:
+    """Reader process of a bulk declaration import: each file read and its rows mapped
+    (``api.declaration_imports``: one mapper for every file, as in-process), batch by batch;
+    a file that fails sends the rows read before the failure, then the error."""
+    from api.declaration_imports import RowMapper, _batches, read_table
+
+    gc.disable()
+    only_uscc, today = options
+    mapper = RowMapper(only_uscc, today)
+    for index, (path, name) in enumerate(jobs):
+        gc.collect()
+        try:
+            for batch in _batches(name, read_table(Path(path), name, limits), mapper):
+                send((_BATCH, index, batch))
+            send((_DONE, index, None))
+        except ImporterError as exc:  # _batches sent the rows before the damage
+            problem = exc.problem if isinstance(exc, UnreadableFileError) else str(exc)
+            send((_ERROR, index, (name, problem)))
+
+
 def serve() -> None:
     """The reader process's entry: jobs from stdin, messages to stdout."""
     channel = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())  # a stray print cannot corrupt a message
     sys.stdout = sys.stderr
-    jobs, limits = pickle.load(sys.stdin.buffer)
+    kind, jobs, limits, options = pickle.load(sys.stdin.buffer)
 
     def send(message: tuple[str, int, Any]) -> None:
         data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
@@ -142,7 +165,10 @@ def serve() -> None:
         channel.flush()
 
     try:
-        _produce(jobs, limits, send)
+        if kind == DECLARATIONS:
+            _produce_declarations(jobs, limits, options, send)
+        else:
+            _produce(jobs, limits, send)
     except BrokenPipeError:  # the importing process stopped reading (it failed or was closed)
         os._exit(1)
     channel.close()
@@ -162,11 +188,17 @@ def _read_message(stream: IO[bytes]) -> tuple[str, int, Any] | None:
 
 class ReaderProcess:
     """One reader process that reads, maps and prepares the large files of an import, in
-    order, while this process writes (one interpreter start-up per import, not per file)."""
+    order, while this process writes (one interpreter start-up per import, not per file).
 
-    def __init__(self, jobs: list[tuple[Path, str, dict[str, str] | None]],
-                 limits: ReadLimits | None = None) -> None:
-        self._names = [path.name for path, _, _ in jobs]
+    ``kind`` :data:`CATALOGUE`: jobs ``(path, format, column map)``, batches of
+    :class:`PreparedBatch`; :data:`DECLARATIONS`: jobs ``(path, display name)`` and
+    ``options`` ``(only_uscc, today)`` of the mapper, batches of
+    ``api.declaration_imports._Batch``."""
+
+    def __init__(self, jobs: Sequence[tuple[Any, ...]], limits: ReadLimits | None = None,
+                 *, kind: str = CATALOGUE, options: Any = None) -> None:
+        self._names = ([str(name) for _, name in jobs] if kind == DECLARATIONS
+                       else [Path(job[0]).name for job in jobs])
         env = dict(os.environ)
         # the child imports this package as this process does, installed or not
         root = str(Path(api.__file__).resolve().parents[1])
@@ -177,8 +209,8 @@ class ReaderProcess:
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env)
         assert self._process.stdin is not None and self._process.stdout is not None
         with self._process.stdin as stdin:
-            pickle.dump(([(str(path), fmt, columns) for path, fmt, columns in jobs],
-                         limits or ReadLimits()), stdin)
+            pickle.dump((kind, [(str(job[0]), *job[1:]) for job in jobs],
+                         limits or ReadLimits(), options), stdin)
         self._messages: queue.Queue[tuple[str, int, Any] | None] = queue.Queue(AHEAD)
         self._pump = threading.Thread(target=self._pump_messages, args=(self._process.stdout,),
                                       name="import-reader", daemon=True)
@@ -194,7 +226,7 @@ class ReaderProcess:
                 if message is None:
                     return
 
-    def batches(self, index: int) -> Iterator[PreparedBatch]:
+    def batches(self, index: int) -> Iterator[Any]:
         """Prepared batches of job ``index`` (jobs must be consumed in order).
 
         Raises:

@@ -6,7 +6,8 @@ Phases, each one JSON line on stdout (progress on stderr):
 * ``calibration`` — the fixed pure-Python workload (``bench/calibration.py``), first and last;
 * ``catalogue`` — the real ISO / IEC / JIS files plus the generated editions through the real
   import (``api.imports.import_files``, reader process included), against the same rows of
-  ``standard`` and ``relation`` written by COPY (target: ≥ 30 %); then ``after_import`` (search
+  ``standard`` and ``relation`` written by COPY (target: ≥ 30 %; beside it, the share of COPY
+  into shadows that check the same foreign keys as the real tables); then ``after_import`` (search
   index build on the PostgreSQL backend, alerts, domains, indicator facts) timed apart;
 * ``search`` — (right after the catalogue) see below;
 * ``declarations`` — the bulk CSV files through ``import_declarations`` against COPY of the
@@ -21,7 +22,9 @@ Phases, each one JSON line on stdout (progress on stderr):
 
 Environment: ``BENCH_SCALE`` (default 1: the province; 0.05 for development), ``NATION=1``
 (5.3 M products, 10 M declarations, 3.2 M standards: hours, not for CI), ``BENCH_PG_URL``,
-``STDTRACK_SHARED_DATA`` (the real catalogue files), ``BENCH_PHASES`` (comma list to run a part).
+``STDTRACK_SHARED_DATA`` (the real catalogue files), ``BENCH_PHASES`` (comma list to run a part),
+``BENCH_KEEP_DB=1`` (keep the database) and ``BENCH_DB`` (run against a kept database of the same
+scale that holds the catalogue: ``BENCH_PHASES=declarations,indicators,dashboard``).
 """
 
 from __future__ import annotations
@@ -101,6 +104,7 @@ async def catalogue_phase(settings: Any, files: list[Path], engine: Any) -> dict
     log(f"catalogue: {records} records in {seconds:.0f} s; COPY of the same rows")
     raw = await raw_insert_limit(engine, ["standard", "relation"])
     share = ratio(raw["seconds"], seconds)
+    raw_fk = await raw_insert_limit(engine, ["standard", "relation"], foreign_keys=True)
     log("catalogue: after_import (search index build, alerts, domains, facts)")
     started = time.perf_counter()
     indexed = await after_import(settings, report)
@@ -109,6 +113,8 @@ async def catalogue_phase(settings: Any, files: list[Path], engine: Any) -> dict
             "rejected": len(report.rejected), "conflicts": len(report.conflicts),
             "seconds": round(seconds, 1), "records_per_s": round(records / seconds),
             "raw": raw, "share_of_raw": share,
+            "raw_with_foreign_keys": raw_fk,
+            "share_of_raw_with_foreign_keys": ratio(raw_fk["seconds"], seconds),
             "target_share_of_raw": TARGETS["catalogue_share_of_raw"],
             "meets_target": share is not None and share >= TARGETS["catalogue_share_of_raw"],
             "after_import_s": round(after, 1), "index": indexed,
@@ -131,6 +137,8 @@ async def declarations_phase(settings: Any, files: list[Path], declared: int,
     log(f"declarations: written in {written:.0f} s, with facts {total:.0f} s; COPY of the same")
     raw = await raw_insert_limit(engine, ["enterprise", "product", "declaration"])
     share = ratio(raw["seconds"], written)
+    raw_fk = await raw_insert_limit(engine, ["enterprise", "product", "declaration"],
+                                    foreign_keys=True)
     return {"phase": "declarations", "rows": sum(f["records"] for f in report.files),
             "declarations": declared, "seconds_written": round(written, 1),
             "seconds_with_facts": round(total, 1), "facts_s": round(total - written, 1),
@@ -139,6 +147,8 @@ async def declarations_phase(settings: Any, files: list[Path], declared: int,
             "tallies": {kind: result[kind] for kind in ("enterprises", "products",
                                                         "declarations", "alerts")},
             "raw": raw, "share_of_raw": share,
+            "raw_with_foreign_keys": raw_fk,
+            "share_of_raw_with_foreign_keys": ratio(raw_fk["seconds"], written),
             "target_share_of_raw": TARGETS["declarations_share_of_raw"],
             "meets_target": share is not None and share >= TARGETS["declarations_share_of_raw"],
             "load": round(os.getloadavg()[0], 2)}
@@ -338,17 +348,22 @@ def main() -> int:
     phases = set((os.environ.get("BENCH_PHASES") or
                   "catalogue,declarations,indicators,dashboard,search").split(","))
     base = urlsplit(os.environ.get("BENCH_PG_URL", DEFAULT_PG_URL))
-    name = f"stdtrack_scale_{uuid.uuid4().hex[:8]}"
+    # BENCH_DB: a database an earlier run kept (BENCH_KEEP_DB=1) with this scale's catalogue,
+    # for the phases after it (BENCH_PHASES=declarations,indicators,dashboard); kept as found
+    reused = os.environ.get("BENCH_DB", "")
+    name = reused or f"stdtrack_scale_{uuid.uuid4().hex[:8]}"
     admin_url = urlunsplit(base._replace(path="/postgres"))
     started = time.perf_counter()
     summary: dict[str, Any] = {"bench": "scale", "set": "nation" if nation else "province",
-                               "scale": scale, "sizes": sizes.__dict__,
+                               "scale": scale, "sizes": sizes.__dict__, "phases_run": sorted(
+                                   phases), "database_reused": bool(reused),
                                "started": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
                                "calibration_start": calibrate()}
     print(json.dumps({"bench": "scale", "phase": "calibration",
                       **summary["calibration_start"]}), flush=True)
-    asyncio.run(admin(admin_url, f'CREATE DATABASE "{name}"'))
-    keep = os.environ.get("BENCH_KEEP_DB", "") not in ("", "0")
+    if not reused:
+        asyncio.run(admin(admin_url, f'CREATE DATABASE "{name}"'))
+    keep = bool(reused) or os.environ.get("BENCH_KEEP_DB", "") not in ("", "0")
     try:
         with tempfile.TemporaryDirectory(prefix="stdtrack-scale-") as tmp:
             from standards.settings import Settings

@@ -234,6 +234,31 @@ async def test_facts_follow_declarations() -> None:
     assert await indicator_queries.ensure_facts() == "fresh"
 
 
+async def _kept_facts() -> tuple[list[tuple[object, ...]], list[tuple[object, ...]]]:
+    from adoption.db import select
+
+    facts = await select("SELECT product, region_code, main, in_scope, covered, reason, mask, "
+                         "valid_until, valid_since FROM product_fact ORDER BY product")
+    cube = await select("SELECT region_code, sector, key_fields, main, covered, reason, mask, "
+                        "products FROM indicator_cube ORDER BY region_code, sector, key_fields, "
+                        "main, covered, reason, mask")
+    return [tuple(row.values()) for row in facts], [tuple(row.values()) for row in cube]
+
+
+async def test_new_products_are_refreshed_one_by_one_as_a_rebuild_would() -> None:
+    data = await build()
+    assert (await compute_indicator(query(COVERAGE))).denominator == 11
+    # new products (past the last one with facts) no longer make every product recomputed
+    for n in range(3):
+        await product(data.usccs["C"], f"新产品{n}", True, ("GB/T 30001-2016",))
+    assert await indicator_queries.ensure_facts() == "incremental"
+    refreshed = await _kept_facts()
+    report = await compute_indicator(query(COVERAGE))
+    assert (report.numerator, report.denominator) == (9, 14)  # 6 / 11 and three covered
+    await indicator_queries.rebuild_facts()
+    assert await _kept_facts() == refreshed
+
+
 async def test_foreign_bodies_are_data() -> None:
     await build()
     bodies = [b.body for b in await indicator_queries.foreign_bodies()]

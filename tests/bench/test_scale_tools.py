@@ -76,3 +76,26 @@ def test_the_summary_gathers_every_ratio() -> None:
         "bench_import.postgres.p95_ratio_to_tantivy": {"whoosh": {"en": 12.0}}}
     assert ratio(1.0, 4.0) == 0.25 and ratio(None, 1.0) is None and ratio(1.0, 0) is None
     assert calibrate(rounds=1)["units_per_s"] > 0
+
+
+async def test_the_raw_limit_with_foreign_keys_checks_them(engine: Engine) -> None:
+    await repository.upsert_standards([
+        StandardInput(code=f"DB32/T {4200 + i}-2024", source="test", title_zh=f"外键写入 {i}",
+                      replaces=[f"DB32/T {4200 + i}-2019"]) for i in range(10)])
+    figures = await raw_insert_limit(engine, ["standard", "relation"], foreign_keys=True)
+    assert figures["tables"]["relation"]["rows"] >= 10 and figures.get("foreign_keys") is True
+    if engine.engine_type == "postgres":
+        # the shadow of relation refers to the real standard table: a row naming a standard
+        # that does not exist is refused, as it is by relation itself
+        from bench.raw import _shadow
+
+        shadow = await _shadow(engine, "relation", foreign_keys=True)
+        try:
+            with pytest.raises(Exception, match="foreign key"):
+                async with engine.transaction():
+                    await db.fetch(engine, f"INSERT INTO {shadow} (subject, subject_code, kind, "
+                                   "object_code) VALUES (?, ?, ?, ?)",
+                                   [10**9, "X 1-2020", "replaces", "X 1-2019"])
+        finally:
+            async with engine.transaction():
+                await db.fetch(engine, f"DROP TABLE IF EXISTS {shadow}", [])
