@@ -11,7 +11,7 @@ from functools import cache
 from typing import Any
 
 from adoption import import_records
-from adoption.batches import collector_paused
+from adoption.batches import off_the_loop
 from adoption.db import select, write, writing
 from adoption.drafting_repository import as_day, region_prefix
 from adoption.errors import InvalidFieldError, RecordNotFound
@@ -209,8 +209,9 @@ async def scope_histories(region: str | None = None, domain: str | None = None,
     domain_rows = await select(
         "SELECT d.standard, d.domain FROM standard_domain d "
         f"JOIN standard s ON s.id = d.standard WHERE {base}", args)
-    with collector_paused():
+    if standard_id is not None:
         return _histories(rows, review_rows, domain_rows, domain)
+    return await off_the_loop(_histories, rows, review_rows, domain_rows, domain)
 
 
 def _histories(rows: list[dict[str, Any]], review_rows: list[dict[str, Any]],
@@ -318,8 +319,7 @@ async def due_report(region: str | None = None, *, as_of: dt.date | None = None,
     t = as_of or dt.date.today()
     check_within(within)
     scoped = await scope_histories(region, domain)
-    with collector_paused():
-        return _due_report(scoped, t, within, region, domain, cycle_years)
+    return await off_the_loop(_due_report, scoped, t, within, region, domain, cycle_years)
 
 
 async def clock_of(standard_id: int, as_of: dt.date | None = None,
@@ -338,7 +338,8 @@ async def on_time_report(region: str | None, start: dt.date, end: dt.date,
     t = as_of or dt.date.today()
     scoped = await scope_histories(region, domain)
     codes = {s.id: s.code for s in scoped}
-    count = count_on_time(((s.id, s.history) for s in scoped), start, end, t, cycle_years)
+    count = await off_the_loop(count_on_time, [(s.id, s.history) for s in scoped], start, end,
+                               t, cycle_years)
     late = [{"code": codes[key], "due_on": cycle.due_on.isoformat(),
              "closed_on": cycle.closed_on.isoformat() if cycle.closed_on else None,
              "closed_by": cycle.closed_by} for key, cycle in count.late[:200]]

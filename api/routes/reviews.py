@@ -344,9 +344,11 @@ async def review_file(standard_id: int, as_of: dt.date | None,
     evaluation = triage = None
     thresholds: dict[str, float] = {}
     if standard.level is Level.LOCAL:
-        report = await evaluation_repository.evaluate_region(province, t)
-        evaluation = next((i for i in report.items if i.standard_id == standard_id), None)
-        thresholds = {"strong": report.strong_threshold, "weak": report.weak_threshold}
+        # its own signals against its province's kept thresholds: a view costs one standard
+        evaluation, region = await evaluation_repository.evaluate_standard(standard_id, t)
+        if region is None:  # not in force on t: the province's thresholds all the same
+            region = await evaluation_repository.region_thresholds(province, t)
+        thresholds = {"strong": region.strong, "weak": region.weak}
         judged = await triage_repository.triage_region(province, t, only=standard_id,
                                                        cycle_years=cycle_years)
         triage = judged.items[0] if judged.items else None
