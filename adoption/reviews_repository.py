@@ -34,7 +34,7 @@ from adoption.reviews import (
     check_within,
     clock_at,
     count_on_time,
-    group_counts,
+    due_after,
     parse_conclusion,
 )
 from adoption.vocab import ReviewConclusion
@@ -250,35 +250,68 @@ def _city(region_code: str | None) -> tuple[str, str]:
     return city, region_name(city) or ""
 
 
-def _item(std: ScopedStandard, clock: Clock) -> dict[str, Any]:
+# a listed standard: (due date, code, standard, start, restarted, reviewed on, reviewed as)
+_Listed = tuple[dt.date, str, ScopedStandard, dt.date, bool, dt.date | None, str | None]
+
+
+def _item(found: _Listed, t: dt.date) -> dict[str, Any]:
     """A due item's fields (validated with the whole report in one pass: thousands per
     answer, one pydantic call each would cost more than reading them)."""
-    assert clock.start is not None and clock.due_on is not None
+    due_on, code, std, start, restarted, reviewed_on, reviewed_as = found
     city, city_name = _city(std.region_code)
-    return {"standard_id": std.id, "code": std.code, "title_zh": std.title_zh,
+    return {"standard_id": std.id, "code": code, "title_zh": std.title_zh,
             "region_code": std.region_code, "city": city, "city_name": city_name,
-            "domains": list(std.domains), "start": clock.start, "restarted": clock.restarted,
-            "due_on": clock.due_on, "days_to_due": (clock.due_on - clock.as_of).days,
-            "reviewed_on": clock.reviewed_on,
-            "reviewed_as": clock.reviewed_as.value if clock.reviewed_as else None}
+            "domains": list(std.domains), "start": start, "restarted": restarted,
+            "due_on": due_on, "days_to_due": (due_on - t).days, "reviewed_on": reviewed_on,
+            "reviewed_as": reviewed_as}
 
 
-def _by_due(found: tuple[dt.date, str, ScopedStandard, Clock]) -> tuple[dt.date, str]:
+def _by_due(found: _Listed) -> tuple[dt.date, str]:
     return found[0], found[1]
+
+
+def _groups(counts: dict[str, list[Any]]) -> list[dict[str, Any]]:
+    """``key -> [label, due, overdue]`` as DueGroup fields, by key."""
+    return [{"key": key, "label": counts[key][0], "due": counts[key][1],
+             "overdue": counts[key][2]} for key in sorted(counts)]
 
 
 def _due_report(scoped: list[ScopedStandard], t: dt.date, within: int,
                 region: str | None, domain: str | None, cycle_years: int) -> DueReport:
+    """The due report of a scope as of ``t``: the rules of adoption/reviews.py (clock_at),
+    with the common case — no review recorded, a dated start on or before t — worked out
+    here without a Clock per standard (tens of thousands per province)."""
     try:  # Clock.due_within's limit, computed once for every standard
         limit = add_months(t, within)
     except ValueError:  # past the calendar's end (year 9999): every due date is within
         limit = dt.date.max
-    due_found: list[tuple[dt.date, str, ScopedStandard, Clock]] = []
-    overdue_found: list[tuple[dt.date, str, ScopedStandard, Clock]] = []
+    due_found: list[_Listed] = []
+    overdue_found: list[_Listed] = []
     not_counted: dict[str, int] = {}
     running = 0
+    due_dates: dict[dt.date, dt.date] = {}  # start -> due date (starts repeat)
     for std in scoped:
-        clock = clock_at(std.history, t, cycle_years)
+        history = std.history
+        start = history.effective_on
+        if not history.reviews and start is not None and start <= t and not (
+                history.withdrawn_undated and history.withdrawn_on is None):
+            withdrawn, revised = history.withdrawn_on, history.revised_on
+            end = revised if withdrawn is None else (
+                withdrawn if revised is None or withdrawn <= revised else revised)
+            if end is not None and end <= t:
+                reason = "ended_withdrawn" if end == withdrawn else "ended_revised"
+                not_counted[reason] = not_counted.get(reason, 0) + 1
+                continue
+            running += 1
+            due_on = due_dates.get(start)
+            if due_on is None:
+                due_on = due_dates[start] = due_after(start, cycle_years)
+            if due_on < t:
+                overdue_found.append((due_on, std.code, std, start, False, None, None))
+            elif due_on <= limit:
+                due_found.append((due_on, std.code, std, start, False, None, None))
+            continue
+        clock = clock_at(history, t, cycle_years)
         if clock.state is not ClockState.RUNNING:
             reason = clock.state.value if clock.state is not ClockState.ENDED else \
                 f"ended_{clock.end_reason}"
@@ -286,25 +319,39 @@ def _due_report(scoped: list[ScopedStandard], t: dt.date, within: int,
             continue
         running += 1
         due_on = clock.due_on
-        assert due_on is not None  # a running clock has a due date
+        assert due_on is not None and clock.start is not None  # a running clock has them
+        found = (due_on, std.code, std, clock.start, clock.restarted, clock.reviewed_on,
+                 clock.reviewed_as.value if clock.reviewed_as else None)
         if clock.overdue:
-            overdue_found.append((due_on, std.code, std, clock))
+            overdue_found.append(found)
         elif t <= due_on <= limit:
-            due_found.append((due_on, std.code, std, clock))
+            due_found.append(found)
     # sorted on plain tuples (codes are unique within a scope), then built
     due_found.sort(key=_by_due)
     overdue_found.sort(key=_by_due)
-    due_items = [_item(std, clock) for _, _, std, clock in due_found]
-    overdue_items = [_item(std, clock) for _, _, std, clock in overdue_found]
-    listed = [(i, False) for i in due_items] + [(i, True) for i in overdue_items]
-    by_city = group_counts([(i["city"], i["city_name"], late) for i, late in listed])
-    by_domain = group_counts([(d, d, late) for i, late in listed for d in i["domains"] or [""]])
+    by_city: dict[str, list[Any]] = {}
+    by_domain: dict[str, list[Any]] = {}
+    for listed, column in ((due_found, 1), (overdue_found, 2)):
+        for found in listed:
+            std = found[2]
+            city, city_name = _city(std.region_code)
+            counts = by_city.get(city)
+            if counts is None:
+                counts = by_city[city] = [city_name, 0, 0]
+            counts[column] += 1
+            for name in std.domains or ("",):
+                counts = by_domain.get(name)
+                if counts is None:
+                    counts = by_domain[name] = [name, 0, 0]
+                counts[column] += 1
     return DueReport.model_validate({
         "as_of": t, "region": region_prefix(region), "domain": domain, "within_months": within,
         "cycle_years": cycle_years, "rules": CLOCK_RULES, "standards": len(scoped),
-        "running": running, "due": len(due_items), "overdue": len(overdue_items),
-        "not_counted": not_counted, "by_city": by_city, "by_domain": by_domain,
-        "due_items": due_items, "overdue_items": overdue_items})
+        "running": running, "due": len(due_found), "overdue": len(overdue_found),
+        "not_counted": not_counted, "by_city": _groups(by_city),
+        "by_domain": _groups(by_domain),
+        "due_items": [_item(found, t) for found in due_found],
+        "overdue_items": [_item(found, t) for found in overdue_found]})
 
 
 async def due_report(region: str | None = None, *, as_of: dt.date | None = None,
