@@ -214,6 +214,15 @@ async def scope_histories(region: str | None = None, domain: str | None = None,
     return await off_the_loop(_histories, rows, review_rows, domain_rows, domain)
 
 
+def _day(value: Any) -> dt.date | None:
+    """as_day, with the engines' usual answers first (PostgreSQL: a date, SQLite: text)."""
+    if type(value) is dt.date or value is None:
+        return value  # type: ignore[no-any-return]
+    if type(value) is str and len(value) == 10:
+        return dt.date.fromisoformat(value)
+    return as_day(value)
+
+
 def _histories(rows: list[dict[str, Any]], review_rows: list[dict[str, Any]],
                domain_rows: list[dict[str, Any]], domain: str | None) -> list[ScopedStandard]:
     reviews: dict[int, list[ReviewEvent]] = {}
@@ -225,20 +234,21 @@ def _histories(rows: list[dict[str, Any]], review_rows: list[dict[str, Any]],
     for found in domain_rows:
         domains.setdefault(found["standard"], []).append(found["domain"])
     scoped = []
+    no_reviews: tuple[ReviewEvent, ...] = ()
     for row in rows:
-        std_domains = tuple(sorted(domains.get(row["id"], ())))
+        key = row["id"]
+        listed = domains.get(key)
+        std_domains = tuple(sorted(listed)) if listed else ()
         if domain is not None and domain not in std_domains:
             continue
+        held = reviews.get(key)
+        # positional (the fields' order), dates read with a type check first: tens of
+        # thousands per province
         scoped.append(ScopedStandard(
-            id=row["id"], code=row["code"], title_zh=row["title_zh"],
-            region_code=row["region_code"], domains=std_domains,
-            history=ClockHistory(
-                effective_on=as_day(row["effective_on"]),
-                withdrawn_on=as_day(row["withdrawn_on"]),
-                withdrawn_undated=bool(row["withdrawn_undated"]),
-                upcoming_undated=bool(row["upcoming_undated"]),
-                revised_on=as_day(row["revised_on"]),
-                reviews=tuple(reviews.get(row["id"], ())))))
+            key, row["code"], row["title_zh"], row["region_code"], std_domains,
+            ClockHistory(_day(row["effective_on"]), _day(row["withdrawn_on"]),
+                         bool(row["withdrawn_undated"]), bool(row["upcoming_undated"]),
+                         _day(row["revised_on"]), tuple(held) if held else no_reviews)))
     return scoped
 
 
