@@ -21,7 +21,8 @@ ratios (``due_22 / scan``, ``due_22 / python``...) say what the clock costs over
 rows, whatever the machine.
 
 BENCH_REVIEW_PARTS (default ``due,on_time,evaluation,triage``) picks what is timed after the
-load: ``BENCH_REVIEW_PARTS=due BENCH_REVIEW_DECLARATIONS=1000`` times the due lists alone
+load (``evaluation`` also times a review file's evaluation and triage of one standard after
+it): ``BENCH_REVIEW_PARTS=due BENCH_REVIEW_DECLARATIONS=1000`` times the due lists alone
 (they read no declaration) after a short load.
 """
 
@@ -240,6 +241,12 @@ async def run(settings: Settings) -> dict[str, Any]:
                 "seconds": evaluation, "standards": graded.standards, "grades": graded.grades,
                 "cited": sum(1 for i in graded.items if i.signals["citations"])}
             ratios["evaluation_22/python"] = round(evaluation / max(python, 1e-6), 2)
+            # a review file after it: one standard's signals, the thresholds kept
+            one = graded.items[len(graded.items) // 2].standard_id
+            single, _ = await timed(evaluation_repository.evaluate_standard(one, AS_OF))
+            judged_one, _ = await timed(triage_repository.triage_region("22", AS_OF, only=one))
+            figures["review_file_22"] = {"evaluation_seconds": single,
+                                         "triage_seconds": judged_one}
         if "triage" in PARTS:
             triage, judged = await timed(triage_repository.triage_region("22", AS_OF))
             figures["triage_22"] = {"seconds": triage, "candidates": judged.candidates,
