@@ -126,9 +126,70 @@ def _explain(signals: Signals, score: float, grade: Grade, strong: float, weak: 
     return f"{GRADE_NAMES_ZH[grade]}: {why}; " + ", ".join(parts)
 
 
+@dataclass(frozen=True, slots=True)
+class Thresholds:
+    """What grading one standard against its region needs: the two thresholds and the
+    region's scores (distinct, ascending, each with how many standards score lower), for the
+    percentile. Kept between answers (evaluation_repository.region_thresholds)."""
+
+    strong: float
+    weak: float
+    standards: int
+    scores: tuple[float, ...]
+    below: tuple[int, ...]
+
+    def lower(self, score: float) -> int:
+        """How many of the region's standards score lower than ``score``."""
+        index = bisect.bisect_left(self.scores, score)
+        return self.below[index] if index < len(self.scores) else self.standards
+
+
+def thresholds_of(ordered: Sequence[float], rule: EvaluationRule) -> Thresholds:
+    """The thresholds of a region's scores (``ordered``: ascending)."""
+    distinct: list[float] = []
+    below: list[int] = []
+    for index, score in enumerate(ordered):
+        if not distinct or score != distinct[-1]:
+            distinct.append(score)
+            below.append(index)
+    return Thresholds(strong=nearest_rank(ordered, 1 - rule.strong_share),
+                      weak=nearest_rank(ordered, rule.weak_share), standards=len(ordered),
+                      scores=tuple(distinct), below=tuple(below))
+
+
+def grade_of(score: float, thresholds: Thresholds) -> Grade:
+    if score <= thresholds.weak:
+        return Grade.WEAK
+    if score >= thresholds.strong:
+        return Grade.STRONG
+    return Grade.MEDIUM
+
+
+def _item(signals: Signals, counts: tuple[int, ...], score: float, grade: Grade, lower: int,
+          standards: int, explanation: str) -> EvaluationItem:
+    # built without validation: one per standard of a province, every value typed here
+    return EvaluationItem.model_construct(
+        standard_id=signals.standard_id, code=signals.code, title_zh=signals.title_zh,
+        region_code=signals.region_code, signals=dict(zip(SIGNALS, counts, strict=True)),
+        enterprises_year_ago=signals.enterprises_year_ago, score=score,
+        percentile=round(lower / standards, 4) if standards else 0.0, grade=grade,
+        grade_zh=GRADE_NAMES_ZH[grade], explanation=explanation)
+
+
+def grade_one(signals: Signals, rule: EvaluationRule, thresholds: Thresholds
+              ) -> EvaluationItem:
+    """One standard graded against its region's thresholds: the item :func:`grade_all`
+    gives it when ``thresholds`` are its region's (the standard's own score among them)."""
+    score = score_of(signals, rule)
+    grade = grade_of(score, thresholds)
+    counts = tuple(signals.value(name) for name in SIGNALS)
+    return _item(signals, counts, score, grade, thresholds.lower(score), thresholds.standards,
+                 _explain(signals, score, grade, thresholds.strong, thresholds.weak))
+
+
 def grade_all(items: Sequence[Signals], rule: EvaluationRule
-              ) -> tuple[list[EvaluationItem], float, float]:
-    """Scores and grades of a region's standards: (items, strong threshold, weak threshold)."""
+              ) -> tuple[list[EvaluationItem], Thresholds]:
+    """Scores and grades of a region's standards, and the region's thresholds."""
     # a province's standards repeat a few signal values: score and explain each once
     values = [tuple(signals.value(name) for name in SIGNALS) for signals in items]
     known: dict[tuple[int, ...], float] = {}
@@ -139,27 +200,16 @@ def grade_all(items: Sequence[Signals], rule: EvaluationRule
             score = known[counts] = score_of(signals, rule)
         scores.append(score)
     ordered = sorted(scores)
-    weak = nearest_rank(ordered, rule.weak_share)
-    strong = nearest_rank(ordered, 1 - rule.strong_share)
+    thresholds = thresholds_of(ordered, rule)
     explained: dict[tuple[tuple[int, ...], int, Grade], str] = {}
     graded: list[EvaluationItem] = []
     for signals, counts, score in zip(items, values, scores, strict=True):
-        if score <= weak:
-            grade = Grade.WEAK
-        elif score >= strong:
-            grade = Grade.STRONG
-        else:
-            grade = Grade.MEDIUM
-        lower = bisect.bisect_left(ordered, score)
+        grade = grade_of(score, thresholds)
         key = (counts, signals.enterprises_year_ago, grade)
         explanation = explained.get(key)
         if explanation is None:
-            explanation = explained[key] = _explain(signals, score, grade, strong, weak)
-        # built without validation: one per standard of a province, every value typed here
-        graded.append(EvaluationItem.model_construct(
-            standard_id=signals.standard_id, code=signals.code, title_zh=signals.title_zh,
-            region_code=signals.region_code, signals=dict(zip(SIGNALS, counts, strict=True)),
-            enterprises_year_ago=signals.enterprises_year_ago, score=score,
-            percentile=round(lower / len(ordered), 4), grade=grade,
-            grade_zh=GRADE_NAMES_ZH[grade], explanation=explanation))
-    return graded, strong, weak
+            explanation = explained[key] = _explain(signals, score, grade, thresholds.strong,
+                                                    thresholds.weak)
+        graded.append(_item(signals, counts, score, grade, bisect.bisect_left(ordered, score),
+                            len(ordered), explanation))
+    return graded, thresholds

@@ -13,6 +13,7 @@ from adoption.db import select, write, writing
 from adoption.errors import InvalidFieldError, RecordNotFound, TooMuchFeedback
 from adoption.fields import check_text
 from adoption.vocab import FeedbackKind, FeedbackStatus
+from standards import data_version
 
 PER_ADDRESS_PER_HOUR = 5
 PER_STANDARD_PER_DAY = 50
@@ -136,10 +137,12 @@ async def moderate(feedback_id: int, status: FeedbackStatus, *, by: str,
     """
     if status is FeedbackStatus.PENDING:
         raise InvalidFieldError("status", status.value, "应为 accepted 或 rejected")
-    async with writing():
+    async with writing() as engine:
         done = await write("UPDATE standard_feedback SET status = ?, moderated_at = ?, "
                            "moderated_by = ? WHERE id = ? RETURNING id",
                            [status.value, now, by, feedback_id])
+        if done:  # accepted feedback counts in the evaluation (thresholds kept under it)
+            await data_version.bump(engine)
     if not done:
         raise RecordNotFound(f"no feedback with id {feedback_id}")
     rows = await select("SELECT f.*, s.code FROM standard_feedback f JOIN standard s "

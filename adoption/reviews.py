@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -403,17 +403,3 @@ def check_within(months: int) -> int:
         raise InvalidFieldError("within", months, f"应在 0–{MAX_WITHIN_MONTHS} 个月之间 "
                                 f"(months from 0 to {MAX_WITHIN_MONTHS})")
     return months
-
-
-def group_counts(items: Sequence[tuple[str, str, bool]]) -> list[DueGroup]:
-    """``(key, label, overdue)`` per standard -> counts per key, by key."""
-    groups: dict[str, DueGroup] = {}
-    for key, label, overdue in items:
-        group = groups.get(key)
-        if group is None:
-            group = groups[key] = DueGroup(key=key, label=label, due=0, overdue=0)
-        if overdue:
-            group.overdue += 1
-        else:
-            group.due += 1
-    return [groups[k] for k in sorted(groups)]

@@ -11,7 +11,7 @@ from functools import cache
 from typing import Any
 
 from adoption import import_records
-from adoption.batches import collector_paused
+from adoption.batches import off_the_loop
 from adoption.db import select, write, writing
 from adoption.drafting_repository import as_day, region_prefix
 from adoption.errors import InvalidFieldError, RecordNotFound
@@ -34,7 +34,7 @@ from adoption.reviews import (
     check_within,
     clock_at,
     count_on_time,
-    group_counts,
+    due_after,
     parse_conclusion,
 )
 from adoption.vocab import ReviewConclusion
@@ -209,8 +209,18 @@ async def scope_histories(region: str | None = None, domain: str | None = None,
     domain_rows = await select(
         "SELECT d.standard, d.domain FROM standard_domain d "
         f"JOIN standard s ON s.id = d.standard WHERE {base}", args)
-    with collector_paused():
+    if standard_id is not None:
         return _histories(rows, review_rows, domain_rows, domain)
+    return await off_the_loop(_histories, rows, review_rows, domain_rows, domain)
+
+
+def _day(value: Any) -> dt.date | None:
+    """as_day, with the engines' usual answers first (PostgreSQL: a date, SQLite: text)."""
+    if type(value) is dt.date or value is None:
+        return value  # type: ignore[no-any-return]
+    if type(value) is str and len(value) == 10:
+        return dt.date.fromisoformat(value)
+    return as_day(value)
 
 
 def _histories(rows: list[dict[str, Any]], review_rows: list[dict[str, Any]],
@@ -224,20 +234,21 @@ def _histories(rows: list[dict[str, Any]], review_rows: list[dict[str, Any]],
     for found in domain_rows:
         domains.setdefault(found["standard"], []).append(found["domain"])
     scoped = []
+    no_reviews: tuple[ReviewEvent, ...] = ()
     for row in rows:
-        std_domains = tuple(sorted(domains.get(row["id"], ())))
+        key = row["id"]
+        listed = domains.get(key)
+        std_domains = tuple(sorted(listed)) if listed else ()
         if domain is not None and domain not in std_domains:
             continue
+        held = reviews.get(key)
+        # positional (the fields' order), dates read with a type check first: tens of
+        # thousands per province
         scoped.append(ScopedStandard(
-            id=row["id"], code=row["code"], title_zh=row["title_zh"],
-            region_code=row["region_code"], domains=std_domains,
-            history=ClockHistory(
-                effective_on=as_day(row["effective_on"]),
-                withdrawn_on=as_day(row["withdrawn_on"]),
-                withdrawn_undated=bool(row["withdrawn_undated"]),
-                upcoming_undated=bool(row["upcoming_undated"]),
-                revised_on=as_day(row["revised_on"]),
-                reviews=tuple(reviews.get(row["id"], ())))))
+            key, row["code"], row["title_zh"], row["region_code"], std_domains,
+            ClockHistory(_day(row["effective_on"]), _day(row["withdrawn_on"]),
+                         bool(row["withdrawn_undated"]), bool(row["upcoming_undated"]),
+                         _day(row["revised_on"]), tuple(held) if held else no_reviews)))
     return scoped
 
 
@@ -249,35 +260,68 @@ def _city(region_code: str | None) -> tuple[str, str]:
     return city, region_name(city) or ""
 
 
-def _item(std: ScopedStandard, clock: Clock) -> dict[str, Any]:
+# a listed standard: (due date, code, standard, start, restarted, reviewed on, reviewed as)
+_Listed = tuple[dt.date, str, ScopedStandard, dt.date, bool, dt.date | None, str | None]
+
+
+def _item(found: _Listed, t: dt.date) -> dict[str, Any]:
     """A due item's fields (validated with the whole report in one pass: thousands per
     answer, one pydantic call each would cost more than reading them)."""
-    assert clock.start is not None and clock.due_on is not None
+    due_on, code, std, start, restarted, reviewed_on, reviewed_as = found
     city, city_name = _city(std.region_code)
-    return {"standard_id": std.id, "code": std.code, "title_zh": std.title_zh,
+    return {"standard_id": std.id, "code": code, "title_zh": std.title_zh,
             "region_code": std.region_code, "city": city, "city_name": city_name,
-            "domains": list(std.domains), "start": clock.start, "restarted": clock.restarted,
-            "due_on": clock.due_on, "days_to_due": (clock.due_on - clock.as_of).days,
-            "reviewed_on": clock.reviewed_on,
-            "reviewed_as": clock.reviewed_as.value if clock.reviewed_as else None}
+            "domains": list(std.domains), "start": start, "restarted": restarted,
+            "due_on": due_on, "days_to_due": (due_on - t).days, "reviewed_on": reviewed_on,
+            "reviewed_as": reviewed_as}
 
 
-def _by_due(found: tuple[dt.date, str, ScopedStandard, Clock]) -> tuple[dt.date, str]:
+def _by_due(found: _Listed) -> tuple[dt.date, str]:
     return found[0], found[1]
+
+
+def _groups(counts: dict[str, list[Any]]) -> list[dict[str, Any]]:
+    """``key -> [label, due, overdue]`` as DueGroup fields, by key."""
+    return [{"key": key, "label": counts[key][0], "due": counts[key][1],
+             "overdue": counts[key][2]} for key in sorted(counts)]
 
 
 def _due_report(scoped: list[ScopedStandard], t: dt.date, within: int,
                 region: str | None, domain: str | None, cycle_years: int) -> DueReport:
+    """The due report of a scope as of ``t``: the rules of adoption/reviews.py (clock_at),
+    with the common case — no review recorded, a dated start on or before t — worked out
+    here without a Clock per standard (tens of thousands per province)."""
     try:  # Clock.due_within's limit, computed once for every standard
         limit = add_months(t, within)
     except ValueError:  # past the calendar's end (year 9999): every due date is within
         limit = dt.date.max
-    due_found: list[tuple[dt.date, str, ScopedStandard, Clock]] = []
-    overdue_found: list[tuple[dt.date, str, ScopedStandard, Clock]] = []
+    due_found: list[_Listed] = []
+    overdue_found: list[_Listed] = []
     not_counted: dict[str, int] = {}
     running = 0
+    due_dates: dict[dt.date, dt.date] = {}  # start -> due date (starts repeat)
     for std in scoped:
-        clock = clock_at(std.history, t, cycle_years)
+        history = std.history
+        start = history.effective_on
+        if not history.reviews and start is not None and start <= t and not (
+                history.withdrawn_undated and history.withdrawn_on is None):
+            withdrawn, revised = history.withdrawn_on, history.revised_on
+            end = revised if withdrawn is None else (
+                withdrawn if revised is None or withdrawn <= revised else revised)
+            if end is not None and end <= t:
+                reason = "ended_withdrawn" if end == withdrawn else "ended_revised"
+                not_counted[reason] = not_counted.get(reason, 0) + 1
+                continue
+            running += 1
+            due_on = due_dates.get(start)
+            if due_on is None:
+                due_on = due_dates[start] = due_after(start, cycle_years)
+            if due_on < t:
+                overdue_found.append((due_on, std.code, std, start, False, None, None))
+            elif due_on <= limit:
+                due_found.append((due_on, std.code, std, start, False, None, None))
+            continue
+        clock = clock_at(history, t, cycle_years)
         if clock.state is not ClockState.RUNNING:
             reason = clock.state.value if clock.state is not ClockState.ENDED else \
                 f"ended_{clock.end_reason}"
@@ -285,25 +329,39 @@ def _due_report(scoped: list[ScopedStandard], t: dt.date, within: int,
             continue
         running += 1
         due_on = clock.due_on
-        assert due_on is not None  # a running clock has a due date
+        assert due_on is not None and clock.start is not None  # a running clock has them
+        found = (due_on, std.code, std, clock.start, clock.restarted, clock.reviewed_on,
+                 clock.reviewed_as.value if clock.reviewed_as else None)
         if clock.overdue:
-            overdue_found.append((due_on, std.code, std, clock))
+            overdue_found.append(found)
         elif t <= due_on <= limit:
-            due_found.append((due_on, std.code, std, clock))
+            due_found.append(found)
     # sorted on plain tuples (codes are unique within a scope), then built
     due_found.sort(key=_by_due)
     overdue_found.sort(key=_by_due)
-    due_items = [_item(std, clock) for _, _, std, clock in due_found]
-    overdue_items = [_item(std, clock) for _, _, std, clock in overdue_found]
-    listed = [(i, False) for i in due_items] + [(i, True) for i in overdue_items]
-    by_city = group_counts([(i["city"], i["city_name"], late) for i, late in listed])
-    by_domain = group_counts([(d, d, late) for i, late in listed for d in i["domains"] or [""]])
+    by_city: dict[str, list[Any]] = {}
+    by_domain: dict[str, list[Any]] = {}
+    for listed, column in ((due_found, 1), (overdue_found, 2)):
+        for found in listed:
+            std = found[2]
+            city, city_name = _city(std.region_code)
+            counts = by_city.get(city)
+            if counts is None:
+                counts = by_city[city] = [city_name, 0, 0]
+            counts[column] += 1
+            for name in std.domains or ("",):
+                counts = by_domain.get(name)
+                if counts is None:
+                    counts = by_domain[name] = [name, 0, 0]
+                counts[column] += 1
     return DueReport.model_validate({
         "as_of": t, "region": region_prefix(region), "domain": domain, "within_months": within,
         "cycle_years": cycle_years, "rules": CLOCK_RULES, "standards": len(scoped),
-        "running": running, "due": len(due_items), "overdue": len(overdue_items),
-        "not_counted": not_counted, "by_city": by_city, "by_domain": by_domain,
-        "due_items": due_items, "overdue_items": overdue_items})
+        "running": running, "due": len(due_found), "overdue": len(overdue_found),
+        "not_counted": not_counted, "by_city": _groups(by_city),
+        "by_domain": _groups(by_domain),
+        "due_items": [_item(found, t) for found in due_found],
+        "overdue_items": [_item(found, t) for found in overdue_found]})
 
 
 async def due_report(region: str | None = None, *, as_of: dt.date | None = None,
@@ -318,8 +376,7 @@ async def due_report(region: str | None = None, *, as_of: dt.date | None = None,
     t = as_of or dt.date.today()
     check_within(within)
     scoped = await scope_histories(region, domain)
-    with collector_paused():
-        return _due_report(scoped, t, within, region, domain, cycle_years)
+    return await off_the_loop(_due_report, scoped, t, within, region, domain, cycle_years)
 
 
 async def clock_of(standard_id: int, as_of: dt.date | None = None,
@@ -338,7 +395,8 @@ async def on_time_report(region: str | None, start: dt.date, end: dt.date,
     t = as_of or dt.date.today()
     scoped = await scope_histories(region, domain)
     codes = {s.id: s.code for s in scoped}
-    count = count_on_time(((s.id, s.history) for s in scoped), start, end, t, cycle_years)
+    count = await off_the_loop(count_on_time, [(s.id, s.history) for s in scoped], start, end,
+                               t, cycle_years)
     late = [{"code": codes[key], "due_on": cycle.due_on.isoformat(),
              "closed_on": cycle.closed_on.isoformat() if cycle.closed_on else None,
              "closed_by": cycle.closed_by} for key, cycle in count.late[:200]]

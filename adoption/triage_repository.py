@@ -8,14 +8,15 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from adoption.batches import collector_paused
+from adoption.batches import off_the_loop
 from adoption.db import adoption_engine, select, write, writing
 from adoption.drafting_repository import as_day, region_prefix
 from adoption.errors import InvalidFieldError, RecordNotFound
-from adoption.evaluation_repository import evaluate_region
+from adoption.evaluation import EvaluationItem
+from adoption.evaluation_repository import evaluate_region, evaluate_standard
 from adoption.fields import check_text
 from adoption.reviews import DEFAULT_CYCLE_YEARS, clock_at
-from adoption.reviews_repository import region_range, scope_histories
+from adoption.reviews_repository import ScopedStandard, region_range, scope_histories
 from adoption.triage import (
     ACTION_NAMES_ZH,
     Decision,
@@ -160,18 +161,25 @@ async def triage_region(region: str | None, as_of: dt.date | None = None, *,
                         only: int | None = None) -> TriageReport:
     """Candidates for cutting and merging in a region, with reasons and a suggested action
     (docs/reviews.md); ``action`` filters the listed items by suggested action; ``only``
-    judges one standard of the region (its review file), listed even when kept."""
+    judges one standard (its review file), listed even when kept, graded against its
+    province's kept thresholds, without the stock series."""
     t = as_of or dt.date.today()
     rule = rule or load_rule()
-    generic = frozenset(rule.generic_words)
     where, args = region_range(region)
     local_where = f"s.level = 'local' AND s.amendment IS NULL AND {where}"
     if only is not None:
         local_where, args = "s.id = ?", [only]
     mine = await _with_ics(local_where, args, t)
-    scoped = await scope_histories(region)
-    evaluation = await evaluate_region(region, t)
-    graded = {item.standard_id: item for item in evaluation.items}
+    if only is None:
+        scoped = await scope_histories(region)
+        evaluation = await evaluate_region(region, t)
+        graded = {item.standard_id: item for item in evaluation.items}
+        standards = len(graded)
+    else:  # one standard's signals, graded against its province's kept thresholds
+        scoped = await scope_histories(standard_id=only)
+        item, thresholds = await evaluate_standard(only, t)
+        graded = {only: item} if item is not None else {}
+        standards = thresholds.standards if thresholds is not None else 0
     ics_codes = sorted({code for row in mine.values() for code in row["ics"]})
     others: dict[int, dict[str, Any]] = {}
     engine = adoption_engine()
@@ -182,59 +190,71 @@ async def triage_region(region: str | None, as_of: dt.date | None = None, *,
             "s.level IN ('national', 'industry', 'local') AND s.amendment IS NULL AND s.id IN "
             f"(SELECT i2.standard FROM standard_ics i2 WHERE {clause})", chunk_args, t))
     decisions = await _decisions()
-    with collector_paused():  # no await inside
-        cut: dict[str, frozenset[str]] = {}  # editions and provinces repeat titles
-        words = {key: title_words(row["title_zh"], generic, cut) for key, row in others.items()}
-        for key, row in mine.items():
-            words.setdefault(key, title_words(row["title_zh"], generic, cut))
-        idf = idf_table(words.values())
-        # titles repeat (editions, provinces): standards of one ICS and word set form a group
-        groups: dict[str, dict[frozenset[str], _Group]] = {}  # ICS -> word set -> group
-        for key, row in sorted(others.items()):
-            for code in row["ics"]:
-                group = groups.setdefault(code, {}).get(words[key])
-                if group is None:
-                    group = groups[code][words[key]] = _Group()
-                group.add(key, row)
-        province = region_prefix(region)
-        items: list[TriageItem] = []
-        clocks = {s.id: clock_at(s.history, t, cycle_years) for s in scoped}
-        judged = [s for s in scoped if s.id in graded and (only is None or s.id == only)]
-        similar_to = similar_titles(
-            (words.get(s.id, frozenset()) for s in judged if s.id in mine),
-            (words[key] for key in sorted(others)), idf, rule.title_similarity)
-        for std in judged:
-            std_id = std.id
-            own = mine.get(std_id)
-            own_ics = own["ics"] if own else []
-            matches = _best_matches(std_id, (std.region_code or "")[:2], own_ics,
-                                    similar_to.get(words.get(std_id, frozenset()), []), groups)
-            reasons: dict[str, Any] = {
-                kind: [_match(others[other], other, score, own_ics) for score, other in listed]
-                for kind, listed in matches.items()}
-            item = graded[std_id]
-            clock = clocks[std_id]
-            if clock.overdue:
-                reasons["review_overdue"] = {"due_on": str(clock.due_on)}
-            if item.grade is Grade.WEAK and item.signals["enterprises"] == 0 and \
-                    item.signals["feedback"] == 0:
-                reasons["weak_unused"] = {"score": item.score, "explanation": item.explanation}
-            suggested = suggest(reasons)
-            if suggested is TriageAction.KEEP and std_id not in decisions and only is None:
-                continue
-            if action is not None and suggested is not action:
-                continue
-            items.append(TriageItem(
-                standard_id=std_id, code=std.code, title_zh=std.title_zh,
-                region_code=std.region_code, ics=own_ics, reasons=reasons, suggested=suggested,
-                suggested_zh=ACTION_NAMES_ZH[suggested], decision=decisions.get(std_id)))
+    province = region_prefix(region)
+    items = await off_the_loop(_judge, mine, others, scoped, graded, decisions, t, action,
+                               cycle_years, rule, only)
     counts = {a.value: 0 for a in TriageAction}
     for entry in items:
         counts[entry.suggested.value] += 1
+    stock = await stock_series(region, t) if only is None else []
     return TriageReport(as_of=t.isoformat(), region=province,
-                        title_similarity=rule.title_similarity, standards=len(graded),
+                        title_similarity=rule.title_similarity, standards=standards,
                         candidates=sum(1 for i in items if i.suggested is not TriageAction.KEEP),
-                        by_action=counts, stock=await stock_series(region, t), items=items)
+                        by_action=counts, stock=stock, items=items)
+
+
+def _judge(mine: dict[int, dict[str, Any]], others: dict[int, dict[str, Any]],
+           scoped: list[ScopedStandard], graded: dict[int, EvaluationItem],
+           decisions: dict[int, Decision], t: dt.date, action: TriageAction | None,
+           cycle_years: int, rule: TriageRule, only: int | None) -> list[TriageItem]:
+    """The triage's pure-Python part (titles cut and compared, reasons, suggestions): run in
+    a worker thread, seconds for a province."""
+    generic = frozenset(rule.generic_words)
+    cut: dict[str, frozenset[str]] = {}  # editions and provinces repeat titles
+    words = {key: title_words(row["title_zh"], generic, cut) for key, row in others.items()}
+    for key, row in mine.items():
+        words.setdefault(key, title_words(row["title_zh"], generic, cut))
+    idf = idf_table(words.values())
+    # titles repeat (editions, provinces): standards of one ICS and word set form a group
+    groups: dict[str, dict[frozenset[str], _Group]] = {}  # ICS -> word set -> group
+    for key, row in sorted(others.items()):
+        for code in row["ics"]:
+            group = groups.setdefault(code, {}).get(words[key])
+            if group is None:
+                group = groups[code][words[key]] = _Group()
+            group.add(key, row)
+    items: list[TriageItem] = []
+    clocks = {s.id: clock_at(s.history, t, cycle_years) for s in scoped}
+    judged = [s for s in scoped if s.id in graded and (only is None or s.id == only)]
+    similar_to = similar_titles(
+        (words.get(s.id, frozenset()) for s in judged if s.id in mine),
+        (words[key] for key in sorted(others)), idf, rule.title_similarity)
+    for std in judged:
+        std_id = std.id
+        own = mine.get(std_id)
+        own_ics = own["ics"] if own else []
+        matches = _best_matches(std_id, (std.region_code or "")[:2], own_ics,
+                                similar_to.get(words.get(std_id, frozenset()), []), groups)
+        reasons: dict[str, Any] = {
+            kind: [_match(others[other], other, score, own_ics) for score, other in listed]
+            for kind, listed in matches.items()}
+        item = graded[std_id]
+        clock = clocks[std_id]
+        if clock.overdue:
+            reasons["review_overdue"] = {"due_on": str(clock.due_on)}
+        if item.grade is Grade.WEAK and item.signals["enterprises"] == 0 and \
+                item.signals["feedback"] == 0:
+            reasons["weak_unused"] = {"score": item.score, "explanation": item.explanation}
+        suggested = suggest(reasons)
+        if suggested is TriageAction.KEEP and std_id not in decisions and only is None:
+            continue
+        if action is not None and suggested is not action:
+            continue
+        items.append(TriageItem(
+            standard_id=std_id, code=std.code, title_zh=std.title_zh,
+            region_code=std.region_code, ics=own_ics, reasons=reasons, suggested=suggested,
+            suggested_zh=ACTION_NAMES_ZH[suggested], decision=decisions.get(std_id)))
+    return items
 
 
 async def record_decision(standard_id: int, action: str, note: str, *, by: str,

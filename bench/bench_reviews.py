@@ -19,6 +19,11 @@ shared ``calibration`` of bench/engines.py is printed beside them): ``scan`` rea
 the due list needs for DB22 in one plain SELECT, ``python`` is a fixed pure-Python loop. The
 ratios (``due_22 / scan``, ``due_22 / python``...) say what the clock costs over reading the
 rows, whatever the machine.
+
+BENCH_REVIEW_PARTS (default ``due,on_time,evaluation,triage``) picks what is timed after the
+load (``evaluation`` also times a review file's evaluation and triage of one standard after
+it): ``BENCH_REVIEW_PARTS=due BENCH_REVIEW_DECLARATIONS=1000`` times the due lists alone
+(they read no declaration) after a short load.
 """
 
 from __future__ import annotations
@@ -45,6 +50,7 @@ LOCAL = int(os.environ.get("BENCH_REVIEW_STANDARDS", "80000"))
 NATIONAL = int(os.environ.get("BENCH_REVIEW_NATIONAL", "5000"))
 DECLARATIONS = int(os.environ.get("BENCH_REVIEW_DECLARATIONS", "1000000"))
 PRODUCTS = max(1, DECLARATIONS // 10)
+PARTS = set(os.environ.get("BENCH_REVIEW_PARTS", "due,on_time,evaluation,triage").split(","))
 AS_OF = dt.date(2025, 6, 30)
 SUBJECTS = ("人参 梅花鹿 玉米 水稻 大豆 林蛙 蓝莓 木耳 旅游景区 冰雪场地 "
             "养老机构 物业服务 餐饮服务 汽车维修 快递服务 农家乐 温泉 "
@@ -210,32 +216,44 @@ async def run(settings: Settings) -> dict[str, Any]:
             "withdrawn_undated, upcoming_undated FROM standard WHERE level = 'local' "
             "AND region_code >= '22' AND region_code < '23'"))
         python = round(python_calibration(), 3)
-        due_22, report = await timed(reviews_repository.due_report("22", as_of=AS_OF, within=6))
-        due_all, everything = await timed(reviews_repository.due_report(None, as_of=AS_OF))
-        on_time, rate = await timed(reviews_repository.on_time_report(
-            "22", dt.date(2020, 1, 1), dt.date(2024, 12, 31), AS_OF))
-        evaluation, graded = await timed(evaluation_repository.evaluate_region("22", AS_OF))
-        triage, judged = await timed(triage_repository.triage_region("22", AS_OF))
-        figures.update({
-            "same_run": {"scan_22_seconds": scan, "scan_rows": len(rows),
-                            "python_seconds": python},
-            "due_22": {"seconds": due_22, "standards": report.standards, "due": report.due,
-                       "overdue": report.overdue},
-            "due_all": {"seconds": due_all, "standards": everything.standards,
-                        "overdue": everything.overdue},
-            "on_time_22": {"seconds": on_time, "rate": rate.rate,
-                           "denominator": rate.denominator},
-            "evaluation_22": {"seconds": evaluation, "standards": graded.standards,
-                              "grades": graded.grades,
-                              "cited": sum(1 for i in graded.items if i.signals["citations"])},
-            "triage_22": {"seconds": triage, "candidates": judged.candidates,
-                          "by_action": judged.by_action},
-            "ratios": {"due_22/scan": round(due_22 / max(scan, 1e-6), 1),
-                       "due_22/python": round(due_22 / max(python, 1e-6), 2),
-                       "evaluation_22/python": round(evaluation / max(python, 1e-6), 2),
-                       "triage_22/python": round(triage / max(python, 1e-6), 2)},
-            "targets_seconds": {"due": 1, "evaluation": 5, "triage": 30},
-        })
+        figures["same_run"] = {"scan_22_seconds": scan, "scan_rows": len(rows),
+                               "python_seconds": python}
+        ratios: dict[str, float] = {}
+        if "due" in PARTS:
+            due_22, report = await timed(
+                reviews_repository.due_report("22", as_of=AS_OF, within=6))
+            due_all, everything = await timed(reviews_repository.due_report(None, as_of=AS_OF))
+            figures["due_22"] = {"seconds": due_22, "standards": report.standards,
+                                 "due": report.due, "overdue": report.overdue}
+            figures["due_all"] = {"seconds": due_all, "standards": everything.standards,
+                                  "overdue": everything.overdue}
+            ratios.update({"due_22/scan": round(due_22 / max(scan, 1e-6), 1),
+                           "due_22/python": round(due_22 / max(python, 1e-6), 2),
+                           "due_all/python": round(due_all / max(python, 1e-6), 2)})
+        if "on_time" in PARTS:
+            on_time, rate = await timed(reviews_repository.on_time_report(
+                "22", dt.date(2020, 1, 1), dt.date(2024, 12, 31), AS_OF))
+            figures["on_time_22"] = {"seconds": on_time, "rate": rate.rate,
+                                     "denominator": rate.denominator}
+        if "evaluation" in PARTS:
+            evaluation, graded = await timed(evaluation_repository.evaluate_region("22", AS_OF))
+            figures["evaluation_22"] = {
+                "seconds": evaluation, "standards": graded.standards, "grades": graded.grades,
+                "cited": sum(1 for i in graded.items if i.signals["citations"])}
+            ratios["evaluation_22/python"] = round(evaluation / max(python, 1e-6), 2)
+            # a review file after it: one standard's signals, the thresholds kept
+            one = graded.items[len(graded.items) // 2].standard_id
+            single, _ = await timed(evaluation_repository.evaluate_standard(one, AS_OF))
+            judged_one, _ = await timed(triage_repository.triage_region("22", AS_OF, only=one))
+            figures["review_file_22"] = {"evaluation_seconds": single,
+                                         "triage_seconds": judged_one}
+        if "triage" in PARTS:
+            triage, judged = await timed(triage_repository.triage_region("22", AS_OF))
+            figures["triage_22"] = {"seconds": triage, "candidates": judged.candidates,
+                                    "by_action": judged.by_action}
+            ratios["triage_22/python"] = round(triage / max(python, 1e-6), 2)
+        figures["ratios"] = ratios
+        figures["targets_seconds"] = {"due": 1, "evaluation": 5, "triage": 30}
         return figures
     finally:
         await close_engine(engine)

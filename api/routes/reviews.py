@@ -4,6 +4,7 @@ reviews recorded one by one or imported (staff record; staff and leaders read)."
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, get, post
@@ -52,6 +53,7 @@ from importers.errors import ImporterError
 from standards import repository as standards_repository
 from standards.schemas import StandardRead
 from standards.settings import Settings
+from standards.threads import run_to_end
 from standards.vocab import Level
 
 RegionParam = Annotated[str | None, QueryParameter(
@@ -214,6 +216,12 @@ def triage_table(report: TriageReport) -> Table:
                  f"{report.as_of}")
 
 
+def _export(table_of: Callable[[Any], Table], report: Any, format: ExportFormat,
+            stem: str) -> Response[bytes]:
+    """A province's sheet (tens of thousands of rows), built in a worker thread."""
+    return export_response(table_of(report), format, stem)
+
+
 class EvaluationController(Controller):
     path = "/api/evaluation"
     tags = ["reviews"]
@@ -233,8 +241,8 @@ class EvaluationController(Controller):
     async def export(self, region: RegionParam = None, as_of: DayParam = None,
                      format: FormatParam = ExportFormat.XLSX) -> Response[bytes]:
         report = await evaluation_repository.evaluate_region(region, as_of)
-        return export_response(evaluation_table(report), format,
-                               f"evaluation-{report.region or 'all'}-{report.as_of}")
+        return await run_to_end(_export, evaluation_table, report, format,
+                                f"evaluation-{report.region or 'all'}-{report.as_of}")
 
 
 class DecisionInput(BaseModel):
@@ -271,8 +279,8 @@ class TriageController(Controller):
         settings: Settings = request.app.state.settings
         report = await triage_repository.triage_region(
             region, as_of, action=action, cycle_years=settings.review_cycle_years)
-        return export_response(triage_table(report), format,
-                               f"triage-{report.region or 'all'}-{report.as_of}")
+        return await run_to_end(_export, triage_table, report, format,
+                                f"triage-{report.region or 'all'}-{report.as_of}")
 
     @post("/{standard_id:int}/decision", summary="Record staff's decision on a local standard "
           "(staff)", status_code=201, opt=STAFF, responses=problems(422))
@@ -344,9 +352,11 @@ async def review_file(standard_id: int, as_of: dt.date | None,
     evaluation = triage = None
     thresholds: dict[str, float] = {}
     if standard.level is Level.LOCAL:
-        report = await evaluation_repository.evaluate_region(province, t)
-        evaluation = next((i for i in report.items if i.standard_id == standard_id), None)
-        thresholds = {"strong": report.strong_threshold, "weak": report.weak_threshold}
+        # its own signals against its province's kept thresholds: a view costs one standard
+        evaluation, region = await evaluation_repository.evaluate_standard(standard_id, t)
+        if region is None:  # not in force on t: the province's thresholds all the same
+            region = await evaluation_repository.region_thresholds(province, t)
+        thresholds = {"strong": region.strong, "weak": region.weak}
         judged = await triage_repository.triage_region(province, t, only=standard_id,
                                                        cycle_years=cycle_years)
         triage = judged.items[0] if judged.items else None
