@@ -83,6 +83,10 @@ def _samr_sections(root: HtmlElement, fields: dict[str, Any]) -> None:
             names = [_text(dd) for element in body for dd in element.iter("dd")]
             names += [_text(p) for element in body for p in element.iter("p")]
             _add(fields, title, [name for name in names if name])
+        elif title in ("规范性引用文件", "引用标准"):
+            lines = [_text(el) for element in body
+                     for el in element.iter("p", "li", "dd", "td") if _text(el)]
+            _add(fields, title, lines)
         elif title.startswith("代替以下标准"):
             for element in body:
                 for paragraph in element.iter("p"):

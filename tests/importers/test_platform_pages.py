@@ -200,3 +200,27 @@ def test_adoption_degree_words_in_search_plan_rows_are_understood() -> None:
 
     refs = parse_adoption_text("等同  ISO/TS 9002")
     assert refs[0].code == "ISO/TS 9002" and refs[0].degree is AdoptionDegree.IDT
+
+
+@pytest.mark.parametrize("layout", ["section", "pair"])
+def test_a_page_listing_normative_references_gives_them(tmp_path, layout: str) -> None:  # type: ignore[no-untyped-def]
+    """The real GB/T 20223-2018 page with a 规范性引用文件 block added, as a section of its own
+    or as one more label of the basic-information list."""
+    page = data(HTML + "stdsamr_detail_GBT20223-2018.html").read_text(encoding="utf-8")
+    if layout == "section":
+        block = ('<div class="para-title"><h2 class="title-text">规范性引用文件</h2></div>'
+                 '<div><ul><li>GB/T 6097 棉纤维试验取样方法</li>'
+                 '<li>GB/T 6103-2006 原棉疵点试验方法 手工法</li></ul></div>\n')
+        page = page.replace('<div class="para-title">\n\t\t\t\t\t<h2 class="title-text">基础信息',
+                            block + '<div class="para-title">\n\t\t\t\t\t'
+                            '<h2 class="title-text">基础信息', 1)
+    else:
+        pair = ('<dt class="basicInfo-item name">规范性引用文件</dt>'
+                '<dd class="basicInfo-item value">GB/T 6097；GB/T 6103-2006</dd>\n')
+        page = page.replace('<dt class="basicInfo-item name">全部代替标准</dt>',
+                            pair + '<dt class="basicInfo-item name">全部代替标准</dt>', 1)
+    path = tmp_path / "stdsamr_detail_GBT20223-2018.html"
+    path.write_text(page, encoding="utf-8")
+    record = read(path).one("GB/T 20223-2018")
+    assert record.references == ["GB/T 6097", "GB/T 6103-2006"]
+    assert record.replaces == ["GB/T 20223-2006"]
