@@ -15,7 +15,7 @@ declarations and standards for the others only.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -28,6 +28,7 @@ from adoption.metrics import (
     PRODUCT_INDICATORS,
     CubeRow,
     Dialect,
+    GroupBy,
     IndicatorName,
     IndicatorQuery,
     ProductFilter,
@@ -392,15 +393,18 @@ def _cube_row(row: dict[str, Any]) -> CubeRow:
 
 
 async def _product_cube(scope: Scope, enterprise_id: int | None, today: dt.date,
-                        reuse_facts: bool = True) -> tuple[list[CubeRow], str]:
+                        reuse_facts: bool = True, also: Collection[GroupBy | None] = ()
+                        ) -> tuple[list[CubeRow], str]:
     if scope.as_of == today:
         await ensure_facts(today)
         if enterprise_id is None:
             where, args = _fact_filters(scope, None, "x")
-            sql = counted_rows_sql(scope, "indicator_cube", "SUM(x.products)", where)
+            sql = counted_rows_sql(scope, "indicator_cube", "SUM(x.products)", where,
+                                   also=also)
         else:
             where, args = _fact_filters(scope, enterprise_id, "x")
-            sql = counted_rows_sql(scope, "product_fact", "COUNT(*)", ["x.in_scope = 1", *where])
+            sql = counted_rows_sql(scope, "product_fact", "COUNT(*)", ["x.in_scope = 1", *where],
+                                   also=also)
         return [_cube_row(row) for row in await select(sql, args)], "facts"
     dialect = _dialect(adoption_engine())
     filters = product_filter(scope, enterprise_id, dialect)
@@ -412,7 +416,8 @@ async def _product_cube(scope: Scope, enterprise_id: int | None, today: dt.date,
         await ensure_facts(today)
         where, args = _fact_filters(scope, enterprise_id, "x")
         kept = counted_rows_sql(scope, "product_fact", "COUNT(*)", [
-            "x.in_scope = 1", f"(x.valid_since IS NULL OR x.valid_since <= {T})", *where])
+            "x.in_scope = 1", f"(x.valid_since IS NULL OR x.valid_since <= {T})", *where],
+            also=also)
         found += [_cube_row(row) for row in await select(*finish_sql(
             dialect, kept, args, scope.as_of))]
         filters.product.append(
@@ -422,7 +427,7 @@ async def _product_cube(scope: Scope, enterprise_id: int | None, today: dt.date,
                                       adopting=_adopting(scope), only_in_scope=True)
     # only in-scope products come out of rows_sql: no filter on its CASE (which PostgreSQL
     # would push down and misjudge as keeping 0.5 % of the products)
-    sql = counted_rows_sql(scope, f"({rows_sql})", "COUNT(*)")
+    sql = counted_rows_sql(scope, f"({rows_sql})", "COUNT(*)", also=also)
     # one enterprise's products are a few index lookups: nested loops stay allowed there
     rows = await _select_big(*finish_sql(dialect, sql, args, scope.as_of),
                              hash_joins=enterprise_id is None and not scope.enterprise)
@@ -476,6 +481,38 @@ async def _compute(query: IndicatorQuery, today: dt.date, reuse_facts: bool
         StandardRow(level=row["level"], prefix=row["prefix"] or "",
                     region_code=row["region_code"] or "", reason=row["reason"] or "",
                     standards=int(row["standards"])) for row in found], echo)
+
+
+async def compute_groups(query: IndicatorQuery, group_bys: Sequence[GroupBy | None],
+                         today: dt.date | None = None) -> list[IndicatorReport]:
+    """The indicator of ``query`` grouped each way of ``group_bys`` (None: ungrouped), in that
+    order: what :func:`compute` gives for each, kept the same way. A product indicator's
+    answers not kept yet come from one computation (the total, the cities and the sectors of
+    a past day are one pass over the declarations, not three)."""
+    today = today or dt.date.today()
+    queries = [query.model_copy(update={"group_by": group_by}) for group_by in group_bys]
+    version = await data_version.current()
+    found: dict[int, IndicatorReport] = {}
+    for index, one in enumerate(queries):
+        kept, answer = data_version.kept_answer(_kept_key(one, today), version)
+        if kept:
+            found[index] = answer
+    missing = [index for index in range(len(queries)) if index not in found]
+    if len(missing) > 1 and IndicatorName(query.name) in PRODUCT_INDICATORS:
+        scoped = [await _scope(queries[index], today) for index in missing]
+        first, enterprise_id = scoped[0]
+        bodies = [body.body for body in await foreign_bodies()]
+        rows, source = await _product_cube(first, enterprise_id, today,
+                                           also=[scope.group_by for scope, _ in scoped])
+        for index, (scope, _) in zip(missing, scoped, strict=True):
+            report = product_report(scope, rows, rules_echo(scope.rules, scope.name, bodies),
+                                    source)
+            data_version.keep(_kept_key(queries[index], today), report, version)
+            found[index] = report
+    for index in missing:
+        if index not in found:
+            found[index] = await compute(queries[index], today)
+    return [found[index] for index in range(len(queries))]
 
 
 async def series(query: IndicatorQuery, dates: Sequence[dt.date],

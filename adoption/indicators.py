@@ -21,8 +21,8 @@ from adoption.schemas import IndicatorReport, NotCountedPage
 
 __all__ = [
     "GroupBy", "IndicatorName", "IndicatorQuery", "IndicatorReport", "IndicatorRules",
-    "NotCountedPage", "Reason", "compute_indicator", "indicator_series", "month_ends",
-    "not_counted",
+    "NotCountedPage", "Reason", "compute_indicator", "compute_indicator_groups",
+    "indicator_series", "month_ends", "not_counted",
 ]
 
 
@@ -39,6 +39,13 @@ async def compute_indicator(query: IndicatorQuery, today: dt.date | None = None
         adoption.errors.RecordNotFound: no enterprise has the enterprise filter's USCC.
     """
     return await indicator_queries.compute(query, today)
+
+
+async def compute_indicator_groups(query: IndicatorQuery, group_bys: list[GroupBy | None],
+                                   today: dt.date | None = None) -> list[IndicatorReport]:
+    """The indicator grouped each way of ``group_bys`` (None: ungrouped), as
+    :func:`compute_indicator` gives each; a product indicator's from one computation."""
+    return await indicator_queries.compute_groups(query, group_bys, today)
 
 
 async def indicator_series(query: IndicatorQuery, dates: list[dt.date],

@@ -26,7 +26,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import IntFlag, StrEnum
 from typing import Any
@@ -867,16 +867,18 @@ REGION_GROUPS = frozenset({GroupBy.PROVINCE, GroupBy.CITY, GroupBy.COUNTY})
 
 
 def counted_rows_sql(scope: Scope, source: str, count: str, where: Sequence[str] = (),
-                     day: str | None = None) -> str:
+                     day: str | None = None, also: Collection[GroupBy | None] = ()) -> str:
     """Rows for :func:`product_report` from ``source`` (alias ``x``: the cube, the facts or
     the per-product SQL), reduced to what the indicator and its grouping need: the region,
     sector or key fields only when grouping by them, the adoption bits only as adopting or
     not (so a few hundred rows, not tens of thousands). ``day``: an expression grouped on
-    first, as column ``day`` (a series of days in one pass)."""
+    first, as column ``day`` (a series of days in one pass). ``also``: other groupings the
+    same rows must serve (one computation for the total, the cities and the sectors)."""
+    wanted = {scope.group_by, *also}
     columns = [
-        "x.region_code" if scope.group_by in REGION_GROUPS else "''",
-        "x.sector" if scope.group_by is GroupBy.SECTOR else "''",
-        "x.key_fields" if scope.group_by is GroupBy.KEY_FIELD else "''",
+        "x.region_code" if wanted & REGION_GROUPS else "''",
+        "x.sector" if GroupBy.SECTOR in wanted else "''",
+        "x.key_fields" if GroupBy.KEY_FIELD in wanted else "''",
         "x.main", "x.covered", "x.reason"]
     conditions = list(where)
     if scope.name is IndicatorName.ADOPTION:

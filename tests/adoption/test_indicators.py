@@ -12,10 +12,12 @@ from adoption import indicator_queries, repository
 from adoption.errors import InvalidFieldError
 from adoption.fields import declared_code
 from adoption.indicators import (
+    GroupBy,
     IndicatorName,
     IndicatorQuery,
     IndicatorRules,
     compute_indicator,
+    compute_indicator_groups,
     indicator_series,
     month_ends,
     not_counted,
@@ -374,3 +376,23 @@ async def test_conversion() -> None:
     assert (past.numerator, past.denominator) == (2, 4)
     with pytest.raises(InvalidFieldError):
         await compute_indicator(query(CONVERSION, region="22"))
+
+
+async def test_groups_from_one_computation_equal_each_grouping_alone() -> None:
+    """The dashboard's total, cities and sectors of a day come from one pass; each equals
+    the indicator computed alone with that grouping, today (facts) and on past days, and is
+    kept as that answer."""
+    await build()
+    groupings = [None, GroupBy.CITY, GroupBy.SECTOR, GroupBy.KEY_FIELD]
+    for name in (COVERAGE, ADOPTION):
+        for day in (None, T1, dt.date(2019, 12, 31)):
+            together = await compute_indicator_groups(query(name, as_of=day), groupings)
+            for group_by, report in zip(groupings, together, strict=True):
+                alone = await indicator_queries.compute(
+                    query(name, as_of=day, group_by=group_by), reuse_facts=False)
+                assert report.model_dump(exclude={"computed_from"}) == alone.model_dump(
+                    exclude={"computed_from"}), (name, day, group_by)
+                again = await compute_indicator(query(name, as_of=day, group_by=group_by))
+                assert again == report
+    sectors = await compute_indicator_groups(query(COVERAGE, as_of=T1), [GroupBy.SECTOR])
+    assert sum(group.denominator for group in sectors[0].groups) == 10
