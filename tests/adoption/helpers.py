@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import itertools
+from collections.abc import AsyncIterator, Iterable
 
 import httpx
 
@@ -77,3 +79,27 @@ async def upload_catalogue(client: httpx.AsyncClient, staff: dict[str, str], nam
                              files={"files": (name, body, "text/csv")})
     assert done.status_code == 201, done.text
     return done.json()
+
+
+@contextlib.asynccontextmanager
+async def tables_emptied(tables: Iterable[str]) -> AsyncIterator[None]:
+    """The tables emptied before and after the block (rows a test adds beside the catalogue
+    that the ``db`` fixture does not clear)."""
+    from adoption.tables import Declaration
+
+    names = list(tables)
+    for table in names:
+        await Declaration.raw(f"DELETE FROM {table}")
+    yield
+    for table in names:
+        await Declaration.raw(f"DELETE FROM {table}")
+
+
+def declaration_csv(rows: Iterable[tuple[str, str, str]], region: str = "220102") -> bytes:
+    """A bulk declaration file: one main product per ``(uscc, product, code)``, of an
+    enterprise in ``region``, declared 2023-03-01."""
+    header = ("统一社会信用代码,企业名称,行政区划代码,行业,重点领域,产品名称,产品型号,产品分类,"
+              "主要产品,执行标准,公开日期")
+    lines = [f"{uscc},企业{uscc[-4:]},{region},,,{product},M-1,,是,{code},2023-03-01"
+             for uscc, product, code in rows]
+    return ("\n".join([header, *lines]) + "\n").encode("utf-8")

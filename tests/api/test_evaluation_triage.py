@@ -10,7 +10,7 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 
-from tests.adoption.helpers import new_uscc, upload_catalogue
+from tests.adoption.helpers import declaration_csv, new_uscc, tables_emptied, upload_catalogue
 from tests.adoption.helpers import people as people_of
 
 pytestmark = [pytest.mark.anyio, pytest.mark.usefixtures("adoption_db", "db")]
@@ -35,13 +35,8 @@ CATALOGUE = [
 
 @pytest.fixture
 async def clean(client: httpx.AsyncClient) -> AsyncIterator[None]:
-    from adoption.tables import Declaration
-
-    for table in TABLES:
-        await Declaration.raw(f"DELETE FROM {table}")
-    yield
-    for table in TABLES:
-        await Declaration.raw(f"DELETE FROM {table}")
+    async with tables_emptied(TABLES):
+        yield
 
 
 @pytest.fixture
@@ -51,11 +46,7 @@ async def people(client: httpx.AsyncClient, staff_headers: dict[str, str]
 
 
 def declarations(rows: list[tuple[str, str, str]]) -> bytes:
-    header = ("统一社会信用代码,企业名称,行政区划代码,行业,重点领域,产品名称,产品型号,产品分类,"
-              "主要产品,执行标准,公开日期")
-    lines = [f"{uscc},企业{uscc[-4:]},220102,,,{product},M-1,,是,{code},2023-03-01"
-             for uscc, product, code in rows]
-    return ("\n".join([header, *lines]) + "\n").encode("utf-8")
+    return declaration_csv(rows, "220102")
 
 
 async def world(client: httpx.AsyncClient, staff: dict[str, str]) -> dict[str, int]:

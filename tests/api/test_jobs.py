@@ -283,30 +283,40 @@ def test_schedule_times_are_settings(tmp_path: Any) -> None:
         Settings.from_env({"STDTRACK_SCHEDULE_ALERTS_REFRESH": "25:00"})
 
 
-async def test_a_worker_runs_the_daily_tasks_that_are_due(
-        settings: Settings, client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The worker ``stdtrack worker`` runs (pgqueuer's consumer on PostgreSQL, our loop on
-    SQLite) runs the daily tasks beside the jobs."""
-    await ScheduleRun.raw("DELETE FROM schedule_run")
+def only_a_tidy_task(monkeypatch: pytest.MonkeyPatch) -> list[dt.date]:
+    """None of the real daily tasks: one test task 整理 due at 00:00; the days it ran."""
     calls: list[dt.date] = []
 
     async def tidy(_settings: Settings, day: dt.date) -> str:
         calls.append(day)
         return "tidied"
 
-    monkeypatch.setattr(schedules, "SCHEDULES", {})  # none of the real tasks: only this one
+    monkeypatch.setattr(schedules, "SCHEDULES", {})
     schedules.register_daily("test-tidy", tidy, at="00:00", label="整理")
+    return calls
+
+
+async def tidy_run_done() -> dict[str, Any]:
+    """The test task's run, once done (within 30 s)."""
+    for _ in range(300):
+        run = await ScheduleRun.select().where(ScheduleRun.name == "test-tidy").first()
+        if run is not None and run["state"] == "done":
+            return run
+        await asyncio.sleep(0.1)
+    raise AssertionError("the daily task did not run")
+
+
+async def test_a_worker_runs_the_daily_tasks_that_are_due(
+        settings: Settings, client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The worker ``stdtrack worker`` runs (pgqueuer's consumer on PostgreSQL, our loop on
+    SQLite) runs the daily tasks beside the jobs."""
+    await ScheduleRun.raw("DELETE FROM schedule_run")
+    calls = only_a_tidy_task(monkeypatch)
     running = make_worker(dataclasses.replace(settings, schedules_enabled=True),
                           poll_seconds=0.2)
     task = asyncio.ensure_future(running.run())
     try:
-        for _ in range(300):
-            run = await ScheduleRun.select().where(ScheduleRun.name == "test-tidy").first()
-            if run is not None and run["state"] == "done":
-                break
-            await asyncio.sleep(0.1)
-        else:
-            raise AssertionError("the daily task did not run")
+        run = await tidy_run_done()
     finally:
         running.stop.set()
         await asyncio.wait([task], timeout=30)
@@ -326,14 +336,7 @@ async def test_the_apps_own_worker_runs_the_daily_tasks_only_after_its_start_del
     assert Settings.from_env({"STDTRACK_HOME": "/x", "STDTRACK_DAILY_TASKS_DELAY": "5"}
                              ).schedule_start_delay == 5.0
     await ScheduleRun.raw("DELETE FROM schedule_run")
-    calls: list[dt.date] = []
-
-    async def tidy(_settings: Settings, day: dt.date) -> str:
-        calls.append(day)
-        return "tidied"
-
-    monkeypatch.setattr(schedules, "SCHEDULES", {})  # none of the real tasks: only this one
-    schedules.register_daily("test-tidy", tidy, at="00:00", label="整理")
+    calls = only_a_tidy_task(monkeypatch)
     in_app = dataclasses.replace(settings, schedules_enabled=True, jobs_in_app=True,
                                  schedule_start_delay=3600.0)
     app = Litestar(route_handlers=[])
@@ -345,11 +348,5 @@ async def test_the_apps_own_worker_runs_the_daily_tasks_only_after_its_start_del
     assert await ScheduleRun.select().where(ScheduleRun.name == "test-tidy").first() is None
     app = Litestar(route_handlers=[])
     async with job_lifespan(dataclasses.replace(in_app, schedule_start_delay=0.0))(app):
-        for _ in range(300):
-            run = await ScheduleRun.select().where(ScheduleRun.name == "test-tidy").first()
-            if run is not None and run["state"] == "done":
-                break
-            await asyncio.sleep(0.1)
-        else:
-            raise AssertionError("the daily task did not run")
+        await tidy_run_done()
     assert calls == [dt.date.today()]

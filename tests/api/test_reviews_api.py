@@ -13,7 +13,7 @@ import pytest
 from standards.settings import Settings
 from tests.adoption.drafting_helpers import stdtrack
 from tests.adoption.helpers import people as people_of
-from tests.adoption.helpers import upload_catalogue
+from tests.adoption.helpers import tables_emptied, upload_catalogue
 
 pytestmark = [pytest.mark.anyio, pytest.mark.usefixtures("adoption_db", "db")]
 
@@ -38,13 +38,8 @@ CATALOGUE = [
 
 @pytest.fixture
 async def clean(client: httpx.AsyncClient) -> AsyncIterator[None]:
-    from adoption.tables import Declaration
-
-    for table in REVIEW_TABLES:
-        await Declaration.raw(f"DELETE FROM {table}")
-    yield
-    for table in REVIEW_TABLES:
-        await Declaration.raw(f"DELETE FROM {table}")
+    async with tables_emptied(REVIEW_TABLES):
+        yield
 
 
 @pytest.fixture

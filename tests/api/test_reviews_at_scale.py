@@ -18,7 +18,7 @@ import pytest
 from standards import repository
 from standards.schemas import StandardInput
 from standards.tables import Standard
-from tests.adoption.helpers import new_uscc
+from tests.adoption.helpers import declaration_csv, new_uscc, tables_emptied
 from tests.adoption.helpers import people as people_of
 
 pytestmark = [pytest.mark.anyio, pytest.mark.usefixtures("adoption_db", "db")]
@@ -57,13 +57,8 @@ def province(count: int) -> list[StandardInput]:
 
 @pytest.fixture
 async def clean(client: httpx.AsyncClient) -> AsyncIterator[None]:
-    from adoption.tables import Declaration
-
-    for table in TABLES:
-        await Declaration.raw(f"DELETE FROM {table}")
-    yield
-    for table in TABLES:
-        await Declaration.raw(f"DELETE FROM {table}")
+    async with tables_emptied(TABLES):
+        yield
 
 
 async def test_the_server_answers_while_a_province_is_triaged(
@@ -89,11 +84,7 @@ async def test_the_server_answers_while_a_province_is_triaged(
 
 
 def declarations(rows: list[tuple[str, str, str]]) -> bytes:
-    header = ("统一社会信用代码,企业名称,行政区划代码,行业,重点领域,产品名称,产品型号,产品分类,"
-              "主要产品,执行标准,公开日期")
-    lines = [f"{uscc},企业{uscc[-4:]},450102,,,{product},M-1,,是,{code},2023-03-01"
-             for uscc, product, code in rows]
-    return ("\n".join([header, *lines]) + "\n").encode("utf-8")
+    return declaration_csv(rows, "450102")
 
 
 async def declare(client: httpx.AsyncClient, staff: dict[str, str],
