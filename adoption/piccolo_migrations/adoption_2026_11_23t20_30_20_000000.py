@@ -6,8 +6,8 @@ work the same on SQLite and PostgreSQL.
 """
 
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
-from piccolo.engine import engine_finder
-from piccolo.table import Table
+
+from adoption.piccolo_migrations import index_migration
 
 ID = "2026-11-23T20:30:20:000000"
 VERSION = "1.38.0"
@@ -35,25 +35,5 @@ INDEXES = {
 }
 
 
-class _Runner(Table, tablename="declaration"):
-    """Only used to send raw SQL through the migration's engine and transaction."""
-
-
 async def forwards() -> MigrationManager:
-    manager = MigrationManager(migration_id=ID, app_name="adoption", description=DESCRIPTION)
-
-    async def create_indexes() -> None:
-        # a Table caches its engine on first use: look it up for this run (tests, benches and
-        # the CLI may migrate more than one database in one process)
-        _Runner._meta.db = engine_finder()
-        for statement in INDEXES.values():
-            await _Runner.raw(statement)
-
-    async def drop_indexes() -> None:
-        _Runner._meta.db = engine_finder()
-        for name in INDEXES:
-            await _Runner.raw(f"DROP INDEX IF EXISTS {name}")
-
-    manager.add_raw(create_indexes)
-    manager.add_raw_backwards(drop_indexes)
-    return manager
+    return index_migration(ID, DESCRIPTION, "declaration", INDEXES)

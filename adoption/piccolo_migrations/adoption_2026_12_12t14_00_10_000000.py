@@ -7,8 +7,8 @@ runs raw steps before its table steps, and SQLite cannot add a UNIQUE column).
 """
 
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
-from piccolo.engine import engine_finder
-from piccolo.table import Table
+
+from adoption.piccolo_migrations import index_migration
 
 ID = "2026-12-12T14:00:10:000000"
 VERSION = "1.38.0"
@@ -24,23 +24,5 @@ INDEXES = {
 }
 
 
-class _Runner(Table, tablename="account"):
-    """Only used to send raw SQL through the migration's engine and transaction."""
-
-
 async def forwards() -> MigrationManager:
-    manager = MigrationManager(migration_id=ID, app_name="adoption", description=DESCRIPTION)
-
-    async def create() -> None:
-        _Runner._meta.db = engine_finder()
-        for statement in INDEXES.values():
-            await _Runner.raw(statement)
-
-    async def drop() -> None:
-        _Runner._meta.db = engine_finder()
-        for name in INDEXES:
-            await _Runner.raw(f"DROP INDEX IF EXISTS {name}")
-
-    manager.add_raw(create)
-    manager.add_raw_backwards(drop)
-    return manager
+    return index_migration(ID, DESCRIPTION, "account", INDEXES)

@@ -4,8 +4,8 @@ index alone, without visiting the million declaration rows (bench/bench_reviews.
 """
 
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
-from piccolo.engine import engine_finder
-from piccolo.table import Table
+
+from adoption.piccolo_migrations import index_migration
 
 ID = "2026-12-25T00:00:10:000000"
 VERSION = "1.38.0"
@@ -18,23 +18,5 @@ INDEXES = {
 }
 
 
-class _Runner(Table, tablename="declaration"):
-    """Only used to send raw SQL through the migration's engine and transaction."""
-
-
 async def forwards() -> MigrationManager:
-    manager = MigrationManager(migration_id=ID, app_name="adoption", description=DESCRIPTION)
-
-    async def create() -> None:
-        _Runner._meta.db = engine_finder()
-        for statement in INDEXES.values():
-            await _Runner.raw(statement)
-
-    async def drop() -> None:
-        _Runner._meta.db = engine_finder()
-        for name in INDEXES:
-            await _Runner.raw(f"DROP INDEX IF EXISTS {name}")
-
-    manager.add_raw(create)
-    manager.add_raw_backwards(drop)
-    return manager
+    return index_migration(ID, DESCRIPTION, "declaration", INDEXES)
