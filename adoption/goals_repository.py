@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -47,10 +48,13 @@ from adoption.goals import (
     time_elapsed,
 )
 from adoption.indicators import (
+    TREND_START,
     IndicatorName,
     IndicatorQuery,
     compute_indicator,
     indicator_series,
+    store_days,
+    year_ends,
 )
 from adoption.reviews_repository import on_time_report, stock_on
 from adoption.tables import DraftingProject
@@ -348,6 +352,39 @@ def _rate_days(goal: GoalRead, t: dt.date) -> list[dt.date]:
         if before >= goal.start_on:
             days.append(before)
     return days
+
+
+LEADER_DAYS = 300
+"""At most this many past days are stored ahead for the leader's pages (the latest)."""
+
+
+async def leader_days(t: dt.date) -> list[dt.date]:
+    """The past days the leader's pages ask the product indicators about as of ``t``: the
+    trend's year ends, and for each goal on coverage or adoption its month ends (the burn-up
+    series) and the days of its progress (start, pace window, deadline)."""
+    days = set(year_ends(TREND_START, t))
+    for goal in await list_goals():
+        if goal.metric not in (IndicatorName.COVERAGE.value, IndicatorName.ADOPTION.value):
+            continue
+        end = min(t, goal.deadline)
+        if end >= goal.start_on:
+            days.update(month_ends(goal.start_on, end))
+            days.add(end)
+        days.update(_rate_days(goal, t))
+        days.add(goal.start_on)
+    return sorted(day for day in days if day < t)[-LEADER_DAYS:]
+
+
+async def store_leader_days(t: dt.date | None = None) -> dict[str, Any]:
+    """Store the product indicators' cube of every day of :func:`leader_days` not stored yet:
+    the step the jobs that change the data (imports, the facts recompute, the nightly facts
+    task) end with, so the first dashboard after them, on any host, reads past days."""
+    t = t or dt.date.today()
+    started = time.perf_counter()
+    days = await leader_days(t)
+    stored = await store_days(days, t)
+    return {"days": len(days), "stored": len(stored),
+            "seconds": round(time.perf_counter() - started, 2)}
 
 
 async def prepare_rates(goals: Sequence[GoalRead], t: dt.date) -> None:

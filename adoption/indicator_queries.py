@@ -105,12 +105,15 @@ def _dialect(engine: Engine) -> Dialect:
     return Dialect(postgres=engine.engine_type == "postgres")
 
 
-async def mark_stale(engine: Engine, product_ids: Sequence[int | None]) -> None:
-    """Queue products whose facts a write changed."""
+async def mark_stale(engine: Engine, product_ids: Sequence[int | None],
+                     since: dt.date | None = None) -> None:
+    """Queue products whose facts a write changed. ``since``: the first day the write can
+    change their facts (a declaration's date), when the writer knows it: stored past days
+    before it stay (none given: every stored day goes)."""
     ids = list(dict.fromkeys(int(i) for i in product_ids if i is not None))
     if ids:
         await insert_rows(engine, "product_fact_stale", ["product"], [(i,) for i in ids])
-        await data_version.bump(engine)
+        await data_version.bump(engine, since)
 
 
 async def mark_all_stale(engine: Engine) -> None:
@@ -130,16 +133,17 @@ async def mark_enterprise_stale(engine: Engine, enterprise_ids: Sequence[int | N
         await data_version.bump(engine)
 
 
-async def mark_declarations_stale(engine: Engine,
-                                  declaration_ids: Sequence[int | None]) -> None:
-    """Queue the products of declarations that changed (withdrawn, re-dated)."""
+async def mark_declarations_stale(engine: Engine, declaration_ids: Sequence[int | None],
+                                  since: dt.date | None = None) -> None:
+    """Queue the products of declarations that changed (withdrawn, re-dated); ``since`` as
+    for :func:`mark_stale` (a withdrawal: its day)."""
     ids = list(dict.fromkeys(int(i) for i in declaration_ids if i is not None))
     for start in range(0, len(ids), 5000):
         where, args = in_list(engine, "id", ids[start:start + 5000], "bigint")
         await fetch(engine, "INSERT INTO product_fact_stale (product) SELECT DISTINCT product "
                     f"FROM declaration WHERE {where}", args)
     if ids:
-        await data_version.bump(engine)
+        await data_version.bump(engine, since)
 
 
 # ------------------------------------------------------------------------------------------
@@ -406,6 +410,10 @@ async def _product_cube(scope: Scope, enterprise_id: int | None, today: dt.date,
             sql = counted_rows_sql(scope, "product_fact", "COUNT(*)", ["x.in_scope = 1", *where],
                                    also=also)
         return [_cube_row(row) for row in await select(sql, args)], "facts"
+    if reuse_facts and scope.as_of < today and enterprise_id is None and not scope.enterprise:
+        tokens = await closed_day_tokens([scope.as_of], today)
+        if scope.as_of in tokens:
+            return (await _stored_rows(scope, tokens, also=also))[scope.as_of], "stored"
     dialect = _dialect(adoption_engine())
     filters = product_filter(scope, enterprise_id, dialect)
     found: list[CubeRow] = []
@@ -532,6 +540,11 @@ async def series(query: IndicatorQuery, dates: Sequence[dt.date],
         if kept:
             found[day] = answer
     past = sorted(day for day in queries if day not in found and day < today)
+    if past and IndicatorName(query.name) in PRODUCT_INDICATORS:
+        for day, report in (await _stored_series(query, past, today)).items():
+            data_version.keep(_kept_key(queries[day], today), report, version)
+            found[day] = report
+        past = [day for day in past if day not in found]
     if len(past) > 1 and IndicatorName(query.name) in PRODUCT_INDICATORS:
         for start in range(0, len(past), SERIES_DAYS):
             chunk = past[start:start + SERIES_DAYS]
@@ -583,6 +596,137 @@ async def _product_series(query: IndicatorQuery, days: Sequence[dt.date], today:
         by_day[str(row["day"])[:10]].append(_cube_row(row))
     return [product_report(replace(scope, as_of=day), by_day[str(day)], echo,
                            "facts+declarations") for day in days]
+
+
+# ------------------------------------------------------------------------------------------
+# Stored days: the cube of closed days, kept in the database
+# ------------------------------------------------------------------------------------------
+
+CUBE_DAYS = "cube"
+"""The ``stored_day`` kind of the past days' cubes (rows in ``cube_snapshot``)."""
+STORED_CUBE_DAYS = 400
+"""At most this many days' cubes are kept (the oldest stored go first): year ends and the
+month ends of a few goals need 200; a day anyone asks for is stored too."""
+
+
+async def stored_cube_days(days: Sequence[dt.date]) -> set[dt.date]:
+    """Which of ``days`` have their cube stored now."""
+    return set(await data_version.stored_days(CUBE_DAYS, list(days), adoption_engine()))
+
+
+async def closed_day_tokens(days: Sequence[dt.date], today: dt.date | None = None
+                            ) -> dict[dt.date, str]:
+    """The stored cube of each past day of ``days`` (its token), computed and stored first for
+    the days not stored yet (all in one pass). A day left out could not be stored: a write
+    came while it was computed (the caller computes it as before)."""
+    today = today or dt.date.today()
+    wanted = sorted({day for day in days if day < today})
+    found = await data_version.stored_days(CUBE_DAYS, wanted, adoption_engine())
+    missing = [day for day in wanted if day not in found]
+    if missing:
+        found.update(await store_cube_days(missing, today))
+    return found
+
+
+async def store_cube_days(days: Sequence[dt.date], today: dt.date | None = None
+                          ) -> dict[dt.date, str]:
+    """Compute the whole cube of each of ``days`` (past days: every product, every dimension
+    and adoption bit, as ``indicator_cube`` holds today's) and store it; returns the tokens of
+    the days stored (a write meanwhile leaves its days out: their cubes may predate it)."""
+    today = today or dt.date.today()
+    days = sorted({day for day in days if day < today})
+    if not days:
+        return {}
+    await ensure_facts(today)
+    engine = adoption_engine()
+    tokens = await data_version.start_stored_days(engine, CUBE_DAYS, days)
+    rows: list[dict[str, Any]] = []
+    for start in range(0, len(days), SERIES_DAYS):
+        rows += await _whole_cubes(days[start:start + SERIES_DAYS])
+    async with writing() as engine:
+        alive = set(await data_version.finish_stored_days(engine, list(tokens.values())))
+        by_text = {str(day): token for day, token in tokens.items() if token in alive}
+        await insert_rows(engine, "cube_snapshot", ["token", "day", *CUBE_COLUMNS, "products"], [
+            (by_text[str(row["day"])[:10]], dt.date.fromisoformat(str(row["day"])[:10]),
+             *(row[column] if row[column] is not None else "" for column in CUBE_COLUMNS[:3]),
+             int(row["main"]), int(row["covered"]), row["reason"] or "", int(row["mask"]),
+             int(row["products"]))
+            for row in rows if str(row["day"])[:10] in by_text])
+        await _tidy_stored(engine, [day for day, token in tokens.items() if token in alive],
+                           alive)
+    return {day: token for day, token in tokens.items() if token in alive}
+
+
+async def _whole_cubes(days: Sequence[dt.date]) -> list[dict[str, Any]]:
+    """Rows ``day`` + :data:`CUBE_COLUMNS` + ``products`` of past ``days``, in one pass: the
+    kept facts of products unchanged since the day, the per-product SQL for the others (as
+    :func:`_product_series`, with every adoption bit)."""
+    dialect = _dialect(adoption_engine())
+    values = ", ".join(f"({dialect.date})" for _ in days)
+    day_table = (f"(VALUES {values}) dd(day)" if dialect.postgres
+                 else f"(SELECT column1 AS day FROM (VALUES {values})) dd")
+    keys = ", ".join(f"x.{column}" for column in CUBE_COLUMNS)
+    kept = (f"SELECT dd.day AS day, {keys}, COUNT(*) AS products FROM {day_table} "
+            "CROSS JOIN product_fact x WHERE x.in_scope = 1 AND (x.valid_since IS NULL OR "
+            f"x.valid_since <= dd.day) GROUP BY dd.day, {keys}")
+    filters = ProductFilter()
+    filters.product.append("EXISTS (SELECT 1 FROM product_fact pf WHERE pf.product = p.id "
+                           f"AND pf.valid_since > {T})")
+    rows_sql, rows_args = product_rows_sql(dialect, filters, with_next=False,
+                                           only_in_scope=True, days=days, all_bits=True)
+    computed = (f"SELECT x.day AS day, {keys}, COUNT(*) AS products FROM ({rows_sql}) x "
+                f"GROUP BY x.day, {keys}")
+    return [*await select(kept, list(days)), *await _select_big(computed, rows_args)]
+
+
+async def _tidy_stored(engine: Engine, days: Sequence[dt.date], alive: Collection[str]) -> None:
+    """In the storing transaction: older cubes of the days just stored, days left pending by a
+    stopped process, the oldest days past :data:`STORED_CUBE_DAYS`, and cube rows whose day
+    is gone (deleted by a write)."""
+    if days:
+        where, args = in_list(engine, "day", list(days), "date")
+        kept, kept_args = in_list(engine, "token", list(alive))
+        await fetch(engine, f"DELETE FROM stored_day WHERE kind = ? AND {where} "
+                    f"AND NOT ({kept})", [CUBE_DAYS, *args, *kept_args])
+    stale = (dt.datetime.now(dt.UTC) - data_version.STALE_PENDING).replace(tzinfo=None)
+    await fetch(engine, "DELETE FROM stored_day WHERE kind = ? AND ready = 0 AND started_at < ?",
+                [CUBE_DAYS, stale])
+    await fetch(engine, "DELETE FROM stored_day WHERE kind = ? AND id NOT IN (SELECT id FROM "
+                "stored_day WHERE kind = ? ORDER BY id DESC LIMIT ?)",
+                [CUBE_DAYS, CUBE_DAYS, STORED_CUBE_DAYS])
+    await fetch(engine, "DELETE FROM cube_snapshot WHERE NOT EXISTS (SELECT 1 FROM stored_day "
+                "sd WHERE sd.token = cube_snapshot.token)", [])
+
+
+async def _stored_rows(scope: Scope, tokens: dict[dt.date, str],
+                       also: Collection[GroupBy | None] = ()) -> dict[dt.date, list[CubeRow]]:
+    """The scope's rows of each stored day (one read for all of them)."""
+    engine = adoption_engine()
+    where, args = _fact_filters(scope, None, "x")
+    token_clause, token_args = in_list(engine, "x.token", list(tokens.values()))
+    sql = counted_rows_sql(scope, "cube_snapshot", "SUM(x.products)", [token_clause, *where],
+                           day="x.day", also=also)
+    by_day: dict[str, list[CubeRow]] = {str(day): [] for day in tokens}
+    for row in await select(sql, [*token_args, *args]):
+        by_day[str(row["day"])[:10]].append(_cube_row(row))
+    return {day: by_day[str(day)] for day in tokens}
+
+
+async def _stored_series(query: IndicatorQuery, days: Sequence[dt.date], today: dt.date
+                         ) -> dict[dt.date, IndicatorReport]:
+    """A product indicator on past ``days`` from their stored cubes (stored first where
+    missing); days that could not be stored, and an enterprise's figures, are left out."""
+    scope, enterprise_id = await _scope(query.model_copy(update={"as_of": days[0]}), today)
+    if scope.enterprise or enterprise_id is not None:
+        return {}
+    tokens = await closed_day_tokens(days, today)
+    if not tokens:
+        return {}
+    bodies = [body.body for body in await foreign_bodies()]
+    echo = rules_echo(scope.rules, scope.name, bodies)
+    rows = await _stored_rows(scope, tokens)
+    return {day: product_report(replace(scope, as_of=day), rows[day], echo, "stored")
+            for day in tokens}
 
 
 async def not_counted(query: IndicatorQuery, reason: str | None = None, page: int = 1,

@@ -10,19 +10,22 @@ import datetime as dt
 
 from adoption import indicator_queries
 from adoption.metrics import (
+    TREND_START,
     GroupBy,
     IndicatorName,
     IndicatorQuery,
     IndicatorRules,
     Reason,
     month_ends,
+    year_ends,
 )
 from adoption.schemas import IndicatorReport, NotCountedPage
 
 __all__ = [
-    "GroupBy", "IndicatorName", "IndicatorQuery", "IndicatorReport", "IndicatorRules",
-    "NotCountedPage", "Reason", "compute_indicator", "compute_indicator_groups",
-    "indicator_series", "month_ends", "not_counted",
+    "TREND_START", "GroupBy", "IndicatorName", "IndicatorQuery", "IndicatorReport",
+    "IndicatorRules", "NotCountedPage", "Reason", "compute_indicator",
+    "compute_indicator_groups", "indicator_series", "month_ends", "not_counted", "store_days",
+    "year_ends",
 ]
 
 
@@ -59,3 +62,14 @@ async def not_counted(query: IndicatorQuery, reason: str | None = None, page: in
     """The drill-down: products (enterprise, product, region, declared codes) or standards
     not counted, with the reason, one page at a time; ``reason`` narrows it to one reason."""
     return await indicator_queries.not_counted(query, reason, page, page_size, today)
+
+
+async def store_days(days: list[dt.date], today: dt.date | None = None) -> list[dt.date]:
+    """Store the product indicators' cube of each past day of ``days`` not stored yet (one
+    pass), so any region, grouping or rule on those days is read, not computed, on every
+    host; returns the days stored now. A day a write came in while it was computed is left
+    out (computed when asked, as before)."""
+    today = today or dt.date.today()
+    before = await indicator_queries.stored_cube_days(days)
+    stored = await indicator_queries.closed_day_tokens(days, today)
+    return sorted(day for day in stored if day not in before)

@@ -483,6 +483,16 @@ def standard_report(scope: Scope, rows: Iterable[StandardRow], rules: dict[str, 
     return _report(scope, total, groups, rules, "catalogue")
 
 
+TREND_START = dt.date(2011, 1, 1)
+"""The first year of the leader's trend (the seeds' plans start in 2011)."""
+
+
+def year_ends(start: dt.date, end: dt.date) -> list[dt.date]:
+    """31 December of every year from ``start`` to before ``end``, then ``end`` itself."""
+    return [*(dt.date(year, 12, 31) for year in range(start.year, end.year)
+              if dt.date(year, 12, 31) >= start), end]
+
+
 def month_ends(start: dt.date, end: dt.date) -> list[dt.date]:
     """The last day of every month from ``start``'s month on, up to ``end`` (inclusive)."""
     found: list[dt.date] = []
@@ -700,7 +710,8 @@ def product_rows_sql(dialect: Dialect, filters: ProductFilter, *, with_next: boo
                      ids_clause: tuple[str, list[Any]] | None = None,
                      adopting: int | None = None,
                      only_in_scope: bool = False,
-                     days: Sequence[dt.date] = ()) -> tuple[str, list[Any]]:
+                     days: Sequence[dt.date] = (),
+                     all_bits: bool = False) -> tuple[str, list[Any]]:
     """One row per product on day ``@T@`` with :data:`PRODUCT_ROW_COLUMNS`.
 
     One pass: products in id order, their counting declarations through the product index,
@@ -722,6 +733,9 @@ def product_rows_sql(dialect: Dialect, filters: ProductFilter, *, with_next: boo
         days: a series in one pass: one row per product and day of ``days`` (a ``day``
             column first; the day is ``dd.day`` where the text says ``@T@``, and a
             ``days`` table comes first in the ``WITH``). Past days only (no ``with_next``).
+        all_bits: ``mask`` is every adoption bit of the product's valid declarations (as
+            the kept facts have it) without ``with_next``: a past day's cube that serves
+            every rule (stored days).
 
     Returns:
         SQL starting ``WITH`` with ``?`` placeholders and ``@T@`` for the day, and the
@@ -815,7 +829,7 @@ def product_rows_sql(dialect: Dialect, filters: ProductFilter, *, with_next: boo
     # 0 none; so the reason is the first that applies of the order in the module docstring
     best = (f"MAX(CASE WHEN d.id IS NULL THEN 0 ELSE CASE {st} WHEN 3 THEN 4 WHEN 2 THEN 3 "
             "WHEN 1 THEN 2 ELSE 1 END END)")
-    if with_next:
+    if with_next or all_bits:
         mask = _bits_or(vbits, "1 = 1")
     elif adopting:
         mask = (f"CASE WHEN MAX(CASE WHEN ({vbits} & {int(adopting)}) <> 0 THEN 1 ELSE 0 END) = 1 "

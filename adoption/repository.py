@@ -248,7 +248,8 @@ async def create_product(uscc: str, data: ProductInput, now: dt.datetime) -> Pro
             "id", "enterprise", "name", "model", "category", "main", "sector", "created_at",
             "updated_at"], [(ids[0], enterprise_id, data.name, data.model, data.category,
                              data.main, data.sector, now, now)])
-        await indicator_queries.mark_stale(engine, ids)
+        # counted from the day it was created (UTC here; a day earlier covers any local day)
+        await indicator_queries.mark_stale(engine, ids, since=now.date() - dt.timedelta(days=1))
         return await get_product(ids[0])
 
 
@@ -279,7 +280,7 @@ async def discontinue_product(product_id: int, on: dt.date, now: dt.datetime) ->
         if product.discontinued_on is None:
             await write("UPDATE product SET discontinued_on = ?, updated_at = ? WHERE id = ?",
                          [on, now, product_id])
-            await indicator_queries.mark_stale(adoption_engine(), [product_id])
+            await indicator_queries.mark_stale(adoption_engine(), [product_id], since=on)
             active = await select("SELECT id FROM declaration WHERE product = ? "
                                    "AND withdrawn_on IS NULL", [product_id])
             await _withdraw([row["id"] for row in active], on, "产品停产 product discontinued",
@@ -464,7 +465,8 @@ async def declare(
         if product["registered_on"] is None or product["registered_on"] > declared_on:
             await write("UPDATE product SET registered_on = ? WHERE id = ?",
                          [declared_on, product_id])
-        await indicator_queries.mark_stale(engine, [product_id])
+        # nothing before the declaration's day changes (registration moves to it at most)
+        await indicator_queries.mark_stale(engine, [product_id], since=declared_on)
         await supersede(superseded, new_id, code.key, today, now)
         spec = alert_for(code.key, standings.get(standard_id) if standard_id else None)
         if spec is not None:
@@ -492,7 +494,8 @@ async def _withdraw(ids: Sequence[int], on: dt.date, reason: str, now: dt.dateti
                       [(on, reason, now, declaration_id) for declaration_id in ids])
     await executemany(engine, "UPDATE alert SET cleared_at = ? WHERE declaration = ? "
                       "AND cleared_at IS NULL", [(now, declaration_id) for declaration_id in ids])
-    await indicator_queries.mark_declarations_stale(engine, ids)
+    # only declarations still in force are withdrawn: nothing before ``on`` changes
+    await indicator_queries.mark_declarations_stale(engine, ids, since=on)
 
 
 async def supersede(ids: Sequence[int], new_id: int, new_code: str, on: dt.date,
@@ -1097,11 +1100,23 @@ class DeclarationImportWriter:
         self.tallies.alerts["raised"] += len(alerts)
         await indicator_queries.mark_stale(engine, [
             *(p.id for p in pending.new_products), *(p.id for p in pending.product_updates),
-            *(d.product.id for d in new)])
+            *(d.product.id for d in new)], since=_first_day_changed(pending, new))
         await indicator_queries.mark_enterprise_stale(
             engine, [e.id for e in pending.enterprise_updates])
         await indicator_queries.mark_declarations_stale(
             engine, [d.id for d in pending.declaration_updates])
+
+
+def _first_day_changed(pending: _Pending, new: Sequence[Any]) -> dt.date | None:
+    """The first day a chunk of an import can change facts on: its new declarations' and new
+    products' days when that is all it writes (an import of today's declarations keeps the
+    stored past days); None (every day) when it updates products, enterprises or dates."""
+    if pending.product_updates or pending.enterprise_updates or pending.declaration_updates:
+        return None
+    days = [d.state.declared_on for d in new] + [p.registered_on for p in pending.new_products]
+    if any(day is None for day in days):
+        return None
+    return min(days) if days else None
 
 
 @dataclass(slots=True)

@@ -475,8 +475,9 @@ class IndicatorReport(BaseModel):
     groups: list[IndicatorGroup] = Field(default_factory=list)
     not_counted: dict[str, int]
     reason_labels: dict[str, str] = Field(default_factory=dict)
-    computed_from: str = Field(default="", description="facts (kept current), declarations "
-                               "(computed for a past day) or catalogue")
+    computed_from: str = Field(default="", description="facts (kept current), stored (a past "
+                               "day's cube stored in the database), facts+declarations or "
+                               "declarations (computed for a past day) or catalogue")
 
 
 class NotCountedItem(BaseModel):

@@ -8,15 +8,22 @@ for a day is a function of the data, that day and today, so it can be kept under
 ``(nonce, version)`` and reused until the next write — on every host, since each reads the
 version from the database (one primary-key read). ``nonce`` is drawn when the row is created:
 a table emptied and filled again never meets answers kept under an old counter.
+
+Answers of closed days can also be stored in the database (``stored_day``: a row per day and
+kind, its answers in tables of their own under its token), so they outlive the process and
+serve every host. A write deletes the stored days it can change, right after bumping the
+counter: every day, or only those from ``since`` on when the writer knows its dates (a
+declaration made today cannot change last year's figures). See :func:`store_day_rows`.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import pickle
 import secrets
 import threading
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable, Hashable
+from collections.abc import Awaitable, Callable, Hashable, Sequence
 from typing import Any, TypeVar
 
 from piccolo.engine.base import Engine
@@ -27,20 +34,117 @@ Answer = TypeVar("Answer")
 Version = tuple[str, int]
 KEPT_ANSWERS = 2048
 BUMP_SQL = "UPDATE data_version SET version = version + 1 WHERE id = 1"
+FORGET_STORED_SQL = "DELETE FROM stored_day"
+"""Run right after :data:`BUMP_SQL` by a write that can change any day (the catalogue's)."""
+STALE_PENDING = dt.timedelta(hours=6)
+"""A stored day not made ready within this long was left by a process that stopped."""
 
 _kept: OrderedDict[Hashable, bytes] = OrderedDict()
 _lock = threading.Lock()
 
 
-async def bump(engine: Engine | None = None) -> None:
-    """Mark the data changed, in the writer's open transaction (none open: on its own)."""
+async def bump(engine: Engine | None = None, since: dt.date | None = None) -> None:
+    """Mark the data changed, in the writer's open transaction (none open: on its own), and
+    delete the stored days it can change: from ``since`` on (the first day the write's dates
+    reach), else every one.
+
+    The counter comes first: a process storing days takes the counter's row lock before it
+    marks a day pending (:func:`start_stored_days`), so a write either finished before the
+    answers were read, or deletes the pending day after it was marked."""
     from standards.db import fetch  # (standards.db imports this module)
 
     engine = engine or Standard._meta.db
+    forget_sql, args = ((FORGET_STORED_SQL + " WHERE day >= ?", [since]) if since is not None
+                        else (FORGET_STORED_SQL, []))
     if engine.current_transaction.get() is not None:
         await fetch(engine, BUMP_SQL, [])
+        await fetch(engine, forget_sql, args)
     else:
-        await Standard.raw(BUMP_SQL)
+        async with engine.transaction():
+            await fetch(engine, BUMP_SQL, [])
+            await fetch(engine, forget_sql, args)
+
+
+async def start_stored_days(engine: Engine, kind: str, days: Sequence[dt.date]
+                            ) -> dict[dt.date, str]:
+    """Mark ``days`` pending for answers of ``kind`` (in a transaction of their own): a token
+    per day, the rows ready only once :func:`finish_stored_days` finds them still there.
+
+    The counter's row is locked first (PostgreSQL): a write that already bumped it has
+    committed before the days are marked, so the answers computed after see it; a later
+    write deletes the marked rows (and the answers are not kept)."""
+    from standards.db import fetch, insert_rows
+
+    if not days:
+        return {}
+    await current()  # the row exists (a new database)
+    tokens = {day: secrets.token_hex(16) for day in days}
+    started = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    async with _write_transaction(engine):
+        if engine.engine_type == "postgres":
+            await fetch(engine, "SELECT version FROM data_version WHERE id = 1 FOR UPDATE", [])
+        rows = await fetch(engine, "SELECT nonce FROM data_version WHERE id = 1", [])
+        nonce = str(rows[0]["nonce"])
+        await insert_rows(engine, "stored_day", ["kind", "day", "token", "nonce", "ready",
+                                                 "started_at"],
+                          [(kind, day, token, nonce, 0, started) for day, token in tokens.items()])
+    return tokens
+
+
+async def finish_stored_days(engine: Engine, tokens: Sequence[str]) -> list[str]:
+    """Of the pending ``tokens``, those no write deleted meanwhile, made ready; called in the
+    transaction that writes their answers (which keeps them only for the tokens returned).
+    Older rows of the same days and kind are deleted with their answers' rows by the caller
+    (:func:`replaced_tokens`)."""
+    from standards.db import fetch, in_list
+
+    if not tokens:
+        return []
+    where, args = in_list(engine, "token", list(tokens))
+    lock = " FOR UPDATE" if engine.engine_type == "postgres" else ""
+    alive = [str(row["token"]) for row in await fetch(
+        engine, f"SELECT token FROM stored_day WHERE ready = 0 AND {where}{lock}", args)]
+    if alive:
+        where, args = in_list(engine, "token", alive)
+        await fetch(engine, f"UPDATE stored_day SET ready = 1 WHERE {where}", args)
+    return alive
+
+
+async def stored_days(kind: str, days: Sequence[dt.date], engine: Engine | None = None
+                      ) -> dict[dt.date, str]:
+    """The ready token of each of ``days`` stored for ``kind`` under the current nonce (the
+    newest when several)."""
+    from standards.db import fetch, in_list
+
+    if not days:
+        return {}
+    engine = engine or Standard._meta.db
+    nonce, _version = await current()
+    where, args = in_list(engine, "day", list(days), "date")
+    sql = ("SELECT day, token FROM stored_day WHERE kind = ? AND ready = 1 "
+           f"AND nonce = ? AND {where} ORDER BY id")
+    if engine.current_transaction.get() is not None:
+        rows = await fetch(engine, sql, [kind, nonce, *args])
+    else:  # (the shared connection: no transaction to open for a read)
+        rows = await Standard.raw(sql.replace("?", "{}"), kind, nonce, *args)
+    return {_as_date(row["day"]): str(row["token"]) for row in rows}
+
+
+def _as_date(value: Any) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value)[:10])
+
+
+def _write_transaction(engine: Engine) -> Any:
+    """A transaction taking SQLite's write lock at its start (as the app's writers do)."""
+    if engine.engine_type == "sqlite":
+        from piccolo.engine.sqlite import TransactionType
+
+        return engine.transaction(transaction_type=TransactionType.immediate)  # type: ignore[call-arg]
+    return engine.transaction()
 
 
 async def current() -> Version:

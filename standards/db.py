@@ -154,6 +154,7 @@ async def write_transaction(engine: Engine) -> AsyncIterator[None]:
                     transaction_type=TransactionType.immediate):
                 yield
                 await fetch(engine, data_version.BUMP_SQL, [])
+                await fetch(engine, data_version.FORGET_STORED_SQL, [])
             return
         async with engine.transaction():
             timeout_ms = int(lock_timeout_of(engine) * 1000)
@@ -161,6 +162,7 @@ async def write_transaction(engine: Engine) -> AsyncIterator[None]:
             await fetch(engine, f"SELECT pg_advisory_xact_lock({CATALOGUE_WRITE_LOCK})", [])
             yield
             await fetch(engine, data_version.BUMP_SQL, [])  # answers kept for days go stale
+            await fetch(engine, data_version.FORGET_STORED_SQL, [])
     except Exception as exc:
         if is_lock_timeout(exc):
             raise busy_error(engine) from exc

@@ -148,7 +148,8 @@ def staff_headers(staff_token: str) -> dict[str, str]:
 
 ADOPTION_CLEAN_ORDER = ("alert", "standard_indicator", "declaration_upload", "declaration",
                         "product", "enterprise", "declaration_import", "product_fact",
-                        "indicator_cube", "product_fact_stale", "data_version")
+                        "indicator_cube", "product_fact_stale", "cube_snapshot",
+                        "data_version")
 
 
 @pytest.fixture
@@ -173,6 +174,7 @@ async def db(client: httpx.AsyncClient) -> AsyncIterator[None]:
     for table in CLEAN_ORDER:
         await Standard.raw(f"DELETE FROM {table}")
     await Standard.raw("DELETE FROM data_version")  # answers kept for the old catalogue go
+    await Standard.raw("DELETE FROM stored_day")
     yield
 
 

@@ -27,11 +27,13 @@ from adoption.goals_repository import (
     prepare_rates,
 )
 from adoption.indicators import (
+    TREND_START,
     GroupBy,
     IndicatorName,
     IndicatorQuery,
     compute_indicator_groups,
     indicator_series,
+    year_ends,
 )
 from adoption.regions import region_name
 from adoption.vocab import AlertKind, AlertState
@@ -107,7 +109,6 @@ REGIONS = {"22": N_("吉林省"), "32": N_("江苏省"), "": N_("全部地区")}
 REGION_CHOICES = tuple(REGIONS.items())
 DEFAULT_TARGETS = {"coverage": 0.98, "adoption": 0.85, "standard-adoption": None,
                    "conversion": None}
-TREND_START = dt.date(2011, 1, 1)
 MAX_BARS = 14
 MAX_LINES = 12
 DAYS_A_MONTH = 365.25 / 12
@@ -185,12 +186,6 @@ class Dashboard:
     not_counted: list[tuple[str, int]] = field(default_factory=list)
     city_rows: list[tuple[str, Summary]] = field(default_factory=list)
     trend: list[tuple[dt.date, float | None]] = field(default_factory=list)
-
-
-def year_ends(start: dt.date, end: dt.date) -> list[dt.date]:
-    """31 December of every year from ``start`` to before ``end``, then ``end`` itself."""
-    return [*(dt.date(year, 12, 31) for year in range(start.year, end.year)
-              if dt.date(year, 12, 31) >= start), end]
 
 
 def percent(rate: float | None) -> str:

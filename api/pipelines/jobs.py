@@ -18,6 +18,7 @@ from typing import Any
 
 import anyio
 
+from adoption.goals_repository import store_leader_days
 from adoption.indicator_queries import rebuild_facts
 from api import search_service
 from api.declaration_imports import import_declarations
@@ -130,7 +131,7 @@ async def _catalogue(job: dict[str, Any], settings: Settings, progress: JobProgr
         raise
     progress.counted()
     indexed = await after_import(settings, report)
-    return {**report.as_dict(), "index": indexed}
+    return {**report.as_dict(), "index": indexed, "stored_days": await _stored_days(report)}
 
 
 async def _declarations(job: dict[str, Any], settings: Settings, progress: JobProgress,
@@ -138,7 +139,7 @@ async def _declarations(job: dict[str, Any], settings: Settings, progress: JobPr
     report = await import_declarations(
         paths, actor=f"job {job['id']}:{job['created_by']}", archive_dir=settings.archive_dir,
         progress=progress.advance, display_names=names, limits=settings.read_limits)
-    return report.as_dict()
+    return {**report.as_dict(), "stored_days": await store_leader_days()}
 
 
 async def _plans(job: dict[str, Any], settings: Settings, progress: JobProgress,
@@ -161,7 +162,16 @@ async def _indicator_recompute(job: dict[str, Any], settings: Settings, progress
     started = dt.datetime.now(dt.UTC)
     await rebuild_facts()
     return {"recomputed": True,
-            "seconds": round((dt.datetime.now(dt.UTC) - started).total_seconds(), 2)}
+            "seconds": round((dt.datetime.now(dt.UTC) - started).total_seconds(), 2),
+            "stored_days": await store_leader_days()}
+
+
+async def _stored_days(report: Any) -> dict[str, Any] | None:
+    """The leader's past days stored again after an import that wrote (a dry run writes
+    nothing and leaves them)."""
+    if getattr(report, "dry_run", False):
+        return None
+    return await store_leader_days()
 
 
 CATALOGUE_EXPORT_COLUMNS = columns(

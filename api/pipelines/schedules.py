@@ -14,6 +14,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
+from adoption.goals_repository import store_leader_days
 from adoption.indicator_queries import ensure_facts
 from adoption.repository import refresh_alerts
 from api.pipelines.review_reminders import run_review_reminders
@@ -95,8 +96,11 @@ async def _alerts_refresh(settings: Settings, day: dt.date) -> str:
 
 
 async def _facts_expiry(settings: Settings, day: dt.date) -> str:
-    """Indicator facts whose validity span ended are recomputed."""
-    return f"facts: {await ensure_facts(day)}"
+    """Indicator facts whose validity span ended are recomputed, and the leader's past days
+    (a month that just closed) stored."""
+    facts = await ensure_facts(day)
+    stored = await store_leader_days(day)
+    return f"facts: {facts}, stored days {stored['stored']} of {stored['days']}"
 
 
 async def _watch_digest(settings: Settings, day: dt.date) -> str:

@@ -1,0 +1,154 @@
+"""Stored days: the indicator cube of closed days kept in the database (``stored_day`` and
+``cube_snapshot``). A stored day answers any region, grouping and rule as the declarations
+do; it outlives the process's kept answers; a write deletes exactly the stored days its dates
+can change; a write while a day is computed keeps that day from being stored. On both
+engines, on the hand-built data of indicator_data.py."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+
+from adoption import indicator_queries, repository
+from adoption.fields import declared_code
+from adoption.goals import GoalInput
+from adoption.goals_repository import leader_days, save_goal, store_leader_days
+from adoption.indicators import (
+    TREND_START,
+    IndicatorName,
+    IndicatorQuery,
+    IndicatorRules,
+    compute_indicator,
+    indicator_series,
+    month_ends,
+    store_days,
+    year_ends,
+)
+from adoption.schemas import ProductInput
+from standards import data_version
+from standards import repository as standards_repository
+from standards.schemas import StandardInput
+from standards.tables import Standard
+from tests.adoption.indicator_data import NOW, T1, build
+
+pytestmark = [pytest.mark.anyio, pytest.mark.usefixtures("adoption_db", "db")]
+
+COVERAGE = IndicatorName.COVERAGE
+ADOPTION = IndicatorName.ADOPTION
+DAYS = [dt.date(2019, 12, 31), T1, dt.date(2022, 5, 31)]
+
+
+async def tokens() -> dict[dt.date, str]:
+    return await data_version.stored_days(indicator_queries.CUBE_DAYS, DAYS)
+
+
+async def test_a_stored_day_answers_every_scope_and_rule_as_the_declarations_do() -> None:
+    await build()
+    assert await store_days(DAYS) == DAYS
+    assert await store_days(DAYS) == []  # stored once
+    data_version.forget()  # a new process, or another host: nothing kept in memory
+    rules = [IndicatorRules(), IndicatorRules(count_neq=True, count_eqv=True),
+             IndicatorRules(count_foreign=False)]
+    for day in DAYS:
+        for name in (COVERAGE, ADOPTION):
+            for scope in ({}, {"region": "22"}, {"region": "2202"}, {"sector": "C"},
+                          {"key_field": "automotive"}):
+                for group_by in (None, "city", "sector", "key-field"):
+                    for rule in rules:
+                        wanted = IndicatorQuery(name=name, as_of=day, group_by=group_by,
+                                                rules=rule, **scope)  # type: ignore[arg-type]
+                        stored = await compute_indicator(wanted)
+                        alone = await indicator_queries.compute(wanted, reuse_facts=False)
+                        assert stored.computed_from == "stored"
+                        assert stored.model_dump(exclude={"computed_from"}) == alone.model_dump(
+                            exclude={"computed_from"}), (day, name, scope, group_by, rule)
+    # T1 by hand (test_indicators): 7 of 10 covered
+    report = await compute_indicator(IndicatorQuery(name=COVERAGE, as_of=T1))
+    assert (report.numerator, report.denominator) == (7, 10)
+
+
+async def test_a_write_deletes_the_stored_days_its_dates_reach() -> None:
+    data = await build()
+    await store_days(DAYS)
+    before = await tokens()
+    assert set(before) == set(DAYS)
+    # declared today: no past day changes, every stored day stays
+    await repository.declare(data.products["P4"], declared_code("GB/T 30001-2016"), now=NOW)
+    assert await tokens() == before
+    # backdated to 2021-01-01: the days from then on go, 2019-12-31 stays
+    await repository.declare(data.products["P5"], declared_code("GB/T 30001-2016"),
+                             declared_on=dt.date(2021, 1, 1), now=NOW)
+    assert await tokens() == {DAYS[0]: before[DAYS[0]]}
+    data_version.forget()
+    report = await compute_indicator(IndicatorQuery(name=COVERAGE, as_of=T1))
+    assert (report.numerator, report.denominator, report.computed_from) == (8, 10, "stored")
+    # discontinued on 2022-01-01: only 2022-05-31 of the stored days changes
+    again = await tokens()
+    await repository.discontinue_product(data.products["P6"], dt.date(2022, 1, 1), NOW)
+    assert await tokens() == {day: again[day] for day in DAYS[:2]}
+    series = await indicator_series(IndicatorQuery(name=COVERAGE), DAYS)
+    for day, report in zip(DAYS, series, strict=True):
+        alone = await indicator_queries.compute(IndicatorQuery(name=COVERAGE, as_of=day),
+                                                reuse_facts=False)
+        assert report.model_dump(exclude={"computed_from"}) == alone.model_dump(
+            exclude={"computed_from"}), day
+    # a catalogue write can change any day: none stays
+    await standards_repository.upsert_standards([StandardInput(
+        code="GB/T 30001-2016", source="test", withdrawn_on=dt.date(2019, 3, 1))])
+    assert await tokens() == {}
+    # and a product's own fields (its sector) count on every day
+    await store_days(DAYS)
+    assert set(await tokens()) == set(DAYS)
+    product = await repository.get_product(data.products["P1"])
+    await repository.update_product(product.id, ProductInput(
+        name=product.name, model=product.model, category=product.category, main=product.main,
+        sector="C37"), NOW)
+    assert await tokens() == {}
+
+
+async def test_a_write_while_a_day_is_computed_keeps_it_from_being_stored(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    data = await build()
+    whole_cubes = indicator_queries._whole_cubes
+
+    async def written_meanwhile(days: Any) -> list[dict[str, Any]]:
+        rows = await whole_cubes(days)  # read before the write: P5 not covered yet
+        await repository.declare(data.products["P5"], declared_code("GB/T 30001-2016"),
+                                 declared_on=dt.date(2021, 1, 1), now=NOW)
+        return rows
+
+    monkeypatch.setattr(indicator_queries, "_whole_cubes", written_meanwhile)
+    report = await compute_indicator(IndicatorQuery(name=COVERAGE, as_of=T1))
+    # not stored; computed as before, after the write (P5 covered from 2021-01-01)
+    assert report.computed_from == "facts+declarations"
+    assert (report.numerator, report.denominator) == (8, 10)
+    assert await tokens() == {}
+    ready = await Standard.raw("SELECT COUNT(*) AS n FROM stored_day WHERE ready = 1")
+    assert ready[0]["n"] == 0
+    monkeypatch.setattr(indicator_queries, "_whole_cubes", whole_cubes)
+    data_version.forget()
+    again = await compute_indicator(IndicatorQuery(name=COVERAGE, as_of=T1))
+    assert (again.numerator, again.denominator, again.computed_from) == (8, 10, "stored")
+    assert set(await tokens()) == {T1}
+
+
+async def test_the_leader_days_are_stored_by_the_jobs_that_change_the_data() -> None:
+    await build()
+    today = dt.date.today()
+    await save_goal(GoalInput(name="覆盖率 2021", metric="coverage", target=0.98, region="22",
+                              start_on=dt.date(2021, 1, 1), deadline=dt.date(2021, 12, 31)))
+    await save_goal(GoalInput(name="服务业标准", metric="local-standards", target=10,
+                              start_on=dt.date(2016, 1, 1), deadline=dt.date(2016, 12, 31)))
+    days = await leader_days(today)
+    # the trend's year ends, the coverage goal's month ends; nothing of the count goal's
+    assert set(year_ends(TREND_START, today)[:-1]) <= set(days)
+    assert set(month_ends(dt.date(2021, 1, 1), dt.date(2021, 12, 31))) <= set(days)
+    assert dt.date(2021, 1, 1) in days  # the goal's start (its baseline)
+    assert dt.date(2016, 6, 30) not in days and all(day < today for day in days)
+    first = await store_leader_days(today)
+    assert (first["days"], first["stored"]) == (len(days), len(days))
+    assert (await store_leader_days(today))["stored"] == 0
+    stored = await data_version.stored_days(indicator_queries.CUBE_DAYS, days)
+    assert set(stored) == set(days)
