@@ -632,29 +632,154 @@ async def store_cube_days(days: Sequence[dt.date], today: dt.date | None = None
                           ) -> dict[dt.date, str]:
     """Compute the whole cube of each of ``days`` (past days: every product, every dimension
     and adoption bit, as ``indicator_cube`` holds today's) and store it; returns the tokens of
-    the days stored (a write meanwhile leaves its days out: their cubes may predate it)."""
+    the days stored (a write meanwhile leaves its days out: their cubes may predate it).
+
+    A day within :data:`DERIVE_WITHIN` days of a stored one (or of one computed just before
+    it) is derived from it: that cube, less the products that changed in between as they
+    were on it, plus the same products as they are on the day (:func:`_derived_cube`). The
+    others are computed in one pass over every product (:func:`_whole_cubes`)."""
     today = today or dt.date.today()
     days = sorted({day for day in days if day < today})
     if not days:
         return {}
     await ensure_facts(today)
     engine = adoption_engine()
+    bases = (await data_version.stored_days(CUBE_DAYS, None, engine)
+             if len(days) <= DERIVE_DAYS else {})
     tokens = await data_version.start_stored_days(engine, CUBE_DAYS, days)
-    rows: list[dict[str, Any]] = []
-    for start in range(0, len(days), SERIES_DAYS):
-        rows += await _whole_cubes(days[start:start + SERIES_DAYS])
+    cubes: dict[dt.date, dict[tuple[Any, ...], int]] = {}
+    used: set[str] = set()  # the stored cubes derived from
+    whole: list[dt.date] = []
+    for day in days:
+        near = _nearest(bases, day)
+        found = None
+        if near is not None:
+            found = await _derived_cube(await _stored_cube(bases[near]), near, day)
+        if found is None:
+            whole.append(day)
+        else:
+            cubes[day] = found
+            used.add(bases[near])  # type: ignore[index]
+    derived = {tokens[day] for day in cubes}
+    for start in range(0, len(whole), SERIES_DAYS):
+        cubes.update(_by_day(await _whole_cubes(whole[start:start + SERIES_DAYS])))
     async with writing() as engine:
-        alive = set(await data_version.finish_stored_days(engine, list(tokens.values())))
-        by_text = {str(day): token for day, token in tokens.items() if token in alive}
+        # a day derived from a stored cube a write deleted meanwhile is not kept (a day the
+        # write cannot change, derived from another it cannot change, is)
+        drop = derived if used and not await data_version.still_stored(engine, used) else set()
+        alive = set(await data_version.finish_stored_days(
+            engine, [token for token in tokens.values() if token not in drop]))
+        await data_version.forget_stored(engine, list(drop))
         await insert_rows(engine, "cube_snapshot", ["token", "day", *CUBE_COLUMNS, "products"], [
-            (by_text[str(row["day"])[:10]], dt.date.fromisoformat(str(row["day"])[:10]),
-             *(row[column] if row[column] is not None else "" for column in CUBE_COLUMNS[:3]),
-             int(row["main"]), int(row["covered"]), row["reason"] or "", int(row["mask"]),
-             int(row["products"]))
-            for row in rows if str(row["day"])[:10] in by_text])
+            (tokens[day], day, *key, n) for day, cube in cubes.items()
+            if tokens[day] in alive for key, n in cube.items() if n])
         await _tidy_stored(engine, [day for day, token in tokens.items() if token in alive],
                            alive)
     return {day: token for day, token in tokens.items() if token in alive}
+
+
+DERIVE_DAYS = 3
+"""Up to this many days asked at once are derived from stored ones near them (a day someone
+asks for); more (the leader's days after a job) are computed in one pass over every product."""
+DERIVE_WITHIN = 400
+"""Days from a stored cube within which a day is derived from it rather than computed whole
+(the products changed in between are computed twice instead of every product once)."""
+DERIVE_SHARE = 4
+"""Derived only when at most one product in this many changed in between."""
+
+
+def _nearest(days: Collection[dt.date], day: dt.date) -> dt.date | None:
+    near = min(days, key=lambda other: abs((other - day).days), default=None)
+    if near is None or abs((near - day).days) > DERIVE_WITHIN:
+        return None
+    return near
+
+
+def _by_day(rows: list[dict[str, Any]]) -> dict[dt.date, dict[tuple[Any, ...], int]]:
+    cubes: dict[dt.date, dict[tuple[Any, ...], int]] = {}
+    for row in rows:
+        cube = cubes.setdefault(dt.date.fromisoformat(str(row["day"])[:10]), {})
+        key = _cube_key(row)
+        cube[key] = cube.get(key, 0) + int(row["products"])
+    return cubes
+
+
+async def _stored_cube(token: str) -> dict[tuple[Any, ...], int]:
+    rows = await select(f"SELECT {', '.join(CUBE_COLUMNS)}, products FROM cube_snapshot "
+                        "WHERE token = ?", [token])
+    cube: dict[tuple[Any, ...], int] = {}
+    for row in rows:
+        cube[_cube_key(row)] = cube.get(_cube_key(row), 0) + int(row["products"])
+    return cube
+
+
+async def _changed_between(first: dt.date, last: dt.date) -> list[int]:
+    """Products whose facts may differ between ``first`` and ``last`` (first < last): one of
+    their dates falls in (first, last] — a declaration made or withdrawn, registration or
+    discontinuation, an edition they declare (dated, or of the family they declare undated)
+    coming into force or withdrawn, or replaced by an edition coming into force (the
+    withdrawal a source left undated). The dates :func:`product_rows_sql` reads, each."""
+    dialect = _dialect(adoption_engine())
+    d = dialect.date
+    window = f"> {d} AND {{0}} <= {d}"
+    registered = f"COALESCE(p.registered_on, {dialect.created_day('p.created_at')})"
+
+    def within(expr: str) -> str:
+        return f"({expr} {window.format(expr)})"
+
+    editions = (f"SELECT s.id, s.family_key FROM standard s WHERE {within('s.effective_on')} "
+                f"OR {within('s.withdrawn_on')} OR (s.withdrawn_undated AND s.normalized_code "
+                "IN (SELECT r.object_code FROM relation r JOIN standard n ON n.id = r.subject "
+                f"WHERE r.kind = 'replaces' AND {within('n.effective_on')}))")
+    sql = (f"WITH ev AS ({editions}) "
+           f"SELECT d.product AS id FROM declaration d WHERE {within('d.declared_on')} "
+           f"OR {within('d.withdrawn_on')} "
+           "UNION SELECT d.product FROM declaration d WHERE d.standard IN (SELECT id FROM ev) "
+           "UNION SELECT d.product FROM declaration d WHERE d.undated AND d.code_key IN "
+           "(SELECT family_key FROM ev) "
+           f"UNION SELECT p.id FROM product p WHERE {within(registered)} "
+           f"OR {within('p.discontinued_on')}")
+    args = [first, last] * 7
+    return [int(row["id"]) for row in await _select_big(sql, args)]
+
+
+async def _derived_cube(base: dict[tuple[Any, ...], int], base_day: dt.date, day: dt.date
+                        ) -> dict[tuple[Any, ...], int] | None:
+    """The cube of ``day`` from the cube of ``base_day``: the products changed in between
+    taken out as they were on ``base_day`` and put back as they are on ``day``; None when
+    more than one product in :data:`DERIVE_SHARE` changed (computing every product is then
+    as quick), or when the difference does not add up (never expected; computed whole)."""
+    if day == base_day:
+        return dict(base)
+    changed = await _changed_between(min(day, base_day), max(day, base_day))
+    products = await select("SELECT COUNT(*) AS n FROM product")
+    if len(changed) * DERIVE_SHARE > int(products[0]["n"] or 0):
+        return None
+    cube = dict(base)
+    for sign, on in ((-1, base_day), (1, day)):
+        for key, n in (await _cube_of(changed, on)).items():
+            cube[key] = cube.get(key, 0) + sign * n
+    if any(n < 0 for n in cube.values()):
+        return None
+    return {key: n for key, n in cube.items() if n}
+
+
+async def _cube_of(ids: list[int], day: dt.date) -> dict[tuple[Any, ...], int]:
+    """The cube of products ``ids`` alone on ``day`` (every adoption bit)."""
+    engine = adoption_engine()
+    dialect = _dialect(engine)
+    keys = ", ".join(f"x.{column}" for column in CUBE_COLUMNS)
+    cube: dict[tuple[Any, ...], int] = {}
+    step = len(ids) if dialect.postgres else 5000  # (SQLite: a parameter per id)
+    for start in range(0, len(ids), max(step, 1)):
+        clause = in_list(engine, "{col}", ids[start:start + step], "bigint")
+        rows_sql, args = product_rows_sql(dialect, ProductFilter(), with_next=False,
+                                          ids_clause=clause, only_in_scope=True,
+                                          all_bits=True)
+        sql = (f"SELECT {keys}, COUNT(*) AS products FROM ({rows_sql}) x GROUP BY {keys}")
+        for row in await _select_big(*finish_sql(dialect, sql, args, day)):
+            cube[_cube_key(row)] = cube.get(_cube_key(row), 0) + int(row["products"])
+    return cube
 
 
 async def _whole_cubes(days: Sequence[dt.date]) -> list[dict[str, Any]]:

@@ -23,7 +23,7 @@ import pickle
 import secrets
 import threading
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable, Hashable, Sequence
+from collections.abc import Awaitable, Callable, Collection, Hashable, Sequence
 from typing import Any, TypeVar
 
 from piccolo.engine.base import Engine
@@ -94,8 +94,7 @@ async def start_stored_days(engine: Engine, kind: str, days: Sequence[dt.date]
 async def finish_stored_days(engine: Engine, tokens: Sequence[str]) -> list[str]:
     """Of the pending ``tokens``, those no write deleted meanwhile, made ready; called in the
     transaction that writes their answers (which keeps them only for the tokens returned).
-    Older rows of the same days and kind are deleted with their answers' rows by the caller
-    (:func:`replaced_tokens`)."""
+    Older rows of the same days and kind are the caller's to delete."""
     from standards.db import fetch, in_list
 
     if not tokens:
@@ -110,17 +109,18 @@ async def finish_stored_days(engine: Engine, tokens: Sequence[str]) -> list[str]
     return alive
 
 
-async def stored_days(kind: str, days: Sequence[dt.date], engine: Engine | None = None
-                      ) -> dict[dt.date, str]:
-    """The ready token of each of ``days`` stored for ``kind`` under the current nonce (the
-    newest when several)."""
+async def stored_days(kind: str, days: Sequence[dt.date] | None,
+                      engine: Engine | None = None) -> dict[dt.date, str]:
+    """The ready token of each of ``days`` (None: every day) stored for ``kind`` under the
+    current nonce (the newest when several)."""
     from standards.db import fetch, in_list
 
-    if not days:
+    if days is not None and not days:
         return {}
     engine = engine or Standard._meta.db
     nonce, _version = await current()
-    where, args = in_list(engine, "day", list(days), "date")
+    where, args = in_list(engine, "day", list(days), "date") if days is not None else ("1 = 1",
+                                                                                      [])
     sql = ("SELECT day, token FROM stored_day WHERE kind = ? AND ready = 1 "
            f"AND nonce = ? AND {where} ORDER BY id")
     if engine.current_transaction.get() is not None:
@@ -128,6 +128,30 @@ async def stored_days(kind: str, days: Sequence[dt.date], engine: Engine | None 
     else:  # (the shared connection: no transaction to open for a read)
         rows = await Standard.raw(sql.replace("?", "{}"), kind, nonce, *args)
     return {_as_date(row["day"]): str(row["token"]) for row in rows}
+
+
+async def still_stored(engine: Engine, tokens: Collection[str]) -> bool:
+    """Whether every one of the ready ``tokens`` is still stored (no write deleted it), in the
+    open transaction; on PostgreSQL their rows are locked until it ends, so a write deleting
+    them waits for it (and finds them after)."""
+    from standards.db import fetch, in_list
+
+    if not tokens:
+        return True
+    where, args = in_list(engine, "token", list(tokens))
+    lock = " FOR UPDATE" if engine.engine_type == "postgres" else ""
+    rows = await fetch(engine, f"SELECT token FROM stored_day WHERE ready = 1 AND {where}{lock}",
+                       args)
+    return len(rows) == len(set(tokens))
+
+
+async def forget_stored(engine: Engine, tokens: Collection[str]) -> None:
+    """Delete the stored days of ``tokens`` (in the open transaction)."""
+    from standards.db import fetch, in_list
+
+    if tokens:
+        where, args = in_list(engine, "token", list(tokens))
+        await fetch(engine, f"DELETE FROM stored_day WHERE {where}", args)
 
 
 def _as_date(value: Any) -> dt.date:

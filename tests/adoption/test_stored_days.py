@@ -152,3 +152,52 @@ async def test_the_leader_days_are_stored_by_the_jobs_that_change_the_data() -> 
     assert (await store_leader_days(today))["stored"] == 0
     stored = await data_version.stored_days(indicator_queries.CUBE_DAYS, days)
     assert set(stored) == set(days)
+
+
+async def test_a_day_near_a_stored_one_is_derived_from_it(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A day asked for alone, within a few hundred days of a stored one, is that cube less the
+    products changed in between as they were, plus as they are on the day; equal to the
+    declarations' answer before and after writes of every kind of date."""
+    data = await build()
+    await store_days([T1])
+    whole: list[Any] = []
+    whole_cubes = indicator_queries._whole_cubes
+
+    async def counted(days: Any) -> list[dict[str, Any]]:
+        whole.append(list(days))
+        return await whole_cubes(days)
+
+    monkeypatch.setattr(indicator_queries, "_whole_cubes", counted)
+
+    async def agree(day: dt.date) -> None:
+        data_version.forget()
+        for name in (COVERAGE, ADOPTION):
+            for group_by in (None, "city", "sector"):
+                wanted = IndicatorQuery(name=name, as_of=day, group_by=group_by)
+                stored = await compute_indicator(wanted)
+                alone = await indicator_queries.compute(wanted, reuse_facts=False)
+                assert stored.computed_from == "stored"
+                assert stored.model_dump(exclude={"computed_from"}) == alone.model_dump(
+                    exclude={"computed_from"}), (day, name, group_by)
+
+    # across GB/T 30006-2010's derived withdrawal (2022-05-01) and P2's edition withdrawn
+    # 2019-10-01: forwards and backwards from T1
+    for day in (dt.date(2022, 5, 31), dt.date(2020, 12, 31)):
+        await agree(day)
+    assert whole == []  # each one derived
+    # every product was registered between 2019-12-31 and its nearest stored day: computing
+    # every product is then no dearer, and is what happens
+    await agree(dt.date(2019, 12, 31))
+    assert whole == [[dt.date(2019, 12, 31)]]
+    await repository.declare(data.products["P5"], declared_code("GB/T 30001-2016"),
+                             declared_on=dt.date(2022, 1, 1), now=NOW)
+    await repository.withdraw_declaration(
+        (await repository.declare(data.products["P3"], declared_code("QC/T 600-2017"),
+                                  declared_on=dt.date(2019, 11, 1), now=NOW)).declaration.id,
+        reason="t", now=NOW)
+    # the backdated writes deleted every stored day (from 2019-11-01 on): 2022-05-31 is
+    # computed whole, then 2022-03-31 derived from it across P5's new declaration
+    await agree(dt.date(2022, 5, 31))
+    await agree(dt.date(2022, 3, 31))
+    assert whole == [[dt.date(2019, 12, 31)], [dt.date(2022, 5, 31)]]

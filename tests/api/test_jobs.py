@@ -219,6 +219,10 @@ async def test_other_kinds_recompute_rebuild_export(
         ids.append(answer.json()["id"])
     jobs = [await wait_for(client, staff_headers, job_id, {"done", "failed"}) for job_id in ids]
     assert [job["state"] for job in jobs] == ["done"] * 3, [job["error"] for job in jobs]
+    # the recompute deleted every stored day (any day may change), then stored the leader's
+    # again: the trend's year ends since 2011 at least
+    stored = jobs[0]["report"]["stored_days"]
+    assert stored["days"] >= 15 and stored["stored"] == stored["days"]
     assert jobs[1]["report"]["documents"] == 3
     assert jobs[2]["report"]["rows"] == 3
     output = await client.get(f"/api/jobs/{ids[2]}/output", headers=staff_headers)
