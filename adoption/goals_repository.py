@@ -360,9 +360,12 @@ LEADER_DAYS = 300
 
 async def leader_days(t: dt.date) -> list[dt.date]:
     """The past days the leader's pages ask the product indicators about as of ``t``: the
-    trend's year ends, and for each goal on coverage or adoption its month ends (the burn-up
-    series) and the days of its progress (start, pace window, deadline)."""
+    trend's year ends, the month ends of the last three years, and for each goal on coverage
+    or adoption its month ends (the burn-up series) and the days of its progress (start,
+    pace window, deadline)."""
     days = set(year_ends(TREND_START, t))
+    # the last three years month by month: the series a leader asks besides the goals'
+    days.update(month_ends(dt.date(t.year - 3, t.month, 1), t))
     for goal in await list_goals():
         if goal.metric not in (IndicatorName.COVERAGE.value, IndicatorName.ADOPTION.value):
             continue

@@ -53,9 +53,10 @@ async def test_a_stored_day_answers_every_scope_and_rule_as_the_declarations_do(
              IndicatorRules(count_foreign=False)]
     for day in DAYS:
         for name in (COVERAGE, ADOPTION):
-            for scope in ({}, {"region": "22"}, {"region": "2202"}, {"sector": "C"},
-                          {"key_field": "automotive"}):
-                for group_by in (None, "city", "sector", "key-field"):
+            # (the whole region, a city, ungrouped or by city: read from the roll-up by city)
+            for scope in ({}, {"region": "22"}, {"region": "2202"}, {"region": "220202"},
+                          {"sector": "C"}, {"key_field": "automotive"}):
+                for group_by in (None, "province", "city", "county", "sector", "key-field"):
                     for rule in rules:
                         wanted = IndicatorQuery(name=name, as_of=day, group_by=group_by,
                                                 rules=rule, **scope)  # type: ignore[arg-type]
@@ -160,6 +161,8 @@ async def test_a_day_near_a_stored_one_is_derived_from_it(
     products changed in between as they were, plus as they are on the day; equal to the
     declarations' answer before and after writes of every kind of date."""
     data = await build()
+    # (eleven products: derived when at most a third of them changed in between)
+    monkeypatch.setattr(indicator_queries, "DERIVE_SHARE", 3)
     await store_days([T1])
     whole: list[Any] = []
     whole_cubes = indicator_queries._whole_cubes
