@@ -23,7 +23,13 @@ from api import search_service
 from api.cli_progress import progress_reporter
 from api.database import configure_engine, migration_states, upgrade
 from api.declaration_imports import import_declarations
-from api.imports import ImportOptions, after_import, import_files, parse_column_map
+from api.imports import (
+    ImportOptions,
+    after_import,
+    import_files,
+    parse_column_map,
+    store_days_after,
+)
 from importers import format_names
 from search_index.schemas import (
     IndexStatus,
@@ -278,7 +284,8 @@ def _run_import(settings: Settings, files: list[Path], options: ImportOptions,
     async def work() -> dict[str, Any]:
         report = await import_files(files, options, settings.archive_dir, progress=progress)
         indexed = await after_import(settings, report)
-        return {**report.as_dict(), "index": indexed}
+        return {**report.as_dict(), "index": indexed,
+                "stored_days": await store_days_after(report)}
 
     return run_with_db(settings, work)
 
@@ -468,7 +475,7 @@ def declarations_import(settings: Settings, paths: tuple[Path, ...], as_json: bo
             report = await import_declarations(
                 list(paths), actor=f"cli:{getpass.getuser()}", archive_dir=settings.archive_dir,
                 progress=advance, limits=settings.read_limits)
-            return report.as_dict()
+            return {**report.as_dict(), "stored_days": await store_days_after(report)}
 
         result = run_with_db(settings, work)
     if as_json:

@@ -783,7 +783,7 @@ async def load_demo_province(archive_dir: Path, settings: Settings | None = None
     """
     import tempfile
 
-    from adoption.goals_repository import install_seed_goals
+    from adoption.goals_repository import install_seed_goals, store_leader_days
     from api.drafting_imports import import_drafting_plans
 
     province = generate(await catalogue_pools())
@@ -809,6 +809,8 @@ async def load_demo_province(archive_dir: Path, settings: Settings | None = None
                                          "unchanged": report.unchanged}
     result["goals"] = {**await install_seed_goals(), **await install_demo_goals()}
     result["accounts"] = await ensure_demo_accounts()
+    # as every import ends: the leader's past days stored for the first dashboard
+    result["stored_days"] = await store_leader_days()
     return result
 
 

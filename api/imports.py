@@ -22,6 +22,7 @@ from typing import Any
 import anyio
 
 from adoption.domains_repository import follow_catalogue
+from adoption.goals_repository import store_leader_days
 from adoption.indicator_queries import rebuild_facts
 from adoption.repository import refresh_alerts
 from api import search_service
@@ -476,6 +477,15 @@ async def _finish_batch(batch_id: int, report: ImportReport) -> None:
             if not failing:
                 raise
             log.warning("import batch %s could not be recorded as failed: %s", batch_id, exc)
+
+
+async def store_days_after(report: Any) -> dict[str, Any] | None:
+    """The leader's past days stored again after an import that wrote (their indicators,
+    ``adoption.goals_repository.store_leader_days``): the step every import ends with, by
+    job or command, so the first dashboard after it reads them. A dry run writes nothing."""
+    if getattr(report, "dry_run", False):
+        return None
+    return await store_leader_days()
 
 
 async def after_import(settings: Settings, report: ImportReport) -> dict[str, Any]:

@@ -24,7 +24,13 @@ from api import search_service
 from api.declaration_imports import import_declarations
 from api.drafting_imports import import_drafting_plans
 from api.exports import Table, columns, to_csv, to_xlsx
-from api.imports import ImportOptions, ImportReport, after_import, import_files
+from api.imports import (
+    ImportOptions,
+    ImportReport,
+    after_import,
+    import_files,
+    store_days_after,
+)
 from api.uploads import safe_filename
 from standards import job_repository, queries
 from standards.settings import Settings
@@ -131,7 +137,7 @@ async def _catalogue(job: dict[str, Any], settings: Settings, progress: JobProgr
         raise
     progress.counted()
     indexed = await after_import(settings, report)
-    return {**report.as_dict(), "index": indexed, "stored_days": await _stored_days(report)}
+    return {**report.as_dict(), "index": indexed, "stored_days": await store_days_after(report)}
 
 
 async def _declarations(job: dict[str, Any], settings: Settings, progress: JobProgress,
@@ -139,7 +145,7 @@ async def _declarations(job: dict[str, Any], settings: Settings, progress: JobPr
     report = await import_declarations(
         paths, actor=f"job {job['id']}:{job['created_by']}", archive_dir=settings.archive_dir,
         progress=progress.advance, display_names=names, limits=settings.read_limits)
-    return {**report.as_dict(), "stored_days": await store_leader_days()}
+    return {**report.as_dict(), "stored_days": await store_days_after(report)}
 
 
 async def _plans(job: dict[str, Any], settings: Settings, progress: JobProgress,
@@ -164,14 +170,6 @@ async def _indicator_recompute(job: dict[str, Any], settings: Settings, progress
     return {"recomputed": True,
             "seconds": round((dt.datetime.now(dt.UTC) - started).total_seconds(), 2),
             "stored_days": await store_leader_days()}
-
-
-async def _stored_days(report: Any) -> dict[str, Any] | None:
-    """The leader's past days stored again after an import that wrote (a dry run writes
-    nothing and leaves them)."""
-    if getattr(report, "dry_run", False):
-        return None
-    return await store_leader_days()
 
 
 CATALOGUE_EXPORT_COLUMNS = columns(
