@@ -54,7 +54,6 @@ from adoption.indicators import (
     compute_indicator,
     indicator_series,
     store_days,
-    year_ends,
 )
 from adoption.reviews_repository import on_time_report, stock_on
 from adoption.tables import DraftingProject
@@ -359,13 +358,12 @@ LEADER_DAYS = 300
 
 
 async def leader_days(t: dt.date) -> list[dt.date]:
-    """The past days the leader's pages ask the product indicators about as of ``t``: the
-    trend's year ends, the month ends of the last three years, and for each goal on coverage
-    or adoption its month ends (the burn-up series) and the days of its progress (start,
-    pace window, deadline)."""
-    days = set(year_ends(TREND_START, t))
-    # the last three years month by month: the series a leader asks besides the goals'
-    days.update(month_ends(dt.date(t.year - 3, t.month, 1), t))
+    """The past days the leader's pages ask the product indicators about as of ``t``: every
+    month end since the trend's start, and for each goal on coverage or adoption the days of
+    its progress (start, pace window, deadline) and its month ends."""
+    # every month end of the trend: its year ends, the goals' burn-up series, a series from any
+    # month, and a stored day within a fortnight of any other day (which is then derived)
+    days = set(month_ends(TREND_START, t))
     for goal in await list_goals():
         if goal.metric not in (IndicatorName.COVERAGE.value, IndicatorName.ADOPTION.value):
             continue

@@ -12,7 +12,8 @@ Phases, each one JSON line on stdout (progress on stderr):
 * ``search`` — (right after the catalogue) see below;
 * ``declarations`` — the bulk CSV files through ``import_declarations`` against COPY of the
   same ``enterprise``, ``product`` and ``declaration`` rows (target: ≥ 50 %, the writing; the
-  indicator facts the import computes at its end are timed apart);
+  indicator facts the import computes at its end, and the leader's past days every import
+  stores after it, are timed apart);
 * ``indicators`` — coverage and adoption today (≤ 200 ms), as of past dates (≤ 2 s) and the
   worst case, every product computed from its declarations (≤ 3 s);
 * ``dashboard`` — the leader's dashboard, first request after the app started (≤ 1.5 s);
@@ -124,6 +125,7 @@ async def catalogue_phase(settings: Any, files: list[Path], engine: Any) -> dict
 async def declarations_phase(settings: Any, files: list[Path], declared: int,
                              engine: Any) -> dict[str, Any]:
     from api.declaration_imports import import_declarations
+    from api.imports import store_days_after
     from bench.raw import raw_insert_limit
 
     log(f"declarations: importing {len(files)} files ({declared} codes)")
@@ -135,6 +137,11 @@ async def declarations_phase(settings: Any, files: list[Path], declared: int,
     written = (marks[-1] if marks else time.perf_counter()) - started
     result = report.as_dict()
     log(f"declarations: written in {written:.0f} s, with facts {total:.0f} s; COPY of the same")
+    # the step an import ends with, by job or command: the leader's past days stored
+    started = time.perf_counter()
+    stored = await store_days_after(report)
+    stored_s = time.perf_counter() - started
+    log(f"declarations: leader's days stored in {stored_s:.0f} s ({stored})")
     raw = await raw_insert_limit(engine, ["enterprise", "product", "declaration"])
     share = ratio(raw["seconds"], written)
     raw_fk = await raw_insert_limit(engine, ["enterprise", "product", "declaration"],
@@ -142,6 +149,7 @@ async def declarations_phase(settings: Any, files: list[Path], declared: int,
     return {"phase": "declarations", "rows": sum(f["records"] for f in report.files),
             "declarations": declared, "seconds_written": round(written, 1),
             "seconds_with_facts": round(total, 1), "facts_s": round(total - written, 1),
+            "stored_days_s": round(stored_s, 1), "stored_days": stored,
             "declarations_per_s": round(declared / written),
             "created": result["created"], "rejected": len(result["rejected"]),
             "tallies": {kind: result[kind] for kind in ("enterprises", "products",
