@@ -297,14 +297,15 @@ async def _revisions(keys: Sequence[str]) -> set[str]:
 
 
 async def _scope_projects(goal: GoalRead, t: dt.date) -> list[DraftingProjectRead]:
-    """The projects of the goal's region, domain and kinds as of ``t`` (kept under the data
-    version: the goals of one domain's successive plans share them)."""
+    """The projects of the goal's region, domain and kinds as of ``t`` (shared under the data
+    version: the goals of one domain's successive plans read the same objects, so callers
+    must not change them)."""
     filters = ProjectFilters(region=goal.region, domain=goal.domain, kinds=goal.kinds)
     # loaded once per scope (a project's rows do not depend on the day), judged as of each
     # day here: the goals of one domain's successive plans, at their deadlines and today,
-    # share one load of a few thousand projects
-    loaded = await data_version.kept(("projects", repr(filters)),
-                                     lambda: load_projects(filters, t))
+    # share one load of a few thousand projects, neither reloaded nor copied per goal
+    loaded = await data_version.shared(("projects", repr(filters)),
+                                       lambda: load_projects(filters, t))
     return [project if project.as_of == t else project.model_copy(update={
         "as_of": t, "state": state_at(project.history, project.deadline, t)})
         for project in loaded]

@@ -161,6 +161,7 @@ async def measure(env: dict[str, str], calibration: float) -> dict[str, Any]:
 
             forget()
             late = dt.datetime.combine(dt.date.today(), dt.time(23, 59))
+            tasks_started = time.perf_counter()
             tasks = asyncio.ensure_future(schedules.run_due(settings, "bench", late))
             await asyncio.sleep(0)
             beside = await get(DASHBOARD, bearer)
@@ -172,6 +173,10 @@ async def measure(env: dict[str, str], calibration: float) -> dict[str, Any]:
                 figures["daily_tasks_error"] = f"{type(exc).__name__}: {exc}"
             else:
                 figures["daily_tasks_ran"] = [item["name"] for item in ran]
+                figures["daily_tasks_s"] = round(time.perf_counter() - tasks_started, 1)
+                # ends a worker could not write (their runs read as failed after a bound)
+                figures["daily_tasks_end_not_written"] = [
+                    item["name"] for item in ran if item.get("recorded") is False]
         for label, path in (("dashboard", DASHBOARD),
                             ("coverage_series_2024", SERIES["coverage_series_2024"])):
             forget()

@@ -24,6 +24,7 @@ from typing import Any
 from piccolo.engine.sqlite import SQLiteEngine, TransactionType
 
 from standards import job_queue
+from standards.db import busy_error, fetch, is_lock_timeout
 from standards.errors import NotFoundError
 from standards.tables import Job, JobFile, ScheduleRun
 
@@ -31,6 +32,15 @@ QUEUED, RUNNING, DONE, FAILED, CANCELLED = "queued", "running", "done", "failed"
 FINAL_STATES = frozenset({DONE, FAILED, CANCELLED})
 MAX_ATTEMPTS = 2
 """A job whose worker went silent is queued again until it has been started this often."""
+SCHEDULE_WRITE_ATTEMPTS = 3
+"""A daily task's start or end is written up to this many times, each waiting up to the lock
+timeout (STDTRACK_DB_LOCK_TIMEOUT) for another writer."""
+SCHEDULE_RUN_STALE = dt.timedelta(hours=6)
+"""A daily task's run still ``running`` this long after its start has failed: its worker
+stopped, or could not record the end (a run has no heartbeat; the longest task, the facts
+rebuild at a province's size, takes minutes)."""
+STALE_RUN_OUTCOME = ("未记录结束（执行主机已停止或无法写入结果）/ no end recorded: the worker "
+                     "stopped or could not write it")
 
 _SUMMARY = (Job.id, Job.kind, Job.state, Job.params, Job.read_count, Job.created_count,
             Job.rejected_count, Job.total, Job.error, Job.attempts, Job.cancel_requested,
@@ -367,36 +377,107 @@ async def take_job(job_id: int, worker: str, host: str, stale_after: dt.timedelt
     return "claimed", await get_job(job_id)
 
 
+async def _schedule_write(sql: str, args: list[Any]) -> list[dict[str, Any]]:
+    """One write on ``schedule_run`` (``?`` placeholders), under the write lock, tried again
+    when the lock was not had in time.
+
+    On SQLite the lock is taken at ``BEGIN IMMEDIATE`` on a connection of its own, as the
+    app's other writes take it, never as a plain statement on the shared connection: that
+    connection runs one statement at a time, so a write there waiting for another writer
+    (a facts rebuild over a million declarations holds the lock for minutes) stalls every
+    read of the process behind it for the whole lock timeout.
+
+    Raises:
+        DatabaseError: the lock was not had in :data:`SCHEDULE_WRITE_ATTEMPTS` lock timeouts.
+    """
+    engine = ScheduleRun._meta.db
+    for attempt in range(1, SCHEDULE_WRITE_ATTEMPTS + 1):
+        try:
+            if isinstance(engine, SQLiteEngine):
+                connection = await engine.get_connection()
+                try:  # closed on every path (a BEGIN that timed out too): no thread left over
+                    await connection.execute("BEGIN IMMEDIATE")
+                    async with connection.execute(sql, args) as cursor:
+                        rows = [dict(row) for row in await cursor.fetchall()]
+                    await connection.execute("COMMIT")
+                    return rows
+                finally:
+                    await connection.close()
+            async with engine.transaction():
+                return await fetch(engine, sql, args)
+        except Exception as exc:
+            if not is_lock_timeout(exc):
+                raise
+            if attempt == SCHEDULE_WRITE_ATTEMPTS:
+                raise busy_error(engine) from exc
+    raise AssertionError("unreachable")  # the loop returns or raises
+
+
 async def start_schedule_run(name: str, day: dt.date, worker: str) -> bool:
-    """Claim today's run of a daily task; False when a run of that day exists already."""
-    if await ScheduleRun.exists().where((ScheduleRun.name == name) & (ScheduleRun.day == day)):
-        return False
-    try:
-        await ScheduleRun.insert(ScheduleRun(name=name, day=day, worker=worker,
-                                             started_at=_now(), state=RUNNING))
-    except Exception as exc:  # the unique key: another host claimed it in between
-        if "unique" in str(exc).casefold():
-            return False
-        raise
-    return True
+    """Claim today's run of a daily task; False when a run of that day exists already (the
+    unique (name, day): another host may have claimed it a moment before).
+
+    Raises:
+        DatabaseError: the write lock was not had in time (no run was claimed).
+    """
+    rows = await _schedule_write(
+        "INSERT INTO schedule_run (name, day, worker, started_at, state, outcome) "
+        "VALUES (?, ?, ?, ?, ?, '') ON CONFLICT (name, day) DO NOTHING RETURNING id",
+        [name, day, worker, _now(), RUNNING])
+    return bool(rows)
 
 
 async def finish_schedule_run(name: str, day: dt.date, state: str, outcome: str) -> None:
-    await ScheduleRun.update({ScheduleRun.state: state, ScheduleRun.finished_at: _now(),
-                              ScheduleRun.outcome: outcome[:4000]}).where(
-        (ScheduleRun.name == name) & (ScheduleRun.day == day))
+    """Record how a daily task's run ended.
+
+    Raises:
+        DatabaseError: the write lock was not had in time (the run stays ``running`` until
+            :data:`SCHEDULE_RUN_STALE` has passed; then it reads as failed).
+    """
+    await _schedule_write(
+        "UPDATE schedule_run SET state = ?, finished_at = ?, outcome = ? "
+        "WHERE name = ? AND day = ?", [state, _now(), outcome[:4000], name, day])
+
+
+def _judged(row: dict[str, Any], now: dt.datetime) -> dict[str, Any]:
+    """A run as the schedules page shows it: one still ``running`` past the bound failed."""
+    started = _aware(row["started_at"])
+    if row["state"] == RUNNING and started is not None and now - started > SCHEDULE_RUN_STALE:
+        return {**row, "state": FAILED, "outcome": STALE_RUN_OUTCOME}
+    return row
+
+
+async def fail_stale_schedule_runs(now: dt.datetime | None = None) -> int:
+    """Mark failed the runs still ``running`` past :data:`SCHEDULE_RUN_STALE` (their worker
+    stopped, or could not record the end); returns how many.
+
+    Raises:
+        DatabaseError: the write lock was not had in time.
+    """
+    cutoff = (now or _now()) - SCHEDULE_RUN_STALE
+    stale = ScheduleRun.exists().where((ScheduleRun.state == RUNNING)
+                                       & (ScheduleRun.started_at < cutoff))
+    if not await stale:  # the common case (every pass of every worker) takes no lock
+        return 0
+    rows = await _schedule_write(
+        "UPDATE schedule_run SET state = ?, finished_at = ?, outcome = ? "
+        "WHERE state = ? AND started_at < ? RETURNING id",
+        [FAILED, _now(), STALE_RUN_OUTCOME, RUNNING, cutoff])
+    return len(rows)
 
 
 async def last_schedule_runs(names: Sequence[str]) -> dict[str, dict[str, Any]]:
-    """The latest run of each named daily task."""
+    """The latest run of each named daily task (one still ``running`` past
+    :data:`SCHEDULE_RUN_STALE` reads as failed, whether or not a worker has marked it)."""
     latest: dict[str, dict[str, Any]] = {}
     if not names:
         return latest
+    now = _now()
     rows = await ScheduleRun.select().where(ScheduleRun.name.is_in(list(names))).order_by(
         ScheduleRun.day, ascending=False).limit(50 * len(names))
     for row in rows:
         if row["name"] not in latest:
             row["started_at"] = _aware(row["started_at"])
             row["finished_at"] = _aware(row["finished_at"])
-            latest[row["name"]] = row
+            latest[row["name"]] = _judged(row, now)
     return latest

@@ -21,6 +21,7 @@ from api.pipelines.review_reminders import run_review_reminders
 from api.pipelines.watches import run_watch_digest
 from api.web.i18n import N_
 from standards import job_repository
+from standards.errors import DatabaseError
 from standards.settings import Settings
 
 log = logging.getLogger("stdtrack.schedules")
@@ -61,22 +62,43 @@ def due(settings: Settings, now: dt.datetime) -> list[Schedule]:
 
 async def run_due(settings: Settings, worker: str, now: dt.datetime | None = None
                   ) -> list[dict[str, Any]]:
-    """Run the tasks due today that no worker has run today; returns what ran."""
+    """Run the tasks due today that no worker has run today; returns what ran.
+
+    A run whose start or end cannot be written (another writer held the lock past the
+    retries) does not stop the others: a task not started is tried on the next pass; an end
+    not recorded leaves the run ``running`` until it is failed as stale (item ``recorded``
+    False)."""
     now = now or dt.datetime.now()
     ran = []
+    try:
+        await job_repository.fail_stale_schedule_runs()
+    except DatabaseError:
+        log.warning("stale daily task runs not marked failed this time", exc_info=True)
     for schedule in due(settings, now):
-        if not await job_repository.start_schedule_run(schedule.name, now.date(), worker):
+        try:
+            if not await job_repository.start_schedule_run(schedule.name, now.date(), worker):
+                continue
+        except DatabaseError:
+            log.warning("daily task %s not started: its run could not be written",
+                        schedule.name, exc_info=True)
             continue
+        item: dict[str, Any]
         try:
             outcome = await schedule.task(settings, now.date())
         except Exception as exc:
             log.exception("daily task %s failed", schedule.name)
-            await job_repository.finish_schedule_run(schedule.name, now.date(), "failed",
-                                                     f"{type(exc).__name__}: {exc}")
-            ran.append({"name": schedule.name, "state": "failed"})
-            continue
-        await job_repository.finish_schedule_run(schedule.name, now.date(), "done", outcome)
-        ran.append({"name": schedule.name, "state": "done", "outcome": outcome})
+            outcome = f"{type(exc).__name__}: {exc}"
+            item = {"name": schedule.name, "state": "failed"}
+        else:
+            item = {"name": schedule.name, "state": "done", "outcome": outcome}
+        try:
+            await job_repository.finish_schedule_run(schedule.name, now.date(), item["state"],
+                                                     outcome)
+        except DatabaseError:
+            log.error("daily task %s ended %s but its end could not be written",
+                      schedule.name, item["state"], exc_info=True)
+            item["recorded"] = False
+        ran.append(item)
     return ran
 
 

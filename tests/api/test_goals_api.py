@@ -6,12 +6,17 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import pickle
 from collections.abc import AsyncIterator
+from types import SimpleNamespace
+from typing import Any
 
 import httpx
 import pytest
 
 from adoption import goals_repository
+from adoption.drafting import DraftingProjectRead
+from standards import data_version
 from standards.settings import Settings
 from tests.adoption.drafting_helpers import DRAFTING, clean_drafting, stdtrack, upload_file
 from tests.adoption.helpers import account
@@ -140,6 +145,41 @@ async def test_burn_up_series(client: httpx.AsyncClient,
                                  headers=world["leader"])
     assert [p["date"] for p in quarterly.json()["points"]] == [
         "2020-03-31", "2020-06-30", "2020-09-30", "2020-12-31"]
+
+
+async def test_a_dashboard_reads_a_scopes_projects_once(
+        client: httpx.AsyncClient, world: dict[str, dict[str, str]],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Three count goals of one scope (successive plans) on one cold dashboard: the scope's
+    projects are loaded once and read by every goal, not loaded, or unpickled from the kept
+    answers, once per goal (40 % of a cold dashboard on PostgreSQL, issue 16)."""
+    for name, start, deadline in (("测试服务业2021-2025", "2021-01-01", "2025-12-31"),
+                                  ("测试服务业2026-2030", "2026-01-01", "2030-12-31")):
+        done = await client.post("/api/goals", headers=world["staff"], json={
+            **SERVICE_GOAL, "name": name, "start_on": start, "deadline": deadline})
+        assert done.status_code == 201, done.text
+    materialized: list[str] = []
+    real_load = goals_repository.load_projects
+
+    async def counting_load(*args: Any, **kwargs: Any) -> list[DraftingProjectRead]:
+        materialized.append("loaded")
+        return await real_load(*args, **kwargs)
+
+    def counting_loads(data: bytes) -> Any:
+        answer = pickle.loads(data)
+        if isinstance(answer, list) and answer and isinstance(answer[0], DraftingProjectRead):
+            materialized.append("unpickled")
+        return answer
+
+    monkeypatch.setattr(goals_repository, "load_projects", counting_load)
+    monkeypatch.setattr(data_version, "pickle", SimpleNamespace(
+        dumps=pickle.dumps, loads=counting_loads, HIGHEST_PROTOCOL=pickle.HIGHEST_PROTOCOL))
+    page = await client.get("/", params={"region": "22", "indicator": "coverage"},
+                            headers=world["leader"])
+    assert page.status_code == 200, page.text
+    assert all(name in page.text for name in (SERVICE_GOAL["name"], "测试服务业2021-2025",
+                                              "测试服务业2026-2030"))
+    assert materialized == ["loaded"]
 
 
 async def test_goal_routes_and_roles(client: httpx.AsyncClient, staff_headers: dict[str, str],

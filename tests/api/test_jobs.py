@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import datetime as dt
+import sqlite3
 import subprocess
 import sys
 from collections.abc import AsyncIterator
@@ -354,3 +355,79 @@ async def test_the_apps_own_worker_runs_the_daily_tasks_only_after_its_start_del
     async with job_lifespan(dataclasses.replace(in_app, schedule_start_delay=0.0))(app):
         await tidy_run_done()
     assert calls == [dt.date.today()]
+
+
+@pytest.fixture
+async def short_lock_timeout(settings: Settings, engine: Any) -> AsyncIterator[float]:
+    """STDTRACK_DB_LOCK_TIMEOUT at half a second on SQLite: the engine's (new connections) and
+    its shared connection's busy timeout, as the setting makes them."""
+    if settings.engine_kind != "sqlite":
+        pytest.skip("SQLite's one write lock (PostgreSQL locks rows)")
+    before = engine.lock_timeout
+    engine.lock_timeout = 0.5
+    shared = await engine.shared_connection()
+    await shared.execute("PRAGMA busy_timeout = 500")
+    try:
+        yield engine.lock_timeout
+    finally:
+        engine.lock_timeout = before
+        await shared.execute(f"PRAGMA busy_timeout = {int(before * 1000)}")
+
+
+async def test_a_daily_task_whose_end_cannot_be_written_stops_no_other(
+        settings: Settings, short_lock_timeout: float, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Another writer holds SQLite's write lock from inside a task to past the end of the pass
+    (a facts rebuild beside the daily tasks at 1M declarations held it over the 60 s timeout):
+    the end is tried under the lock and given up without an exception; the next task is not
+    started (no row), and runs on the next pass once the lock is free."""
+    await ScheduleRun.raw("DELETE FROM schedule_run")
+    holder = sqlite3.connect(settings.database_url.removeprefix("sqlite:///"),
+                             isolation_level=None)
+
+    async def tidy_beside_a_writer(_settings: Settings, day: dt.date) -> str:
+        holder.execute("BEGIN IMMEDIATE")
+        return "tidied"
+
+    async def after(_settings: Settings, day: dt.date) -> str:
+        return "after"
+
+    monkeypatch.setattr(schedules, "SCHEDULES", {})
+    schedules.register_daily("test-tidy", tidy_beside_a_writer, at="00:00", label="整理")
+    schedules.register_daily("test-after", after, at="00:00", label="其后")
+    try:
+        ran = await schedules.run_due(settings, "a")
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert ran == [{"name": "test-tidy", "state": "done", "outcome": "tidied",
+                    "recorded": False}]
+    runs = {row["name"]: row for row in await ScheduleRun.select()}
+    assert list(runs) == ["test-tidy"] and runs["test-tidy"]["state"] == "running"
+    again = await schedules.run_due(settings, "a")
+    assert again == [{"name": "test-after", "state": "done", "outcome": "after"}]
+
+
+async def test_a_run_left_running_past_the_bound_reads_and_ends_as_failed(
+        settings: Settings, client: httpx.AsyncClient, staff_headers: dict[str, str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A run whose end was never written (its worker stopped, or the lock was never had) is
+    not ``running`` forever: past SCHEDULE_RUN_STALE the schedules page shows it failed, and
+    the next pass of a worker marks it so."""
+    await ScheduleRun.raw("DELETE FROM schedule_run")
+    only_a_tidy_task(monkeypatch)
+    started = dt.datetime.now(dt.UTC) - job_repository.SCHEDULE_RUN_STALE
+    yesterday = dt.date.today() - dt.timedelta(days=1)
+    await ScheduleRun.insert(
+        ScheduleRun(name="test-tidy", day=yesterday, worker="gone", state="running",
+                    started_at=started - dt.timedelta(minutes=1)),
+        ScheduleRun(name="test-tidy", day=yesterday - dt.timedelta(days=1), worker="slow",
+                    state="running", started_at=started + dt.timedelta(minutes=5)))
+    [shown] = (await client.get("/api/schedules", headers=staff_headers)).json()
+    assert shown["last_run"]["state"] == "failed", shown
+    assert "no end recorded" in shown["last_run"]["outcome"]
+    page = await client.get("/workbench/schedules", headers=staff_headers)
+    assert page.status_code == 200 and "未记录结束" in page.text
+    await schedules.run_due(settings, "a")
+    states = {row["worker"]: row["state"] for row in await ScheduleRun.select()}
+    # the stale one failed; the one within the bound may still be running; today's ran
+    assert states == {"gone": "failed", "slow": "running", "a": "done"}
