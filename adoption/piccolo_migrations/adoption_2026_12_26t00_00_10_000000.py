@@ -7,43 +7,24 @@ and key fields (``rollup`` 1: a few hundred rows, what a province's trend and it
 """
 
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
-from piccolo.engine import engine_finder
-from piccolo.table import Table
+
+from standards.piccolo_migrations import table_migration
 
 ID = "2026-12-26T00:00:10:000000"
 VERSION = "1.38.0"
 DESCRIPTION = "adoption: indicator cube of stored past days"
 
-CREATE = (
+STATEMENTS = (
     'CREATE TABLE IF NOT EXISTS "cube_snapshot" ("id" {serial} PRIMARY KEY, '
     '"token" VARCHAR(32) NOT NULL, "day" DATE NOT NULL, '
     '"region_code" VARCHAR(6) NOT NULL DEFAULT \'\', "sector" VARCHAR(100) NOT NULL DEFAULT \'\', '
     '"key_fields" VARCHAR(300) NOT NULL DEFAULT \'\', "main" INTEGER NOT NULL DEFAULT 0, '
     '"covered" INTEGER NOT NULL DEFAULT 0, "reason" VARCHAR(40) NOT NULL DEFAULT \'\', '
     '"mask" INTEGER NOT NULL DEFAULT 0, "products" INTEGER NOT NULL DEFAULT 0, '
-    '"rollup" INTEGER NOT NULL DEFAULT 0)')
-INDEX = ('CREATE INDEX IF NOT EXISTS cube_snapshot_token ON "cube_snapshot" '
-         '("token", "rollup")')
-
-
-class _Runner(Table, tablename="cube_snapshot"):
-    """Only used to send raw SQL through the migration's engine and transaction."""
+    '"rollup" INTEGER NOT NULL DEFAULT 0)',
+    'CREATE INDEX IF NOT EXISTS cube_snapshot_token ON "cube_snapshot" ("token", "rollup")',
+)
 
 
 async def forwards() -> MigrationManager:
-    manager = MigrationManager(migration_id=ID, app_name="adoption", description=DESCRIPTION)
-
-    async def create() -> None:
-        engine = engine_finder()
-        _Runner._meta.db = engine
-        serial = "BIGSERIAL" if engine.engine_type == "postgres" else "INTEGER"
-        await _Runner.raw(CREATE.format(serial=serial))
-        await _Runner.raw(INDEX)
-
-    async def drop() -> None:
-        _Runner._meta.db = engine_finder()
-        await _Runner.raw('DROP TABLE IF EXISTS "cube_snapshot"')
-
-    manager.add_raw(create)
-    manager.add_raw_backwards(drop)
-    return manager
+    return table_migration(ID, "adoption", DESCRIPTION, "cube_snapshot", STATEMENTS)

@@ -8,41 +8,22 @@ ready after; a write in between deletes it, and the answers are then not kept.
 """
 
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
-from piccolo.engine import engine_finder
-from piccolo.table import Table
+
+from standards.piccolo_migrations import table_migration
 
 ID = "2026-12-26T00:00:00:000000"
 VERSION = "1.38.0"
 DESCRIPTION = "standards: stored days (answers of closed days kept in the database)"
 
-CREATE = (
+STATEMENTS = (
     'CREATE TABLE IF NOT EXISTS "stored_day" ("id" {serial} PRIMARY KEY, '
     '"kind" VARCHAR(20) NOT NULL, "day" DATE NOT NULL, "token" VARCHAR(32) NOT NULL, '
     '"nonce" VARCHAR(32) NOT NULL, "ready" INTEGER NOT NULL DEFAULT 0, '
-    '"started_at" TIMESTAMP NOT NULL)')
-INDEXES = ('CREATE UNIQUE INDEX IF NOT EXISTS stored_day_token ON "stored_day" ("token")',
-           'CREATE INDEX IF NOT EXISTS stored_day_day ON "stored_day" ("day", "kind")')
-
-
-class _Runner(Table, tablename="stored_day"):
-    """Only used to send raw SQL through the migration's engine and transaction."""
+    '"started_at" TIMESTAMP NOT NULL)',
+    'CREATE UNIQUE INDEX IF NOT EXISTS stored_day_token ON "stored_day" ("token")',
+    'CREATE INDEX IF NOT EXISTS stored_day_day ON "stored_day" ("day", "kind")',
+)
 
 
 async def forwards() -> MigrationManager:
-    manager = MigrationManager(migration_id=ID, app_name="standards", description=DESCRIPTION)
-
-    async def create() -> None:
-        engine = engine_finder()
-        _Runner._meta.db = engine
-        serial = "BIGSERIAL" if engine.engine_type == "postgres" else "INTEGER"
-        await _Runner.raw(CREATE.format(serial=serial))
-        for sql in INDEXES:
-            await _Runner.raw(sql)
-
-    async def drop() -> None:
-        _Runner._meta.db = engine_finder()
-        await _Runner.raw('DROP TABLE IF EXISTS "stored_day"')
-
-    manager.add_raw(create)
-    manager.add_raw_backwards(drop)
-    return manager
+    return table_migration(ID, "standards", DESCRIPTION, "stored_day", STATEMENTS)
