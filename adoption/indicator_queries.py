@@ -662,6 +662,10 @@ async def store_cube_days(days: Sequence[dt.date], today: dt.date | None = None
             cubes[day] = found
             used.add(bases[near])  # type: ignore[index]
     derived = {tokens[day] for day in cubes}
+    first = await _first_registered()
+    for day in [day for day in whole if first is None or day < first]:
+        cubes[day] = {}  # no product registered yet: nothing in scope, nothing to compute
+    whole = [day for day in whole if day not in cubes]
     for start in range(0, len(whole), SERIES_DAYS):
         cubes.update(_by_day(await _whole_cubes(whole[start:start + SERIES_DAYS])))
     async with writing() as engine:
@@ -693,6 +697,15 @@ DERIVE_SHARE = 30
 is computed twice, through a list of ids, against every product once (most of them read
 from their kept facts) — at 300,000 products on SQLite, 2,200 changed products derived a day
 in 0.8 s, 40,000 in 8.9 s, where the whole computation took 1.4 s."""
+
+
+async def _first_registered() -> dt.date | None:
+    """The first day any product is in scope (registered, or created when no day is known)."""
+    dialect = _dialect(adoption_engine())
+    rows = await select("SELECT MIN(COALESCE(registered_on, "
+                        f"{dialect.created_day('created_at')})) AS first FROM product")
+    value = rows[0]["first"] if rows else None
+    return None if value is None else dt.date.fromisoformat(str(value)[:10])
 
 
 def _rolled_up(cube: dict[tuple[Any, ...], int]) -> dict[tuple[Any, ...], int]:
