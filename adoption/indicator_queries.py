@@ -614,6 +614,11 @@ async def stored_cube_days(days: Sequence[dt.date]) -> set[dt.date]:
     return set(await data_version.stored_days(CUBE_DAYS, list(days), adoption_engine()))
 
 
+async def days_being_stored() -> set[dt.date]:
+    """Days whose cube some process is computing now (marked pending lately)."""
+    return await data_version.pending_days(CUBE_DAYS, adoption_engine())
+
+
 async def closed_day_tokens(days: Sequence[dt.date], today: dt.date | None = None,
                             store_at_most: int | None = None) -> dict[dt.date, str]:
     """The stored cube of each past day of ``days`` (its token), computed and stored first for

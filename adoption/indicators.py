@@ -71,5 +71,9 @@ async def store_days(days: list[dt.date], today: dt.date | None = None) -> list[
     out (computed when asked, as before)."""
     today = today or dt.date.today()
     before = await indicator_queries.stored_cube_days(days)
-    stored = await indicator_queries.closed_day_tokens(days, today)
+    # days another process is storing now (the nightly task beside an import's end) are
+    # left to it: computed twice they would cost twice, on one SQLite connection in turn
+    busy = await indicator_queries.days_being_stored()
+    stored = await indicator_queries.closed_day_tokens(
+        [day for day in days if day in before or day not in busy], today)
     return sorted(day for day in stored if day not in before)

@@ -132,6 +132,20 @@ async def stored_days(kind: str, days: Sequence[dt.date] | None,
     return {_as_date(row["day"]): str(row["token"]) for row in rows}
 
 
+async def pending_days(kind: str, engine: Engine | None = None) -> set[dt.date]:
+    """Days of ``kind`` another process marked pending lately (it is storing them now)."""
+    from standards.db import fetch
+
+    engine = engine or Standard._meta.db
+    since = (dt.datetime.now(dt.UTC) - STALE_PENDING).replace(tzinfo=None)
+    sql = "SELECT DISTINCT day FROM stored_day WHERE kind = ? AND ready = 0 AND started_at > ?"
+    if engine.current_transaction.get() is not None:
+        rows = await fetch(engine, sql, [kind, since])
+    else:
+        rows = await Standard.raw(sql.replace("?", "{}"), kind, since)
+    return {_as_date(row["day"]) for row in rows}
+
+
 async def still_stored(engine: Engine, tokens: Collection[str]) -> bool:
     """Whether every one of the ready ``tokens`` is still stored (no write deleted it), in the
     open transaction; on PostgreSQL their rows are locked until it ends, so a write deleting

@@ -204,3 +204,16 @@ async def test_a_day_near_a_stored_one_is_derived_from_it(
     await agree(dt.date(2022, 5, 31))
     await agree(dt.date(2022, 3, 31))
     assert whole == [[dt.date(2022, 5, 31)]]
+
+
+async def test_days_another_process_is_storing_are_left_to_it() -> None:
+    """The nightly task beside an import's end: days marked pending by one are not computed
+    again by the other (a pending mark past the bound is a stopped process's, and is not)."""
+    await build()
+    engine = indicator_queries.adoption_engine()
+    busy = await data_version.start_stored_days(engine, indicator_queries.CUBE_DAYS, [T1])
+    assert await store_days(DAYS) == [DAYS[0], DAYS[2]]
+    assert await indicator_queries.days_being_stored() == {T1}
+    await Standard.raw("UPDATE stored_day SET started_at = {} WHERE token = {}",
+                       dt.datetime(2000, 1, 1), busy[T1])
+    assert await store_days(DAYS) == [T1]
