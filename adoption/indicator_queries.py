@@ -643,10 +643,12 @@ async def store_cube_days(days: Sequence[dt.date], today: dt.date | None = None
     and adoption bit, as ``indicator_cube`` holds today's) and store it; returns the tokens of
     the days stored (a write meanwhile leaves its days out: their cubes may predate it).
 
-    A day within :data:`DERIVE_WITHIN` days of a stored one (or of one computed just before
-    it) is derived from it: that cube, less the products that changed in between as they
-    were on it, plus the same products as they are on the day (:func:`_derived_cube`). The
-    others are computed in one pass over every product (:func:`_whole_cubes`)."""
+    Asked for a few days (:data:`DERIVE_DAYS`), a day within :data:`DERIVE_WITHIN` days of a
+    stored one is derived from it: that cube, less the products that changed in between as
+    they were on it, plus the same products as they are on the day (:func:`_derived_cube`).
+    The others are computed in one pass over every product (:func:`_whole_cubes`). A failure
+    on the way unmarks the days it had marked pending (else others would leave them alone
+    for :data:`standards.data_version.STALE_PENDING`)."""
     today = today or dt.date.today()
     days = sorted({day for day in days if day < today})
     if not days:
@@ -656,6 +658,18 @@ async def store_cube_days(days: Sequence[dt.date], today: dt.date | None = None
     bases = (await data_version.stored_days(CUBE_DAYS, None, engine)
              if len(days) <= DERIVE_DAYS else {})
     tokens = await data_version.start_stored_days(engine, CUBE_DAYS, days)
+    try:
+        return await _store_marked(days, tokens, bases)
+    except BaseException:
+        async with writing() as engine:
+            await fetch(engine, "DELETE FROM stored_day WHERE ready = 0 AND token IN "
+                        f"({', '.join('?' for _ in tokens)})", list(tokens.values()))
+        raise
+
+
+async def _store_marked(days: list[dt.date], tokens: dict[dt.date, str],
+                        bases: dict[dt.date, str]) -> dict[dt.date, str]:
+    """:func:`store_cube_days` once its days are marked pending under ``tokens``."""
     cubes: dict[dt.date, dict[tuple[Any, ...], int]] = {}
     used: set[str] = set()  # the stored cubes derived from
     whole: list[dt.date] = []

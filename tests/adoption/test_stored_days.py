@@ -217,3 +217,18 @@ async def test_days_another_process_is_storing_are_left_to_it() -> None:
     await Standard.raw("UPDATE stored_day SET started_at = {} WHERE token = {}",
                        dt.datetime(2000, 1, 1), busy[T1])
     assert await store_days(DAYS) == [T1]
+
+
+async def test_a_failed_computation_leaves_no_day_marked(monkeypatch: pytest.MonkeyPatch) -> None:
+    await build()
+
+    async def broken(days: Any) -> list[dict[str, Any]]:
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(indicator_queries, "_whole_cubes", broken)
+    with pytest.raises(RuntimeError):
+        await store_days(DAYS)
+    # nothing pending: the next store (the nightly task) takes these days up at once
+    assert await indicator_queries.days_being_stored() == set()
+    monkeypatch.undo()
+    assert await store_days(DAYS) == DAYS
