@@ -755,21 +755,24 @@ def _nearest(days: Collection[dt.date], day: dt.date) -> dt.date | None:
     return near
 
 
+def _count_into(cube: dict[tuple[Any, ...], int], row: dict[str, Any]) -> None:
+    """Add a counted row (:data:`CUBE_COLUMNS` and ``products``) to ``cube``."""
+    key = _cube_key(row)
+    cube[key] = cube.get(key, 0) + int(row["products"])
+
+
 def _by_day(rows: list[dict[str, Any]]) -> dict[dt.date, dict[tuple[Any, ...], int]]:
     cubes: dict[dt.date, dict[tuple[Any, ...], int]] = {}
     for row in rows:
-        cube = cubes.setdefault(dt.date.fromisoformat(str(row["day"])[:10]), {})
-        key = _cube_key(row)
-        cube[key] = cube.get(key, 0) + int(row["products"])
+        _count_into(cubes.setdefault(dt.date.fromisoformat(str(row["day"])[:10]), {}), row)
     return cubes
 
 
 async def _stored_cube(token: str) -> dict[tuple[Any, ...], int]:
-    rows = await select(f"SELECT {', '.join(CUBE_COLUMNS)}, products FROM cube_snapshot "
-                        "WHERE token = ? AND rollup = 0", [token])
     cube: dict[tuple[Any, ...], int] = {}
-    for row in rows:
-        cube[_cube_key(row)] = cube.get(_cube_key(row), 0) + int(row["products"])
+    for row in await select(f"SELECT {', '.join(CUBE_COLUMNS)}, products FROM cube_snapshot "
+                            "WHERE token = ? AND rollup = 0", [token]):
+        _count_into(cube, row)
     return cube
 
 
@@ -838,7 +841,7 @@ async def _cube_of(ids: list[int], day: dt.date) -> dict[tuple[Any, ...], int]:
                                           all_bits=True)
         sql = (f"SELECT {keys}, COUNT(*) AS products FROM ({rows_sql}) x GROUP BY {keys}")
         for row in await _select_big(*finish_sql(dialect, sql, args, day)):
-            cube[_cube_key(row)] = cube.get(_cube_key(row), 0) + int(row["products"])
+            _count_into(cube, row)
     return cube
 
 

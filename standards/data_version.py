@@ -115,7 +115,7 @@ async def stored_days(kind: str, days: Sequence[dt.date] | None,
                       engine: Engine | None = None) -> dict[dt.date, str]:
     """The ready token of each of ``days`` (None: every day) stored for ``kind`` under the
     current nonce (the newest when several)."""
-    from standards.db import fetch, in_list
+    from standards.db import in_list
 
     if days is not None and not days:
         return {}
@@ -125,24 +125,17 @@ async def stored_days(kind: str, days: Sequence[dt.date] | None,
                                                                                       [])
     sql = ("SELECT day, token FROM stored_day WHERE kind = ? AND ready = 1 "
            f"AND nonce = ? AND {where} ORDER BY id")
-    if engine.current_transaction.get() is not None:
-        rows = await fetch(engine, sql, [kind, nonce, *args])
-    else:  # (the shared connection: no transaction to open for a read)
-        rows = await Standard.raw(sql.replace("?", "{}"), kind, nonce, *args)
+    rows = await _read(engine, sql, [kind, nonce, *args])
     return {_as_date(row["day"]): str(row["token"]) for row in rows}
 
 
 async def pending_days(kind: str, engine: Engine | None = None) -> set[dt.date]:
     """Days of ``kind`` another process marked pending lately (it is storing them now)."""
-    from standards.db import fetch
 
     engine = engine or Standard._meta.db
     since = (dt.datetime.now(dt.UTC) - STALE_PENDING).replace(tzinfo=None)
     sql = "SELECT DISTINCT day FROM stored_day WHERE kind = ? AND ready = 0 AND started_at > ?"
-    if engine.current_transaction.get() is not None:
-        rows = await fetch(engine, sql, [kind, since])
-    else:
-        rows = await Standard.raw(sql.replace("?", "{}"), kind, since)
+    rows = await _read(engine, sql, [kind, since])
     return {_as_date(row["day"]) for row in rows}
 
 
@@ -168,6 +161,16 @@ async def forget_stored(engine: Engine, tokens: Collection[str]) -> None:
     if tokens:
         where, args = in_list(engine, "token", list(tokens))
         await fetch(engine, f"DELETE FROM stored_day WHERE {where}", args)
+
+
+async def _read(engine: Engine, sql: str, args: list[Any]) -> list[dict[str, Any]]:
+    """A read (``?`` placeholders) in the open transaction, else on the shared connection
+    (no transaction to open for a read)."""
+    from standards.db import fetch
+
+    if engine.current_transaction.get() is not None:
+        return await fetch(engine, sql, args)
+    return list(await Standard.raw(sql.replace("?", "{}"), *args))
 
 
 def _as_date(value: Any) -> dt.date:

@@ -24,7 +24,7 @@ from typing import Any
 from piccolo.engine.sqlite import SQLiteEngine, TransactionType
 
 from standards import job_queue
-from standards.db import busy_error, fetch, is_lock_timeout
+from standards.db import busy_error, fetch, is_lock_timeout, lock_timeout_of
 from standards.errors import NotFoundError
 from standards.tables import Job, JobFile, ScheduleRun
 
@@ -381,6 +381,7 @@ async def _schedule_write(sql: str, args: list[Any]) -> list[dict[str, Any]]:
     """One write on ``schedule_run`` (``?`` placeholders), under the write lock, tried again
     when the lock was not had in time.
 
+    On PostgreSQL a lock held by another transaction is waited for up to the same timeout.
     On SQLite the lock is taken at ``BEGIN IMMEDIATE`` on a connection of its own, as the
     app's other writes take it, never as a plain statement on the shared connection: that
     connection runs one statement at a time, so a write there waiting for another writer
@@ -404,6 +405,10 @@ async def _schedule_write(sql: str, args: list[Any]) -> list[dict[str, Any]]:
                 finally:
                     await connection.close()
             async with engine.transaction():
+                # PostgreSQL waits for a row or table lock without end unless told: the same
+                # bound as SQLite's busy timeout (STDTRACK_DB_LOCK_TIMEOUT)
+                timeout_ms = int(lock_timeout_of(engine) * 1000)
+                await fetch(engine, f"SET LOCAL lock_timeout = {timeout_ms}", [])
                 return await fetch(engine, sql, args)
         except Exception as exc:
             if not is_lock_timeout(exc):

@@ -359,33 +359,67 @@ async def test_the_apps_own_worker_runs_the_daily_tasks_only_after_its_start_del
 
 @pytest.fixture
 async def short_lock_timeout(settings: Settings, engine: Any) -> AsyncIterator[float]:
-    """STDTRACK_DB_LOCK_TIMEOUT at half a second on SQLite: the engine's (new connections) and
-    its shared connection's busy timeout, as the setting makes them."""
-    if settings.engine_kind != "sqlite":
-        pytest.skip("SQLite's one write lock (PostgreSQL locks rows)")
+    """STDTRACK_DB_LOCK_TIMEOUT at half a second: the engine's (new connections and
+    transactions) and, on SQLite, its shared connection's busy timeout, as the setting makes
+    them."""
     before = engine.lock_timeout
     engine.lock_timeout = 0.5
-    shared = await engine.shared_connection()
-    await shared.execute("PRAGMA busy_timeout = 500")
+    shared = await engine.shared_connection() if settings.engine_kind == "sqlite" else None
+    if shared is not None:
+        await shared.execute("PRAGMA busy_timeout = 500")
     try:
         yield engine.lock_timeout
     finally:
         engine.lock_timeout = before
-        await shared.execute(f"PRAGMA busy_timeout = {int(before * 1000)}")
+        if shared is not None:
+            await shared.execute(f"PRAGMA busy_timeout = {int(before * 1000)}")
+
+
+class WriteLockHolder:
+    """Another connection that takes the write lock on ``schedule_run`` when asked: SQLite's
+    database lock (``BEGIN IMMEDIATE``), or on PostgreSQL the table in EXCLUSIVE mode (reads
+    go on, every write waits), as a long writer beside the daily tasks holds it."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.connection: Any = None
+
+    async def hold(self) -> None:
+        if self.settings.engine_kind == "sqlite":
+            self.connection = sqlite3.connect(
+                self.settings.database_url.removeprefix("sqlite:///"), isolation_level=None)
+            self.connection.execute("BEGIN IMMEDIATE")
+            return
+        import asyncpg
+
+        self.connection = await asyncpg.connect(self.settings.database_url)
+        await self.connection.execute("BEGIN")
+        await self.connection.execute("LOCK TABLE schedule_run IN EXCLUSIVE MODE")
+
+    async def release(self) -> None:
+        if self.connection is None:
+            return
+        if self.settings.engine_kind == "sqlite":
+            self.connection.execute("ROLLBACK")
+            self.connection.close()
+        else:
+            await self.connection.execute("ROLLBACK")
+            await self.connection.close()
+        self.connection = None
 
 
 async def test_a_daily_task_whose_end_cannot_be_written_stops_no_other(
         settings: Settings, short_lock_timeout: float, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Another writer holds SQLite's write lock from inside a task to past the end of the pass
-    (a facts rebuild beside the daily tasks at 1M declarations held it over the 60 s timeout):
+    """Another writer holds the write lock from inside a task to past the end of the pass (a
+    facts rebuild beside the daily tasks at 1M declarations held it over the 60 s timeout):
     the end is tried under the lock and given up without an exception; the next task is not
-    started (no row), and runs on the next pass once the lock is free."""
+    started (no row), and runs on the next pass once the lock is free. Both engines: on
+    PostgreSQL the wait is bounded by the same setting."""
     await ScheduleRun.raw("DELETE FROM schedule_run")
-    holder = sqlite3.connect(settings.database_url.removeprefix("sqlite:///"),
-                             isolation_level=None)
+    holder = WriteLockHolder(settings)
 
     async def tidy_beside_a_writer(_settings: Settings, day: dt.date) -> str:
-        holder.execute("BEGIN IMMEDIATE")
+        await holder.hold()
         return "tidied"
 
     async def after(_settings: Settings, day: dt.date) -> str:
@@ -397,8 +431,7 @@ async def test_a_daily_task_whose_end_cannot_be_written_stops_no_other(
     try:
         ran = await schedules.run_due(settings, "a")
     finally:
-        holder.execute("ROLLBACK")
-        holder.close()
+        await holder.release()
     assert ran == [{"name": "test-tidy", "state": "done", "outcome": "tidied",
                     "recorded": False}]
     runs = {row["name"]: row for row in await ScheduleRun.select()}
