@@ -68,10 +68,16 @@ async def _allocate_ids(engine: Engine, table: str, count: int) -> list[int]:
         rows = await fetch(engine, f"SELECT COALESCE(MAX(id), 0) AS top FROM {table}", [])
         top = int(rows[0]["top"])
         return list(range(top + 1, top + count + 1))
+    # the sequence looked up once (per row it cost more than drawing), and the ids sent back
+    # as their range when no other session drew between them (one row, not ``count``)
     rows = await fetch(
-        engine, f"SELECT nextval(pg_get_serial_sequence('{table}', 'id')) AS id "
-        "FROM generate_series(1, ?::int)", [count])
-    return [int(row["id"]) for row in rows]
+        engine, "SELECT MIN(v) AS first, MAX(v) AS last, CASE WHEN MAX(v) - MIN(v) + 1 = "
+        "COUNT(*) THEN NULL ELSE array_agg(v ORDER BY v) END AS ids FROM (SELECT nextval(("
+        f"SELECT pg_get_serial_sequence('{table}', 'id'))::regclass) AS v "
+        "FROM generate_series(1, ?::int)) drawn", [count])
+    if rows[0]["ids"] is not None:
+        return [int(value) for value in rows[0]["ids"]]
+    return list(range(int(rows[0]["first"]), int(rows[0]["last"]) + 1))
 
 
 def _key_fields_text(fields: Iterable[KeyField]) -> str:
@@ -733,6 +739,7 @@ class _EnterpriseState:
 class _DeclarationState:
     declared_on: dt.date
     id: int | None = None
+    stored: bool = False  # read from the database (not made by this import)
 
 
 @dataclass(slots=True)
@@ -827,11 +834,35 @@ class DeclarationImportWriter:
     async def write(self, rows: Sequence[DeclarationRow]) -> list[RowOutcome]:
         """Write one chunk of rows; returns one outcome per row, in order."""
         async with writing() as engine:
-            await self._load(engine, rows)
-            pending = _Pending()
-            outcomes = [self._apply(row, pending) for row in rows]
+            pending, outcomes = await self._decide(engine, rows)
             await self._flush(engine, pending)
         return outcomes
+
+    def overlaps(self) -> bool:
+        """Whether chunks may be written as :meth:`decide` then :meth:`flush`, the next chunk
+        decided while the database writes this one: on PostgreSQL (two connections), outside
+        a transaction (a dry run holds one). On SQLite a chunk is read and written under one
+        write lock (:meth:`write`)."""
+        engine = adoption_engine()
+        return engine.engine_type == "postgres" and engine.current_transaction.get() is None
+
+    async def decide(self, rows: Sequence[DeclarationRow]) -> tuple[_Pending, list[RowOutcome]]:
+        """What one chunk will write, and one outcome per row (reads only). Writes of the
+        chunks before it may still be running (:meth:`flush`): it needs none of their ids."""
+        async with writing() as engine:
+            return await self._decide(engine, rows)
+
+    async def flush(self, pending: _Pending) -> None:
+        """Write what :meth:`decide` returned, in a transaction of its own; chunks are
+        flushed one after the other, in order."""
+        async with writing() as engine:
+            await self._flush(engine, pending)
+
+    async def _decide(self, engine: Engine, rows: Sequence[DeclarationRow]
+                      ) -> tuple[_Pending, list[RowOutcome]]:
+        await self._load(engine, rows)
+        pending = _Pending()
+        return pending, [self._apply(row, pending) for row in rows]
 
     async def finish(self) -> int:
         """Withdraw the active declarations of listed products that no row listed.
@@ -919,7 +950,7 @@ class DeclarationImportWriter:
                                    f"FROM declaration WHERE {where} AND withdrawn_on IS NULL",
                                    args):
                 products[row["product"]].declared[row["code_key"]] = _DeclarationState(
-                    declared_on=row["declared_on"], id=row["id"])
+                    declared_on=row["declared_on"], id=row["id"], stored=True)
         self._loaded.update(enterprise_ids)
 
     # ---- deciding ----------------------------------------------------------------------
@@ -1025,7 +1056,7 @@ class DeclarationImportWriter:
             if product.listed is not None:
                 product.listed.add(code.key)
             if state is not None:
-                if (first_listing and state.id is not None and row.declared_on
+                if (first_listing and state.stored and row.declared_on
                         and row.declared_on != state.declared_on):
                     state.declared_on = row.declared_on
                     pending.declaration_updates.append(state)

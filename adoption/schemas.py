@@ -9,7 +9,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from adoption.fields import DeclaredCode
+from adoption.fields import DeclaredCode, PickledByValues
 from adoption.vocab import (
     AccountRole,
     AlertKind,
@@ -417,7 +417,7 @@ class PublicEnterprise(BaseModel):
 
 
 @dataclass(frozen=True, slots=True)
-class EnterpriseFacts:
+class EnterpriseFacts(PickledByValues):
     """What one import row says about its enterprise; ``None`` means the row does not say."""
 
     uscc: str
@@ -428,7 +428,7 @@ class EnterpriseFacts:
 
 
 @dataclass(frozen=True, slots=True)
-class ProductFacts:
+class ProductFacts(PickledByValues):
     name: str
     model: str
     category: str | None
@@ -437,7 +437,7 @@ class ProductFacts:
 
 
 @dataclass(frozen=True, slots=True)
-class DeclarationRow:
+class DeclarationRow(PickledByValues):
     """One validated row of a bulk self-declaration file (docs/formats.md §2)."""
 
     location: str

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import functools
 import logging
-from collections.abc import AsyncIterator, Callable, Iterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -275,6 +276,38 @@ async def _read_ahead(items: Iterator[T]) -> AsyncIterator[T]:
             log.debug("read-ahead stopped: %s", pending.exception())
 
 
+class _Overlapped:
+    """The one chunk being written in the background: started once the chunk before it is
+    written, and counted (``then``) only when its transaction committed."""
+
+    def __init__(self) -> None:
+        self._task: asyncio.Future[None] | None = None
+        self._then: Callable[[], object] | None = None
+
+    def start(self, work: Awaitable[None], then: Callable[[], object]) -> None:
+        assert self._task is None, "one chunk at a time"
+        self._task, self._then = asyncio.ensure_future(work), then
+
+    async def written(self) -> None:
+        """Wait for the chunk being written (its error, if any, is raised here)."""
+        task, then = self._task, self._then
+        if task is None:
+            return
+        self._task = self._then = None
+        await task
+        assert then is not None
+        then()
+
+    async def abandon(self) -> None:
+        """After a failure: the chunk being written, if any, ends before the import does (its
+        transaction commits or rolls back on its own); its outcome is not counted."""
+        task, self._task, self._then = self._task, None, None
+        if task is not None:
+            await asyncio.wait([task])
+            if not task.cancelled() and task.exception() is not None:
+                log.debug("chunk write stopped: %s", task.exception())
+
+
 class _RolledBack(Exception):
     """Ends a dry run's transaction (everything it wrote is rolled back)."""
 
@@ -355,6 +388,8 @@ async def _import(
     reader = (ReaderProcess(large, limits, kind=DECLARATIONS, options=(only_uscc, now.date()))
               if large else None)
     job = 0
+    # on PostgreSQL the next chunk is decided while the database writes this one
+    overlapped = _Overlapped() if writer.overlaps() else None
     try:
         for path, name, reading, checksum in readings:
             archived = (None if dry_run else await anyio.to_thread.run_sync(
@@ -372,10 +407,16 @@ async def _import(
                 async for batch in _read_ahead(batches):
                     count += batch.size
                     report.rejected.extend(batch.rejected)
-                    outcomes = await writer.write(batch.rows)
-                    _count(report, name, reading, batch.rows, outcomes)
-                    if progress:
-                        progress(batch.size)
+                    if overlapped is None:
+                        outcomes = await writer.write(batch.rows)
+                        _written(report, name, reading, batch, outcomes, progress)
+                        continue
+                    pending, outcomes = await writer.decide(batch.rows)
+                    await overlapped.written()  # the chunk before: its ids are needed now
+                    overlapped.start(writer.flush(pending), functools.partial(
+                        _written, report, name, reading, batch, outcomes, progress))
+                if overlapped is not None:
+                    await overlapped.written()
             finally:
                 report.files.append({
                     "name": name, "format": reading.format, "source": "declarations",
@@ -388,6 +429,8 @@ async def _import(
             # indicator facts follow now, so the first indicator query after an import is fast
             await ensure_facts()
     except UnreadableFileError as exc:
+        if overlapped is not None:  # the rows read before the damage: written and counted
+            await overlapped.written()
         kept = report.created + report.updated + report.unchanged
         stopped = UnreadableFileError(
             exc.file_name, f"{exc.problem}; 此前的 {kept} 行已保存在导入 {report.batch_id} (the "
@@ -395,6 +438,8 @@ async def _import(
         report.aborted = str(stopped)
         raise stopped from exc
     finally:
+        if overlapped is not None:
+            await overlapped.abandon()
         if reader is not None:
             reader.close()
         report.tallies = writer.tallies.as_dict()
@@ -404,6 +449,14 @@ async def _import(
 
 def _open(path: Path, name: str, limits: ReadLimits | None) -> tuple[TableReading, str]:
     return read_table(path, name, limits), sha256_of(path)
+
+
+def _written(report: DeclarationImportReport, name: str, reading: TableReading, batch: _Batch,
+             outcomes: list[repository.RowOutcome], progress: ProgressCallback | None) -> None:
+    """A chunk's transaction committed: its rows are counted and reported."""
+    _count(report, name, reading, batch.rows, outcomes)
+    if progress:
+        progress(batch.size)
 
 
 def _count(report: DeclarationImportReport, name: str, reading: TableReading,

@@ -27,7 +27,7 @@ from api.database import configure_engine, upgrade
 from api.declaration_imports import import_declarations
 from bench.calibration import ratio
 from bench.engines import run_on_engines
-from bench.raw import raw_insert_limit
+from bench.raw import DECLARATION_TABLES, raw_insert_limit
 from standards import repository
 from standards.db import close_engine, open_engine
 from standards.schemas import StandardInput
@@ -153,9 +153,10 @@ async def run(settings: Settings, source: Path, declared: int) -> dict:
                      "tallies": {kind: result[kind] for kind in (
                          "enterprises", "products", "declarations", "alerts")}}
             if label == "first":
-                # the limit: the same enterprise, product and declaration rows by COPY /
-                # executemany, against the import's writing (the facts it computes after)
-                raw = await raw_insert_limit(engine, ["enterprise", "product", "declaration"])
+                # the limit: the same enterprise, product, declaration and alert rows by COPY /
+                # executemany into tables like ours (foreign keys included), against the
+                # import's writing (the facts it computes after)
+                raw = await raw_insert_limit(engine, DECLARATION_TABLES, foreign_keys=True)
                 entry.update(seconds_written=round(written, 1), raw=raw,
                              share_of_raw=ratio(raw["seconds"], written))
                 figures.update(entry)

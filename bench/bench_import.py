@@ -15,7 +15,7 @@ from api.database import configure_engine, upgrade
 from api.imports import ImportOptions, import_files
 from bench.calibration import ratio
 from bench.engines import run_on_engines
-from bench.raw import raw_insert_limit
+from bench.raw import CATALOGUE_TABLES, raw_insert_limit
 from standards.db import close_engine, open_engine
 from standards.settings import Settings
 
@@ -48,8 +48,8 @@ async def run(settings: Settings) -> dict:
                 "conflicts": len(report.conflicts),
             }
             if label == "first":
-                # the limit: the same standard and relation rows through the driver's bulk path
-                raw = await raw_insert_limit(engine, ["standard", "relation"])
+                # the limit: the same rows through the driver's bulk path
+                raw = await raw_insert_limit(engine, CATALOGUE_TABLES, foreign_keys=True)
                 figures["raw"] = raw
                 figures["first"]["share_of_raw"] = ratio(raw["seconds"], seconds)
         return figures

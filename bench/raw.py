@@ -22,6 +22,9 @@ from piccolo.engine.base import Engine
 from standards import db
 
 CHUNK = 5_000
+# the rows each import writes (its own tables, not the search index or facts it builds after)
+CATALOGUE_TABLES = ["standard", "standard_ics", "relation"]
+DECLARATION_TABLES = ["enterprise", "product", "declaration", "alert"]
 
 
 async def _shadow(engine: Engine, table: str, foreign_keys: bool = False) -> str:

@@ -113,8 +113,10 @@ class Relation(Table, tablename="relation"):
     subject_code = Varchar(length=200)
     kind = Varchar(length=30)
     object_code = Varchar(length=200, index=True)
-    subject = ForeignKey(Standard, null=True, default=None, on_delete=OnDelete.cascade, index=True)
-    object = ForeignKey(Standard, null=True, default=None, on_delete=OnDelete.set_null, index=True)
+    # indexed where set (migration 2026-12-27T00:00:00: partial indexes relation_subject and
+    # relation_object), so that filling the ids of unresolved ends is driven by their codes
+    subject = ForeignKey(Standard, null=True, default=None, on_delete=OnDelete.cascade)
+    object = ForeignKey(Standard, null=True, default=None, on_delete=OnDelete.set_null)
     degree = Varchar(length=10, null=True, default=None)
     marker = Varchar(length=60, null=True, default=None)
     source = Varchar(length=100, null=True, default=None)

@@ -148,3 +148,28 @@ async def test_kept_facts_agree_with_declarations_on_random_histories(
                             reuse_facts=False)
                         assert listed == every, (seed, step, query, day)
                         assert listed.total == sum(mixed.not_counted.values())
+    # many days stored at once (the leader's month ends): the last computed whole, each
+    # earlier one derived from the next across the changes in between
+    many = sorted({today - dt.timedelta(days=back) for back in range(2, 3001, 97)})
+    chained: list[int] = []
+    chain = indicator_queries._chained_cubes
+
+    async def spied(days: list[dt.date]) -> dict[dt.date, dict[tuple[object, ...], int]]:
+        chained.append(len(days))
+        return await chain(days)
+
+    monkeypatch.setattr(indicator_queries, "_chained_cubes", spied)
+    stored = await indicator_queries.store_cube_days(many, today)
+    assert set(stored) == set(many)
+    first = await indicator_queries._first_registered()
+    in_scope = [day for day in many if first is not None and day >= first]
+    assert chained == ([len(in_scope)] if len(in_scope) > indicator_queries.DERIVE_DAYS
+                       else []), (seed, first)
+    for day in many:
+        for query in queries:
+            asked = query.model_copy(update={"as_of": day})
+            kept = await compute_indicator(asked)
+            pure = await indicator_queries.compute(asked, reuse_facts=False)
+            assert kept.computed_from == "stored", (seed, day, query)
+            assert kept.model_dump(exclude={"computed_from"}) == pure.model_dump(
+                exclude={"computed_from"}), (seed, day, query)

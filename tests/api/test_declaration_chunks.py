@@ -1,0 +1,113 @@
+"""A bulk declaration import written chunk by chunk: on PostgreSQL the next chunk is decided
+while the database writes the one before (``DeclarationImportWriter.decide`` / ``flush``), on
+SQLite each chunk is read and written under one lock. Either way the result is the one of a
+single chunk, a failed chunk is not counted, and ids drawn in bulk are the sequence's."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from adoption import repository
+from adoption.db import adoption_engine, select, writing
+from api import declaration_imports
+from api.declaration_imports import import_declarations
+
+pytestmark = [pytest.mark.anyio, pytest.mark.usefixtures("db", "adoption_db")]
+
+HEADER = "统一社会信用代码,企业名称,行政区划代码,产品名称,产品型号,执行标准,公开日期"
+FIRM = "91320500000000019N"
+OTHER = "91350100M000100Y43"
+ROWS = [
+    f"{FIRM},示例企业,350102,水泵,P-1,GB/T 1-2020,2024-01-10",
+    f"{OTHER},另一企业,350102,阀门,V-1,GB/T 2-2020,2024-02-10",
+    f"{FIRM},,,电机,M-1,GB/T 3-2020,2024-03-10",  # the enterprise of chunk 1
+    # the product of chunk 1 again: a conflict-free repeat that adds nothing new to it...
+    f"{FIRM},,,水泵,P-1,GB/T 1-2020,2024-01-10",
+    # ...and a product of chunk 2 repeated in chunk 3 with a later date: the first row's date
+    f"{FIRM},,,电机,M-1,GB/T 3-2020,2024-05-10",
+    f"{OTHER},,,阀门,V-2,GB/T 4-2020;GB/T 2-2020,2024-06-10",
+]
+
+
+def write_file(tmp_path: Path, rows: list[str]) -> Path:
+    path = tmp_path / "chunks.csv"
+    path.write_text("\n".join([HEADER, *rows]) + "\n", encoding="utf-8")
+    return path
+
+
+async def stored() -> list[tuple[str, str, str, str]]:
+    rows = await select(
+        "SELECT e.uscc, p.model, d.code_key, d.declared_on FROM declaration d "
+        "JOIN product p ON p.id = d.product JOIN enterprise e ON e.id = p.enterprise "
+        "WHERE d.withdrawn_on IS NULL AND d.enterprise = e.id ORDER BY p.model, d.code_key", [])
+    return [(r["uscc"], r["model"], r["code_key"], str(r["declared_on"])) for r in rows]
+
+
+async def test_chunks_of_two_rows_import_what_one_chunk_imports(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = write_file(tmp_path, ROWS)
+    monkeypatch.setattr(declaration_imports, "CHUNK_ROWS", 2)
+    counted: list[int] = []
+    report = await import_declarations([path], actor="test", archive_dir=tmp_path / "archive",
+                                       progress=counted.append)
+    assert counted == [2, 2, 2]
+    assert (report.created, report.updated, report.unchanged) == (4, 0, 2)
+    assert report.tallies["declarations"]["created"] == 5
+    assert await stored() == [
+        (FIRM, "M-1", "GB/T 3-2020", "2024-03-10"),
+        (FIRM, "P-1", "GB/T 1-2020", "2024-01-10"),
+        (OTHER, "V-1", "GB/T 2-2020", "2024-02-10"),
+        (OTHER, "V-2", "GB/T 2-2020", "2024-06-10"),
+        (OTHER, "V-2", "GB/T 4-2020", "2024-06-10"),
+    ]
+    single = tmp_path / "one"
+    single.mkdir()
+    monkeypatch.setattr(declaration_imports, "CHUNK_ROWS", 5000)
+    again = await import_declarations([write_file(single, ROWS)], actor="test",
+                                      archive_dir=tmp_path / "archive")
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 6)
+
+
+async def test_a_chunk_that_fails_to_write_is_not_counted_and_stops_the_import(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = write_file(tmp_path, ROWS)
+    monkeypatch.setattr(declaration_imports, "CHUNK_ROWS", 2)
+    flushes = 0
+    real_flush = repository.DeclarationImportWriter._flush
+
+    async def failing_second(self: repository.DeclarationImportWriter, engine: object,
+                             pending: object) -> None:
+        nonlocal flushes
+        flushes += 1
+        if flushes == 2:
+            raise RuntimeError("the database went away")
+        await real_flush(self, engine, pending)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(repository.DeclarationImportWriter, "_flush", failing_second)
+    counted: list[int] = []
+    with pytest.raises(RuntimeError, match="went away"):
+        await import_declarations([path], actor="test", archive_dir=tmp_path / "archive",
+                                  progress=counted.append)
+    assert counted == [2]  # only the chunk that committed
+    assert [row[1] for row in await stored()] == ["P-1", "V-1"]
+    imports = await select("SELECT report FROM declaration_import", [])
+    assert len(imports) == 1 and '"created": 2' in imports[0]["report"]
+
+
+async def test_ids_drawn_in_bulk_are_the_sequence_s_also_when_not_consecutive() -> None:
+    engine = adoption_engine()
+    if engine.engine_type != "postgres":
+        pytest.skip("SQLite draws ids after the largest, under its write lock")
+    async with writing() as tx:
+        consecutive = await repository._allocate_ids(tx, "enterprise", 5)
+    assert consecutive == list(range(consecutive[0], consecutive[0] + 5))
+    async with writing() as tx:
+        await select("ALTER SEQUENCE enterprise_id_seq INCREMENT BY 3", [])
+        try:
+            spaced = await repository._allocate_ids(tx, "enterprise", 4)
+        finally:
+            await select("ALTER SEQUENCE enterprise_id_seq INCREMENT BY 1", [])
+    first = consecutive[-1] + 3
+    assert spaced == [first, first + 3, first + 6, first + 9]
