@@ -565,11 +565,14 @@ class Dialect:
         return f"NULLIF(MAX({inner}), {early})"
 
 
-def standard_ctes(dialect: Dialect, only: str = "") -> str:
+def standard_ctes(dialect: Dialect, only: str = "", relations_of_only: bool = True) -> str:
     """``succ`` (first implementation of a replacing edition), ``adopt`` (adoption bits per
     adopting edition) and ``std`` (every edition with its validity dates and bits; only those
     meeting the condition ``only`` on ``s`` when given, and then ``succ`` and ``adopt`` only
-    for them: ``only`` appears three times, its arguments are given three times)."""
+    for them: ``only`` appears three times, its arguments are given three times).
+    ``relations_of_only=False``: ``succ`` and ``adopt`` over every relation, ``only`` once
+    (when ``only`` holds for most of the catalogue, one pass over the relations costs less
+    than testing each against it: at a province, 1.2 of 2.4 s and 0.5 of 1.8 s)."""
     word = dialect.first_word("r.object_code")
     international = (f"(COALESCE(o.level, '') = 'international' OR (o.id IS NULL AND "
                      f"({word} IN ('ISO', 'IEC') OR {word} LIKE 'ITU%')) "
@@ -586,9 +589,10 @@ def standard_ctes(dialect: Dialect, only: str = "") -> str:
                          f"THEN {bit} ELSE 0 END)")
     adopt_bits = "\n      + ".join(parts)
     where_only = f"\n    WHERE {only}" if only else ""
+    narrow = bool(only) and relations_of_only
     succ_only = (f" AND r.object_code IN (SELECT s.normalized_code FROM standard s "
-                 f"WHERE {only})") if only else ""
-    adopt_only = f" AND r.subject IN (SELECT s.id FROM standard s WHERE {only})" if only else ""
+                 f"WHERE {only})") if narrow else ""
+    adopt_only = f" AND r.subject IN (SELECT s.id FROM standard s WHERE {only})" if narrow else ""
     return f"""succ AS (
     SELECT r.object_code AS code, MIN(n.effective_on) AS first_eff
     FROM relation r JOIN standard n ON n.id = r.subject
@@ -774,7 +778,7 @@ def product_rows_sql(dialect: Dialect, filters: ProductFilter, *, with_next: boo
         "WHERE d0.standard IS NOT NULL UNION SELECT s0.id FROM standard s0 "
         "WHERE s0.family_key IN (SELECT d0.code_key FROM declaration d0 WHERE d0.undated)), ")
     sql = f"""WITH {f"days(day) AS (VALUES {day_values}), " if by_day else ""}{declared}{
-        standard_ctes(dialect, only)},
+        standard_ctes(dialect, only, relations_of_only=bool(ids_sql) or not dialect.postgres)},
   on_day AS (
     SELECT {"dd.day, " if by_day else ""}s.id, s.family_key, s.amendment,
       CASE WHEN {valid} THEN 3 WHEN {upcoming} THEN 1 ELSE 2 END AS st,

@@ -26,7 +26,8 @@ Phases, each one JSON line on stdout (progress on stderr):
 Environment: ``BENCH_SCALE`` (default 1: the province; 0.05 for development), ``NATION=1``
 (5.3 M products, 10 M declarations, 3.2 M standards: hours, not for CI), ``BENCH_PG_URL``,
 ``STDTRACK_SHARED_DATA`` (the real catalogue files), ``BENCH_PHASES`` (comma list to run a part),
-``BENCH_KEEP_DB=1`` (keep the database) and ``BENCH_DB`` (run against a kept database of the same
+``BENCH_KEEP_DB=1`` (keep the database), ``BENCH_STORE_DAYS=0`` (leave out the leader's days an
+import stores at its end) and ``BENCH_DB`` (run against a kept database of the same
 scale that holds the catalogue: ``BENCH_PHASES=declarations,indicators,dashboard``).
 """
 
@@ -62,6 +63,10 @@ TARGETS = {
     "search_p95_ms": 50,
 }
 TODAY = dt.date.today()
+# BENCH_STORE_DAYS=0: the declarations phase leaves out the leader's days every import ends
+# by storing (an hour at the nation's size); the indicators and dashboard then compute the
+# past days they ask for, as the first view after a write does
+STORE_DAYS = os.environ.get("BENCH_STORE_DAYS", "1") not in ("", "0")
 DASHBOARD_TIMEOUT = 600.0
 
 
@@ -141,7 +146,9 @@ async def declarations_phase(settings: Any, files: list[Path], declared: int,
     log(f"declarations: written in {written:.0f} s, with facts {total:.0f} s; COPY of the same")
     # the step an import ends with, by job or command: the leader's past days stored
     started = time.perf_counter()
-    stored = await store_days_after(report)
+    stored: Any = "skipped: BENCH_STORE_DAYS=0 (past days are computed when first asked)"
+    if STORE_DAYS:
+        stored = await store_days_after(report)
     stored_s = time.perf_counter() - started
     log(f"declarations: leader's days stored in {stored_s:.0f} s ({stored})")
     raw = await raw_insert_limit(engine, DECLARATION_TABLES, foreign_keys=True)
