@@ -298,14 +298,19 @@ class _Overlapped:
         assert then is not None
         then()
 
-    async def abandon(self) -> None:
-        """After a failure: the chunk being written, if any, ends before the import does (its
-        transaction commits or rolls back on its own); its outcome is not counted."""
-        task, self._task, self._then = self._task, None, None
-        if task is not None:
-            await asyncio.wait([task])
-            if not task.cancelled() and task.exception() is not None:
-                log.debug("chunk write stopped: %s", task.exception())
+    async def settle(self) -> None:
+        """After a failure elsewhere: the chunk being written, if any, ends before the import
+        does (its transaction commits or rolls back on its own) and is counted if it
+        committed; its own error, if any, is logged (the failure is the one raised)."""
+        task, then, self._task, self._then = self._task, self._then, None, None
+        if task is None:
+            return
+        await asyncio.wait([task])
+        if task.cancelled() or task.exception() is not None:
+            log.debug("chunk write stopped: %s", "cancelled" if task.cancelled()
+                      else task.exception())
+        elif then is not None:
+            then()
 
 
 class _RolledBack(Exception):
@@ -430,7 +435,7 @@ async def _import(
             await ensure_facts()
     except UnreadableFileError as exc:
         if overlapped is not None:  # the rows read before the damage: written and counted
-            await overlapped.written()
+            await overlapped.settle()
         kept = report.created + report.updated + report.unchanged
         stopped = UnreadableFileError(
             exc.file_name, f"{exc.problem}; 此前的 {kept} 行已保存在导入 {report.batch_id} (the "
@@ -439,7 +444,7 @@ async def _import(
         raise stopped from exc
     finally:
         if overlapped is not None:
-            await overlapped.abandon()
+            await overlapped.settle()
         if reader is not None:
             reader.close()
         report.tallies = writer.tallies.as_dict()

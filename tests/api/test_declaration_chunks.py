@@ -96,6 +96,34 @@ async def test_a_chunk_that_fails_to_write_is_not_counted_and_stops_the_import(
     assert len(imports) == 1 and '"created": 2' in imports[0]["report"]
 
 
+async def test_a_failure_while_deciding_keeps_and_counts_the_chunks_written_before(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """On PostgreSQL chunk 2 is being written while chunk 3 is decided: it commits, and is
+    counted, though deciding chunk 3 fails."""
+    path = write_file(tmp_path, ROWS)
+    monkeypatch.setattr(declaration_imports, "CHUNK_ROWS", 2)
+    decided = 0
+    real_decide = repository.DeclarationImportWriter._decide
+
+    async def failing_third(self: repository.DeclarationImportWriter, engine: object,
+                            rows: object) -> object:
+        nonlocal decided
+        decided += 1
+        if decided == 3:
+            raise RuntimeError("the catalogue went away")
+        return await real_decide(self, engine, rows)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(repository.DeclarationImportWriter, "_decide", failing_third)
+    counted: list[int] = []
+    with pytest.raises(RuntimeError, match="catalogue went away"):
+        await import_declarations([path], actor="test", archive_dir=tmp_path / "archive",
+                                  progress=counted.append)
+    assert counted == [2, 2]
+    assert [row[1] for row in await stored()] == ["M-1", "P-1", "V-1"]
+    imports = await select("SELECT report FROM declaration_import", [])
+    assert '"created": 3' in imports[0]["report"]
+
+
 async def test_ids_drawn_in_bulk_are_the_sequence_s_also_when_not_consecutive() -> None:
     engine = adoption_engine()
     if engine.engine_type != "postgres":
