@@ -70,27 +70,36 @@ async def test_chunks_of_two_rows_import_what_one_chunk_imports(
     assert (again.created, again.updated, again.unchanged) == (0, 0, 6)
 
 
-async def test_a_chunk_that_fails_to_write_is_not_counted_and_stops_the_import(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    path = write_file(tmp_path, ROWS)
-    monkeypatch.setattr(declaration_imports, "CHUNK_ROWS", 2)
-    flushes = 0
-    real_flush = repository.DeclarationImportWriter._flush
+def fail_on_call(monkeypatch: pytest.MonkeyPatch, method: str, call: int,
+                 message: str) -> None:
+    """The writer's ``method`` raises ``message`` on its ``call``-th call (others run)."""
+    real = getattr(repository.DeclarationImportWriter, method)
+    calls = 0
 
-    async def failing_second(self: repository.DeclarationImportWriter, engine: object,
-                             pending: object) -> None:
-        nonlocal flushes
-        flushes += 1
-        if flushes == 2:
-            raise RuntimeError("the database went away")
-        await real_flush(self, engine, pending)  # type: ignore[arg-type]
+    async def failing(self: repository.DeclarationImportWriter, *args: object) -> object:
+        nonlocal calls
+        calls += 1
+        if calls == call:
+            raise RuntimeError(message)
+        return await real(self, *args)
 
-    monkeypatch.setattr(repository.DeclarationImportWriter, "_flush", failing_second)
+    monkeypatch.setattr(repository.DeclarationImportWriter, method, failing)
+
+
+async def import_failing(tmp_path: Path) -> list[int]:
+    """Import ROWS in chunks of two; the chunks counted before the import failed."""
     counted: list[int] = []
     with pytest.raises(RuntimeError, match="went away"):
-        await import_declarations([path], actor="test", archive_dir=tmp_path / "archive",
-                                  progress=counted.append)
-    assert counted == [2]  # only the chunk that committed
+        await import_declarations([write_file(tmp_path, ROWS)], actor="test",
+                                  archive_dir=tmp_path / "archive", progress=counted.append)
+    return counted
+
+
+async def test_a_chunk_that_fails_to_write_is_not_counted_and_stops_the_import(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(declaration_imports, "CHUNK_ROWS", 2)
+    fail_on_call(monkeypatch, "_flush", 2, "the database went away")
+    assert await import_failing(tmp_path) == [2]  # only the chunk that committed
     assert [row[1] for row in await stored()] == ["P-1", "V-1"]
     imports = await select("SELECT report FROM declaration_import", [])
     assert len(imports) == 1 and '"created": 2' in imports[0]["report"]
@@ -100,25 +109,9 @@ async def test_a_failure_while_deciding_keeps_and_counts_the_chunks_written_befo
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """On PostgreSQL chunk 2 is being written while chunk 3 is decided: it commits, and is
     counted, though deciding chunk 3 fails."""
-    path = write_file(tmp_path, ROWS)
     monkeypatch.setattr(declaration_imports, "CHUNK_ROWS", 2)
-    decided = 0
-    real_decide = repository.DeclarationImportWriter._decide
-
-    async def failing_third(self: repository.DeclarationImportWriter, engine: object,
-                            rows: object) -> object:
-        nonlocal decided
-        decided += 1
-        if decided == 3:
-            raise RuntimeError("the catalogue went away")
-        return await real_decide(self, engine, rows)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(repository.DeclarationImportWriter, "_decide", failing_third)
-    counted: list[int] = []
-    with pytest.raises(RuntimeError, match="catalogue went away"):
-        await import_declarations([path], actor="test", archive_dir=tmp_path / "archive",
-                                  progress=counted.append)
-    assert counted == [2, 2]
+    fail_on_call(monkeypatch, "_decide", 3, "the catalogue went away")
+    assert await import_failing(tmp_path) == [2, 2]
     assert [row[1] for row in await stored()] == ["M-1", "P-1", "V-1"]
     imports = await select("SELECT report FROM declaration_import", [])
     assert '"created": 3' in imports[0]["report"]
