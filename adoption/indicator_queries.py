@@ -690,13 +690,8 @@ async def _store_marked(days: list[dt.date], tokens: dict[dt.date, str],
     for day in [day for day in whole if first is None or day < first]:
         cubes[day] = {}  # no product registered yet: nothing in scope, nothing to compute
     whole = [day for day in whole if day not in cubes]
-    if len(whole) > DERIVE_DAYS:
-        cubes.update(await _chained_cubes(whole))
-    else:
-        for start in range(0, len(whole), SERIES_DAYS):
-            cubes.update(_by_day(await _whole_cubes(whole[start:start + SERIES_DAYS])))
-        for day in whole:
-            cubes.setdefault(day, {})
+    cubes.update(await (_chained_cubes(whole) if len(whole) > DERIVE_DAYS
+                        else _computed_cubes(whole)))
     async with writing() as engine:
         # a day derived from a stored cube a write deleted meanwhile is not kept (a day the
         # write cannot change, derived from another it cannot change, is)
@@ -885,19 +880,23 @@ async def _chained_cubes(days: list[dt.date]) -> dict[dt.date, dict[tuple[Any, .
     total = await _product_count()
     whole = [day for day, changed in zip(days, [*changes, None], strict=True)
              if changed is None or len(changed) * DERIVE_SHARE > total]
-    cubes: dict[dt.date, dict[tuple[Any, ...], int]] = {}
-    for start in range(0, len(whole), SERIES_DAYS):
-        cubes.update(_by_day(await _whole_cubes(whole[start:start + SERIES_DAYS])))
-    for day in whole:
-        cubes.setdefault(day, {})  # nothing in scope: no row
+    cubes = await _computed_cubes(whole)
     for k in range(len(days) - 2, -1, -1):
         day = days[k]
         if day in cubes:
             continue
         moved = await _moved(cubes[days[k + 1]], days[k + 1], day, sorted(changes[k]))
-        if moved is None:  # never expected: that day computed whole
-            moved = _by_day(await _whole_cubes([day])).get(day, {})
-        cubes[day] = moved
+        # (None never expected: that day is then computed whole)
+        cubes[day] = moved if moved is not None else (await _computed_cubes([day]))[day]
+    return cubes
+
+
+async def _computed_cubes(days: Sequence[dt.date]) -> dict[dt.date, dict[tuple[Any, ...], int]]:
+    """The cubes of ``days`` computed over every product (:func:`_whole_cubes`,
+    :data:`SERIES_DAYS` days a pass); a day with nothing in scope has an empty cube."""
+    cubes: dict[dt.date, dict[tuple[Any, ...], int]] = {day: {} for day in days}
+    for start in range(0, len(days), SERIES_DAYS):
+        cubes.update(_by_day(await _whole_cubes(days[start:start + SERIES_DAYS])))
     return cubes
 
 

@@ -117,13 +117,23 @@ async def test_a_failure_while_deciding_keeps_and_counts_the_chunks_written_befo
     assert '"created": 3' in imports[0]["report"]
 
 
-async def test_ids_drawn_in_bulk_are_the_sequence_s_also_when_not_consecutive() -> None:
+async def test_ids_drawn_in_bulk_are_free_and_follow_the_engine_s_rule() -> None:
+    """PostgreSQL: the sequence's values, as a range or, when another draw came between (the
+    sequence stepped by 3 stands for that), one by one. SQLite: after the largest id, under
+    the write lock the chunk holds."""
     engine = adoption_engine()
-    if engine.engine_type != "postgres":
-        pytest.skip("SQLite draws ids after the largest, under its write lock")
+    postgres = engine.engine_type == "postgres"
     async with writing() as tx:
+        await select("INSERT INTO enterprise (uscc, name, region_code, sector, key_fields, "
+                     "created_at, updated_at) VALUES (?, '企业', '350102', '', '', "
+                     "CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)", [FIRM])
+        top = (await select("SELECT MAX(id) AS top FROM enterprise", []))[0]["top"]
         consecutive = await repository._allocate_ids(tx, "enterprise", 5)
     assert consecutive == list(range(consecutive[0], consecutive[0] + 5))
+    assert consecutive[0] > top
+    if not postgres:
+        assert consecutive[0] == top + 1
+        return
     async with writing() as tx:
         await select("ALTER SEQUENCE enterprise_id_seq INCREMENT BY 3", [])
         try:
