@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
+from typing import Any
 
 import pytest
 
@@ -342,6 +343,76 @@ async def test_a_rebuild_analyzed_in_worker_processes_gives_identical_results(
     assert after == before
     parallel = await engine.describe()
     assert parallel["documents"] == sequential["documents"] == 43
+
+
+@pytest.mark.backends("postgres")
+@pytest.mark.skipif(
+    "postgres" not in backends(),
+    reason="kept facet counts belong to the PostgreSQL search backend, and DATABASE_URL names "
+           "no PostgreSQL server in this run")
+async def test_kept_counts_of_frequent_terms_answer_as_counting_the_matches(
+        catalogue: Catalogue, monkeypatch: pytest.MonkeyPatch) -> None:
+    from search_index.postgres_backend import HOT_FROM, PostgresSearchEngine
+
+    await load_all(catalogue)
+    engine = search_service.search_engine(catalogue.settings)
+    assert isinstance(engine, PostgresSearchEngine)
+    statement = engine._statement
+    used: list[str | None] = []
+
+    def recording(*args: Any, **kwargs: Any) -> Any:
+        used.append(args[-1] if len(args) == 7 else kwargs.get("hot"))
+        return statement(*args, **kwargs)
+
+    monkeypatch.setattr(engine, "_statement", recording)
+    single = ["抗震", "规范", "设计", "建筑", "汽车", "building", "要求", "混凝土"]
+    others = ["建筑 设计", "GB50016", "建", "抗震 GB 50011"]
+
+    async def answers(**kwargs: Any) -> list[dict[str, Any]]:
+        return [(await catalogue.search(q, **kwargs)).model_dump(exclude={"took_ms"})
+                for q in [*single, *others]]
+
+    async def counted(**kwargs: Any) -> list[dict[str, Any]]:
+        # the same searches counting every match (as when no term is kept)
+        with monkeypatch.context() as patch:
+            patch.setattr(engine, "_hot_term", _no_term)
+            return await answers(**kwargs)
+
+    live = [await counted(page_size=2), await counted(page_size=50)]
+    assert not any(used) and HOT_FROM > 43  # a small catalogue keeps no term by default
+    engine.hot_from = 1  # every term is kept
+    try:
+        await search_service.rebuild_index(catalogue.settings)
+    finally:
+        engine.hot_from = HOT_FROM
+    used.clear()
+    assert [await answers(page_size=2), await answers(page_size=50)] == live
+    # single terms read their counts (English ones as stems); the others count their matches
+    assert set(used) == {*single, None} - {"building"} | {"build"}
+    assert live[0][0]["total"] == 11 and live[0][0]["facets"]["status"] == {
+        "current": 9, "upcoming": 1, "withdrawn": 1}
+
+    # kept counts follow a change and a deletion
+    original = next(r for r in records_of(BUILDING) if r.code == "GB 50011-2010")
+    await catalogue.load([original.model_copy(update={"title_zh": "建筑设计规范"})],
+                         rebuild=False)
+    gone = await id_of("GB 50023-2009")
+    await Standard.raw("DELETE FROM standard WHERE id = {}", gone)
+    await search_service.reindex_standards([await id_of("GB 50011-2010"), gone],
+                                           catalogue.settings)
+    used.clear()
+    after = await answers(page_size=50)
+    assert "抗震" in used and after == await counted(page_size=50)
+    assert after[0]["total"] < 11  # 抗震: one deleted, one changed
+
+    # a day before the counts were kept is counted from the matches
+    used.clear()
+    await catalogue.search("抗震", today=dt.date.today() - dt.timedelta(days=1))
+    assert used == [None]
+
+
+async def _no_term(*args: Any) -> None:
+    return None
 
 
 async def test_a_rebuild_from_nothing_gives_identical_results(catalogue: Catalogue) -> None:
