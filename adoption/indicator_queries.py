@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import time
 from collections.abc import Collection, Sequence
 from dataclasses import replace
 from typing import Any
@@ -104,6 +105,31 @@ async def _select_big(sql: str, args: Sequence[Any] = (), hash_joins: bool = Fal
 
 def _dialect(engine: Engine) -> Dialect:
     return Dialect(postgres=engine.engine_type == "postgres")
+
+
+_MOSTLY_DECLARED_SECONDS = 60.0
+_mostly_declared: dict[int, tuple[float, bool]] = {}
+
+
+async def _products_dialect(engine: Engine) -> Dialect:
+    """The dialect of the per-product SQL over every product: on PostgreSQL it reads every
+    edition's standing when the planner's statistics count more declarations than editions
+    (``Dialect.every_standard``). Either way the answers are the same; the figure is looked
+    up once a minute per database."""
+    dialect = _dialect(engine)
+    if not dialect.postgres:
+        return dialect
+    now = time.monotonic()
+    cached = _mostly_declared.get(id(engine))
+    if cached is None or now - cached[0] > _MOSTLY_DECLARED_SECONDS:
+        rows = await select("SELECT (SELECT reltuples FROM pg_class WHERE relname = "
+                            "'declaration') AS declarations, (SELECT reltuples FROM pg_class "
+                            "WHERE relname = 'standard') AS standards")
+        declarations = float(rows[0]["declarations"] or 0)
+        standards = float(rows[0]["standards"] or 0)
+        cached = (now, standards > 0 and declarations >= standards)
+        _mostly_declared[id(engine)] = cached
+    return Dialect(postgres=True, every_standard=cached[1])
 
 
 async def mark_stale(engine: Engine, product_ids: Sequence[int | None],
@@ -228,8 +254,9 @@ async def rebuild_facts(today: dt.date | None = None) -> None:
         await data_version.bump(engine)  # a catalogue import ends here: dates, adoptions
 
 
-def _insert_facts_sql(engine: Engine, ids: list[int] | None) -> tuple[str, list[Any]]:
-    dialect = _dialect(engine)
+def _insert_facts_sql(engine: Engine, ids: list[int] | None, dialect: Dialect | None = None
+                      ) -> tuple[str, list[Any]]:
+    dialect = dialect or _dialect(engine)
     clause = in_list(engine, "{col}", ids, "bigint") if ids is not None else None
     rows, args = product_rows_sql(dialect, ProductFilter(), with_next=True,
                                   ids_clause=clause)
@@ -250,7 +277,7 @@ async def _rebuild(engine: Engine, today: dt.date) -> None:
         await fetch(engine, "ANALYZE product, enterprise, declaration, standard, relation, "
                     "alert", [])
     await fetch(engine, "DELETE FROM product_fact", [])
-    sql, args = _insert_facts_sql(engine, None)
+    sql, args = _insert_facts_sql(engine, None, await _products_dialect(engine))
     await fetch(engine, *finish_sql(dialect, sql, args, today))
     await fetch(engine, "DELETE FROM indicator_cube", [])
     keys = ", ".join(CUBE_COLUMNS)
@@ -418,7 +445,7 @@ async def _product_cube(scope: Scope, enterprise_id: int | None, today: dt.date,
         tokens = await closed_day_tokens([scope.as_of], today)
         if scope.as_of in tokens:
             return (await _stored_rows(scope, tokens, also=also))[scope.as_of], "stored"
-    dialect = _dialect(adoption_engine())
+    dialect = await _products_dialect(adoption_engine())
     filters = product_filter(scope, enterprise_id, dialect)
     found: list[CubeRow] = []
     source = "declarations"
@@ -576,7 +603,7 @@ async def _product_series(query: IndicatorQuery, days: Sequence[dt.date], today:
     bodies = [body.body for body in await foreign_bodies()]
     echo = rules_echo(scope.rules, scope.name, bodies)
     await ensure_facts(today)
-    dialect = _dialect(adoption_engine())
+    dialect = await _products_dialect(adoption_engine())
     values = ", ".join(f"({dialect.date})" for _ in days)
     where, args = _fact_filters(scope, enterprise_id, "x")
     # SQLite names a VALUES list's columns column1, column2...
@@ -925,7 +952,7 @@ async def _whole_cubes(days: Sequence[dt.date]) -> list[dict[str, Any]]:
     """Rows ``day`` + :data:`CUBE_COLUMNS` + ``products`` of past ``days``, in one pass: the
     kept facts of products unchanged since the day, the per-product SQL for the others (as
     :func:`_product_series`, with every adoption bit)."""
-    dialect = _dialect(adoption_engine())
+    dialect = await _products_dialect(adoption_engine())
     values = ", ".join(f"({dialect.date})" for _ in days)
     day_table = (f"(VALUES {values}) dd(day)" if dialect.postgres
                  else f"(SELECT column1 AS day FROM (VALUES {values})) dd")
@@ -1032,7 +1059,7 @@ async def _products_not_counted(scope: Scope, enterprise_id: int | None, reason:
                                 today: dt.date, limit: int, offset: int,
                                 reuse_facts: bool = True) -> tuple[int, list[NotCountedItem]]:
     engine = adoption_engine()
-    dialect = _dialect(engine)
+    dialect = await _products_dialect(engine)
     condition, condition_args = product_not_counted_sql(scope.name, scope.rules, reason)
     if scope.as_of == today:
         await ensure_facts(today)

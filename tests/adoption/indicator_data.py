@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import httpx
+import pytest
 
-from adoption import repository
+from adoption import indicator_queries, repository
 from adoption.fields import declared_code
+from adoption.metrics import Dialect
 from standards import repository as standards_repository
 from standards.schemas import AdoptionRef, StandardInput
 from standards.vocab import AdoptionDegree, Status
@@ -162,3 +164,17 @@ ROLE_MATRIX: dict[tuple[str, str], tuple[Callable[..., Awaitable[httpx.Response]
     ("DELETE", "/api/indicators/foreign-bodies/{code:str}"): (_remove_body, False),
 }
 """(method, route) -> (call, whether an enterprise may use it): staff only."""
+
+
+def read_every_standard(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make the per-product SQL on PostgreSQL read the standing of every edition
+    (``Dialect.every_standard``), as where declarations outnumber editions (a province),
+    instead of listing the declared editions first as small catalogues do. SQLite has one
+    way only."""
+    chosen = indicator_queries._products_dialect
+
+    async def every(engine: object) -> Dialect:
+        dialect = await chosen(engine)  # type: ignore[arg-type]
+        return replace(dialect, every_standard=dialect.postgres)
+
+    monkeypatch.setattr(indicator_queries, "_products_dialect", every)

@@ -24,9 +24,24 @@ from adoption.indicators import (
 )
 from standards import repository as standards_repository
 from standards.schemas import StandardInput
-from tests.adoption.indicator_data import NOW, T1, build, product
+from tests.adoption.indicator_data import (
+    NOW,
+    T1,
+    build,
+    enterprise,
+    product,
+    read_every_standard,
+)
 
 pytestmark = [pytest.mark.anyio, pytest.mark.usefixtures("adoption_db", "db")]
+
+
+@pytest.fixture(autouse=True)
+def every_standard(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every hand-computed case here runs, on PostgreSQL, the per-product SQL that reads every
+    edition (a province's); the random histories (test_indicators_properties.py) compare both
+    ways with the kept facts."""
+    read_every_standard(monkeypatch)
 
 COVERAGE = IndicatorName.COVERAGE
 ADOPTION = IndicatorName.ADOPTION
@@ -397,3 +412,38 @@ async def test_groups_from_one_computation_equal_each_grouping_alone() -> None:
                 assert again == report
     sectors = await compute_indicator_groups(query(COVERAGE, as_of=T1), [GroupBy.SECTOR])
     assert sum(group.denominator for group in sectors[0].groups) == 10
+
+
+async def test_every_edition_is_read_where_declarations_outnumber_them(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from adoption.db import adoption_engine, select
+    from adoption.metrics import Dialect, ProductFilter, product_rows_sql
+
+    # the two ways the per-product SQL reads the editions' standing on PostgreSQL
+    listed, _ = product_rows_sql(Dialect(postgres=True), ProductFilter(), with_next=False)
+    every, _ = product_rows_sql(Dialect(postgres=True, every_standard=True), ProductFilter(),
+                                with_next=False)
+    assert "declared_std" in listed and "declared_std" not in every
+    assert "o.family_key IN (SELECT d0.code_key FROM declaration d0 WHERE d0.undated)" in every
+    # which way is taken: the planner's counts of declarations and editions
+    monkeypatch.undo()  # (the module's fixture forces every_standard)
+    await build()
+    engine = adoption_engine()
+    indicator_queries._mostly_declared.clear()
+    chosen = await indicator_queries._products_dialect(engine)
+    if engine.engine_type != "postgres":
+        assert chosen == Dialect(postgres=False)
+        return
+    await select("ANALYZE declaration, standard")
+    counts = (await select("SELECT (SELECT COUNT(*) FROM declaration) AS d, "
+                           "(SELECT COUNT(*) FROM standard) AS s"))[0]
+    indicator_queries._mostly_declared.clear()
+    chosen = await indicator_queries._products_dialect(engine)
+    assert counts["d"] < counts["s"] and not chosen.every_standard  # 10 of 14: listed
+    uscc = await enterprise("220102", "多证企业", ())
+    await product(uscc, "多标准产品", True, tuple(f"GB/T {40000 + i}-2020" for i in range(
+        counts["s"] - counts["d"])))
+    await select("ANALYZE declaration, standard")
+    assert not (await indicator_queries._products_dialect(engine)).every_standard  # a minute
+    indicator_queries._mostly_declared.clear()
+    assert (await indicator_queries._products_dialect(engine)).every_standard  # 14 of 14
