@@ -570,10 +570,11 @@ class Dialect:
 
 
 def standard_ctes(dialect: Dialect, only: str = "", relations_of_only: bool = True) -> str:
-    """``succ`` (first implementation of a replacing edition), ``adopt`` (adoption bits per
-    adopting edition) and ``std`` (every edition with its validity dates and bits; only those
-    meeting the condition ``only`` on ``s`` when given, and then ``succ`` and ``adopt`` only
-    for them: ``only`` appears three times, its arguments are given three times).
+    """``succ`` (first implementation of a replacing edition, for the editions withdrawn on
+    no known day), ``adopt`` (adoption bits per adopting edition) and ``std`` (every edition
+    with its validity dates and bits; only those meeting the condition ``only`` on ``s``
+    when given, and then ``succ`` and ``adopt`` only for them: ``only`` appears three times,
+    its arguments are given three times).
     ``relations_of_only=False``: ``succ`` and ``adopt`` over every relation, ``only`` once
     (when ``only`` holds for most of the catalogue, one pass over the relations costs less
     than testing each against it: at a province, 1.2 of 2.4 s and 0.5 of 1.8 s)."""
@@ -594,8 +595,10 @@ def standard_ctes(dialect: Dialect, only: str = "", relations_of_only: bool = Tr
     adopt_bits = "\n      + ".join(parts)
     where_only = f"\n    WHERE {only}" if only else ""
     narrow = bool(only) and relations_of_only
-    succ_only = (f" AND r.object_code IN (SELECT s.normalized_code FROM standard s "
-                 f"WHERE {only})") if narrow else ""
+    # a successor's date matters only to an edition withdrawn on no known day (std's wd and
+    # gone): 36,000 of a province's 1 M editions, 1 of the 8 s of its worst case saved
+    succ_only = (" AND r.object_code IN (SELECT s.normalized_code FROM standard s "
+                 f"WHERE s.withdrawn_undated{f' AND ({only})' if narrow else ''})")
     adopt_only = f" AND r.subject IN (SELECT s.id FROM standard s WHERE {only})" if narrow else ""
     return f"""succ AS (
     SELECT r.object_code AS code, MIN(n.effective_on) AS first_eff
