@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -316,11 +317,18 @@ async def test_status_advises_postgresql_when_the_catalogue_outgrows_whoosh(
     assert (await search_service.index_status(catalogue.settings, comfortable=43)).advice == []
 
 
-@pytest.mark.backends("postgres")
-@pytest.mark.skipif(
-    "postgres" not in backends(),
-    reason="the parallel rebuild belongs to the PostgreSQL search backend, and DATABASE_URL "
-           "names no PostgreSQL server in this run")
+def postgres_backend(what: str) -> Callable[[Any], Any]:
+    """Run a test only on the PostgreSQL search backend, which ``what`` belongs to."""
+    def mark(test: Any) -> Any:
+        test = pytest.mark.skipif(
+            "postgres" not in backends(),
+            reason=f"{what} belongs to the PostgreSQL search backend, and DATABASE_URL names "
+                   "no PostgreSQL server in this run")(test)
+        return pytest.mark.backends("postgres")(test)
+    return mark
+
+
+@postgres_backend("the parallel rebuild")
 async def test_a_rebuild_analyzed_in_worker_processes_gives_identical_results(
         catalogue: Catalogue) -> None:
     from search_index.postgres_backend import PostgresSearchEngine
@@ -345,11 +353,7 @@ async def test_a_rebuild_analyzed_in_worker_processes_gives_identical_results(
     assert parallel["documents"] == sequential["documents"] == 43
 
 
-@pytest.mark.backends("postgres")
-@pytest.mark.skipif(
-    "postgres" not in backends(),
-    reason="kept facet counts belong to the PostgreSQL search backend, and DATABASE_URL names "
-           "no PostgreSQL server in this run")
+@postgres_backend("keeping frequent terms' counts")
 async def test_kept_counts_of_frequent_terms_answer_as_counting_the_matches(
         catalogue: Catalogue, monkeypatch: pytest.MonkeyPatch) -> None:
     from search_index.postgres_backend import HOT_FROM, PostgresSearchEngine
