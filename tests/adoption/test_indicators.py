@@ -424,7 +424,13 @@ async def test_every_edition_is_read_where_declarations_outnumber_them(
     every, _ = product_rows_sql(Dialect(postgres=True, every_standard=True), ProductFilter(),
                                 with_next=False)
     assert "declared_std" in listed and "declared_std" not in every
-    assert "o.family_key IN (SELECT d0.code_key FROM declaration d0 WHERE d0.undated)" in every
+    # every edition: only families declared undated are grouped, found through their index;
+    # on_day is written into its readers (the families' filter comes before their grouping)
+    assert ("o.family_key = ANY(ARRAY(SELECT DISTINCT d0.code_key FROM declaration d0 "
+            "WHERE d0.undated))") in every and "ANY(ARRAY(" not in listed
+    assert "on_day AS NOT MATERIALIZED" in every and "on_day AS (" in listed
+    # both group each product's declarations before joining them to the products
+    assert all("GROUP BY d.product) a ON a.product = p.id" in sql for sql in (listed, every))
     # which way is taken: the planner's counts of declarations and editions
     monkeypatch.undo()  # (the module's fixture forces every_standard)
     await build()
