@@ -23,7 +23,8 @@ from adoption.indicators import (
     not_counted,
 )
 from standards import repository as standards_repository
-from standards.schemas import StandardInput
+from standards.schemas import AdoptionRef, StandardInput
+from standards.vocab import AdoptionDegree
 from tests.adoption.indicator_data import (
     NOW,
     T1,
@@ -414,6 +415,27 @@ async def test_groups_from_one_computation_equal_each_grouping_alone() -> None:
     assert sum(group.denominator for group in sectors[0].groups) == 10
 
 
+async def test_an_adopted_edition_in_the_catalogue_is_judged_by_its_own_level() -> None:
+    # OIML is an international body that neither the code's word (not ISO, IEC or ITU) nor
+    # the foreign bodies name: only the catalogue's row of the adopted edition says so
+    await standards_repository.upsert_standards([
+        StandardInput(code="OIML R 76-1:2006", source="test", published_on=dt.date(2006, 1, 1)),
+        StandardInput(code="GB/T 31001-2016", source="test", implemented_on=dt.date(2017, 1, 1),
+                      adopts=[AdoptionRef(code="OIML R 76-1:2006", degree=AdoptionDegree.IDT)]),
+        StandardInput(code="GB/T 31002-2016", source="test", implemented_on=dt.date(2017, 1, 1),
+                      adopts=[AdoptionRef(code="OIML R 99-1:2008", degree=AdoptionDegree.IDT)]),
+    ])
+    uscc = await enterprise("220102", "衡器企业", ())
+    await product(uscc, "电子秤", True, ("GB/T 31001-2016",))
+    await product(uscc, "燃油加油机", True, ("GB/T 31002-2016",))  # OIML R 99 not catalogued
+    for as_of in (None, dt.date(2024, 12, 31)):
+        report = await indicator_queries.compute(query(ADOPTION, as_of=as_of),
+                                                 reuse_facts=False)
+        assert (report.numerator, report.denominator) == (1, 2), as_of
+        assert {k: n for k, n in report.not_counted.items() if n} == {"not_adopting": 1}
+    assert (await compute_indicator(query(ADOPTION))).numerator == 1  # the kept facts too
+
+
 async def test_every_edition_is_read_where_declarations_outnumber_them(
         monkeypatch: pytest.MonkeyPatch) -> None:
     from adoption.db import adoption_engine, select
@@ -427,7 +449,7 @@ async def test_every_edition_is_read_where_declarations_outnumber_them(
     # every edition: only families declared undated are grouped, found through their index;
     # on_day is written into its readers (the families' filter comes before their grouping)
     assert ("o.family_key = ANY(ARRAY(SELECT DISTINCT d0.code_key FROM declaration d0 "
-            "WHERE d0.undated))") in every and "ANY(ARRAY(" not in listed
+            "WHERE d0.undated))") in every and "o.family_key = ANY(" not in listed
     assert "on_day AS NOT MATERIALIZED" in every and "on_day AS (" in listed
     # both group each product's declarations before joining them to the products
     assert all("GROUP BY d.product) a ON a.product = p.id" in sql for sql in (listed, every))
