@@ -901,10 +901,13 @@ def product_rows_sql(dialect: Dialect, filters: ProductFilter, *, with_next: boo
         product_where.append(f"(p.discontinued_on IS NULL OR p.discontinued_on > {T})")
     counted_on_day = (f"d.declared_on <= {T} AND (d.withdrawn_on IS NULL OR "
                       f"d.withdrawn_on > {T})")
-    on_day_joins = f"""LEFT JOIN on_day s ON s.id = d.standard AND NOT d.undated{
-        " AND s.day = dd.day" if by_day else ""}
+
+    def on_day_joins(day: str) -> str:
+        return f"""LEFT JOIN on_day s ON s.id = d.standard AND NOT d.undated{
+            f" AND s.day = {day}" if by_day else ""}
 LEFT JOIN family_on_day f ON f.family_key = d.code_key AND d.undated{
-        " AND f.day = dd.day" if by_day else ""}"""
+            f" AND f.day = {day}" if by_day else ""}"""
+
     days_join = " CROSS JOIN days dd" if by_day else ""
     if grouped:
         # the products' own filters apply to their declarations too (PostgreSQL does not
@@ -920,17 +923,28 @@ LEFT JOIN family_on_day f ON f.family_key = d.code_key AND d.undated{
         if ids_sql:
             inner.append(ids_sql.format(col="d.product"))
             args += ids_args
-        day_key = "dd.day AS day, " if by_day else ""
-        declared_sql = f"""LEFT JOIN (SELECT {day_key}d.product, {
+        if filters.product or ids_sql:
+            # the products' declarations first (OFFSET 0: not merged into the query around
+            # it, where PostgreSQL joined every declaration to the editions before keeping
+            # those of the products asked: a province's past day, 126,000 products changed
+            # since, 8 s against 3.8)
+            day_key = "dd.day AS day, " if by_day else ""
+            source = (f"(SELECT {day_key}d.product, d.standard, d.code_key, d.undated, "
+                      f"d.withdrawn_on FROM {declarations}{days_join} "
+                      f"WHERE {' AND '.join(inner)} OFFSET 0) d")
+            where, day = "", "d.day"
+        else:
+            source = f"{declarations}{days_join}"
+            where, day = f"\n  WHERE {' AND '.join(inner)}", "dd.day"
+        declared_sql = f"""LEFT JOIN (SELECT {f"{day} AS day, " if by_day else ""}d.product, {
             ", ".join(f"{expr} AS {name}" for name, expr in aggregates.items())}
-  FROM {declarations}{days_join}
-  {on_day_joins.replace(chr(10), chr(10) + "  ")}
-  WHERE {" AND ".join(inner)}
-  GROUP BY {"dd.day, " if by_day else ""}d.product) a ON a.product = p.id{
+  FROM {source}
+  {on_day_joins(day).replace(chr(10), chr(10) + "  ")}{where}
+  GROUP BY {f"{day}, " if by_day else ""}d.product) a ON a.product = p.id{
             " AND a.day = dd.day" if by_day else ""}"""
     else:
         declared_sql = f"""LEFT JOIN declaration d ON d.product = p.id AND {counted_on_day}
-{on_day_joins}"""
+{on_day_joins("dd.day")}"""
     args += filters.product_args
     if ids_sql:
         product_where.append(ids_sql.format(col="p.id"))

@@ -111,8 +111,9 @@ def test_two_apps_and_two_workers_share_jobs_and_survive_a_killed_worker(
         processes: dict[str, Any]) -> None:
     apps, token, workers = processes["apps"], processes["token"], processes["workers"]
     headers = {"Authorization": f"Bearer {token}"}
-    # the big job takes several heartbeats (2 s each) to write: it is killed mid-write
-    sizes = [30_000, 3_000, 3_000, 3_000, 3_000, 3_000]
+    # the big job takes several heartbeats (2 s each) to write: it is killed mid-write (30,000
+    # rows were written in under two heartbeats on a fast machine, so none showed it midway)
+    sizes = [80_000, 3_000, 3_000, 3_000, 3_000, 3_000]
     ids, start = [], 1
     for n, size in enumerate(sizes):
         answer = httpx.post(f"{apps[n % 2]}/api/jobs/imports", headers=headers, timeout=60,
