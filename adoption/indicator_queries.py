@@ -985,8 +985,16 @@ async def _tidy_stored(engine: Engine, days: Sequence[dt.date], alive: Collectio
     await fetch(engine, "DELETE FROM stored_day WHERE kind = ? AND id NOT IN (SELECT id FROM "
                 "stored_day WHERE kind = ? ORDER BY id DESC LIMIT ?)",
                 [CUBE_DAYS, CUBE_DAYS, STORED_CUBE_DAYS])
-    await fetch(engine, "DELETE FROM cube_snapshot WHERE NOT EXISTS (SELECT 1 FROM stored_day "
-                "sd WHERE sd.token = cube_snapshot.token)", [])
+    # the tokens of the cube rows are found by skipping through their index, one probe per
+    # stored day: testing every row took 0.6 s of a day derived at a province (191 days)
+    orphans = [row["token"] for row in await fetch(
+        engine, "WITH RECURSIVE t(token) AS (SELECT MIN(token) FROM cube_snapshot UNION ALL "
+        "SELECT (SELECT MIN(c.token) FROM cube_snapshot c WHERE c.token > t.token) FROM t "
+        "WHERE t.token IS NOT NULL) SELECT t.token FROM t WHERE t.token IS NOT NULL AND NOT "
+        "EXISTS (SELECT 1 FROM stored_day sd WHERE sd.token = t.token)", [])]
+    for start in range(0, len(orphans), 500):
+        where, args = in_list(engine, "token", orphans[start:start + 500])
+        await fetch(engine, f"DELETE FROM cube_snapshot WHERE {where}", args)
 
 
 async def _stored_rows(scope: Scope, tokens: dict[dt.date, str],

@@ -784,10 +784,16 @@ def product_rows_sql(dialect: Dialect, filters: ProductFilter, *, with_next: boo
         raise ValueError("a series of days has no valid_until")
     ids_sql, ids_args = ids_clause if ids_clause else ("", [])
     if ids_sql:
-        # a few products: only the editions and families they declare (not 200,000)
-        only = (f"(s.id IN (SELECT d0.standard FROM declaration d0 WHERE "
-                f"{ids_sql.format(col='d0.product')}) OR s.family_key IN (SELECT d0.code_key "
-                f"FROM declaration d0 WHERE d0.undated AND {ids_sql.format(col='d0.product')}))")
+        # a few products: only the editions and families they declare (not 200,000); on
+        # PostgreSQL as lists, read through the id and family indexes (the OR of two IN
+        # lists made it test every edition, three times: 8,760 products changed in a
+        # fortnight of a province, 1.9 s; by the indexes 1.0 s. Listed once in a CTE, the
+        # planner took the list for 10 editions, not 25,000, and looped: 1.6 s)
+        of_ids = ids_sql.format(col='d0.product')
+        lists = ("= ANY(ARRAY", "))") if dialect.postgres else ("IN", ")")
+        only = (f"(s.id {lists[0]}(SELECT d0.standard FROM declaration d0 WHERE {of_ids}"
+                f"{lists[1]} OR s.family_key {lists[0]}(SELECT d0.code_key FROM declaration "
+                f"d0 WHERE d0.undated AND {of_ids}{lists[1]})")
         args += (ids_args + ids_args) * 3  # in succ, adopt and std
     elif dialect.postgres and dialect.every_standard:
         # declarations outnumber the editions (a province: 2 M of 1 M, 796,000 of them

@@ -16,11 +16,13 @@ Phases, each one JSON line on stdout (progress on stderr):
   above (target: ≥ 50 %, the writing; the
   indicator facts the import computes at its end, and the leader's past days every import
   stores after it, are timed apart);
-* ``indicators`` — coverage and adoption today (≤ 200 ms), as of past dates (≤ 2 s) and the
-  worst case, every product computed from its declarations (≤ 3 s);
+* ``indicators`` — coverage and adoption today (≤ 200 ms), as of past dates (≤ 2 s: month
+  ends the import stored, and a day in mid-month derived from one of them when first asked)
+  and the worst case, every product computed from its declarations (≤ 3 s);
 * ``dashboard`` — the leader's dashboard, first request after the app started (≤ 1.5 s);
 * ``search`` — the PostgreSQL backend at the catalogue's size, p95 per kind of query
-  (≤ 50 ms), and tantivy (bench-only peer, ``pip install -e .[bench]``) over the same documents
+  (≤ 50 ms; each query asked once first, that pass reported apart as ``first_ask``), and
+  tantivy (bench-only peer, ``pip install -e .[bench]``) over the same documents
   and queries.
 
 Environment: ``BENCH_SCALE`` (default 1: the province; 0.05 for development), ``NATION=1``
@@ -187,7 +189,10 @@ async def indicators_phase() -> dict[str, Any]:
 
     log("indicators")
     figures: dict[str, Any] = {}
-    past_days = (dt.date(2018, 6, 30), dt.date(2021, 6, 30), dt.date(2024, 12, 31))
+    # month ends (the leader's days every import stores) and a day in mid-month, which is
+    # not stored: asked, it is derived from a stored day near it and stored
+    past_days = (dt.date(2018, 6, 30), dt.date(2021, 6, 30), dt.date(2022, 3, 15),
+                 dt.date(2024, 12, 31))
     worst = {"today": 0.0, "past": 0.0, "declarations_only": 0.0}
     for name in (IndicatorName.COVERAGE, IndicatorName.ADOPTION):
         for group_by in (None, "city"):
@@ -274,25 +279,32 @@ async def search_phase(settings: Any) -> dict[str, Any]:
     await search_service.close_search(settings)
     kinds: dict[str, Any] = {}
     every: list[float] = []
+    firsts: list[float] = []
     for kind, queries in bench_search.QUERIES.items():
         samples: list[float] = []
+        first: list[float] = []
         totals = []
         for round_ in range(1 + bench_search.REPEAT):
             for q in queries:
                 started = time.perf_counter()
                 result = await search_service.search(settings, SearchRequest(q=q), TODAY)
-                if round_ > 0:  # the first pass warms the caches, as a running server has them
-                    samples.append((time.perf_counter() - started) * 1000)
-                else:
+                # the first pass warms the caches, as a running server has them, and keeps
+                # the answers of searches counting many matches: it is reported apart
+                (samples if round_ > 0 else first).append((time.perf_counter() - started) * 1000)
+                if round_ == 0:
                     totals.append(result.total)
         every.extend(samples)
+        firsts.extend(first)
         kinds[kind] = {"p50_ms": _percentile(samples, 50), "p95_ms": _percentile(samples, 95),
+                       "first_ask_p95_ms": _percentile(first, 95),
+                       "first_ask_max_ms": round(max(first), 1),
                        "median_hits": int(statistics.median(totals))}
     p95 = _percentile(every, 95)
     figures: dict[str, Any] = {"phase": "search", "backend": "postgres",
                                "documents": (await search_service.search_engine(
                                    settings).describe()).get("documents"),
-                               "p95_ms": p95, "kinds": kinds,
+                               "p95_ms": p95, "first_ask_p95_ms": _percentile(firsts, 95),
+                               "kinds": kinds,
                                "target_p95_ms": TARGETS["search_p95_ms"],
                                "meets_target": p95 <= TARGETS["search_p95_ms"]}
     log("search: tantivy over the same documents")
@@ -300,6 +312,8 @@ async def search_phase(settings: Any) -> dict[str, Any]:
     figures["tantivy"] = peer
     if peer.get("p95_ms"):
         figures["p95_ratio_to_tantivy"] = ratio(p95, peer["p95_ms"], 1)
+        figures["first_ask_p95_ratio_to_tantivy"] = ratio(figures["first_ask_p95_ms"],
+                                                          peer["p95_ms"], 1)
         for kind, figure in kinds.items():
             theirs = peer["kinds"].get(kind)
             if theirs:

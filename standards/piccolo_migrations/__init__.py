@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
 from piccolo.engine import engine_finder
@@ -34,4 +35,30 @@ def table_migration(migration_id: str, app_name: str, description: str, table: s
 
     manager.add_raw(create)
     manager.add_raw_backwards(drop)
+    return manager
+
+
+def raw_migration(migration_id: str, app_name: str, description: str, table: str,
+                  forwards_sql: Sequence[str], backwards_sql: Sequence[str],
+                  postgres_only: bool = False) -> MigrationManager:
+    """A migration running ``forwards_sql`` forwards and ``backwards_sql`` backwards, as raw SQL
+    through the migration's engine and transaction (``table``: any table of the app; its class
+    only carries the statements). ``postgres_only``: on SQLite it does nothing (what only the
+    PostgreSQL search backend reads)."""
+    runner = type("_Runner", (Table,), {"__doc__": "raw SQL of a migration"}, tablename=table)
+    manager = MigrationManager(migration_id=migration_id, app_name=app_name,
+                               description=description)
+
+    def run(statements: Sequence[str]) -> Any:
+        async def step() -> None:
+            # looked up for each run (tests, benches and the CLI may migrate several databases)
+            runner._meta.db = engine_finder()
+            if postgres_only and runner._meta.db.engine_type != "postgres":
+                return
+            for statement in statements:
+                await runner.raw(statement)
+        return step
+
+    manager.add_raw(run(forwards_sql))
+    manager.add_raw_backwards(run(backwards_sql))
     return manager

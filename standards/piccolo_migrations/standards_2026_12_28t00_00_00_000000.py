@@ -14,8 +14,8 @@ until it is rebuilt (its schema version differs: ``stdtrack index status`` says 
 """
 
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
-from piccolo.engine import engine_finder
-from piccolo.table import Table
+
+from standards.piccolo_migrations import raw_migration
 
 ID = "2026-12-28T00:00:00:000000"
 VERSION = "1.38.0"
@@ -39,27 +39,7 @@ STATEMENTS = (
 )
 
 
-class _Runner(Table, tablename="search_meta"):
-    """Only used to send raw SQL through the migration's engine and transaction."""
-
-
 async def forwards() -> MigrationManager:
-    manager = MigrationManager(migration_id=ID, app_name="standards", description=DESCRIPTION)
-
-    async def create() -> None:
-        _Runner._meta.db = engine_finder()
-        if _Runner._meta.db.engine_type != "postgres":
-            return
-        for statement in STATEMENTS:
-            await _Runner.raw(statement)
-
-    async def drop() -> None:
-        _Runner._meta.db = engine_finder()
-        if _Runner._meta.db.engine_type != "postgres":
-            return
-        await _Runner.raw("DROP TABLE IF EXISTS search_term_facet, search_term_top")
-        await _Runner.raw("DELETE FROM search_meta WHERE key = 'facet_day'")
-
-    manager.add_raw(create)
-    manager.add_raw_backwards(drop)
-    return manager
+    return raw_migration(ID, "standards", DESCRIPTION, "search_meta", STATEMENTS, (
+        "DROP TABLE IF EXISTS search_term_facet, search_term_top",
+        "DELETE FROM search_meta WHERE key = 'facet_day'"), postgres_only=True)

@@ -212,7 +212,7 @@ async def test_date_boundaries() -> None:
     await product(uscc, "Q1", True, ("GB/T 31001-2024",))
     await product(uscc, "Q2", True, ("GB/T 31002-2010",))
     await product(uscc, "Q3", True, ("GB/T 31003-2015",), declared_on=t)
-    _q4, (q4_declaration,) = await product(uscc, "Q4", True, ("GB/T 31003-2015",))
+    q4, (q4_declaration,) = await product(uscc, "Q4", True, ("GB/T 31003-2015",))
     await repository.withdraw_declaration(q4_declaration, reason="test",
                                           now=dt.datetime(2024, 6, 30, 9, tzinfo=dt.UTC))
     q5, _ = await product(uscc, "Q5", True, ("GB/T 31003-2015",))
@@ -233,6 +233,16 @@ async def test_date_boundaries() -> None:
         kept = await compute_indicator(query(COVERAGE, as_of=day), today=day)
         assert (kept.computed_from, kept.numerator, kept.denominator, kept.not_counted) == (
             "facts", expected.numerator, expected.denominator, expected.not_counted)
+    # facts kept as of the eve hold Q4's declaration only until its withdrawal on t (as
+    # Q1's until its edition comes into force): asked on t, Q4 is computed again, not read
+    # as it was the day before
+    await indicator_queries.rebuild_facts(eve)
+    from adoption.db import select
+
+    rows = await select("SELECT valid_until FROM product_fact WHERE product = ?", [q4])
+    assert str(rows[0]["valid_until"])[:10] == t.isoformat()
+    kept = await compute_indicator(query(COVERAGE, as_of=t), today=t)
+    assert (kept.computed_from, kept.numerator, kept.denominator) == ("facts", 2, 4)
 
 
 async def test_facts_follow_declarations() -> None:

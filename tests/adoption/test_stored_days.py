@@ -107,6 +107,11 @@ async def test_a_write_deletes_the_stored_days_its_dates_reach() -> None:
         name=product.name, model=product.model, category=product.category, main=product.main,
         sector="C37"), NOW)
     assert await tokens() == {}
+    # the cube rows of the days writes deleted go when days are stored next
+    await store_days(DAYS)
+    rows = await Standard.raw("SELECT DISTINCT c.token, sd.token AS day_token FROM "
+                              "cube_snapshot c LEFT JOIN stored_day sd ON sd.token = c.token")
+    assert rows and all(row["day_token"] for row in rows)
 
 
 async def test_a_write_while_a_day_is_computed_keeps_it_from_being_stored(

@@ -419,6 +419,59 @@ async def _no_term(*args: Any) -> None:
     return None
 
 
+@postgres_backend("keeping the answers of searches that count many matches")
+async def test_a_kept_answer_is_read_until_the_index_is_written(
+        catalogue: Catalogue, monkeypatch: pytest.MonkeyPatch) -> None:
+    from search_index.postgres_backend import ANSWER_TABLE, PostgresSearchEngine
+
+    await load_all(catalogue)
+    engine = search_service.search_engine(catalogue.settings)
+    assert isinstance(engine, PostgresSearchEngine)
+    queries = ["建筑 设计", "抗震 规范", "GB50016", "建筑 hospital"]  # the last one relaxed
+
+    async def answers() -> list[dict[str, Any]]:
+        return [(await catalogue.search(q, page_size=5)).model_dump(exclude={"took_ms"})
+                for q in queries]
+
+    async def kept() -> list[tuple[Any, ...]]:
+        return [tuple(row.values()) for row in await Standard.raw(
+            f"SELECT generation, relaxed FROM {ANSWER_TABLE} ORDER BY key")]
+
+    counted = await answers()
+    assert await kept() == []  # a small catalogue's searches are counted, never kept
+    assert counted[3]["relaxed"] and counted[0]["total"] > 5
+    monkeypatch.setattr(engine, "answer_from", 1)  # every search that finds something
+    assert await answers() == counted
+    first = await kept()
+    assert len(first) == 4 and sorted(relaxed for _g, relaxed in first) == [
+        False, False, False, True]
+    # asked again, the kept rows are what is read: altered, the answer shows it
+    await Standard.raw(f"UPDATE {ANSWER_TABLE} SET rows = replace(rows, '\"n\": ', "
+                       "'\"n\": 100')")
+    altered = await answers()
+    assert altered != counted and await kept() == first
+    # an answer computed on an older generation is never read (a write came meanwhile)
+    await Standard.raw("UPDATE search_meta SET value = (value::bigint + 1)::text "
+                       "WHERE key = 'generation'")
+    assert await answers() == counted
+    # a write of the index empties the table: the search counts the matches again
+    await Standard.raw(f"UPDATE {ANSWER_TABLE} SET rows = replace(rows, '\"n\": ', "
+                       "'\"n\": 100')")
+    original = next(r for r in records_of(BUILDING) if r.code == "GB 50011-2010")
+    await catalogue.load([original.model_copy(update={"title_zh": "抗震规范"})],
+                         rebuild=False)
+    await search_service.reindex_standards([await id_of("GB 50011-2010")], catalogue.settings)
+    assert await kept() == []
+    after = await answers()
+    assert after[0]["total"] == counted[0]["total"] - 1 and after[2] == counted[2]
+    assert after[1]["hits"][0]["title_zh"] == "抗震规范"  # shorter, ranked first now
+    generation = max(g for g, _relaxed in await kept())
+    await search_service.rebuild_index(catalogue.settings)
+    assert await kept() == []
+    assert await answers() == after
+    assert {g for g, _relaxed in await kept()} == {generation + 1}
+
+
 async def test_a_rebuild_from_nothing_gives_identical_results(catalogue: Catalogue) -> None:
     await load_all(catalogue)
     queries = ["抗震", "GB50016", "规范", "fire protection", "建筑 设计", "5606"]
