@@ -634,6 +634,18 @@ def _cn_suffixes(raw: str, rest: str) -> _Suffixes:
     )
 
 
+def _typed(raw: str, text: str) -> str:
+    """``text`` (a part of the cleaned code) as ``raw`` has it, when a part of ``raw`` cleans
+    to it (an error path: tried only on inputs of a code's length); else ``text``."""
+    if text in raw or len(raw) > 120:
+        return text
+    for start in range(len(raw)):
+        for stop in range(start + 1, len(raw) + 1):
+            if _clean(raw[start:stop]) == text:
+                return raw[start:stop].strip()
+    return text
+
+
 def _adopted_ref(raw: str, text: str, strict: bool) -> str:
     """Normalise the document named in an adoption marker.
 
@@ -645,7 +657,14 @@ def _adopted_ref(raw: str, text: str, strict: bool) -> str:
         p = _dispatch(text, text, text.upper())
     except CodeError as exc:
         if strict:
-            raise CodeError(raw, f"adopted document {text!r}: {exc.reason}") from None
+            typed = _typed(raw, text)
+            reason = exc.reason
+            if typed != text:  # quoted as the input has it (ＩＳＯ, not ISO)
+                try:
+                    _dispatch(typed, text, text.upper())
+                except CodeError as again:
+                    reason = again.reason
+            raise CodeError(raw, f"adopted document {typed!r}: {reason}") from None
         return text
     if strict and p.level not in (Level.INTERNATIONAL, Level.FOREIGN):
         raise CodeError(raw, f"{text!r} after '/' is not an international or foreign code")
