@@ -790,10 +790,15 @@ def product_rows_sql(dialect: Dialect, filters: ProductFilter, *, with_next: boo
         # fortnight of a province, 1.9 s; by the indexes 1.0 s. Listed once in a CTE, the
         # planner took the list for 10 editions, not 25,000, and looped: 1.6 s)
         of_ids = ids_sql.format(col='d0.product')
-        lists = ("= ANY(ARRAY", "))") if dialect.postgres else ("IN", ")")
-        only = (f"(s.id {lists[0]}(SELECT d0.standard FROM declaration d0 WHERE {of_ids}"
-                f"{lists[1]} OR s.family_key {lists[0]}(SELECT d0.code_key FROM declaration "
-                f"d0 WHERE d0.undated AND {of_ids}{lists[1]})")
+
+        def among(column: str, subquery: str) -> str:
+            return (f"{column} = ANY(ARRAY({subquery}))" if dialect.postgres
+                    else f"{column} IN ({subquery})")
+
+        only = "(" + " OR ".join((
+            among("s.id", f"SELECT d0.standard FROM declaration d0 WHERE {of_ids}"),
+            among("s.family_key", "SELECT d0.code_key FROM declaration d0 WHERE d0.undated "
+                  f"AND {of_ids}"))) + ")"
         args += (ids_args + ids_args) * 3  # in succ, adopt and std
     elif dialect.postgres and dialect.every_standard:
         # declarations outnumber the editions (a province: 2 M of 1 M, 796,000 of them

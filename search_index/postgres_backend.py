@@ -547,15 +547,18 @@ class PostgresSearchEngine:
                 tsquery = " & ".join(words) if words else None
                 hot = await self._hot_term(connection, request, plan, tiers, words, today)
                 sql, args = self._statement(request, plan, tiers, tsquery, optional, today, hot)
-                key = _answer_key(sql, args)
+                # one kept term reads kept counts already: no answer of it is kept
+                key = _answer_key(sql, args) if hot is None else None
+                found = None
                 # one snapshot: the generation read is the one the answer is computed on
                 async with connection.transaction(isolation="repeatable_read", readonly=True):
-                    found = await connection.fetchrow(
-                        f"SELECT g.generation, a.rows, a.relaxed FROM (SELECT COALESCE((SELECT "
-                        f"value::bigint FROM {META_TABLE} WHERE key = 'generation'), 0) AS "
-                        f"generation) g LEFT JOIN {ANSWER_TABLE} a ON a.key = $1 "
-                        "AND a.generation = g.generation", key)
-                    if found["rows"] is not None:
+                    if key is not None:
+                        found = await connection.fetchrow(
+                            f"SELECT g.generation, a.rows, a.relaxed FROM (SELECT COALESCE(("
+                            f"SELECT value::bigint FROM {META_TABLE} WHERE key = 'generation'), "
+                            f"0) AS generation) g LEFT JOIN {ANSWER_TABLE} a ON a.key = $1 "
+                            "AND a.generation = g.generation", key)
+                    if found is not None and found["rows"] is not None:
                         rows, relaxed = json.loads(found["rows"]), found["relaxed"]
                     else:
                         await connection.execute(SEARCH_SETTINGS)
@@ -565,7 +568,7 @@ class PostgresSearchEngine:
                                 request, plan, tiers, " | ".join(words), optional, today)
                             rows = await connection.fetch(relaxed_sql, *relaxed_args)
                             relaxed = _total(rows) > 0
-                if (found["rows"] is None and hot is None
+                if (key is not None and found is not None and found["rows"] is None
                         and _total(rows) >= self.answer_from):
                     await self._keep_answer(connection, key, found["generation"], rows, relaxed)
         return self._result(request, plan, tiers, rows, relaxed, started)

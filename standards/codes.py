@@ -634,15 +634,26 @@ def _cn_suffixes(raw: str, rest: str) -> _Suffixes:
     )
 
 
+_TYPED_TRIES = 200
+"""Parts of the input :func:`_typed` cleans at most (an error path, bounded on any input: a
+file of bad codes costs no more per row than a good one)."""
+
+
 def _typed(raw: str, text: str) -> str:
     """``text`` (a part of the cleaned code) as ``raw`` has it, when a part of ``raw`` cleans
-    to it (an error path: tried only on inputs of a code's length); else ``text``."""
-    if text in raw or len(raw) > 120:
+    to it (cleaning keeps a character's count or shortens runs of spaces); else ``text``."""
+    if text in raw or not text:
         return text
+    tries = 0
     for start in range(len(raw)):
-        for stop in range(start + 1, len(raw) + 1):
+        if _clean(raw[start]) != text[0]:
+            continue
+        for stop in range(start + len(text), min(len(raw), start + 2 * len(text)) + 1):
+            tries += 1
+            if tries > _TYPED_TRIES:
+                return text
             if _clean(raw[start:stop]) == text:
-                return raw[start:stop].strip()
+                return raw[start:stop]
     return text
 
 

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Awaitable, Callable, Sequence
 
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
 from piccolo.engine import engine_finder
@@ -49,7 +48,7 @@ def raw_migration(migration_id: str, app_name: str, description: str, table: str
     manager = MigrationManager(migration_id=migration_id, app_name=app_name,
                                description=description)
 
-    def run(statements: Sequence[str]) -> Any:
+    def run(statements: Sequence[str]) -> Callable[[], Awaitable[None]]:
         async def step() -> None:
             # looked up for each run (tests, benches and the CLI may migrate several databases)
             runner._meta.db = engine_finder()
