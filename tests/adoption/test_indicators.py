@@ -446,6 +446,103 @@ async def test_an_adopted_edition_in_the_catalogue_is_judged_by_its_own_level() 
     assert (await compute_indicator(query(ADOPTION))).numerator == 1  # the kept facts too
 
 
+async def test_the_kept_standing_of_editions_serves_until_the_catalogue_is_written(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """PostgreSQL keeps every edition's standing (edition_standing): the worst case reads it
+    instead of the catalogue while no statement has written the catalogue's dates, its
+    relations or the foreign bodies since; a stale one is never read."""
+    from adoption.db import adoption_engine, select
+    from adoption.metrics import Dialect, standard_ctes
+
+    data = await build()
+    if adoption_engine().engine_type != "postgres":
+        assert not await indicator_queries.refresh_standing()  # SQLite computes it each time
+        return
+    read: list[bool] = []
+    real = indicator_queries.product_rows_sql
+
+    def spy(dialect: Dialect, *args: object, **kwargs: object) -> tuple[str, list[object]]:
+        read.append(dialect.standing)
+        return real(dialect, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(indicator_queries, "product_rows_sql", spy)
+
+    async def answers() -> list[tuple[object, ...]]:
+        read.clear()
+        found = []
+        for name in (COVERAGE, ADOPTION):
+            for as_of in (T1, dt.date(2024, 12, 31)):
+                report = await indicator_queries.compute(
+                    query(name, as_of=as_of, group_by="city"), reuse_facts=False)
+                found.append((report.numerator, report.denominator, report.not_counted,
+                              [(g.key, g.numerator, g.denominator) for g in report.groups]))
+        return found
+
+    async def kept_rows() -> list[dict[str, object]]:
+        return await select("SELECT id, family_key, amendment, eff, wd, gone, bits "
+                            "FROM edition_standing ORDER BY id")
+
+    async def computed_rows() -> list[dict[str, object]]:
+        return await select(f"WITH {standard_ctes(Dialect(postgres=True))} SELECT id, "
+                            "family_key, amendment, eff, wd, gone, bits FROM std ORDER BY id")
+
+    assert not await indicator_queries.standing_fresh()  # the catalogue was just written
+    from_catalogue = await answers()
+    assert read and not any(read)
+    assert await indicator_queries.refresh_standing()
+    assert await indicator_queries.standing_fresh()
+    assert not await indicator_queries.refresh_standing()  # nothing to do
+    assert await kept_rows() == await computed_rows()
+    assert len(await kept_rows()) == 14
+    # GB/T 30006-2010, withdrawn with no day: from its successor's first day
+    old = (await select("SELECT id FROM standard WHERE code = 'GB/T 30006-2010'"))[0]["id"]
+    assert [row["wd"] for row in await kept_rows() if row["id"] == old] == [dt.date(2022, 5, 1)]
+    assert await answers() == from_catalogue and all(read)
+    # a column the standing does not read: still fresh
+    await select("UPDATE standard SET title_zh = title_zh WHERE code = 'GB/T 30001-2016'")
+    assert await indicator_queries.standing_fresh()
+
+    # a catalogue write of a date: GB/T 30001-2016 (P1's) withdrawn on 2020-06-01
+    first = catalogue_entry("GB/T 30001-2016")
+    await standards_repository.upsert_standards([first.model_copy(update={
+        "withdrawn_on": dt.date(2020, 6, 1)})])
+    assert not await indicator_queries.standing_fresh()
+    withdrawn = await answers()
+    assert not any(read)
+    coverage_t1 = withdrawn[0]
+    assert (coverage_t1[0], coverage_t1[2]["standard_withdrawn"]) == (
+        from_catalogue[0][0] - 1, from_catalogue[0][2]["standard_withdrawn"] + 1)
+    assert await indicator_queries.refresh_standing()
+    assert await kept_rows() == await computed_rows()
+    assert await answers() == withdrawn and all(read)
+
+    # a relation written by hand, outside the catalogue's writers: P7's MOD of ASTM goes
+    await select("DELETE FROM relation WHERE subject_code = 'GB/T 30005-2015'")
+    assert not await indicator_queries.standing_fresh()
+    unadopted = await answers()
+    assert unadopted[2][0] == withdrawn[2][0] - 1  # adoption on T1
+    assert await indicator_queries.refresh_standing()
+    assert await answers() == unadopted and all(read)
+
+    # the foreign bodies: a body added marks it stale too
+    await indicator_queries.add_foreign_body("ETSI", "European Telecommunications "
+                                             "Standards Institute")
+    try:
+        assert not await indicator_queries.standing_fresh()
+        assert await indicator_queries.refresh_standing()
+        assert await kept_rows() == await computed_rows()
+    finally:
+        await indicator_queries.remove_foreign_body("ETSI")
+    assert not await indicator_queries.standing_fresh()
+    assert data.products["P1"]  # (the products the answers counted)
+
+
+def catalogue_entry(code: str) -> StandardInput:
+    from tests.adoption.indicator_data import catalogue
+
+    return next(entry for entry in catalogue() if entry.code == code)
+
+
 async def test_every_edition_is_read_where_declarations_outnumber_them(
         monkeypatch: pytest.MonkeyPatch) -> None:
     from adoption.db import adoption_engine, select
@@ -461,8 +558,12 @@ async def test_every_edition_is_read_where_declarations_outnumber_them(
     assert ("o.family_key = ANY(ARRAY(SELECT DISTINCT d0.code_key FROM declaration d0 "
             "WHERE d0.undated))") in every and "o.family_key = ANY(" not in listed
     assert "on_day AS NOT MATERIALIZED" in every and "on_day AS (" in listed
-    # both group each product's declarations before joining them to the products
-    assert all("GROUP BY d.product) a ON a.product = p.id" in sql for sql in (listed, every))
+    # both group each product's declarations before joining them to the products; every
+    # edition read, dated and undated declarations are matched in two branches
+    assert "GROUP BY d.product) a ON a.product = p.id" in listed
+    assert "GROUP BY u.product) a ON a.product = p.id" in every
+    assert "LEFT JOIN on_day s ON s.id = d.standard WHERE NOT d.undated AND" in every
+    assert "LEFT JOIN family_on_day f ON f.family_key = d.code_key WHERE d.undated AND" in every
     # which way is taken: the planner's counts of declarations and editions
     monkeypatch.undo()  # (the module's fixture forces every_standard)
     await build()
