@@ -266,13 +266,27 @@ def _incremental_limit(engine: Engine, state: dict[str, int]) -> int:
     return INCREMENTAL_LIMIT
 
 
+def _full(engine: Engine, state: dict[str, int]) -> bool:
+    """Whether the facts are recomputed for every product rather than product by product."""
+    # products past the last one with facts (written around their writers' queueing, or by
+    # an import whose writer queued them) are refreshed with the queued ones
+    newer = max(0, state["products"] - state["facts"])
+    return (state["everything"] > 0 or state["facts"] == 0
+            or state["facts"] > state["products"]
+            or state["queued"] + state["expired"] + newer > _incremental_limit(engine, state))
+
+
 async def ensure_facts(today: dt.date | None = None) -> str:
     """Bring the kept facts to ``today`` (default: today): ``fresh`` (nothing to do),
     ``incremental`` or ``full``."""
     today = today or dt.date.today()
-    if not _needs_work(await _staleness(today)):
+    state = await _staleness(today)
+    if not _needs_work(state):
         return "fresh"
-    await refresh_standing()  # (a full rebuild reads it; its own short transaction)
+    if _full(adoption_engine(), state):
+        # a full rebuild reads the kept standing of editions: brought up to date first, in a
+        # transaction of its own (catalogue writers wait for it, not for the rebuild)
+        await refresh_standing()
     async with writing() as engine:
         if engine.engine_type == "postgres":
             await fetch(engine, f"SELECT pg_advisory_xact_lock({_LOCK_KEY})", [])
@@ -280,12 +294,7 @@ async def ensure_facts(today: dt.date | None = None) -> str:
         if not _needs_work(state):
             return "fresh"
         limit = _incremental_limit(engine, state)
-        # products past the last one with facts (written around their writers' queueing,
-        # or by an import whose writer queued them) are refreshed with the queued ones
-        newer = max(0, state["products"] - state["facts"])
-        full = (state["everything"] > 0 or state["facts"] == 0
-                or state["facts"] > state["products"]
-                or state["queued"] + state["expired"] + newer > limit)
+        full = _full(engine, state)
         if not full:
             ids = [int(row["product"]) for row in await fetch(
                 engine, "SELECT DISTINCT product FROM product_fact_stale WHERE id <= ? "

@@ -534,7 +534,15 @@ async def test_the_kept_standing_of_editions_serves_until_the_catalogue_is_writt
     finally:
         await indicator_queries.remove_foreign_body("ETSI")
     assert not await indicator_queries.standing_fresh()
-    assert data.products["P1"]  # (the products the answers counted)
+    # every product's facts recomputed (the bodies changed): the standing first
+    assert await indicator_queries.ensure_facts() == "full"
+    assert await indicator_queries.standing_fresh()
+    # product by product, the facts refresh does not read it: it stays stale (no 2 s at a
+    # province before a few products' facts) until a full rebuild or a worst case falls back
+    await select("UPDATE relation SET degree = 'IDT' WHERE subject_code = 'QC/T 600-2017'")
+    await product(data.usccs["A"], "新产品", True, ("GB/T 30001-2016",))
+    assert await indicator_queries.ensure_facts() == "incremental"
+    assert not await indicator_queries.standing_fresh()
 
 
 def catalogue_entry(code: str) -> StandardInput:
