@@ -102,14 +102,12 @@ async def _select_big(sql: str | SqlOf, args: Sequence[Any] = (), hash_joins: bo
     SQL against 15 s with hash joins on the same loaded machine, the same rows), and parallel
     workers (see :data:`PARALLEL`)."""
     engine = adoption_engine()
-    built = callable(sql)
-    postgres = engine.engine_type == "postgres"
-    if not postgres or engine.current_transaction.get() is not None:
+    if engine.engine_type != "postgres" or engine.current_transaction.get() is not None:
         if callable(sql):
             sql, args = sql(dialect or _dialect(engine))
         return await select(sql, args)
     async with engine.transaction():
-        if built:
+        if callable(sql):
             # the flag and the rows it vouches for are read in the same snapshot
             await fetch(engine, "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ", [])
         await fetch(engine, f"SET LOCAL work_mem = '{WORK_MEM}'", [])
@@ -122,10 +120,7 @@ async def _select_big(sql: str | SqlOf, args: Sequence[Any] = (), hash_joins: bo
         # plan of a prepared statement guesses, and a wrong guess means nested loops
         await fetch(engine, "SET LOCAL plan_cache_mode = force_custom_plan", [])
         if callable(sql):
-            dialect = dialect or _dialect(engine)
-            if dialect.every_standard and await standing_fresh():
-                dialect = replace(dialect, standing=True)
-            sql, args = sql(dialect)
+            sql, args = sql(await _kept_standing(dialect or _dialect(engine)))
         return await fetch(engine, sql, list(args))
 
 
@@ -141,6 +136,14 @@ async def standing_fresh() -> bool:
     write since it was computed), in the open transaction if any."""
     rows = await select("SELECT fresh FROM edition_standing_state WHERE id = 1")
     return bool(rows and rows[0]["fresh"])
+
+
+async def _kept_standing(dialect: Dialect) -> Dialect:
+    """``dialect`` reading the kept standing when it reads every edition's and the kept one is
+    fresh (in the open transaction)."""
+    if dialect.every_standard and await standing_fresh():
+        return replace(dialect, standing=True)
+    return dialect
 
 
 async def refresh_standing() -> bool:
@@ -348,9 +351,7 @@ async def _rebuild(engine: Engine, today: dt.date) -> None:
         await fetch(engine, "ANALYZE product, enterprise, declaration, standard, relation, "
                     "alert", [])
     await fetch(engine, "DELETE FROM product_fact", [])
-    products = await _products_dialect(engine)
-    if products.every_standard and await standing_fresh():
-        products = replace(products, standing=True)
+    products = await _kept_standing(await _products_dialect(engine))
     sql, args = _insert_facts_sql(engine, None, products)
     await fetch(engine, *finish_sql(dialect, sql, args, today))
     await fetch(engine, "DELETE FROM indicator_cube", [])

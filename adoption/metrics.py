@@ -984,15 +984,17 @@ LEFT JOIN family_on_day f ON f.family_key = d.code_key AND d.undated{
             source = f"{declarations}{days_join}"
             where, day = f"\n  WHERE {' AND '.join(inner)}", "dd.day"
         picked = ", ".join(f"{expr} AS {name}" for name, expr in aggregates.items())
+        args += inner_args
         if split:
+            # (split: no filter and no ids, so ``inner`` is the day's condition alone, with no
+            # arguments, and ``source`` the declarations themselves)
             def branch(table: str, alias: str, match: str, undated: str) -> str:
                 on = match + (f" AND {alias}.day = {day}" if by_day else "")
-                conditions = " AND ".join([undated, *([] if where == "" else inner)])
                 return (f"SELECT {f'{day} AS day, ' if by_day else ''}d.product, "
                         f"d.withdrawn_on, {alias}.st, {alias}.vbits, {alias}.nx, {alias}.px "
-                        f"FROM {source} LEFT JOIN {table} {alias} ON {on} WHERE {conditions}")
+                        f"FROM {source} LEFT JOIN {table} {alias} ON {on} "
+                        f"WHERE {' AND '.join([undated, *inner])}")
 
-            args += inner_args * 2
             declared_sql = f"""LEFT JOIN (SELECT {"u.day AS day, " if by_day else ""}u.product, {
                 picked}
   FROM ({branch("on_day", "s", "s.id = d.standard", "NOT d.undated")}
@@ -1000,7 +1002,6 @@ LEFT JOIN family_on_day f ON f.family_key = d.code_key AND d.undated{
   GROUP BY {"u.day, " if by_day else ""}u.product) a ON a.product = p.id{
                 " AND a.day = dd.day" if by_day else ""}"""
         else:
-            args += inner_args
             declared_sql = f"""LEFT JOIN (SELECT {f"{day} AS day, " if by_day else ""}d.product, {
                 picked}
   FROM {source}

@@ -24,7 +24,7 @@ ID = "2026-12-27T00:00:20:000000"
 VERSION = "1.38.0"
 DESCRIPTION = "adoption: the kept standing of every edition, marked stale by catalogue writes"
 
-STANDING_COLUMNS = ("normalized_code", "family_key", "amendment", "level", "base_prefix",
+READ_COLUMNS = ("normalized_code", "family_key", "amendment", "level", "base_prefix",
                     "effective_on", "upcoming_undated", "withdrawn_on", "withdrawn_undated")
 """The columns of ``standard`` the standing reads: updates of other columns keep it."""
 
@@ -61,7 +61,7 @@ FORWARDS = (
         RETURN NULL;
     END $$""",
     "CREATE TRIGGER standard_standing_stale AFTER INSERT OR DELETE OR TRUNCATE OR UPDATE OF "
-    f"{', '.join(STANDING_COLUMNS)} ON standard "
+    f"{', '.join(READ_COLUMNS)} ON standard "
     f"FOR EACH STATEMENT {_UNMARKED} EXECUTE FUNCTION edition_standing_stale()",
     "CREATE TRIGGER relation_standing_stale AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE "
     f"ON relation FOR EACH STATEMENT {_UNMARKED} EXECUTE FUNCTION edition_standing_stale()",
